@@ -1,0 +1,4 @@
+DROP TABLE settings;
+DROP TABLE user_roles;
+DROP TABLE users;
+DROP TABLE organisations;

@@ -1,0 +1,119 @@
+//! `gpec migrate`, `gpec organisation …`, `gpec user …`.
+
+use std::io::BufRead;
+
+use clap::Subcommand;
+
+use crate::config::Config;
+use crate::db::{DbConnection, migrations};
+use crate::domain::types::{OrgCode, OrgKind, Password, Role, Username};
+use crate::domain::{organisations, users};
+use crate::http::server::{open_db, prepare};
+
+#[derive(Subcommand)]
+pub enum OrganisationCmd {
+    /// Create an organisation
+    Add {
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_parser = clap::value_parser!(OrgKind))]
+        kind: OrgKind,
+    },
+    /// List organisations
+    List,
+}
+
+#[derive(Subcommand)]
+pub enum UserCmd {
+    /// Create a user; the password is read from the first line of standard input
+    Add {
+        #[arg(long)]
+        username: String,
+        /// Read the password from standard input (the only way: it never appears in `ps`)
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        /// A role (repeat for several): admin, hr, production, campus, viewer
+        #[arg(long = "role", required = true, value_parser = clap::value_parser!(Role))]
+        roles: Vec<Role>,
+        /// Organisation code
+        #[arg(long)]
+        organisation: String,
+    },
+    /// List users
+    List,
+}
+
+/// A prepared database connection: migrations applied, first admin in place.
+fn connect(config: &Config) -> Result<crate::db::PooledConn, String> {
+    let db = open_db(config).map_err(|e| e.to_string())?;
+    let prepared = prepare(&db, config).map_err(|e| e.to_string())?;
+    if let Some(password) = prepared.generated_admin_password {
+        println!("Created user 'admin' in organisation NATIONAL with the generated password: {password}");
+    }
+    db.conn().map_err(|e| e.to_string())
+}
+
+pub fn migrate(config: &Config, revert_all: bool) -> Result<(), String> {
+    let db = open_db(config).map_err(|e| e.to_string())?;
+    let mut conn = db.conn().map_err(|e| e.to_string())?;
+    let done = if revert_all { migrations::revert_all(&mut conn) } else { migrations::run_pending(&mut conn) }
+        .map_err(|e| e.to_string())?;
+    let verb = if revert_all { "reverted" } else { "applied" };
+    if done.is_empty() {
+        println!("no migration {verb}: the database is up to date");
+    }
+    for version in done {
+        println!("{verb} {version}");
+    }
+    Ok(())
+}
+
+pub fn organisation(config: &Config, cmd: OrganisationCmd) -> Result<(), String> {
+    let mut conn = connect(config)?;
+    match cmd {
+        OrganisationCmd::Add { code, name, kind } => {
+            let code = OrgCode::parse("--code", &code).map_err(|e| e.to_string())?;
+            let org = organisations::create(&mut conn, &code, &name, kind).map_err(|e| e.to_string())?;
+            println!("created organisation {} ({}, {})", org.code, org.name, org.kind);
+        }
+        OrganisationCmd::List => {
+            for org in organisations::list(&mut conn, None).map_err(|e| e.to_string())? {
+                println!("{}\t{}\t{}", org.code, org.kind, org.name);
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn user(config: &Config, cmd: UserCmd) -> Result<(), String> {
+    let mut conn = connect(config)?;
+    match cmd {
+        UserCmd::Add { username, roles, organisation, .. } => add_user(&mut conn, &username, roles, &organisation),
+        UserCmd::List => {
+            for u in users::list(&mut conn, None).map_err(|e| e.to_string())? {
+                let roles: Vec<&str> = u.roles.iter().map(|r| r.as_str()).collect();
+                println!("{}\t{}\t{}", u.username, u.organisation_code, roles.join(","));
+            }
+            Ok(())
+        }
+    }
+}
+
+fn add_user(conn: &mut DbConnection, username: &str, mut roles: Vec<Role>, organisation: &str) -> Result<(), String> {
+    let username = Username::parse("--username", username).map_err(|e| e.to_string())?;
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).map_err(|e| format!("reading the password: {e}"))?;
+    let password =
+        Password::parse("password (stdin)", line.trim_end_matches(['\r', '\n'])).map_err(|e| e.to_string())?;
+    let org = organisations::find_by_code(conn, organisation)
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("--organisation: no organisation {organisation}"))?;
+    roles.sort();
+    roles.dedup();
+    let user = users::create_with_password(conn, &username, &password, &org, &roles).map_err(|e| e.to_string())?;
+    let names: Vec<&str> = user.roles.iter().map(|r| r.as_str()).collect();
+    println!("created user {} in {} with roles {}", user.username, user.organisation_code, names.join(","));
+    Ok(())
+}

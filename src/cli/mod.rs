@@ -1,0 +1,144 @@
+//! The `gpec` command line: the server (default) and administration commands.
+
+mod admin;
+
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use tracing_subscriber::EnvFilter;
+
+use crate::config::{Config, DEFAULT_BIND, DEFAULT_DATABASE_URL};
+use crate::http::server::Application;
+
+const ENVIRONMENT: &str = "\
+Environment (each option can also be given as its variable):
+  GPEC_BIND            address to listen on [default: 127.0.0.1:8080]
+  DATABASE_URL         sqlite://PATH (embedded, default sqlite://./gpec.db) or postgres://USER@HOST/DB
+  GPEC_JWT_SECRET      token signing secret, >= 32 characters; generated and stored on SQLite when
+                       unset, required on PostgreSQL
+  GPEC_ADMIN_PASSWORD  password of the first 'admin' user; printed once, generated, when unset
+  GPEC_TOKEN_TTL       token lifetime in seconds [default: 3600]
+  GPEC_DB_POOL_SIZE    pooled database connections [default: 10]
+  GPEC_LOG             log filter, e.g. info or gpec=debug,actix_web=info [default: info]
+  GPEC_LOG_FORMAT      text or json [default: text]";
+
+#[derive(Parser)]
+#[command(
+    name = "gpec",
+    version,
+    about = "GPEC server: competency dictionary, job sheets, agents' levels and load-to-ETP planning",
+    after_help = ENVIRONMENT
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub opts: GlobalOpts,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Args, Clone)]
+pub struct GlobalOpts {
+    /// Address to listen on
+    #[arg(long, env = "GPEC_BIND", default_value = DEFAULT_BIND, global = true)]
+    pub bind: String,
+    /// Database URL: sqlite://PATH or postgres://…
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true, hide_env_values = true)]
+    pub database_url: String,
+    /// Token signing secret (prefer the environment variable)
+    #[arg(long, env = "GPEC_JWT_SECRET", global = true, hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    /// Password of the first admin user (prefer the environment variable)
+    #[arg(long, env = "GPEC_ADMIN_PASSWORD", global = true, hide_env_values = true)]
+    pub admin_password: Option<String>,
+    /// Token lifetime in seconds
+    #[arg(long, env = "GPEC_TOKEN_TTL", default_value_t = 3600, global = true)]
+    pub token_ttl: u64,
+    /// Pooled database connections
+    #[arg(long, env = "GPEC_DB_POOL_SIZE", default_value_t = 10, global = true)]
+    pub pool_size: u32,
+    /// Log filter (tracing EnvFilter syntax)
+    #[arg(long, env = "GPEC_LOG", default_value = "info", global = true)]
+    pub log: String,
+    /// Log format
+    #[arg(long, env = "GPEC_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run the HTTP service (the default when no command is given)
+    Serve,
+    /// Apply pending database migrations
+    Migrate {
+        /// Revert every migration instead (destroys all data)
+        #[arg(long)]
+        revert_all: bool,
+    },
+    /// Manage organisations
+    #[command(subcommand)]
+    Organisation(admin::OrganisationCmd),
+    /// Manage users
+    #[command(subcommand)]
+    User(admin::UserCmd),
+}
+
+impl GlobalOpts {
+    pub fn config(&self) -> Config {
+        Config {
+            bind: self.bind.clone(),
+            database_url: self.database_url.clone(),
+            jwt_secret: self.jwt_secret.clone(),
+            admin_password: self.admin_password.clone(),
+            token_ttl_secs: self.token_ttl,
+            pool_size: self.pool_size,
+            workers: None,
+        }
+    }
+}
+
+fn init_tracing(opts: &GlobalOpts) {
+    let filter = EnvFilter::try_new(&opts.log).unwrap_or_else(|_| EnvFilter::new("info"));
+    // Logs go to stderr, so that commands printing data (exports, plans) keep stdout clean.
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match opts.log_format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing(&cli.opts);
+    let config = cli.opts.config();
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config),
+        Command::Migrate { revert_all } => admin::migrate(&config, revert_all),
+        Command::Organisation(cmd) => admin::organisation(&config, cmd),
+        Command::User(cmd) => admin::user(&config, cmd),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("gpec: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(config: Config) -> Result<(), String> {
+    actix_web::rt::System::new().block_on(async move {
+        let app = Application::build(config).await.map_err(|e| e.to_string())?;
+        if let Some(password) = &app.generated_admin_password {
+            // Shown once, on the terminal only: it is never logged.
+            println!("Created user 'admin' in organisation NATIONAL with the generated password: {password}");
+            println!("Keep it now: it will not be shown again.");
+        }
+        app.run_until_stopped().await.map_err(|e| e.to_string())
+    })
+}

@@ -1,0 +1,38 @@
+//! Runtime configuration, filled from the command line and the environment (see `gpec --help`).
+
+/// Everything the service needs to start.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address to listen on (`GPEC_BIND`).
+    pub bind: String,
+    /// `sqlite://PATH` or `postgres://…` (`DATABASE_URL`).
+    pub database_url: String,
+    /// HS256 signing secret (`GPEC_JWT_SECRET`); generated and stored on SQLite when unset.
+    pub jwt_secret: Option<String>,
+    /// Password of the first `admin` (`GPEC_ADMIN_PASSWORD`); generated and printed when unset.
+    pub admin_password: Option<String>,
+    /// Token lifetime in seconds (`GPEC_TOKEN_TTL`).
+    pub token_ttl_secs: u64,
+    /// Largest number of pooled database connections (`GPEC_DB_POOL_SIZE`).
+    pub pool_size: u32,
+    /// HTTP worker threads; `None` means one per core.
+    pub workers: Option<usize>,
+}
+
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://./gpec.db";
+
+impl Config {
+    /// Defaults for everything but the database.
+    pub fn new(database_url: impl Into<String>) -> Self {
+        Self {
+            bind: DEFAULT_BIND.to_owned(),
+            database_url: database_url.into(),
+            jwt_secret: None,
+            admin_password: None,
+            token_ttl_secs: 3600,
+            pool_size: 10,
+            workers: None,
+        }
+    }
+}

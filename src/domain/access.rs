@@ -1,0 +1,56 @@
+//! Who is asking, and what they may see and change.
+//!
+//! Users of the `national` organisation see every organisation; everyone else sees only their
+//! own. Anything outside a user's reach answers 404, so its existence is not revealed.
+
+use super::types::Role;
+use crate::error::ApiError;
+
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub user_id: i32,
+    pub username: String,
+    pub organisation_id: i32,
+    pub organisation_code: String,
+    pub national: bool,
+    pub roles: Vec<Role>,
+}
+
+impl Principal {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    /// 403 unless the user holds one of `roles` (`admin` holds every right of its organisation).
+    pub fn require_any(&self, roles: &[Role]) -> Result<(), ApiError> {
+        if self.has(Role::Admin) || roles.iter().any(|r| self.has(*r)) {
+            Ok(())
+        } else {
+            let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+            Err(ApiError::forbidden(format!("this action needs the role {}", names.join(" or "))))
+        }
+    }
+
+    /// 403 unless the user is an administrator of the national organisation.
+    pub fn require_national_admin(&self) -> Result<(), ApiError> {
+        if self.national && self.has(Role::Admin) {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden("this action needs the role admin in the national organisation"))
+        }
+    }
+
+    pub fn can_access(&self, organisation_id: i32) -> bool {
+        self.national || organisation_id == self.organisation_id
+    }
+
+    /// `None` for national users (everything), otherwise their organisation id.
+    pub fn scope(&self) -> Option<i32> {
+        (!self.national).then_some(self.organisation_id)
+    }
+
+    /// The resource if the user may see it, else a 404 that says no more than "not found".
+    pub fn visible<T>(&self, organisation_id: i32, item: T, what: &str) -> Result<T, ApiError> {
+        if self.can_access(organisation_id) { Ok(item) } else { Err(ApiError::not_found(format!("{what} not found"))) }
+    }
+}

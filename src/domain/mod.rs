@@ -1,0 +1,15 @@
+//! Domain rules and queries: values parsed at the edge, access rules, and the data they act on.
+
+pub mod access;
+pub mod bootstrap;
+pub mod organisations;
+pub mod password;
+pub mod types;
+pub mod users;
+
+/// The current time as stored: UTC, to the microsecond (PostgreSQL's precision), so that both
+/// backends give back exactly what was written.
+pub fn now() -> chrono::NaiveDateTime {
+    use chrono::SubsecRound;
+    chrono::Utc::now().naive_utc().trunc_subsecs(6)
+}

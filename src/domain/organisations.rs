@@ -1,0 +1,77 @@
+//! Organisations: the national fund, local CAF and Urssaf, training campuses.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::types::{OrgCode, OrgKind};
+use crate::db::DbConnection;
+use crate::db::schema::organisations;
+use crate::error::ApiError;
+
+pub const NATIONAL_CODE: &str = "NATIONAL";
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = organisations)]
+pub struct Organisation {
+    pub id: i32,
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub created_at: NaiveDateTime,
+}
+
+impl Organisation {
+    pub fn kind(&self) -> OrgKind {
+        // The column has a CHECK constraint, so a stored kind always parses.
+        OrgKind::parse("kind", &self.kind).unwrap_or(OrgKind::Caf)
+    }
+
+    pub fn is_national(&self) -> bool {
+        self.kind() == OrgKind::National
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = organisations)]
+struct NewOrganisation<'a> {
+    code: &'a str,
+    name: &'a str,
+    kind: &'a str,
+    created_at: NaiveDateTime,
+}
+
+pub fn find_by_code(conn: &mut DbConnection, code: &str) -> Result<Option<Organisation>, ApiError> {
+    Ok(organisations::table
+        .filter(organisations::code.eq(code.to_uppercase()))
+        .select(Organisation::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn find_by_id(conn: &mut DbConnection, id: i32) -> Result<Organisation, ApiError> {
+    Ok(organisations::table.find(id).select(Organisation::as_select()).first(conn)?)
+}
+
+/// All organisations, or only `scope` when set, ordered by code.
+pub fn list(conn: &mut DbConnection, scope: Option<i32>) -> Result<Vec<Organisation>, ApiError> {
+    let mut query = organisations::table.select(Organisation::as_select()).into_boxed();
+    if let Some(id) = scope {
+        query = query.filter(organisations::id.eq(id));
+    }
+    Ok(query.order(organisations::code).load(conn)?)
+}
+
+pub fn create(conn: &mut DbConnection, code: &OrgCode, name: &str, kind: OrgKind) -> Result<Organisation, ApiError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(ApiError::invalid("name", "must not be empty"));
+    }
+    if find_by_code(conn, code.as_str())?.is_some() {
+        return Err(ApiError::conflict(format!("organisation {} already exists", code.as_str())));
+    }
+    let id: i32 = diesel::insert_into(organisations::table)
+        .values(NewOrganisation { code: code.as_str(), name, kind: kind.as_str(), created_at: super::now() })
+        .returning(organisations::id)
+        .get_result(conn)?;
+    find_by_id(conn, id)
+}

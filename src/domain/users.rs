@@ -1,0 +1,190 @@
+//! Users: argon2 password hashes, one organisation, one or more roles.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::access::Principal;
+use super::organisations::{self, Organisation};
+use super::password;
+use super::types::{OrgKind, Password, Role, Username};
+use crate::db::DbConnection;
+use crate::db::schema::{organisations as orgs, user_roles, users};
+use crate::error::ApiError;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users)]
+struct UserRow {
+    id: i32,
+    username: String,
+    password_hash: String,
+    organisation_id: i32,
+    created_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = users)]
+struct NewUser<'a> {
+    username: &'a str,
+    password_hash: &'a str,
+    organisation_id: i32,
+    created_at: NaiveDateTime,
+}
+
+/// A user as the rest of the code sees it: never with the password hash.
+#[derive(Debug, Clone)]
+pub struct User {
+    pub id: i32,
+    pub username: String,
+    pub organisation_id: i32,
+    pub organisation_code: String,
+    pub national: bool,
+    pub roles: Vec<Role>,
+    pub created_at: NaiveDateTime,
+}
+
+impl User {
+    pub fn principal(&self) -> Principal {
+        Principal {
+            user_id: self.id,
+            username: self.username.clone(),
+            organisation_id: self.organisation_id,
+            organisation_code: self.organisation_code.clone(),
+            national: self.national,
+            roles: self.roles.clone(),
+        }
+    }
+}
+
+fn roles_of(conn: &mut DbConnection, user_id: i32) -> Result<Vec<Role>, ApiError> {
+    let raw: Vec<String> = user_roles::table
+        .filter(user_roles::user_id.eq(user_id))
+        .select(user_roles::role)
+        .order(user_roles::role)
+        .load(conn)?;
+    raw.iter().map(|r| Role::parse("role", r)).collect()
+}
+
+fn assemble(conn: &mut DbConnection, row: UserRow, org: Organisation) -> Result<User, ApiError> {
+    Ok(User {
+        roles: roles_of(conn, row.id)?,
+        id: row.id,
+        username: row.username,
+        organisation_id: org.id,
+        national: org.kind() == OrgKind::National,
+        organisation_code: org.code,
+        created_at: row.created_at,
+    })
+}
+
+/// How a single user is looked up.
+enum Key<'a> {
+    Id(i32),
+    Username(&'a str),
+}
+
+fn load(conn: &mut DbConnection, key: Key<'_>) -> Result<Option<(UserRow, Organisation)>, ApiError> {
+    let query = users::table.select(UserRow::as_select()).into_boxed();
+    let query = match key {
+        Key::Id(id) => query.filter(users::id.eq(id)),
+        Key::Username(name) => query.filter(users::username.eq(name.to_owned())),
+    };
+    let Some(row) = query.first(conn).optional()? else {
+        return Ok(None);
+    };
+    let org = organisations::find_by_id(conn, row.organisation_id)?;
+    Ok(Some((row, org)))
+}
+
+fn find(conn: &mut DbConnection, key: Key<'_>) -> Result<Option<User>, ApiError> {
+    match load(conn, key)? {
+        Some((row, org)) => Ok(Some(assemble(conn, row, org)?)),
+        None => Ok(None),
+    }
+}
+
+pub fn find_by_id(conn: &mut DbConnection, id: i32) -> Result<Option<User>, ApiError> {
+    find(conn, Key::Id(id))
+}
+
+pub fn find_by_username(conn: &mut DbConnection, username: &str) -> Result<Option<User>, ApiError> {
+    find(conn, Key::Username(username))
+}
+
+/// The user if `username` exists and `password` matches; `None` in every other case, after
+/// the same amount of work, so the caller cannot tell which of the two was wrong.
+pub fn authenticate(conn: &mut DbConnection, username: &str, password: &str) -> Result<Option<User>, ApiError> {
+    match load(conn, Key::Username(username))? {
+        Some((row, org)) if password::verify(password, &row.password_hash) => Ok(Some(assemble(conn, row, org)?)),
+        Some(_) => Ok(None),
+        None => {
+            password::verify_dummy(password);
+            Ok(None)
+        }
+    }
+}
+
+/// Users of every organisation, or of `scope` only, ordered by username.
+pub fn list(conn: &mut DbConnection, scope: Option<i32>) -> Result<Vec<User>, ApiError> {
+    let mut query =
+        users::table.inner_join(orgs::table).select((UserRow::as_select(), Organisation::as_select())).into_boxed();
+    if let Some(id) = scope {
+        query = query.filter(users::organisation_id.eq(id));
+    }
+    let rows: Vec<(UserRow, Organisation)> = query.order(users::username).load(conn)?;
+    rows.into_iter().map(|(row, org)| assemble(conn, row, org)).collect()
+}
+
+/// Creates a user in one transaction (the user row and its roles land together).
+/// `password_hash` comes from [`password::hash`], computed by the caller outside the transaction.
+pub fn create(
+    conn: &mut DbConnection,
+    username: &Username,
+    password_hash: &str,
+    organisation: &Organisation,
+    roles: &[Role],
+) -> Result<User, ApiError> {
+    conn.transaction(|conn| {
+        if find_by_username(conn, username.as_str())?.is_some() {
+            return Err(ApiError::conflict(format!("user {} already exists", username.as_str())));
+        }
+        let id: i32 = diesel::insert_into(users::table)
+            .values(NewUser {
+                username: username.as_str(),
+                password_hash,
+                organisation_id: organisation.id,
+                created_at: super::now(),
+            })
+            .returning(users::id)
+            .get_result(conn)?;
+        for role in roles {
+            diesel::insert_into(user_roles::table)
+                .values((user_roles::user_id.eq(id), user_roles::role.eq(role.as_str())))
+                .execute(conn)?;
+        }
+        find_by_id(conn, id)?.ok_or_else(|| ApiError::internal("user vanished", "after insert"))
+    })
+}
+
+/// Hashes and creates in one call, for the CLI and start-up.
+pub fn create_with_password(
+    conn: &mut DbConnection,
+    username: &Username,
+    password: &Password,
+    organisation: &Organisation,
+    roles: &[Role],
+) -> Result<User, ApiError> {
+    let hash = password::hash(password)?;
+    create(conn, username, &hash, organisation, roles)
+}
+
+pub fn delete(conn: &mut DbConnection, id: i32) -> Result<(), ApiError> {
+    conn.transaction(|conn| {
+        diesel::delete(user_roles::table.filter(user_roles::user_id.eq(id))).execute(conn)?;
+        diesel::delete(users::table.find(id)).execute(conn)?;
+        Ok(())
+    })
+}
+
+pub fn count(conn: &mut DbConnection) -> Result<i64, ApiError> {
+    Ok(users::table.count().get_result(conn)?)
+}

@@ -1,0 +1,105 @@
+//! Bearer tokens: HS256 JWTs issued by `/api/v1/auth/token` and checked on every other route.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::http::header::AUTHORIZATION;
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use chrono::Utc;
+use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+
+use super::AppState;
+use crate::domain::access::Principal;
+use crate::domain::users;
+use crate::error::ApiError;
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Claims {
+    /// The user id: a token names a user row, not a username that could be taken again.
+    sub: String,
+    iat: i64,
+    exp: i64,
+}
+
+/// Signing and checking keys, and how long a token lives.
+pub struct Jwt {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+    pub ttl_secs: u64,
+}
+
+impl Jwt {
+    pub fn new(secret: &str, ttl_secs: u64) -> Self {
+        // Only HS256 is accepted: `alg: none` and every other algorithm are refused by decode.
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.leeway = 5;
+        validation.set_required_spec_claims(&["exp", "sub"]);
+        Self {
+            encoding: EncodingKey::from_secret(secret.as_bytes()),
+            decoding: DecodingKey::from_secret(secret.as_bytes()),
+            validation,
+            ttl_secs,
+        }
+    }
+
+    pub fn issue(&self, user_id: i32) -> Result<String, ApiError> {
+        let now = Utc::now().timestamp();
+        let claims = Claims { sub: user_id.to_string(), iat: now, exp: now + self.ttl_secs as i64 };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(|e| ApiError::internal("token signing failed", e))
+    }
+
+    /// The user id a valid token names.
+    fn check(&self, token: &str) -> Result<i32, ApiError> {
+        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).map_err(|e| {
+            ApiError::Unauthorized(
+                match e.kind() {
+                    ErrorKind::ExpiredSignature => "the token has expired",
+                    ErrorKind::InvalidToken | ErrorKind::Base64(_) | ErrorKind::Json(_) | ErrorKind::Utf8(_) => {
+                        "the token is malformed"
+                    }
+                    _ => "the token is not valid",
+                }
+                .to_owned(),
+            )
+        })?;
+        data.claims.sub.parse().map_err(|_| ApiError::Unauthorized("the token is not valid".to_owned()))
+    }
+}
+
+fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
+    let header = req
+        .headers()
+        .get(AUTHORIZATION)
+        .ok_or_else(|| ApiError::Unauthorized("a bearer token is required".to_owned()))?;
+    let value =
+        header.to_str().map_err(|_| ApiError::Unauthorized("the Authorization header is malformed".to_owned()))?;
+    match value.split_once(' ') {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => {
+            Ok(token.trim().to_owned())
+        }
+        _ => Err(ApiError::Unauthorized("the Authorization header must be 'Bearer <token>'".to_owned())),
+    }
+}
+
+/// Taking a `Principal` argument makes a handler require a valid token of an existing user.
+/// Roles are read from the database on each request, so a change applies at once.
+impl FromRequest for Principal {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer(req);
+        Box::pin(async move {
+            let state = state.ok_or_else(|| ApiError::internal("app state", "missing"))?;
+            let user_id = state.jwt.check(&token?)?;
+            let user = state.db.run(move |conn| users::find_by_id(conn, user_id)).await?;
+            user.map(|u| u.principal())
+                .ok_or_else(|| ApiError::Unauthorized("the token's user no longer exists".to_owned()))
+        })
+    }
+}

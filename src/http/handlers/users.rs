@@ -1,0 +1,145 @@
+//! `/api/v1/users`: administrators manage the users of their organisation (national: all).
+
+use actix_web::{HttpResponse, delete, get, post, web};
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::domain::access::Principal;
+use crate::domain::types::{Password, Role, Username, parse_roles};
+use crate::domain::users::{self, User};
+use crate::domain::{organisations, password};
+use crate::error::ApiError;
+use crate::http::AppState;
+use crate::http::openapi::{AuthErrors, BodyErrors, Conflict, NotFound};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list).service(create).service(get_one).service(remove);
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct UserDto {
+    pub username: String,
+    pub organisation: String,
+    pub roles: Vec<Role>,
+    pub created_at: NaiveDateTime,
+}
+
+impl From<User> for UserDto {
+    fn from(u: User) -> Self {
+        Self { username: u.username, organisation: u.organisation_code, roles: u.roles, created_at: u.created_at }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewUserDto {
+    pub username: String,
+    /// At least 8 characters. Stored only as an argon2id hash.
+    pub password: String,
+    /// Organisation code.
+    pub organisation: String,
+    pub roles: Vec<String>,
+}
+
+/// Users of the caller's organisation (national administrators: every user).
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = [])),
+    responses((status = 200, description = "Users", body = Vec<UserDto>), AuthErrors)
+)]
+#[get("/users")]
+pub async fn list(state: web::Data<AppState>, who: Principal) -> Result<HttpResponse, ApiError> {
+    who.require_any(&[Role::Admin])?;
+    let scope = who.scope();
+    let all = state.db.run(move |conn| users::list(conn, scope)).await?;
+    Ok(HttpResponse::Ok().json(all.into_iter().map(UserDto::from).collect::<Vec<_>>()))
+}
+
+/// Creates a user in the caller's organisation (national administrators: in any).
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = [])),
+    request_body = NewUserDto,
+    responses((status = 201, description = "Created", body = UserDto), AuthErrors, BodyErrors, NotFound, Conflict)
+)]
+#[post("/users")]
+pub async fn create(
+    state: web::Data<AppState>,
+    who: Principal,
+    body: web::Json<NewUserDto>,
+) -> Result<HttpResponse, ApiError> {
+    who.require_any(&[Role::Admin])?;
+    let body = body.into_inner();
+    let username = Username::parse("username", &body.username)?;
+    let roles = parse_roles("roles", &body.roles)?;
+    let password = Password::parse("password", &body.password)?;
+    let org_code = body.organisation;
+    let user = state
+        .db
+        .run(move |conn| {
+            let org = organisations::find_by_code(conn, &org_code)?
+                .filter(|o| who.can_access(o.id))
+                .ok_or_else(|| ApiError::not_found(format!("organisation {org_code} not found")))?;
+            // Hashed here, on the blocking pool: argon2 would otherwise hold an actix worker.
+            let hash = password::hash(&password)?;
+            users::create(conn, &username, &hash, &org, &roles)
+        })
+        .await?;
+    tracing::info!(user = %user.username, organisation = %user.organisation_code, "user created");
+    Ok(HttpResponse::Created().json(UserDto::from(user)))
+}
+
+/// Finds a user the caller may see: themselves, or any user of their reach for administrators.
+async fn visible_user(state: &AppState, who: &Principal, username: String) -> Result<User, ApiError> {
+    let user = state.db.run(move |conn| users::find_by_username(conn, &username)).await?;
+    match user {
+        Some(u) if u.id == who.user_id => Ok(u),
+        Some(u) if who.can_access(u.organisation_id) => {
+            who.require_any(&[Role::Admin])?;
+            Ok(u)
+        }
+        _ => Err(ApiError::not_found("user not found")),
+    }
+}
+
+/// One user: oneself, or, for administrators, a user of their organisation.
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = [])),
+    params(("username" = String, Path)),
+    responses((status = 200, description = "The user", body = UserDto), AuthErrors, NotFound)
+)]
+#[get("/users/{username}")]
+pub async fn get_one(
+    state: web::Data<AppState>,
+    who: Principal,
+    username: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let user = visible_user(&state, &who, username.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(UserDto::from(user)))
+}
+
+/// Deletes a user; their tokens stop working at once. Administrators cannot delete themselves.
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = [])),
+    params(("username" = String, Path)),
+    responses((status = 204, description = "Deleted"), AuthErrors, NotFound, Conflict)
+)]
+#[delete("/users/{username}")]
+pub async fn remove(
+    state: web::Data<AppState>,
+    who: Principal,
+    username: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    who.require_any(&[Role::Admin])?;
+    let user = visible_user(&state, &who, username.into_inner()).await?;
+    if user.id == who.user_id {
+        return Err(ApiError::conflict("you cannot delete your own account"));
+    }
+    state.db.transaction(move |conn| users::delete(conn, user.id)).await?;
+    tracing::info!(user = %who.username, "user deleted");
+    Ok(HttpResponse::NoContent().finish())
+}

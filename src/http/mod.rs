@@ -1,0 +1,29 @@
+//! The HTTP service: routes, authentication, body limits, the OpenAPI document.
+
+pub mod auth;
+pub mod extract;
+pub mod handlers;
+pub mod openapi;
+pub mod server;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::db::Db;
+use auth::Jwt;
+
+/// What every handler can reach.
+pub struct AppState {
+    pub db: Db,
+    pub jwt: Jwt,
+}
+
+/// Every route of the service, registered once for the server and the tests alike. Routes go
+/// through utoipa's `service`, so each one served is also in the OpenAPI document.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(handlers::health::health).service(handlers::health::ready).service(
+        utoipa_actix_web::scope("/api/v1")
+            .configure(handlers::auth::configure)
+            .configure(handlers::organisations::configure)
+            .configure(handlers::users::configure),
+    );
+}

@@ -1,0 +1,80 @@
+//! The OpenAPI document: metadata, the bearer scheme, and the error responses paths share.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{IntoResponses, Modify, OpenApi};
+
+use crate::error::ErrorBody;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "gpec",
+        description = "Gestion prévisionnelle des emplois et des compétences for the CNAF / CAF and \
+                       Urssaf branches: competency dictionary, job sheets, agents' levels, \
+                       load-to-ETP planning, campus trainers."
+    ),
+    modifiers(&BearerScheme),
+    components(schemas(ErrorBody)),
+    tags(
+        (name = "ops", description = "Liveness and readiness"),
+        (name = "auth", description = "Tokens"),
+        (name = "organisations", description = "Organisations: NATIONAL, CAF, Urssaf, campuses"),
+        (name = "users", description = "Users and their roles"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerScheme;
+
+impl Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+    }
+}
+
+/// What any authenticated route may answer besides its own outcomes.
+#[derive(IntoResponses)]
+#[allow(dead_code)]
+pub enum AuthErrors {
+    /// Missing, malformed, expired or invalid token, or its user no longer exists.
+    #[response(status = 401)]
+    Unauthorized(ErrorBody),
+    /// The token is valid but lacks the role this action needs.
+    #[response(status = 403)]
+    Forbidden(ErrorBody),
+    /// The database is unavailable.
+    #[response(status = 503)]
+    Unavailable(ErrorBody),
+}
+
+/// The resource does not exist or lies outside the caller's organisation.
+#[derive(IntoResponses)]
+#[allow(dead_code)]
+pub enum NotFound {
+    #[response(status = 404)]
+    NotFound(ErrorBody),
+}
+
+/// Errors of a route that takes a body.
+#[derive(IntoResponses)]
+#[allow(dead_code)]
+pub enum BodyErrors {
+    /// Invalid input; `details` names each field or line.
+    #[response(status = 400)]
+    BadRequest(ErrorBody),
+    /// The body is too large.
+    #[response(status = 413)]
+    TooLarge(ErrorBody),
+}
+
+/// A conflicting or stale change.
+#[derive(IntoResponses)]
+#[allow(dead_code)]
+pub enum Conflict {
+    #[response(status = 409)]
+    Conflict(ErrorBody),
+}

@@ -1,0 +1,116 @@
+//! Building and running the server: database preparation, then the actix app.
+
+use std::net::TcpListener;
+
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::{App, HttpServer, web};
+use tracing_actix_web::TracingLogger;
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use super::auth::Jwt;
+use super::extract;
+use super::openapi::ApiDoc;
+use super::{AppState, configure};
+use crate::config::Config;
+use crate::db::{DatabaseUrl, Db, migrations};
+use crate::domain::bootstrap;
+use crate::error::ApiError;
+
+/// The OpenAPI document of every route [`configure`] registers.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(configure).split_for_parts().1
+}
+
+/// What preparing the database yields: the signing secret and, on a first start without
+/// `GPEC_ADMIN_PASSWORD`, the generated admin password to show once.
+pub struct Prepared {
+    pub jwt_secret: String,
+    pub generated_admin_password: Option<String>,
+}
+
+/// Opens the pool for `config`, with a readable error for a bad `DATABASE_URL`.
+pub fn open_db(config: &Config) -> Result<Db, ApiError> {
+    let url = DatabaseUrl::parse(&config.database_url).map_err(|m| ApiError::bad_request(m, vec![]))?;
+    Db::open(&url, config.pool_size)
+}
+
+/// Migrations, signing secret and first administrator, before any request is served.
+pub fn prepare(db: &Db, config: &Config) -> Result<Prepared, ApiError> {
+    let mut conn = db.conn()?;
+    let applied = migrations::run_pending(&mut conn)?;
+    if !applied.is_empty() {
+        tracing::info!(?applied, "migrations applied");
+    }
+    let jwt_secret = bootstrap::jwt_secret(&mut conn, config.jwt_secret.as_deref())?;
+    let generated_admin_password = match bootstrap::first_admin(&mut conn, config.admin_password.as_deref()) {
+        // Another instance sharing the database created them first.
+        Err(ApiError::Conflict { .. }) => None,
+        other => other?,
+    };
+    Ok(Prepared { jwt_secret, generated_admin_password })
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    pub generated_admin_password: Option<String>,
+}
+
+impl Application {
+    /// Prepares the database and binds the listener; the server runs once awaited.
+    pub async fn build(config: Config) -> Result<Self, ApiError> {
+        let db = open_db(&config)?;
+        let prepare_config = config.clone();
+        let prepare_db = db.clone();
+        let prepared = web::block(move || prepare(&prepare_db, &prepare_config))
+            .await
+            .map_err(|e| ApiError::internal("start-up task failed", e))??;
+        let listener = TcpListener::bind(&config.bind)
+            .map_err(|e| ApiError::invalid("GPEC_BIND", format!("cannot listen on {}: {e}", config.bind)))?;
+        let port = listener.local_addr().map_err(|e| ApiError::internal("listener", e))?.port();
+        tracing::info!(address = %config.bind, port, database = %db.url(), "gpec listening");
+
+        let state = web::Data::new(AppState { db, jwt: Jwt::new(&prepared.jwt_secret, config.token_ttl_secs) });
+        let doc = openapi();
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .wrap(TracingLogger::default())
+                .app_data(state.clone())
+                .app_data(extract::json_config())
+                .app_data(extract::payload_config())
+                .app_data(extract::path_config())
+                .app_data(extract::query_config())
+                .route("/docs", web::get().to(docs_redirect))
+                .service(SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", doc.clone()))
+                .into_utoipa_app()
+                .configure(configure)
+                .into_app()
+                .default_service(web::to(extract::no_route))
+        })
+        .listen(listener)
+        .map_err(|e| ApiError::internal("listen", e))?;
+        if let Some(workers) = config.workers {
+            server = server.workers(workers);
+        }
+        Ok(Self { port, server: server.run(), generated_admin_password: prepared.generated_admin_password })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// `/docs` without the trailing slash leads to the Swagger UI.
+async fn docs_redirect() -> actix_web::HttpResponse {
+    actix_web::HttpResponse::PermanentRedirect().insert_header(("Location", "/docs/")).finish()
+}

@@ -1,0 +1,10 @@
+//! gpec: strategic workforce and competency planning (GPEC) for the French social-security
+//! branches. The pure planning model lives in the `gpec-planning` crate; this crate holds the
+//! domain and persistence (`domain`, `db`), the HTTP service (`http`) and the CLI (`cli`).
+
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod http;

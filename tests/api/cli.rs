@@ -1,0 +1,81 @@
+//! The administration commands, run as a user would run them.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use crate::helpers::{ADMIN_PASSWORD, JWT_SECRET, TestDb, spawn_with, test_config};
+
+fn gpec(db: &TestDb, args: &[&str], stdin: &str) -> std::process::Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gpec"))
+        .args(args)
+        .env("DATABASE_URL", &db.url)
+        .env("GPEC_JWT_SECRET", JWT_SECRET)
+        .env("GPEC_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .env("GPEC_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("gpec runs");
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[actix_web::test]
+async fn organisation_add_and_user_add_create_a_user_who_can_log_in() {
+    let db = TestDb::new();
+    let out =
+        gpec(&db, &["organisation", "add", "--code", "CAF-78", "--name", "CAF des Yvelines", "--kind", "caf"], "");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let args = [
+        "user",
+        "add",
+        "--username",
+        "rh.yvelines",
+        "--password-stdin",
+        "--role",
+        "hr",
+        "--role",
+        "viewer",
+        "--organisation",
+        "CAF-78",
+    ];
+    let out = gpec(&db, &args, "mot-de-passe-rh\n");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("created user rh.yvelines in CAF-78 with roles hr,viewer"), "{stdout}");
+    assert!(!stdout.contains("mot-de-passe-rh"));
+
+    let out = gpec(
+        &db,
+        &["user", "add", "--username", "user-x1", "--password-stdin", "--role", "hr", "--organisation", "CAF-99"],
+        "long-enough\n",
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--organisation: no organisation CAF-99"));
+
+    let out = gpec(
+        &db,
+        &["user", "add", "--username", "user-x2", "--password-stdin", "--role", "hr", "--organisation", "CAF-78"],
+        "short\n",
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("must be at least 8 characters"));
+
+    let config = test_config(&db);
+    let app = spawn_with(db, config).await;
+    let token = app.token("rh.yvelines", "mot-de-passe-rh").await;
+    let me: serde_json::Value = app.get("/api/v1/me", &token).await.json().await.unwrap();
+    assert_eq!(me["organisation"], "CAF-78");
+    assert_eq!(me["roles"], serde_json::json!(["hr", "viewer"]));
+}
+
+#[test]
+fn help_documents_every_environment_variable() {
+    let out = Command::new(env!("CARGO_BIN_EXE_gpec")).arg("--help").output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    for var in ["GPEC_BIND", "DATABASE_URL", "GPEC_JWT_SECRET", "GPEC_ADMIN_PASSWORD", "GPEC_LOG"] {
+        assert!(help.contains(var), "{var} missing from --help");
+    }
+}
