@@ -17,6 +17,8 @@ pub struct Config {
     pub pool_size: u32,
     /// HTTP worker threads; `None` means one per core.
     pub workers: Option<usize>,
+    /// Load the national referential on the first start of an empty database (`GPEC_SEED`).
+    pub seed_on_start: bool,
 }
 
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
@@ -33,6 +35,7 @@ impl Config {
             token_ttl_secs: 3600,
             pool_size: 10,
             workers: None,
+            seed_on_start: true,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The `gpec` command line: the server (default) and administration commands.
 
 mod admin;
+mod referential;
 
 use std::process::ExitCode;
 
@@ -19,6 +20,8 @@ Environment (each option can also be given as its variable):
   GPEC_ADMIN_PASSWORD  password of the first 'admin' user; printed once, generated, when unset
   GPEC_TOKEN_TTL       token lifetime in seconds [default: 3600]
   GPEC_DB_POOL_SIZE    pooled database connections [default: 10]
+  GPEC_SEED            load the national referential on the first start of an empty database
+                       [default: true]
   GPEC_LOG             log filter, e.g. info or gpec=debug,actix_web=info [default: info]
   GPEC_LOG_FORMAT      text or json [default: text]";
 
@@ -56,6 +59,9 @@ pub struct GlobalOpts {
     /// Pooled database connections
     #[arg(long, env = "GPEC_DB_POOL_SIZE", default_value_t = 10, global = true)]
     pub pool_size: u32,
+    /// Load the national referential on the first start of an empty database
+    #[arg(long, env = "GPEC_SEED", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub seed: bool,
     /// Log filter (tracing EnvFilter syntax)
     #[arg(long, env = "GPEC_LOG", default_value = "info", global = true)]
     pub log: String,
@@ -86,6 +92,19 @@ pub enum Command {
     /// Manage users
     #[command(subcommand)]
     User(admin::UserCmd),
+    /// Load the national referential (dictionary, job sheets); adds only what is missing
+    Seed,
+    /// Import a CSV file, all or nothing: every bad line is listed and nothing is written
+    Import {
+        #[arg(value_enum)]
+        entity: crate::domain::referential_csv::Entity,
+        file: std::path::PathBuf,
+    },
+    /// Export as CSV to standard output
+    Export {
+        #[arg(value_enum)]
+        entity: crate::domain::referential_csv::Entity,
+    },
 }
 
 impl GlobalOpts {
@@ -98,6 +117,7 @@ impl GlobalOpts {
             token_ttl_secs: self.token_ttl,
             pool_size: self.pool_size,
             workers: None,
+            seed_on_start: self.seed,
         }
     }
 }
@@ -121,6 +141,9 @@ pub fn run() -> ExitCode {
         Command::Migrate { revert_all } => admin::migrate(&config, revert_all),
         Command::Organisation(cmd) => admin::organisation(&config, cmd),
         Command::User(cmd) => admin::user(&config, cmd),
+        Command::Seed => referential::run_seed(&config),
+        Command::Import { entity, file } => referential::import(&config, entity, &file),
+        Command::Export { entity } => referential::export(&config, entity),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

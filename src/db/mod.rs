@@ -52,11 +52,10 @@ impl DatabaseUrl {
         match self {
             Self::Sqlite(path) => {
                 let mut conn = diesel::SqliteConnection::establish(&path.to_string_lossy())?;
-                // WAL lets readers run beside the writer; the busy timeout makes writers queue
-                // instead of failing; SQLite leaves foreign keys off unless asked.
+                // The busy timeout makes writers queue instead of failing; SQLite leaves foreign
+                // keys off unless asked. WAL is set once per file, by `enable_wal`.
                 conn.batch_execute(
-                    "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
-                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+                    "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
                 )
                 .map_err(|e| ConnectionError::BadConnection(e.to_string()))?;
                 Ok(DbConnection::Sqlite(conn))
@@ -64,6 +63,16 @@ impl DatabaseUrl {
             Self::Postgres(url) => Ok(DbConnection::Pg(diesel::PgConnection::establish(url)?)),
         }
     }
+}
+
+/// Switches a SQLite file to write-ahead logging, so that readers run beside the writer. The
+/// mode is stored in the file: setting it once, before the pool fills, avoids every new
+/// connection competing for the lock the switch needs.
+pub fn enable_wal(conn: &mut DbConnection) -> Result<(), ApiError> {
+    if let DbConnection::Sqlite(c) = conn {
+        c.batch_execute("PRAGMA journal_mode = WAL;")?;
+    }
+    Ok(())
 }
 
 impl std::fmt::Display for DatabaseUrl {

@@ -37,3 +37,115 @@ diesel::table! {
 diesel::joinable!(users -> organisations (organisation_id));
 diesel::joinable!(user_roles -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(organisations, users, user_roles, settings);
+
+diesel::table! {
+    competencies (id) {
+        id -> Integer,
+        code -> Text,
+        label -> Text,
+        category -> Text,
+        definition -> Text,
+        is_new -> Integer,
+        arc -> Text,
+        status -> Text,
+        level_1 -> Text,
+        level_2 -> Text,
+        level_3 -> Text,
+        level_4 -> Text,
+        version -> Integer,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    competency_aliases (competency_id, alias) {
+        competency_id -> Integer,
+        alias -> Text,
+    }
+}
+
+diesel::table! {
+    competency_versions (competency_id, version) {
+        competency_id -> Integer,
+        version -> Integer,
+        author -> Text,
+        created_at -> Timestamp,
+        snapshot -> Text,
+    }
+}
+
+diesel::table! {
+    job_profiles (id) {
+        id -> Integer,
+        code -> Text,
+        current_version -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    job_profile_versions (id) {
+        id -> Integer,
+        job_profile_id -> Integer,
+        version -> Integer,
+        status -> Text,
+        author -> Text,
+        created_at -> Timestamp,
+        status_changed_by -> Nullable<Text>,
+        status_changed_at -> Nullable<Timestamp>,
+        title -> Text,
+        purpose -> Text,
+        activities -> Text,
+        environment -> Text,
+        recruitment_diploma -> Text,
+        recruitment_internal_profile -> Text,
+        recruitment_selection -> Text,
+        recruitment -> Text,
+    }
+}
+
+diesel::table! {
+    job_profile_requirements (version_id, position) {
+        version_id -> Integer,
+        position -> Integer,
+        competency_id -> Integer,
+        level -> Integer,
+        source_label -> Text,
+    }
+}
+
+diesel::table! {
+    branch_activities (code) {
+        code -> Text,
+        label -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    job_profile_activity_roles (version_id, activity_code) {
+        version_id -> Integer,
+        activity_code -> Text,
+        role -> Text,
+        note -> Text,
+    }
+}
+
+diesel::joinable!(competency_aliases -> competencies (competency_id));
+diesel::joinable!(competency_versions -> competencies (competency_id));
+diesel::joinable!(job_profile_versions -> job_profiles (job_profile_id));
+diesel::joinable!(job_profile_requirements -> job_profile_versions (version_id));
+diesel::joinable!(job_profile_requirements -> competencies (competency_id));
+diesel::joinable!(job_profile_activity_roles -> job_profile_versions (version_id));
+diesel::joinable!(job_profile_activity_roles -> branch_activities (activity_code));
+diesel::allow_tables_to_appear_in_same_query!(
+    competencies,
+    competency_aliases,
+    competency_versions,
+    job_profiles,
+    job_profile_versions,
+    job_profile_requirements,
+    branch_activities,
+    job_profile_activity_roles,
+);

@@ -2,8 +2,12 @@
 
 pub mod access;
 pub mod bootstrap;
+pub mod competencies;
+pub mod csv_io;
+pub mod job_profiles;
 pub mod organisations;
 pub mod password;
+pub mod referential_csv;
 pub mod types;
 pub mod users;
 

@@ -9,8 +9,7 @@ macro_rules! string_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
+        pub enum $name { $(#[serde(rename = $text)] $variant),+ }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -65,6 +64,91 @@ string_enum! {
         Caf => "caf",
         Urssaf => "urssaf",
         Campus => "campus",
+    }
+}
+
+string_enum! {
+    /// The family of a competency, from the dictionary section it appears in (`savoir` for the
+    /// knowledge items the job sheets use).
+    Category {
+        SavoirFaire => "savoir-faire",
+        SavoirFaireRelationnel => "savoir-faire relationnel",
+        Savoir => "savoir",
+    }
+}
+
+string_enum! {
+    /// The three aggregate axes on which profiles are compared.
+    Arc {
+        Analytique => "analytique",
+        Relationnel => "relationnel",
+        Environnement => "environnement",
+    }
+}
+
+string_enum! {
+    /// Whether a competency is still in use.
+    CompetencyStatus {
+        Active => "active",
+        Retired => "retired",
+    }
+}
+
+string_enum! {
+    /// The lifecycle of one version of a job profile.
+    ProfileStatus {
+        Draft => "draft",
+        Validated => "validated",
+        Archived => "archived",
+    }
+}
+
+string_enum! {
+    /// A job's part in one activity of the "qui fait quoi" table: X (principal) or x (contributor).
+    ActivityRole {
+        Principal => "principal",
+        Contributor => "contributor",
+    }
+}
+
+/// A proficiency level: 1 Initiation, 2 Pratique courante, 3 Maîtrise, 4 Expertise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[serde(try_from = "i64", into = "i32")]
+#[schema(value_type = i32, minimum = 1, maximum = 4)]
+pub struct Level(u8);
+
+impl Level {
+    pub const NAMES: [&'static str; 4] = ["Initiation", "Pratique courante", "Maîtrise", "Expertise"];
+
+    pub fn new(value: i64) -> Result<Self, String> {
+        if (1..=4).contains(&value) { Ok(Self(value as u8)) } else { Err(format!("level must be 1 to 4, got {value}")) }
+    }
+
+    pub fn parse(field: &str, raw: &str) -> Result<Self, ApiError> {
+        let value: i64 =
+            raw.trim().parse().map_err(|_| ApiError::invalid(field, format!("{raw:?} is not a level 1 to 4")))?;
+        Self::new(value).map_err(|m| ApiError::invalid(field, m))
+    }
+
+    pub fn get(self) -> i32 {
+        i32::from(self.0)
+    }
+
+    pub fn name(self) -> &'static str {
+        Self::NAMES[usize::from(self.0) - 1]
+    }
+}
+
+impl TryFrom<i64> for Level {
+    type Error = String;
+    fn try_from(value: i64) -> Result<Self, String> {
+        Self::new(value)
+    }
+}
+
+impl From<Level> for i32 {
+    fn from(level: Level) -> i32 {
+        level.get()
     }
 }
 
@@ -143,4 +227,51 @@ pub fn parse_roles(field: &str, raw: &[String]) -> Result<Vec<Role>, ApiError> {
     roles.sort();
     roles.dedup();
     Ok(roles)
+}
+
+/// Checks a code: `min..=max` characters, each accepted by `allowed`; names the rule in the error.
+fn check_code(field: &str, code: &str, max: usize, allowed: fn(char) -> bool, rule: &str) -> Result<(), ApiError> {
+    if !(2..=max).contains(&code.len()) || !code.chars().all(allowed) {
+        return Err(ApiError::invalid(field, format!("must be 2 to {max} characters among {rule}")));
+    }
+    Ok(())
+}
+
+/// A competency code: a slug such as `connaissance-prestations`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CompetencyCode(String);
+
+impl CompetencyCode {
+    pub fn parse(field: &str, raw: &str) -> Result<Self, ApiError> {
+        let code = raw.trim().to_owned();
+        check_code(field, &code, 80, |c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-', "a-z, 0-9 and '-'")?;
+        Ok(Self(code))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A job profile code such as `CSU` or `GESTIONNAIRE-RISQUES`, stored upper-case.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ProfileCode(String);
+
+impl ProfileCode {
+    pub fn parse(field: &str, raw: &str) -> Result<Self, ApiError> {
+        let code = raw.trim().to_uppercase();
+        check_code(field, &code, 40, |c| c.is_ascii_alphanumeric() || c == '-' || c == '_', "A-Z, 0-9, '-' and '_'")?;
+        Ok(Self(code))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The form under which wordings are compared: lower case, no accents, words separated by one
+/// space, so that "Conseil/ assistance" and "Conseil / Assistance" meet.
+pub fn normalize(text: &str) -> String {
+    let plain = deunicode::deunicode(text).to_lowercase();
+    plain.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
 }

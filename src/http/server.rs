@@ -16,6 +16,7 @@ use super::{AppState, configure};
 use crate::config::Config;
 use crate::db::{DatabaseUrl, Db, migrations};
 use crate::domain::bootstrap;
+use crate::domain::referential_csv::seed;
 use crate::error::ApiError;
 
 /// The OpenAPI document of every route [`configure`] registers.
@@ -39,11 +40,20 @@ pub fn open_db(config: &Config) -> Result<Db, ApiError> {
 /// Migrations, signing secret and first administrator, before any request is served.
 pub fn prepare(db: &Db, config: &Config) -> Result<Prepared, ApiError> {
     let mut conn = db.conn()?;
+    crate::db::enable_wal(&mut conn)?;
     let applied = migrations::run_pending(&mut conn)?;
     if !applied.is_empty() {
         tracing::info!(?applied, "migrations applied");
     }
     let jwt_secret = bootstrap::jwt_secret(&mut conn, config.jwt_secret.as_deref())?;
+    if config.seed_on_start && seed::is_unseeded(&mut conn)? {
+        match seed::run(&mut conn) {
+            Ok(report) => tracing::info!(?report, "loaded the national referential"),
+            // Another instance sharing the database seeded it first.
+            Err(ApiError::Conflict { .. }) => {}
+            Err(e) => return Err(e),
+        }
+    }
     let generated_admin_password = match bootstrap::first_admin(&mut conn, config.admin_password.as_deref()) {
         // Another instance sharing the database created them first.
         Err(ApiError::Conflict { .. }) => None,

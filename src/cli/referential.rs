@@ -1,0 +1,75 @@
+//! `gpec seed`, `gpec import ENTITY FILE`, `gpec export ENTITY`.
+
+use std::io::Write;
+
+use diesel::Connection;
+
+use crate::config::Config;
+use crate::db::DbConnection;
+use crate::domain::referential_csv::{self, Entity, seed};
+use crate::error::ApiError;
+use crate::http::server::{open_db, prepare};
+
+/// Who the CLI writes as in version histories.
+fn author() -> String {
+    format!("cli:{}", std::env::var("USER").unwrap_or_else(|_| "unknown".to_owned()))
+}
+
+fn connect(config: &Config) -> Result<crate::db::PooledConn, String> {
+    let db = open_db(config).map_err(|e| e.to_string())?;
+    prepare(&db, config).map_err(|e| e.to_string())?;
+    db.conn().map_err(|e| e.to_string())
+}
+
+pub fn run_seed(config: &Config) -> Result<(), String> {
+    // Seeded here, not by the start-up preparation, so that the report says what this did.
+    let mut conn = connect(&Config { seed_on_start: false, ..config.clone() })?;
+    let report = seed::run(&mut conn).map_err(|e| e.to_string())?;
+    if report.is_empty() {
+        println!("the referential is already seeded: nothing to add");
+    } else {
+        println!(
+            "seeded {} competencies, {} branch activities, {} job profiles",
+            report.competencies_created, report.activities_created, report.job_profiles_created
+        );
+    }
+    Ok(())
+}
+
+pub fn export(config: &Config, entity: Entity) -> Result<(), String> {
+    let mut conn = connect(config)?;
+    let bytes = referential_csv::export(&mut conn, entity).map_err(|e| e.to_string())?;
+    std::io::stdout().write_all(&bytes).map_err(|e| format!("writing the export: {e}"))
+}
+
+/// Every bad line on its own line of stderr, after the summary.
+fn describe(error: &ApiError) -> String {
+    let mut text = error.to_string();
+    if let ApiError::BadRequest { details, .. } = error {
+        for d in details {
+            let line = d.line.map_or(String::new(), |l| format!("line {l}"));
+            let column = d.column.as_deref().or(d.field.as_deref()).unwrap_or("-");
+            text.push_str(&format!("\n  {line}, column {column}: {}", d.message));
+        }
+    }
+    text
+}
+
+pub fn import(config: &Config, entity: Entity, file: &std::path::Path) -> Result<(), String> {
+    let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let mut conn = connect(config)?;
+    let author = author();
+    let conn: &mut DbConnection = &mut conn;
+    let report = conn
+        .transaction(|conn: &mut DbConnection| referential_csv::import(conn, entity, &bytes, &author))
+        .map_err(|e| describe(&e))?;
+    println!(
+        "imported {} {} rows: {} created, {} updated, {} unchanged",
+        report.rows,
+        entity.name(),
+        report.created,
+        report.updated,
+        report.unchanged
+    );
+    Ok(())
+}

@@ -1,0 +1,333 @@
+//! The competency dictionary: entries with four level descriptors, aliases and an arc, and the
+//! history of every edit (each one a new version whose snapshot stays readable).
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::types::{Arc, Category, CompetencyCode, CompetencyStatus, normalize};
+use crate::db::DbConnection;
+use crate::db::schema::{competencies as c, competency_aliases as ca, competency_versions as cv};
+use crate::error::ApiError;
+
+/// What an edit changes: everything but the code, the status and the version bookkeeping.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CompetencyContent {
+    pub label: String,
+    pub category: Category,
+    #[serde(default)]
+    pub definition: String,
+    #[serde(default)]
+    pub is_new: bool,
+    pub arc: Arc,
+    /// Descriptors of levels 1 to 4, in order; empty strings for knowledge items.
+    pub descriptors: Vec<String>,
+    /// Other wordings of the same competency found in the documents.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+impl CompetencyContent {
+    /// Trims every text and refuses what cannot be stored; names the field at fault.
+    pub fn validated(mut self) -> Result<Self, ApiError> {
+        self.label = self.label.trim().to_owned();
+        self.definition = self.definition.trim().to_owned();
+        if self.label.is_empty() {
+            return Err(ApiError::invalid("label", "must not be empty"));
+        }
+        if self.descriptors.len() != 4 {
+            return Err(ApiError::invalid("descriptors", "must hold exactly 4 entries, one per level"));
+        }
+        self.descriptors = self.descriptors.iter().map(|d| d.trim().to_owned()).collect();
+        let mut aliases: Vec<String> = Vec::new();
+        for alias in self.aliases.iter().map(|a| a.trim()) {
+            if alias.is_empty() || alias.contains('|') {
+                return Err(ApiError::invalid("aliases", "an alias must be non-empty and free of '|'"));
+            }
+            if !aliases.iter().any(|a| a == alias) {
+                aliases.push(alias.to_owned());
+            }
+        }
+        self.aliases = aliases;
+        Ok(self)
+    }
+}
+
+/// One competency as it stands now.
+#[derive(Debug, Clone)]
+pub struct Competency {
+    pub id: i32,
+    pub code: String,
+    pub content: CompetencyContent,
+    pub status: CompetencyStatus,
+    pub version: i32,
+    pub updated_at: NaiveDateTime,
+    pub updated_by: String,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = c)]
+struct Row {
+    id: i32,
+    code: String,
+    label: String,
+    category: String,
+    definition: String,
+    is_new: i32,
+    arc: String,
+    status: String,
+    level_1: String,
+    level_2: String,
+    level_3: String,
+    level_4: String,
+    version: i32,
+    updated_at: NaiveDateTime,
+    updated_by: String,
+}
+
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = c)]
+struct Write<'a> {
+    label: &'a str,
+    category: &'a str,
+    definition: &'a str,
+    is_new: i32,
+    arc: &'a str,
+    status: &'a str,
+    level_1: &'a str,
+    level_2: &'a str,
+    level_3: &'a str,
+    level_4: &'a str,
+    version: i32,
+    updated_at: NaiveDateTime,
+    updated_by: &'a str,
+}
+
+fn write<'a>(content: &'a CompetencyContent, status: CompetencyStatus, version: i32, author: &'a str) -> Write<'a> {
+    Write {
+        label: &content.label,
+        category: content.category.as_str(),
+        definition: &content.definition,
+        is_new: i32::from(content.is_new),
+        arc: content.arc.as_str(),
+        status: status.as_str(),
+        level_1: &content.descriptors[0],
+        level_2: &content.descriptors[1],
+        level_3: &content.descriptors[2],
+        level_4: &content.descriptors[3],
+        version,
+        updated_at: super::now(),
+        updated_by: author,
+    }
+}
+
+fn assemble(row: Row, aliases: Vec<String>) -> Result<Competency, ApiError> {
+    Ok(Competency {
+        id: row.id,
+        code: row.code,
+        content: CompetencyContent {
+            label: row.label,
+            category: Category::parse("category", &row.category)?,
+            definition: row.definition,
+            is_new: row.is_new != 0,
+            arc: Arc::parse("arc", &row.arc)?,
+            descriptors: vec![row.level_1, row.level_2, row.level_3, row.level_4],
+            aliases,
+        },
+        status: CompetencyStatus::parse("status", &row.status)?,
+        version: row.version,
+        updated_at: row.updated_at,
+        updated_by: row.updated_by,
+    })
+}
+
+/// Every competency, in dictionary order (the order they were created in).
+pub fn all(conn: &mut DbConnection) -> Result<Vec<Competency>, ApiError> {
+    let rows: Vec<Row> = c::table.select(Row::as_select()).order(c::id).load(conn)?;
+    let mut aliases: HashMap<i32, Vec<String>> = HashMap::new();
+    for (id, alias) in
+        ca::table
+            .select((ca::competency_id, ca::alias))
+            .order((ca::competency_id, ca::alias))
+            .load::<(i32, String)>(conn)?
+    {
+        aliases.entry(id).or_default().push(alias);
+    }
+    rows.into_iter()
+        .map(|r| {
+            let a = aliases.remove(&r.id).unwrap_or_default();
+            assemble(r, a)
+        })
+        .collect()
+}
+
+pub fn find(conn: &mut DbConnection, code: &str) -> Result<Option<Competency>, ApiError> {
+    let Some(row) = c::table.filter(c::code.eq(code)).select(Row::as_select()).first(conn).optional()? else {
+        return Ok(None);
+    };
+    let aliases = ca::table.filter(ca::competency_id.eq(row.id)).select(ca::alias).order(ca::alias).load(conn)?;
+    Ok(Some(assemble(row, aliases)?))
+}
+
+pub fn get(conn: &mut DbConnection, code: &str) -> Result<Competency, ApiError> {
+    find(conn, code)?.ok_or_else(|| ApiError::not_found(format!("competency {code} not found")))
+}
+
+/// What a version row keeps: the content and the status at that version.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub content: CompetencyContent,
+    pub status: CompetencyStatus,
+}
+
+fn record_version(conn: &mut DbConnection, competency: &Competency) -> Result<(), ApiError> {
+    let snapshot = Snapshot { content: competency.content.clone(), status: competency.status };
+    let json = serde_json::to_string(&snapshot).map_err(|e| ApiError::internal("snapshot", e))?;
+    diesel::insert_into(cv::table)
+        .values((
+            cv::competency_id.eq(competency.id),
+            cv::version.eq(competency.version),
+            cv::author.eq(&competency.updated_by),
+            cv::created_at.eq(competency.updated_at),
+            cv::snapshot.eq(json),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+fn replace_aliases(conn: &mut DbConnection, id: i32, aliases: &[String]) -> Result<(), ApiError> {
+    diesel::delete(ca::table.filter(ca::competency_id.eq(id))).execute(conn)?;
+    for alias in aliases {
+        diesel::insert_into(ca::table).values((ca::competency_id.eq(id), ca::alias.eq(alias))).execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Creates a competency at version 1.
+pub fn create(
+    conn: &mut DbConnection,
+    code: &CompetencyCode,
+    content: CompetencyContent,
+    author: &str,
+) -> Result<Competency, ApiError> {
+    let content = content.validated()?;
+    conn.transaction(|conn| {
+        if find(conn, code.as_str())?.is_some() {
+            return Err(ApiError::conflict(format!("competency {} already exists", code.as_str())));
+        }
+        let id: i32 = diesel::insert_into(c::table)
+            .values((c::code.eq(code.as_str()), write(&content, CompetencyStatus::Active, 1, author)))
+            .returning(c::id)
+            .get_result(conn)?;
+        replace_aliases(conn, id, &content.aliases)?;
+        let created = get(conn, code.as_str())?;
+        record_version(conn, &created)?;
+        Ok(created)
+    })
+}
+
+/// Writes a new version if `expected_version` is still the current one (409 otherwise).
+/// An edit that changes nothing writes nothing and returns the competency as it is.
+pub fn update(
+    conn: &mut DbConnection,
+    code: &str,
+    expected_version: i32,
+    content: CompetencyContent,
+    status: Option<CompetencyStatus>,
+    author: &str,
+) -> Result<Competency, ApiError> {
+    let content = content.validated()?;
+    conn.transaction(|conn| {
+        let current = get(conn, code)?;
+        if current.version != expected_version {
+            return Err(stale("competency", code, expected_version, current.version));
+        }
+        let status = status.unwrap_or(current.status);
+        if current.content == content && current.status == status {
+            return Ok(current);
+        }
+        // The version in the WHERE clause makes a concurrent edit lose here rather than overwrite.
+        let changed = diesel::update(c::table.filter(c::id.eq(current.id)).filter(c::version.eq(expected_version)))
+            .set(write(&content, status, expected_version + 1, author))
+            .execute(conn)?;
+        if changed != 1 {
+            return Err(stale("competency", code, expected_version, expected_version + 1));
+        }
+        replace_aliases(conn, current.id, &content.aliases)?;
+        let updated = get(conn, code)?;
+        record_version(conn, &updated)?;
+        Ok(updated)
+    })
+}
+
+/// The 409 of an edit made against a version that is no longer the current one.
+pub fn stale(what: &str, code: &str, expected: i32, current: i32) -> ApiError {
+    ApiError::Conflict {
+        message: format!("{what} {code} is at version {current}, not {expected}: reload it and apply the change again"),
+        details: vec![crate::error::Detail::field("version", format!("current version is {current}"))],
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct VersionInfo {
+    pub version: i32,
+    pub author: String,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn versions(conn: &mut DbConnection, code: &str) -> Result<Vec<VersionInfo>, ApiError> {
+    let id = get(conn, code)?.id;
+    let rows: Vec<(i32, String, NaiveDateTime)> = cv::table
+        .filter(cv::competency_id.eq(id))
+        .select((cv::version, cv::author, cv::created_at))
+        .order(cv::version)
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(version, author, created_at)| VersionInfo { version, author, created_at }).collect())
+}
+
+pub fn version(conn: &mut DbConnection, code: &str, number: i32) -> Result<(VersionInfo, Snapshot), ApiError> {
+    let id = get(conn, code)?.id;
+    let (author, created_at, json): (String, NaiveDateTime, String) = cv::table
+        .filter(cv::competency_id.eq(id))
+        .filter(cv::version.eq(number))
+        .select((cv::author, cv::created_at, cv::snapshot))
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| ApiError::not_found(format!("competency {code} has no version {number}")))?;
+    let snapshot = serde_json::from_str(&json).map_err(|e| ApiError::internal("competency snapshot", e))?;
+    Ok((VersionInfo { version: number, author, created_at }, snapshot))
+}
+
+/// Finds competencies by code, label or alias, whatever the case, accents and punctuation.
+pub struct Resolver {
+    by_key: HashMap<String, (i32, String)>,
+}
+
+impl Resolver {
+    pub fn new(all: &[Competency]) -> Self {
+        let mut by_key = HashMap::new();
+        // Labels and aliases first, codes last: a code always wins over a wording.
+        for comp in all {
+            for text in std::iter::once(&comp.content.label).chain(&comp.content.aliases) {
+                by_key.insert(normalize(text), (comp.id, comp.code.clone()));
+            }
+        }
+        for comp in all {
+            by_key.insert(comp.code.clone(), (comp.id, comp.code.clone()));
+        }
+        Self { by_key }
+    }
+
+    pub fn load(conn: &mut DbConnection) -> Result<Self, ApiError> {
+        Ok(Self::new(&all(conn)?))
+    }
+
+    /// The id and code of the competency `text` names, if any.
+    pub fn resolve(&self, text: &str) -> Option<&(i32, String)> {
+        self.by_key.get(text.trim()).or_else(|| self.by_key.get(&normalize(text)))
+    }
+}
