@@ -40,6 +40,18 @@ impl Principal {
         }
     }
 
+    /// 403 unless the user may edit the branch-wide referential (dictionary, job sheets): `hr`
+    /// or `admin` of the national organisation.
+    pub fn require_referential_editor(&self) -> Result<(), ApiError> {
+        if self.national && (self.has(Role::Hr) || self.has(Role::Admin)) {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden(
+                "the branch referential is maintained by the role hr or admin of the national organisation",
+            ))
+        }
+    }
+
     pub fn can_access(&self, organisation_id: i32) -> bool {
         self.national || organisation_id == self.organisation_id
     }

@@ -14,8 +14,8 @@ use crate::db::schema::{competencies as c, competency_aliases as ca, competency_
 use crate::error::ApiError;
 
 /// What an edit changes: everything but the code, the status and the version bookkeeping.
+/// Unknown fields are ignored, so that a client can send back what it read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
 pub struct CompetencyContent {
     pub label: String,
     pub category: Category,

@@ -24,6 +24,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         utoipa_actix_web::scope("/api/v1")
             .configure(handlers::auth::configure)
             .configure(handlers::organisations::configure)
-            .configure(handlers::users::configure),
+            .configure(handlers::users::configure)
+            .configure(handlers::competencies::configure)
+            .configure(handlers::job_profiles::configure)
+            .configure(handlers::csv::configure),
     );
 }

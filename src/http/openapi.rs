@@ -20,6 +20,9 @@ use crate::error::ErrorBody;
         (name = "auth", description = "Tokens"),
         (name = "organisations", description = "Organisations: NATIONAL, CAF, Urssaf, campuses"),
         (name = "users", description = "Users and their roles"),
+        (name = "competencies", description = "The branch competency dictionary, versioned"),
+        (name = "job-profiles", description = "National job sheets (fiches emploi): versions, diffs, comparisons"),
+        (name = "csv", description = "CSV export and all-or-nothing import of the referential"),
     )
 )]
 pub struct ApiDoc;

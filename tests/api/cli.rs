@@ -1,25 +1,8 @@
 //! The administration commands, run as a user would run them.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
-use crate::helpers::{ADMIN_PASSWORD, JWT_SECRET, TestDb, spawn_with, test_config};
-
-fn gpec(db: &TestDb, args: &[&str], stdin: &str) -> std::process::Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gpec"))
-        .args(args)
-        .env("DATABASE_URL", &db.url)
-        .env("GPEC_JWT_SECRET", JWT_SECRET)
-        .env("GPEC_ADMIN_PASSWORD", ADMIN_PASSWORD)
-        .env("GPEC_LOG", "warn")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("gpec runs");
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
-    child.wait_with_output().unwrap()
-}
+use crate::helpers::{TestDb, gpec, spawn_with, test_config};
 
 #[actix_web::test]
 async fn organisation_add_and_user_add_create_a_user_who_can_log_in() {

@@ -88,6 +88,33 @@ pub async fn spawn_app() -> TestApp {
     spawn_with(db, config).await
 }
 
+/// An app whose database starts without the national referential.
+pub async fn spawn_unseeded() -> TestApp {
+    let db = TestDb::new();
+    let mut config = test_config(&db);
+    config.seed_on_start = false;
+    spawn_with(db, config).await
+}
+
+/// Runs the `gpec` binary against `db`, with `stdin` as its input.
+pub fn gpec(db: &TestDb, args: &[&str], stdin: &str) -> std::process::Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gpec"))
+        .args(args)
+        .env("DATABASE_URL", &db.url)
+        .env("GPEC_JWT_SECRET", JWT_SECRET)
+        .env("GPEC_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .env("GPEC_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("gpec runs");
+    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("stdin written");
+    child.wait_with_output().expect("gpec ends")
+}
+
 pub async fn spawn_with(db: TestDb, config: Config) -> TestApp {
     let app = Application::build(config).await.expect("the app starts");
     let address = format!("http://127.0.0.1:{}", app.port());
@@ -125,6 +152,29 @@ impl TestApp {
 
     pub async fn post(&self, path: &str, token: &str, body: Value) -> Response {
         self.request(Method::POST, path, Some(token), Some(body)).await
+    }
+
+    pub async fn put(&self, path: &str, token: &str, body: Value) -> Response {
+        self.request(Method::PUT, path, Some(token), Some(body)).await
+    }
+
+    /// The body of a GET that must succeed, as JSON.
+    pub async fn get_json(&self, path: &str, token: &str) -> Value {
+        let res = self.get(path, token).await;
+        assert_eq!(res.status(), StatusCode::OK, "GET {path}");
+        res.json().await.expect("JSON body")
+    }
+
+    /// The body of a GET that must succeed, as bytes (CSV exports).
+    pub async fn get_bytes(&self, path: &str, token: &str) -> Vec<u8> {
+        let res = self.get(path, token).await;
+        assert_eq!(res.status(), StatusCode::OK, "GET {path}");
+        res.bytes().await.expect("body").to_vec()
+    }
+
+    pub async fn post_csv(&self, path: &str, token: &str, body: impl Into<Vec<u8>>) -> Response {
+        let req = self.client.post(self.url(path)).bearer_auth(token).header("Content-Type", "text/csv");
+        req.body(body.into()).send().await.expect("request sent")
     }
 
     pub async fn delete(&self, path: &str, token: &str) -> Response {

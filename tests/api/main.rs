@@ -8,4 +8,6 @@ mod helpers;
 mod migrations;
 mod openapi;
 mod organisations;
+mod referential;
 mod startup;
+mod versions;

@@ -19,7 +19,6 @@ use crate::error::ApiError;
 
 /// One required competency: the level, and the wording as printed on the sheet.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
 pub struct Requirement {
     /// Competency code (a label or alias is accepted on input and stored as the code).
     pub competency: String,
@@ -31,7 +30,6 @@ pub struct Requirement {
 
 /// The job's part in one activity of the branch's "qui fait quoi" table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
 pub struct ActivityRoleEntry {
     /// Branch activity code, e.g. `traitement-dossiers`.
     pub activity: String,
@@ -43,7 +41,6 @@ pub struct ActivityRoleEntry {
 
 /// Everything a version of a job profile holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
 pub struct ProfileContent {
     pub title: String,
     /// Finalité.

@@ -1,0 +1,271 @@
+//! `/api/v1/competencies`: the branch dictionary. Everyone reads it; national `hr` and `admin`
+//! edit it, each edit naming the version it changes.
+
+use actix_web::{HttpResponse, get, post, put, web};
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::domain::access::Principal;
+use crate::domain::competencies::{self, Competency, CompetencyContent, Snapshot, VersionInfo};
+use crate::domain::types::{Arc, Category, CompetencyCode, CompetencyStatus, Level, normalize};
+use crate::error::ApiError;
+use crate::http::AppState;
+use crate::http::openapi::{AuthErrors, BodyErrors, Conflict, NotFound};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_all)
+        .service(create)
+        .service(get_one)
+        .service(update)
+        .service(retire)
+        .service(versions)
+        .service(get_version);
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LevelDto {
+    pub level: i32,
+    /// Initiation, Pratique courante, Maîtrise, Expertise.
+    pub name: &'static str,
+    pub descriptor: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CompetencyDto {
+    pub code: String,
+    #[serde(flatten)]
+    pub content: CompetencyContent,
+    pub status: CompetencyStatus,
+    pub version: i32,
+    pub levels: Vec<LevelDto>,
+    pub updated_at: NaiveDateTime,
+    pub updated_by: String,
+}
+
+impl From<Competency> for CompetencyDto {
+    fn from(c: Competency) -> Self {
+        let levels = c
+            .content
+            .descriptors
+            .iter()
+            .enumerate()
+            .map(|(i, d)| LevelDto { level: i as i32 + 1, name: Level::NAMES[i], descriptor: d.clone() })
+            .collect();
+        Self {
+            code: c.code,
+            content: c.content,
+            status: c.status,
+            version: c.version,
+            levels,
+            updated_at: c.updated_at,
+            updated_by: c.updated_by,
+        }
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct Filter {
+    pub category: Option<Category>,
+    pub arc: Option<Arc>,
+    /// Only the competencies marked NEW (true) or only the others (false).
+    pub is_new: Option<bool>,
+    /// `active` by default.
+    pub status: Option<CompetencyStatus>,
+    /// Words to find in the code, label, aliases or definition (case and accents ignored).
+    pub q: Option<String>,
+}
+
+impl Filter {
+    fn matches(&self, c: &Competency) -> bool {
+        let text = |q: &str| {
+            let q = normalize(q);
+            [&c.code, &c.content.label, &c.content.definition]
+                .into_iter()
+                .chain(&c.content.aliases)
+                .any(|t| normalize(t).contains(&q))
+        };
+        self.category.is_none_or(|x| x == c.content.category)
+            && self.arc.is_none_or(|x| x == c.content.arc)
+            && self.is_new.is_none_or(|x| x == c.content.is_new)
+            && self.status.unwrap_or(CompetencyStatus::Active) == c.status
+            && self.q.as_deref().is_none_or(text)
+    }
+}
+
+/// Lists and searches the dictionary, in dictionary order.
+#[utoipa::path(
+    tag = "competencies",
+    security(("bearer" = [])),
+    params(Filter),
+    responses((status = 200, description = "Matching competencies", body = Vec<CompetencyDto>), AuthErrors, BodyErrors)
+)]
+#[get("/competencies")]
+pub async fn list_all(
+    state: web::Data<AppState>,
+    _who: Principal,
+    filter: web::Query<Filter>,
+) -> Result<HttpResponse, ApiError> {
+    let all = state.db.run(competencies::all).await?;
+    let found: Vec<CompetencyDto> = all.into_iter().filter(|c| filter.matches(c)).map(CompetencyDto::from).collect();
+    Ok(HttpResponse::Ok().json(found))
+}
+
+/// One competency with its four levels.
+#[utoipa::path(
+    tag = "competencies",
+    security(("bearer" = [])),
+    params(("code" = String, Path, description = "Competency code, e.g. connaissance-prestations")),
+    responses((status = 200, description = "The competency", body = CompetencyDto), AuthErrors, NotFound)
+)]
+#[get("/competencies/{code}")]
+pub async fn get_one(
+    state: web::Data<AppState>,
+    _who: Principal,
+    code: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let code = code.into_inner();
+    let found = state.db.run(move |conn| competencies::get(conn, &code)).await?;
+    Ok(HttpResponse::Ok().json(CompetencyDto::from(found)))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewCompetency {
+    /// A slug: a-z, 0-9 and '-'.
+    pub code: String,
+    #[serde(flatten)]
+    pub content: CompetencyContent,
+}
+
+/// Adds a competency to the dictionary (version 1).
+#[utoipa::path(
+    tag = "competencies",
+    security(("bearer" = [])),
+    request_body = NewCompetency,
+    responses((status = 201, description = "Created", body = CompetencyDto), AuthErrors, BodyErrors, Conflict)
+)]
+#[post("/competencies")]
+pub async fn create(
+    state: web::Data<AppState>,
+    who: Principal,
+    body: web::Json<NewCompetency>,
+) -> Result<HttpResponse, ApiError> {
+    who.require_referential_editor()?;
+    let NewCompetency { code, content } = body.into_inner();
+    let code = CompetencyCode::parse("code", &code)?;
+    let created = state.db.run(move |conn| competencies::create(conn, &code, content, &who.username)).await?;
+    Ok(HttpResponse::Created().json(CompetencyDto::from(created)))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CompetencyEdit {
+    /// The version this edit was made from; a newer current version answers 409.
+    pub version: i32,
+    #[serde(flatten)]
+    pub content: CompetencyContent,
+}
+
+/// Edits a competency (label, definition, arc, levels, aliases…), making a new version.
+#[utoipa::path(
+    tag = "competencies",
+    security(("bearer" = [])),
+    params(("code" = String, Path)),
+    request_body = CompetencyEdit,
+    responses((status = 200, description = "The new version", body = CompetencyDto), AuthErrors, BodyErrors, NotFound, Conflict)
+)]
+#[put("/competencies/{code}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    who: Principal,
+    code: web::Path<String>,
+    body: web::Json<CompetencyEdit>,
+) -> Result<HttpResponse, ApiError> {
+    who.require_referential_editor()?;
+    let (code, CompetencyEdit { version, content }) = (code.into_inner(), body.into_inner());
+    let updated =
+        state.db.run(move |conn| competencies::update(conn, &code, version, content, None, &who.username)).await?;
+    Ok(HttpResponse::Ok().json(CompetencyDto::from(updated)))
+}
+
+/// The version a status change applies to.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VersionRef {
+    pub version: i32,
+}
+
+/// Retires a competency: it stays readable and in old versions of job profiles, but leaves the
+/// default listing.
+#[utoipa::path(
+    tag = "competencies",
+    security(("bearer" = [])),
+    params(("code" = String, Path)),
+    request_body = VersionRef,
+    responses((status = 200, description = "The retired competency", body = CompetencyDto), AuthErrors, BodyErrors, NotFound, Conflict)
+)]
+#[post("/competencies/{code}/retire")]
+pub async fn retire(
+    state: web::Data<AppState>,
+    who: Principal,
+    code: web::Path<String>,
+    body: web::Json<VersionRef>,
+) -> Result<HttpResponse, ApiError> {
+    who.require_referential_editor()?;
+    let (code, version) = (code.into_inner(), body.version);
+    let retired = state
+        .db
+        .run(move |conn| {
+            let content = competencies::get(conn, &code)?.content;
+            competencies::update(conn, &code, version, content, Some(CompetencyStatus::Retired), &who.username)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(CompetencyDto::from(retired)))
+}
+
+/// Every version of a competency: number, author, time.
+#[utoipa::path(
+    tag = "competencies",
+    security(("bearer" = [])),
+    params(("code" = String, Path)),
+    responses((status = 200, description = "Versions, oldest first", body = Vec<VersionInfo>), AuthErrors, NotFound)
+)]
+#[get("/competencies/{code}/versions")]
+pub async fn versions(
+    state: web::Data<AppState>,
+    _who: Principal,
+    code: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let code = code.into_inner();
+    let list = state.db.run(move |conn| competencies::versions(conn, &code)).await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CompetencyVersionDto {
+    #[serde(flatten)]
+    pub info: VersionInfo,
+    pub status: CompetencyStatus,
+    #[serde(flatten)]
+    pub content: CompetencyContent,
+}
+
+/// A competency as it stood at one version.
+#[utoipa::path(
+    tag = "competencies",
+    security(("bearer" = [])),
+    params(("code" = String, Path), ("number" = i32, Path)),
+    responses((status = 200, description = "That version", body = CompetencyVersionDto), AuthErrors, NotFound)
+)]
+#[get("/competencies/{code}/versions/{number}")]
+pub async fn get_version(
+    state: web::Data<AppState>,
+    _who: Principal,
+    path: web::Path<(String, i32)>,
+) -> Result<HttpResponse, ApiError> {
+    let (code, number) = path.into_inner();
+    let (info, Snapshot { content, status }) =
+        state.db.run(move |conn| competencies::version(conn, &code, number)).await?;
+    Ok(HttpResponse::Ok().json(CompetencyVersionDto { info, status, content }))
+}
