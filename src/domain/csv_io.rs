@@ -35,6 +35,14 @@ impl Problems {
         self.0.push(Detail { field: None, line: Some(line), column: Some(column.to_owned()), message: message.into() });
     }
 
+    /// Records a problem of a whole record, replacing a less precise one on the same line.
+    fn set_record_problem(&mut self, line: u64, message: &str) {
+        match self.0.iter_mut().find(|d| d.line == Some(line) && d.column.as_deref() == Some("-")) {
+            Some(existing) => existing.message = message.to_owned(),
+            None => self.add(line, "-", message),
+        }
+    }
+
     /// Records the error of a value that failed to parse, under its column.
     pub fn from_error(&mut self, line: u64, column: &str, error: ApiError) {
         let message = match error {
@@ -148,11 +156,9 @@ fn check_quotes(bytes: &[u8], starts: &[(u64, u64)], problems: &mut Problems) {
         let end = starts.get(i + 1).map_or(bytes.len(), |&(_, b)| b as usize);
         let raw = &bytes[(start as usize).min(bytes.len())..end.min(bytes.len())];
         if raw.iter().filter(|&&b| b == b'"').count() % 2 == 1 {
-            problems.add(
-                line,
-                "-",
-                "broken quoting: a quote is opened and never closed, or stands inside an unquoted field",
-            );
+            // The root cause of any field-count error the reader reported for this line.
+            let message = "broken quoting: a quote is opened and never closed, or stands inside an unquoted field";
+            problems.set_record_problem(line, message);
         }
     }
 }

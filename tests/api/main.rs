@@ -3,6 +3,7 @@
 
 mod auth;
 mod cli;
+mod csv;
 mod errors;
 mod helpers;
 mod migrations;
