@@ -302,6 +302,61 @@ pub fn version(conn: &mut DbConnection, code: &str, number: i32) -> Result<(Vers
     Ok((VersionInfo { version: number, author, created_at }, snapshot))
 }
 
+/// One field that differs between two versions of a competency.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FieldChange {
+    pub field: String,
+    pub from: FieldValue,
+    pub to: FieldValue,
+}
+
+/// A competency field's value: a text, a flag (`is_new`) or a list (descriptors, aliases).
+#[derive(Debug, PartialEq, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum FieldValue {
+    Text(String),
+    Flag(bool),
+    List(Vec<String>),
+}
+
+impl From<&serde_json::Value> for FieldValue {
+    fn from(value: &serde_json::Value) -> Self {
+        match value {
+            serde_json::Value::String(s) => Self::Text(s.clone()),
+            serde_json::Value::Bool(b) => Self::Flag(*b),
+            serde_json::Value::Array(items) => {
+                Self::List(items.iter().map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_owned)).collect())
+            }
+            serde_json::Value::Null => Self::Text(String::new()),
+            other => Self::Text(other.to_string()),
+        }
+    }
+}
+
+/// The fields of `b` that differ from `a` (content and status), in a stable order.
+pub fn diff(a: &Snapshot, b: &Snapshot) -> Vec<FieldChange> {
+    let as_map = |s: &Snapshot| {
+        let mut map = match serde_json::to_value(&s.content) {
+            Ok(serde_json::Value::Object(m)) => m,
+            _ => serde_json::Map::new(),
+        };
+        map.insert("status".to_owned(), serde_json::json!(s.status));
+        map
+    };
+    let (old, new) = (as_map(a), as_map(b));
+    let mut changes: Vec<FieldChange> = new
+        .iter()
+        .filter(|(k, v)| old.get(*k) != Some(*v))
+        .map(|(k, v)| FieldChange {
+            field: k.clone(),
+            from: old.get(k).unwrap_or(&serde_json::Value::Null).into(),
+            to: v.into(),
+        })
+        .collect();
+    changes.sort_by(|x, y| x.field.cmp(&y.field));
+    changes
+}
+
 /// Finds competencies by code, label or alias, whatever the case, accents and punctuation.
 pub struct Resolver {
     by_key: HashMap<String, (i32, String)>,

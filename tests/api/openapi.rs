@@ -28,6 +28,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/competencies/{code}/retire"),
     ("GET", "/api/v1/competencies/{code}/versions"),
     ("GET", "/api/v1/competencies/{code}/versions/{number}"),
+    ("GET", "/api/v1/competencies/{code}/diff"),
     ("GET", "/api/v1/job-profiles"),
     ("POST", "/api/v1/job-profiles"),
     ("GET", "/api/v1/job-profiles/{code}"),

@@ -101,6 +101,8 @@ async fn a_stale_edit_gets_409_and_the_newer_version_is_kept() {
     assert_eq!(versions.as_array().unwrap().len(), 2);
     let first = app.get_json("/api/v1/competencies/pedagogie/versions/1", &hr).await;
     assert_eq!((first["arc"].as_str(), first["label"].as_str()), (Some("relationnel"), Some("Pédagogie")));
+    let diff = app.get_json("/api/v1/competencies/pedagogie/diff?from=1&to=2", &hr).await;
+    assert_eq!(diff, json!([{"field": "arc", "from": "relationnel", "to": "analytique"}]));
     let now = app.get_json("/api/v1/competencies/pedagogie", &hr).await;
     assert_eq!((now["arc"].as_str(), now["label"].as_str()), (Some("analytique"), Some("Pédagogie")));
 }

@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::domain::access::Principal;
-use crate::domain::competencies::{self, Competency, CompetencyContent, Snapshot, VersionInfo};
+use crate::domain::competencies::{self, Competency, CompetencyContent, FieldChange, Snapshot, VersionInfo};
 use crate::domain::types::{Arc, Category, CompetencyCode, CompetencyStatus, Level, normalize};
 use crate::error::ApiError;
 use crate::http::AppState;
@@ -21,7 +21,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(update)
         .service(retire)
         .service(versions)
-        .service(get_version);
+        .service(get_version)
+        .service(diff);
 }
 
 #[derive(Serialize, ToSchema)]
@@ -268,4 +269,43 @@ pub async fn get_version(
     let (info, Snapshot { content, status }) =
         state.db.run(move |conn| competencies::version(conn, &code, number)).await?;
     Ok(HttpResponse::Ok().json(CompetencyVersionDto { info, status, content }))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct DiffQuery {
+    /// The older version.
+    pub from: i32,
+    /// The newer version (default: the current one).
+    pub to: Option<i32>,
+}
+
+/// The fields that changed between two versions of a competency.
+#[utoipa::path(
+    tag = "competencies",
+    security(("bearer" = [])),
+    params(("code" = String, Path), DiffQuery),
+    responses((status = 200, description = "Changed fields, with their old and new values", body = Vec<FieldChange>), AuthErrors, BodyErrors, NotFound)
+)]
+#[get("/competencies/{code}/diff")]
+pub async fn diff(
+    state: web::Data<AppState>,
+    _who: Principal,
+    code: web::Path<String>,
+    query: web::Query<DiffQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (code, DiffQuery { from, to }) = (code.into_inner(), query.into_inner());
+    let changes = state
+        .db
+        .run(move |conn| {
+            let to = match to {
+                Some(n) => n,
+                None => competencies::get(conn, &code)?.version,
+            };
+            let (_, a) = competencies::version(conn, &code, from)?;
+            let (_, b) = competencies::version(conn, &code, to)?;
+            Ok(competencies::diff(&a, &b))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(changes))
 }

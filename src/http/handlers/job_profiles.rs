@@ -4,10 +4,10 @@
 use actix_web::{HttpResponse, get, post, put, web};
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::competencies::VersionRef;
+use super::competencies::{DiffQuery, VersionRef};
 use crate::domain::access::Principal;
 use crate::domain::job_profiles::compare::{self, ArcLevel, Comparison, Diff};
 use crate::domain::job_profiles::{self, ProfileContent, ProfileVersion, RequirementView, write};
@@ -276,15 +276,6 @@ pub async fn get_version(
     let (code, number) = path.into_inner();
     let found = state.db.run(move |conn| job_profiles::get(conn, &code, Some(number))).await?;
     Ok(HttpResponse::Ok().json(JobProfileDto::from(found)))
-}
-
-#[derive(Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct DiffQuery {
-    /// The older version.
-    pub from: i32,
-    /// The newer version (default: the current one).
-    pub to: Option<i32>,
 }
 
 /// What changed between two versions: requirements added, removed or changed in level, roles,
