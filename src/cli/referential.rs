@@ -38,7 +38,7 @@ pub fn run_seed(config: &Config) -> Result<(), String> {
 
 pub fn export(config: &Config, entity: Entity) -> Result<(), String> {
     let mut conn = connect(config)?;
-    let bytes = referential_csv::export(&mut conn, entity).map_err(|e| e.to_string())?;
+    let bytes = referential_csv::export(&mut conn, entity, None).map_err(|e| e.to_string())?;
     std::io::stdout().write_all(&bytes).map_err(|e| format!("writing the export: {e}"))
 }
 
@@ -61,7 +61,7 @@ pub fn import(config: &Config, entity: Entity, file: &std::path::Path) -> Result
     let author = author();
     let conn: &mut DbConnection = &mut conn;
     let report = conn
-        .transaction(|conn: &mut DbConnection| referential_csv::import(conn, entity, &bytes, &author))
+        .transaction(|conn: &mut DbConnection| referential_csv::import(conn, entity, &bytes, &author, None))
         .map_err(|e| describe(&e))?;
     println!(
         "imported {} {} rows: {} created, {} updated, {} unchanged",

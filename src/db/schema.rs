@@ -149,3 +149,69 @@ diesel::allow_tables_to_appear_in_same_query!(
     branch_activities,
     job_profile_activity_roles,
 );
+
+diesel::table! {
+    agents (id) {
+        id -> Integer,
+        organisation_id -> Integer,
+        matricule -> Text,
+        last_name -> Text,
+        first_name -> Text,
+        unit -> Text,
+        manager_matricule -> Nullable<Text>,
+        job_profile_id -> Nullable<Integer>,
+        fte -> Double,
+        start_date -> Date,
+        end_date -> Nullable<Date>,
+        version -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    assessments (id) {
+        id -> Integer,
+        agent_id -> Integer,
+        competency_id -> Integer,
+        level -> Integer,
+        assessed_on -> Date,
+        assessor -> Text,
+        source -> Text,
+        comment -> Text,
+        evidence_ref -> Text,
+        valid_until -> Nullable<Date>,
+        created_at -> Timestamp,
+        created_by -> Text,
+    }
+}
+
+diesel::joinable!(agents -> organisations (organisation_id));
+diesel::joinable!(agents -> job_profiles (job_profile_id));
+diesel::joinable!(assessments -> agents (agent_id));
+diesel::joinable!(assessments -> competencies (competency_id));
+// One invocation per pair: the tables of the earlier groups already pair among themselves.
+diesel::allow_tables_to_appear_in_same_query!(agents, assessments);
+diesel::allow_tables_to_appear_in_same_query!(agents, organisations);
+diesel::allow_tables_to_appear_in_same_query!(agents, job_profiles);
+diesel::allow_tables_to_appear_in_same_query!(agents, competencies);
+diesel::allow_tables_to_appear_in_same_query!(assessments, organisations);
+diesel::allow_tables_to_appear_in_same_query!(assessments, job_profiles);
+diesel::allow_tables_to_appear_in_same_query!(assessments, competencies);
+
+diesel::table! {
+    current_levels (agent_id, competency_id) {
+        agent_id -> Integer,
+        competency_id -> Integer,
+        assessment_id -> Integer,
+        level -> Integer,
+        assessed_on -> Date,
+        valid_until -> Nullable<Date>,
+    }
+}
+
+diesel::joinable!(current_levels -> agents (agent_id));
+diesel::joinable!(current_levels -> competencies (competency_id));
+diesel::allow_tables_to_appear_in_same_query!(current_levels, agents);
+diesel::allow_tables_to_appear_in_same_query!(current_levels, competencies);
+diesel::allow_tables_to_appear_in_same_query!(current_levels, assessments);
+diesel::allow_tables_to_appear_in_same_query!(organisations, competencies);

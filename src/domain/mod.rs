@@ -1,10 +1,15 @@
 //! Domain rules and queries: values parsed at the edge, access rules, and the data they act on.
 
 pub mod access;
+pub mod agents;
+pub mod agents_csv;
+pub mod analytics;
+pub mod assessments;
 pub mod bootstrap;
 pub mod competencies;
 pub mod csv_io;
 pub mod job_profiles;
+pub mod levels;
 pub mod organisations;
 pub mod password;
 pub mod referential_csv;

@@ -275,3 +275,50 @@ pub fn normalize(text: &str) -> String {
     let plain = deunicode::deunicode(text).to_lowercase();
     plain.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
 }
+
+string_enum! {
+    /// Where an assessed level comes from. Self-assessments are kept but never count as the
+    /// current level.
+    AssessmentSource {
+        Eaea => "eaea",
+        Manager => "manager",
+        SelfAssessment => "self",
+        Training => "training",
+        Certification => "certification",
+    }
+}
+
+/// A work-time fraction (quotité de travail) in (0, 1].
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Serialize, Deserialize, ToSchema)]
+#[serde(try_from = "f64", into = "f64")]
+#[schema(value_type = f64, minimum = 0, maximum = 1)]
+pub struct Fte(f64);
+
+impl Fte {
+    pub fn new(value: f64) -> Result<Self, String> {
+        if value > 0.0 && value <= 1.0 { Ok(Self(value)) } else { Err(format!("fte must be in (0, 1], got {value}")) }
+    }
+
+    pub fn get(self) -> f64 {
+        self.0
+    }
+}
+
+impl TryFrom<f64> for Fte {
+    type Error = String;
+    fn try_from(value: f64) -> Result<Self, String> {
+        Self::new(value)
+    }
+}
+
+impl From<Fte> for f64 {
+    fn from(fte: Fte) -> f64 {
+        fte.0
+    }
+}
+
+/// Parses a `YYYY-MM-DD` date, naming `field` when it is not one.
+pub fn parse_date(field: &str, raw: &str) -> Result<chrono::NaiveDate, ApiError> {
+    chrono::NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+        .map_err(|_| ApiError::invalid(field, format!("{raw:?} is not a date YYYY-MM-DD")))
+}

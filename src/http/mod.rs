@@ -27,6 +27,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(handlers::users::configure)
             .configure(handlers::competencies::configure)
             .configure(handlers::job_profiles::configure)
-            .configure(handlers::csv::configure),
+            .configure(handlers::csv::configure)
+            .configure(handlers::agents::configure)
+            .configure(handlers::analytics::configure),
     );
 }

@@ -22,6 +22,8 @@ use crate::error::ErrorBody;
         (name = "users", description = "Users and their roles"),
         (name = "competencies", description = "The branch competency dictionary, versioned"),
         (name = "job-profiles", description = "National job sheets (fiches emploi): versions, diffs, comparisons"),
+        (name = "agents", description = "Agents, their assessments, current levels and gaps"),
+        (name = "analytics", description = "Mobility ranking, team matrix, arcs, training needs, cover"),
         (name = "csv", description = "CSV export and all-or-nothing import of the referential"),
     )
 )]

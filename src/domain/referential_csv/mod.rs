@@ -28,6 +28,8 @@ pub enum Entity {
     JobProfiles,
     Requirements,
     ActivityRoles,
+    Agents,
+    Assessments,
 }
 
 impl Entity {
@@ -37,13 +39,27 @@ impl Entity {
             Self::JobProfiles => "job profiles",
             Self::Requirements => "requirements",
             Self::ActivityRoles => "activity roles",
+            Self::Agents => "agents",
+            Self::Assessments => "assessments",
         }
+    }
+
+    /// The branch-wide referential, as opposed to an organisation's own data.
+    pub fn is_referential(self) -> bool {
+        !matches!(self, Self::Agents | Self::Assessments)
     }
 }
 
-/// Exports `entity` as CSV bytes.
-pub fn export(conn: &mut crate::db::DbConnection, entity: Entity) -> Result<Vec<u8>, crate::error::ApiError> {
+/// Exports `entity` as CSV bytes; an organisation's data only for `scope` when it is set.
+pub fn export(
+    conn: &mut crate::db::DbConnection,
+    entity: Entity,
+    scope: Option<i32>,
+) -> Result<Vec<u8>, crate::error::ApiError> {
+    use crate::domain::agents_csv;
     match entity {
+        Entity::Agents => agents_csv::export_agents(conn, scope),
+        Entity::Assessments => agents_csv::export_assessments(conn, scope),
         Entity::Competencies => competencies::export(conn),
         Entity::JobProfiles => profiles::export_profiles(conn),
         Entity::Requirements => profiles::export_requirements(conn),
@@ -51,14 +67,19 @@ pub fn export(conn: &mut crate::db::DbConnection, entity: Entity) -> Result<Vec<
     }
 }
 
-/// Imports `bytes` as `entity`, all or nothing, inside the caller's transaction.
+/// Imports `bytes` as `entity`, all or nothing, inside the caller's transaction. With `scope`
+/// set, lines of any other organisation are refused.
 pub fn import(
     conn: &mut crate::db::DbConnection,
     entity: Entity,
     bytes: &[u8],
     author: &str,
+    scope: Option<i32>,
 ) -> Result<ImportReport, crate::error::ApiError> {
+    use crate::domain::agents_csv;
     match entity {
+        Entity::Agents => agents_csv::import_agents(conn, bytes, scope),
+        Entity::Assessments => agents_csv::import_assessments(conn, bytes, scope, author),
         Entity::Competencies => competencies::import(conn, bytes, author),
         Entity::JobProfiles => profiles::import_profiles(conn, bytes, author),
         Entity::Requirements => profiles::import_requirements(conn, bytes, author),

@@ -1,11 +1,13 @@
-//! `/api/v1/csv/{entity}`: export (GET) and all-or-nothing import (POST, a `text/csv` body) of
-//! the referential's tables, in the same formats as `gpec export` and `gpec import`.
+//! `/api/v1/csv/{entity}`: export (GET) and all-or-nothing import (POST, a `text/csv` body), in
+//! the same formats as `gpec export` and `gpec import`. The referential is branch-wide; agents
+//! and assessments are read and written within the caller's organisation.
 
 use actix_web::{HttpResponse, get, post, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::domain::access::Principal;
 use crate::domain::referential_csv::{self, Entity, ImportReport};
+use crate::domain::types::Role;
 use crate::error::ApiError;
 use crate::http::AppState;
 use crate::http::openapi::{AuthErrors, BodyErrors};
@@ -18,17 +20,18 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[utoipa::path(
     tag = "csv",
     security(("bearer" = [])),
-    params(("entity" = Entity, Path, description = "competencies, job-profiles, requirements or activity-roles")),
+    params(("entity" = Entity, Path, description = "competencies, job-profiles, requirements, activity-roles, agents or assessments")),
     responses((status = 200, description = "The CSV file", body = String, content_type = "text/csv"), AuthErrors, BodyErrors)
 )]
 #[get("/csv/{entity}")]
 pub async fn export(
     state: web::Data<AppState>,
-    _who: Principal,
+    who: Principal,
     entity: web::Path<Entity>,
 ) -> Result<HttpResponse, ApiError> {
     let entity = entity.into_inner();
-    let bytes = state.db.run(move |conn| referential_csv::export(conn, entity)).await?;
+    let scope = if entity.is_referential() { None } else { who.scope() };
+    let bytes = state.db.run(move |conn| referential_csv::export(conn, entity, scope)).await?;
     Ok(HttpResponse::Ok().content_type("text/csv; charset=utf-8").body(bytes))
 }
 
@@ -48,10 +51,14 @@ pub async fn import(
     entity: web::Path<Entity>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    who.require_referential_editor()?;
     let entity = entity.into_inner();
-    let author = who.username.clone();
-    let report = state.db.transaction(move |conn| referential_csv::import(conn, entity, &body, &author)).await?;
+    if entity.is_referential() {
+        who.require_referential_editor()?;
+    } else {
+        who.require_any(&[Role::Hr])?;
+    }
+    let (author, scope) = (who.username.clone(), who.scope());
+    let report = state.db.transaction(move |conn| referential_csv::import(conn, entity, &body, &author, scope)).await?;
     tracing::info!(user = %who.username, entity = entity.name(), ?report, "csv import");
     Ok(HttpResponse::Ok().json(report))
 }

@@ -1,0 +1,3 @@
+DROP TABLE current_levels;
+DROP TABLE assessments;
+DROP TABLE agents;

@@ -1,0 +1,283 @@
+//! Agents: each belongs to one organisation, where its matricule is unique. An agent who leaves
+//! gets an end date and keeps their history; agents are never deleted.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::competencies::stale;
+use super::types::Fte;
+use crate::db::DbConnection;
+use crate::db::schema::{agents as a, job_profiles as jp, organisations as o};
+use crate::error::{ApiError, Detail};
+
+/// What a client sends to create or change an agent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct AgentInput {
+    pub matricule: String,
+    pub last_name: String,
+    #[serde(default)]
+    pub first_name: String,
+    /// Unit or team.
+    pub unit: String,
+    /// The manager's matricule, in the same organisation.
+    #[serde(default)]
+    pub manager_matricule: Option<String>,
+    /// Current job profile code, e.g. CSU.
+    #[serde(default)]
+    pub job_profile: Option<String>,
+    /// Quotité de travail, in (0, 1].
+    pub fte: Fte,
+    pub start_date: NaiveDate,
+    #[serde(default)]
+    pub end_date: Option<NaiveDate>,
+}
+
+impl AgentInput {
+    /// Trims texts and lists every problem by field.
+    pub fn validated(mut self) -> Result<Self, ApiError> {
+        let mut details = Vec::new();
+        self.matricule = self.matricule.trim().to_owned();
+        self.last_name = self.last_name.trim().to_owned();
+        self.first_name = self.first_name.trim().to_owned();
+        self.unit = self.unit.trim().to_owned();
+        let blank = |o: Option<String>| o.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        self.manager_matricule = blank(self.manager_matricule);
+        self.job_profile = blank(self.job_profile).map(|s| s.to_uppercase());
+        if self.matricule.is_empty() || self.matricule.len() > 40 {
+            details.push(Detail::field("matricule", "must be 1 to 40 characters"));
+        }
+        for (field, value) in [("last_name", &self.last_name), ("unit", &self.unit)] {
+            if value.is_empty() {
+                details.push(Detail::field(field, "must not be empty"));
+            }
+        }
+        if self.end_date.is_some_and(|end| end < self.start_date) {
+            details.push(Detail::field("end_date", "must not be before start_date"));
+        }
+        if details.is_empty() {
+            Ok(self)
+        } else {
+            let message = format!("{}: {}", details[0].field.clone().unwrap_or_default(), details[0].message);
+            Err(ApiError::bad_request(message, details))
+        }
+    }
+}
+
+/// An agent as stored, with its organisation and job profile codes.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Agent {
+    pub id: i32,
+    pub organisation: String,
+    #[serde(skip)]
+    pub organisation_id: i32,
+    #[serde(flatten)]
+    pub input: AgentInput,
+    #[serde(skip)]
+    pub job_profile_id: Option<i32>,
+    pub version: i32,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = a)]
+struct Row {
+    id: i32,
+    organisation_id: i32,
+    matricule: String,
+    last_name: String,
+    first_name: String,
+    unit: String,
+    manager_matricule: Option<String>,
+    job_profile_id: Option<i32>,
+    fte: f64,
+    start_date: NaiveDate,
+    end_date: Option<NaiveDate>,
+    version: i32,
+    updated_at: NaiveDateTime,
+}
+
+/// Codes of the organisations and job profiles, to name what rows refer to by id.
+pub struct Codes {
+    organisations: HashMap<i32, String>,
+    profiles: HashMap<i32, String>,
+}
+
+impl Codes {
+    pub fn load(conn: &mut DbConnection) -> Result<Self, ApiError> {
+        Ok(Self {
+            organisations: o::table.select((o::id, o::code)).load::<(i32, String)>(conn)?.into_iter().collect(),
+            profiles: jp::table.select((jp::id, jp::code)).load::<(i32, String)>(conn)?.into_iter().collect(),
+        })
+    }
+
+    /// The id of a job profile code, if it exists.
+    pub fn profile_id(&self, code: &str) -> Option<i32> {
+        self.profiles.iter().find(|(_, c)| c.as_str() == code).map(|(id, _)| *id)
+    }
+
+    fn agent(&self, r: Row) -> Result<Agent, ApiError> {
+        Ok(Agent {
+            id: r.id,
+            organisation: self.organisations.get(&r.organisation_id).cloned().unwrap_or_default(),
+            organisation_id: r.organisation_id,
+            input: AgentInput {
+                matricule: r.matricule,
+                last_name: r.last_name,
+                first_name: r.first_name,
+                unit: r.unit,
+                manager_matricule: r.manager_matricule,
+                job_profile: r.job_profile_id.and_then(|id| self.profiles.get(&id).cloned()),
+                fte: Fte::new(r.fte).map_err(|e| ApiError::internal("stored fte", e))?,
+                start_date: r.start_date,
+                end_date: r.end_date,
+            },
+            job_profile_id: r.job_profile_id,
+            version: r.version,
+            updated_at: r.updated_at,
+        })
+    }
+}
+
+pub fn get(conn: &mut DbConnection, id: i32) -> Result<Agent, ApiError> {
+    let row = a::table.find(id).select(Row::as_select()).first(conn).optional()?;
+    let row = row.ok_or_else(|| ApiError::not_found("agent not found"))?;
+    Codes::load(conn)?.agent(row)
+}
+
+/// The agent with `matricule` in an organisation, if any.
+pub fn find(conn: &mut DbConnection, organisation_id: i32, matricule: &str) -> Result<Option<Agent>, ApiError> {
+    let row = a::table
+        .filter(a::organisation_id.eq(organisation_id))
+        .filter(a::matricule.eq(matricule))
+        .select(Row::as_select())
+        .first(conn)
+        .optional()?;
+    row.map(|r| Codes::load(conn)?.agent(r)).transpose()
+}
+
+/// Which agents a listing or an analytic covers.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Only this organisation (always set for users outside NATIONAL).
+    pub organisation_id: Option<i32>,
+    pub unit: Option<String>,
+    pub job_profile_id: Option<i32>,
+    /// Words found in the matricule or the names.
+    pub text: Option<String>,
+    /// Agents whose end date has passed are left out unless asked for.
+    pub include_departed: bool,
+}
+
+/// The agents of `selection`, ordered by organisation, unit and matricule.
+pub fn select(conn: &mut DbConnection, selection: &Selection, today: NaiveDate) -> Result<Vec<Agent>, ApiError> {
+    let mut query = a::table.select(Row::as_select()).into_boxed();
+    if let Some(org) = selection.organisation_id {
+        query = query.filter(a::organisation_id.eq(org));
+    }
+    if let Some(unit) = &selection.unit {
+        query = query.filter(a::unit.eq(unit.clone()));
+    }
+    if let Some(profile) = selection.job_profile_id {
+        query = query.filter(a::job_profile_id.eq(profile));
+    }
+    if let Some(text) = selection.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let pattern = format!("%{}%", text.replace(['%', '_'], ""));
+        query = query.filter(
+            a::matricule.like(pattern.clone()).or(a::last_name.like(pattern.clone())).or(a::first_name.like(pattern)),
+        );
+    }
+    if !selection.include_departed {
+        query = query.filter(a::end_date.is_null().or(a::end_date.ge(today)));
+    }
+    let rows: Vec<Row> = query.order((a::organisation_id, a::unit, a::matricule)).load(conn)?;
+    let codes = Codes::load(conn)?;
+    rows.into_iter().map(|r| codes.agent(r)).collect()
+}
+
+/// The job profile id of a code, or a 400 naming `field`.
+pub fn profile_id(conn: &mut DbConnection, field: &str, code: &str) -> Result<i32, ApiError> {
+    Codes::load(conn)?
+        .profile_id(&code.trim().to_uppercase())
+        .ok_or_else(|| ApiError::invalid(field, format!("unknown job profile {code}")))
+}
+
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = a, treat_none_as_null = true)]
+pub struct Write<'a> {
+    pub matricule: &'a str,
+    pub last_name: &'a str,
+    pub first_name: &'a str,
+    pub unit: &'a str,
+    pub manager_matricule: Option<&'a str>,
+    pub job_profile_id: Option<i32>,
+    pub fte: f64,
+    pub start_date: NaiveDate,
+    pub end_date: Option<NaiveDate>,
+    pub updated_at: NaiveDateTime,
+}
+
+impl<'a> Write<'a> {
+    pub fn new(input: &'a AgentInput, job_profile_id: Option<i32>) -> Self {
+        Self {
+            matricule: &input.matricule,
+            last_name: &input.last_name,
+            first_name: &input.first_name,
+            unit: &input.unit,
+            manager_matricule: input.manager_matricule.as_deref(),
+            job_profile_id,
+            fte: input.fte.get(),
+            start_date: input.start_date,
+            end_date: input.end_date,
+            updated_at: super::now(),
+        }
+    }
+}
+
+fn resolve_profile(conn: &mut DbConnection, input: &AgentInput) -> Result<Option<i32>, ApiError> {
+    input.job_profile.as_deref().map(|code| profile_id(conn, "job_profile", code)).transpose()
+}
+
+pub fn create(conn: &mut DbConnection, organisation_id: i32, input: AgentInput) -> Result<Agent, ApiError> {
+    let input = input.validated()?;
+    conn.transaction(|conn| {
+        if find(conn, organisation_id, &input.matricule)?.is_some() {
+            return Err(ApiError::conflict(format!("an agent with matricule {} already exists", input.matricule)));
+        }
+        let profile = resolve_profile(conn, &input)?;
+        let id: i32 = diesel::insert_into(a::table)
+            .values((a::organisation_id.eq(organisation_id), a::version.eq(1), Write::new(&input, profile)))
+            .returning(a::id)
+            .get_result(conn)?;
+        get(conn, id)
+    })
+}
+
+/// Changes an agent if `expected_version` is still current (409 otherwise). The organisation
+/// and the matricule cannot change.
+pub fn update(conn: &mut DbConnection, id: i32, expected_version: i32, input: AgentInput) -> Result<Agent, ApiError> {
+    let input = input.validated()?;
+    conn.transaction(|conn| {
+        let current = get(conn, id)?;
+        if current.version != expected_version {
+            return Err(stale("agent", &current.input.matricule, expected_version, current.version));
+        }
+        if input.matricule != current.input.matricule {
+            return Err(ApiError::invalid("matricule", "cannot change; create a new agent instead"));
+        }
+        if input == current.input {
+            return Ok(current);
+        }
+        let profile = resolve_profile(conn, &input)?;
+        let changed = diesel::update(a::table.filter(a::id.eq(id)).filter(a::version.eq(expected_version)))
+            .set((a::version.eq(expected_version + 1), Write::new(&input, profile)))
+            .execute(conn)?;
+        if changed != 1 {
+            return Err(stale("agent", &input.matricule, expected_version, expected_version + 1));
+        }
+        get(conn, id)
+    })
+}

@@ -1,0 +1,317 @@
+//! Agents and assessments as CSV. An import is checked whole first: every bad line is reported
+//! (unknown matricule or competency, level outside 1–4, bad date, duplicate, wrong
+//! organisation) and nothing is written unless the file is clean.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+use super::agents::{self, AgentInput, Codes, Selection};
+use super::assessments::{self, NewAssessment};
+use super::competencies::Resolver;
+use super::csv_io::{self, Problems, Row, Table};
+use super::levels::{self, Scope};
+use super::referential_csv::ImportReport;
+use super::types::{AssessmentSource, Fte, Level, parse_date};
+use crate::db::DbConnection;
+use crate::db::schema::{agents as a, assessments as s, competencies as c, organisations as o};
+use crate::error::ApiError;
+
+pub const AGENT_COLUMNS: &[&str] = &[
+    "organisation",
+    "matricule",
+    "last_name",
+    "first_name",
+    "unit",
+    "manager_matricule",
+    "job_profile",
+    "fte",
+    "start_date",
+    "end_date",
+];
+pub const ASSESSMENT_COLUMNS: &[&str] = &[
+    "organisation",
+    "matricule",
+    "competency",
+    "level",
+    "assessed_on",
+    "assessor",
+    "source",
+    "comment",
+    "evidence_ref",
+    "valid_until",
+];
+
+/// Organisation ids by code, and the one organisation a non-national caller may write to.
+struct Orgs {
+    by_code: HashMap<String, i32>,
+    scope: Option<i32>,
+}
+
+impl Orgs {
+    fn load(conn: &mut DbConnection, scope: Option<i32>) -> Result<Self, ApiError> {
+        let by_code = o::table.select((o::code, o::id)).load::<(String, i32)>(conn)?.into_iter().collect();
+        Ok(Self { by_code, scope })
+    }
+
+    /// The organisation of a line, or the problem with it.
+    fn check(&self, table: &Table, row: &Row, problems: &mut Problems) -> Option<i32> {
+        let code = table.get(row, "organisation").to_uppercase();
+        match self.by_code.get(&code) {
+            Some(&id) if self.scope.is_none_or(|s| s == id) => Some(id),
+            Some(_) => {
+                problems.add(
+                    row.line,
+                    "organisation",
+                    format!("wrong organisation {code}: you may import only into your own"),
+                );
+                None
+            }
+            None if self.scope.is_some() => {
+                // Outside the caller's reach an unknown code and another one read the same.
+                problems.add(
+                    row.line,
+                    "organisation",
+                    format!("wrong organisation {code}: you may import only into your own"),
+                );
+                None
+            }
+            None => {
+                problems.add(row.line, "organisation", format!("unknown organisation {code:?}"));
+                None
+            }
+        }
+    }
+}
+
+fn optional_date(table: &Table, row: &Row, column: &str, problems: &mut Problems) -> Result<Option<NaiveDate>, ()> {
+    match table.get(row, column) {
+        "" => Ok(None),
+        raw => parse_date(column, raw).map(Some).map_err(|e| problems.from_error(row.line, column, e)),
+    }
+}
+
+fn optional(text: &str) -> Option<String> {
+    (!text.is_empty()).then(|| text.to_owned())
+}
+
+/// Creates new agents and changes the ones whose line differs; `scope` limits the organisation.
+pub fn import_agents(conn: &mut DbConnection, bytes: &[u8], scope: Option<i32>) -> Result<ImportReport, ApiError> {
+    let table = csv_io::read(bytes, AGENT_COLUMNS, "agents")?;
+    let orgs = Orgs::load(conn, scope)?;
+    let codes = Codes::load(conn)?;
+    let mut problems = Problems::default();
+    let mut seen = HashSet::new();
+    let mut parsed = Vec::with_capacity(table.rows.len());
+    for row in &table.rows {
+        let org = orgs.check(&table, row, &mut problems);
+        let matricule = table.get(row, "matricule");
+        let fte = table
+            .get(row, "fte")
+            .replace(',', ".")
+            .parse::<f64>()
+            .map_err(|_| format!("{:?} is not a number", table.get(row, "fte")))
+            .and_then(Fte::new)
+            .map_err(|m| problems.add(row.line, "fte", m));
+        let start = parse_date("start_date", table.get(row, "start_date"))
+            .map_err(|e| problems.from_error(row.line, "start_date", e));
+        let end = optional_date(&table, row, "end_date", &mut problems);
+        let profile = optional(&table.get(row, "job_profile").to_uppercase());
+        if let Some(p) = &profile
+            && codes.profile_id(p).is_none()
+        {
+            problems.add(row.line, "job_profile", format!("unknown job profile {p}"));
+        }
+        let (Some(org), Ok(fte), Ok(start_date), Ok(end_date)) = (org, fte, start, end) else { continue };
+        if !seen.insert((org, matricule.to_owned())) {
+            problems.add(row.line, "matricule", format!("duplicate matricule {matricule} in this file"));
+            continue;
+        }
+        let input = AgentInput {
+            matricule: matricule.to_owned(),
+            last_name: table.get(row, "last_name").to_owned(),
+            first_name: table.get(row, "first_name").to_owned(),
+            unit: table.get(row, "unit").to_owned(),
+            manager_matricule: optional(table.get(row, "manager_matricule")),
+            job_profile: profile,
+            fte,
+            start_date,
+            end_date,
+        };
+        match input.validated() {
+            Ok(input) => parsed.push((org, input)),
+            Err(ApiError::BadRequest { details, .. }) => {
+                for d in details {
+                    problems.add(row.line, d.field.as_deref().unwrap_or("-"), d.message);
+                }
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    problems.into_result("agents")?;
+    let mut report = ImportReport { rows: parsed.len(), ..Default::default() };
+    for (org, input) in parsed {
+        match agents::find(conn, org, &input.matricule)? {
+            None => {
+                agents::create(conn, org, input)?;
+                report.created += 1;
+            }
+            Some(current) if current.input == input => report.unchanged += 1,
+            Some(current) => {
+                agents::update(conn, current.id, current.version, input)?;
+                report.updated += 1;
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// Appends the file's assessments; a line equal to a recorded assessment (same agent,
+/// competency, date and source) is a duplicate.
+pub fn import_assessments(
+    conn: &mut DbConnection,
+    bytes: &[u8],
+    scope: Option<i32>,
+    author: &str,
+) -> Result<ImportReport, ApiError> {
+    let table = csv_io::read(bytes, ASSESSMENT_COLUMNS, "assessments")?;
+    let orgs = Orgs::load(conn, scope)?;
+    let resolver = Resolver::load(conn)?;
+    let mut agent_ids: HashMap<(i32, String), i32> = HashMap::new();
+    let mut query = a::table.select((a::organisation_id, a::matricule, a::id)).into_boxed();
+    if let Some(org) = scope {
+        query = query.filter(a::organisation_id.eq(org));
+    }
+    for (org, matricule, id) in query.load::<(i32, String, i32)>(conn)? {
+        agent_ids.insert((org, matricule), id);
+    }
+    let mut keys: HashSet<(i32, i32, NaiveDate, String)> = HashSet::new();
+    let mut stored = s::table.select((s::agent_id, s::competency_id, s::assessed_on, s::source)).into_boxed();
+    if let Some(org) = scope {
+        stored = stored.filter(s::agent_id.eq_any(a::table.filter(a::organisation_id.eq(org)).select(a::id)));
+    }
+    let stored: HashSet<(i32, i32, NaiveDate, String)> =
+        stored.load::<(i32, i32, NaiveDate, String)>(conn)?.into_iter().collect();
+
+    let mut problems = Problems::default();
+    let mut rows = Vec::with_capacity(table.rows.len());
+    let mut touched = HashSet::new();
+    let now = super::now();
+    for row in &table.rows {
+        let org = orgs.check(&table, row, &mut problems);
+        let matricule = table.get(row, "matricule");
+        let agent = org.and_then(|org| match agent_ids.get(&(org, matricule.to_owned())) {
+            Some(&id) => Some((org, id)),
+            None => {
+                problems.add(row.line, "matricule", format!("unknown matricule {matricule:?}"));
+                None
+            }
+        });
+        let competency = resolver.resolve(table.get(row, "competency")).map(|(id, _)| *id);
+        if competency.is_none() {
+            problems.add(row.line, "competency", format!("unknown competency {:?}", table.get(row, "competency")));
+        }
+        let level =
+            Level::parse("level", table.get(row, "level")).map_err(|e| problems.from_error(row.line, "level", e));
+        let assessed_on = parse_date("assessed_on", table.get(row, "assessed_on"))
+            .map_err(|e| problems.from_error(row.line, "assessed_on", e));
+        let source = AssessmentSource::parse("source", table.get(row, "source"))
+            .map_err(|e| problems.from_error(row.line, "source", e));
+        let valid_until = optional_date(&table, row, "valid_until", &mut problems);
+        let (Some((org, agent_id)), Some(competency_id), Ok(level), Ok(assessed_on), Ok(source), Ok(valid_until)) =
+            (agent, competency, level, assessed_on, source, valid_until)
+        else {
+            continue;
+        };
+        if valid_until.is_some_and(|v| v < assessed_on) {
+            problems.add(row.line, "valid_until", "must not be before assessed_on");
+            continue;
+        }
+        let key = (agent_id, competency_id, assessed_on, source.as_str().to_owned());
+        if stored.contains(&key) {
+            problems.add(row.line, "-", "duplicate: this assessment is already recorded");
+            continue;
+        }
+        if !keys.insert(key) {
+            problems.add(row.line, "-", "duplicate of an earlier line (same agent, competency, date and source)");
+            continue;
+        }
+        touched.insert(org);
+        rows.push(NewAssessment {
+            agent_id,
+            competency_id,
+            level: level.get(),
+            assessed_on,
+            assessor: table.get(row, "assessor").to_owned(),
+            source: source.as_str().to_owned(),
+            comment: table.get(row, "comment").to_owned(),
+            evidence_ref: table.get(row, "evidence_ref").to_owned(),
+            valid_until,
+            created_at: now,
+            created_by: author.to_owned(),
+        });
+    }
+    problems.into_result("assessments")?;
+    assessments::insert_many(conn, &rows)?;
+    for org in touched {
+        levels::refresh(conn, Scope::Organisation(org))?;
+    }
+    Ok(ImportReport { rows: rows.len(), created: rows.len(), ..Default::default() })
+}
+
+pub fn export_agents(conn: &mut DbConnection, scope: Option<i32>) -> Result<Vec<u8>, ApiError> {
+    let selection = Selection { organisation_id: scope, include_departed: true, ..Default::default() };
+    let mut w = csv_io::writer(AGENT_COLUMNS)?;
+    for agent in agents::select(conn, &selection, chrono::Utc::now().date_naive())? {
+        let i = &agent.input;
+        let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+        csv_io::write_row(
+            &mut w,
+            [
+                agent.organisation.clone(),
+                i.matricule.clone(),
+                i.last_name.clone(),
+                i.first_name.clone(),
+                i.unit.clone(),
+                i.manager_matricule.clone().unwrap_or_default(),
+                i.job_profile.clone().unwrap_or_default(),
+                i.fte.get().to_string(),
+                i.start_date.to_string(),
+                date(i.end_date),
+            ],
+        )?;
+    }
+    csv_io::finish(w)
+}
+
+type ExportRow = (String, String, String, i32, NaiveDate, String, String, String, String, Option<NaiveDate>);
+
+pub fn export_assessments(conn: &mut DbConnection, scope: Option<i32>) -> Result<Vec<u8>, ApiError> {
+    let mut query = s::table
+        .inner_join(a::table.inner_join(o::table))
+        .inner_join(c::table)
+        .select((
+            o::code,
+            a::matricule,
+            c::code,
+            s::level,
+            s::assessed_on,
+            s::assessor,
+            s::source,
+            s::comment,
+            s::evidence_ref,
+            s::valid_until,
+        ))
+        .into_boxed();
+    if let Some(org) = scope {
+        query = query.filter(a::organisation_id.eq(org));
+    }
+    let rows: Vec<ExportRow> = query.order(s::id).load(conn)?;
+    let mut w = csv_io::writer(ASSESSMENT_COLUMNS)?;
+    for r in rows {
+        let valid = r.9.map(|d| d.to_string()).unwrap_or_default();
+        csv_io::write_row(&mut w, [r.0, r.1, r.2, r.3.to_string(), r.4.to_string(), r.5, r.6, r.7, r.8, valid])?;
+    }
+    csv_io::finish(w)
+}

@@ -1,0 +1,330 @@
+//! Competency analytics over agents' current levels: gaps against a job profile, the mobility
+//! ranking, team matrices, arc profiles, training needs and cover. Loading is separate from the
+//! computations, which are plain functions of the loaded data.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::agents::{self, Agent};
+use super::job_profiles;
+use super::levels::{self, CurrentLevel, LevelBook};
+use super::types::{Arc, Level};
+use crate::db::DbConnection;
+use crate::db::schema::{competencies as c, job_profiles as jp};
+use crate::error::ApiError;
+
+/// One requirement of a job profile, with its competency's id.
+#[derive(Debug, Clone)]
+pub struct Need {
+    pub competency_id: i32,
+    pub code: String,
+    pub label: String,
+    pub arc: Arc,
+    pub level: Level,
+}
+
+/// The requirements of a job profile's current version.
+pub fn needs(conn: &mut DbConnection, profile: &str) -> Result<Vec<Need>, ApiError> {
+    let ids: HashMap<String, i32> =
+        c::table.select((c::code, c::id)).load::<(String, i32)>(conn)?.into_iter().collect();
+    let version = job_profiles::get(conn, profile, None)?;
+    Ok(version
+        .requirements
+        .into_iter()
+        .filter_map(|r| {
+            Some(Need {
+                competency_id: *ids.get(&r.competency)?,
+                code: r.competency,
+                label: r.competency_label,
+                arc: r.arc,
+                level: r.level,
+            })
+        })
+        .collect())
+}
+
+/// The requirements of every job profile, by profile id.
+pub fn needs_by_profile(conn: &mut DbConnection) -> Result<HashMap<i32, Vec<Need>>, ApiError> {
+    let profiles: Vec<(i32, String)> = jp::table.select((jp::id, jp::code)).load(conn)?;
+    profiles.into_iter().map(|(id, code)| Ok((id, needs(conn, &code)?))).collect()
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct GapRow {
+    pub competency: String,
+    pub competency_label: String,
+    pub arc: Arc,
+    pub required: Level,
+    /// The current level, if any (an expired one is shown here and flagged).
+    pub current: Option<Level>,
+    pub expired: bool,
+    /// `required - current`, counting a missing or expired level as 0; never negative.
+    pub gap: i32,
+    pub met: bool,
+}
+
+/// An agent against a job profile.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Gap {
+    pub profile: String,
+    pub rows: Vec<GapRow>,
+    pub requirements: usize,
+    pub met: usize,
+    /// `met / requirements` (1 for a profile without requirements).
+    pub met_share: f64,
+    pub total_gap: i32,
+    /// `1 - total_gap / sum of required levels`: 1 when every level is met.
+    pub fit: f64,
+}
+
+fn round(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+pub fn gap(profile: &str, needs: &[Need], levels: Option<&HashMap<i32, CurrentLevel>>) -> Gap {
+    let rows: Vec<GapRow> = needs
+        .iter()
+        .map(|n| {
+            let current = levels.and_then(|l| l.get(&n.competency_id));
+            let usable = current.and_then(CurrentLevel::usable).map_or(0, Level::get);
+            let gap = (n.level.get() - usable).max(0);
+            GapRow {
+                competency: n.code.clone(),
+                competency_label: n.label.clone(),
+                arc: n.arc,
+                required: n.level,
+                current: current.map(|c| c.level),
+                expired: current.is_some_and(|c| c.expired),
+                gap,
+                met: gap == 0,
+            }
+        })
+        .collect();
+    let met = rows.iter().filter(|r| r.met).count();
+    let total_gap: i32 = rows.iter().map(|r| r.gap).sum();
+    let required: i32 = needs.iter().map(|n| n.level.get()).sum();
+    Gap {
+        profile: profile.to_owned(),
+        requirements: rows.len(),
+        met,
+        met_share: if rows.is_empty() { 1.0 } else { round(met as f64 / rows.len() as f64) },
+        total_gap,
+        fit: if required == 0 { 1.0 } else { round(1.0 - f64::from(total_gap) / f64::from(required)) },
+        rows,
+    }
+}
+
+/// The agents of `selection` and their current levels (only on `competencies` when given).
+pub fn load(
+    conn: &mut DbConnection,
+    selection: &agents::Selection,
+    competencies: Option<&[i32]>,
+    today: NaiveDate,
+) -> Result<(Vec<Agent>, LevelBook), ApiError> {
+    let list = agents::select(conn, selection, today)?;
+    let ids: Vec<i32> = list.iter().map(|a| a.id).collect();
+    let book = levels::load(conn, &ids, competencies, today)?;
+    Ok((list, book))
+}
+
+/// An agent and their gap to the target profile.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Ranked {
+    pub rank: usize,
+    pub agent: Agent,
+    pub gap: Gap,
+}
+
+/// Agents by fit to `profile`: best fit first, then most requirements met, then matricule.
+pub fn rank(profile: &str, needs: &[Need], agents: Vec<Agent>, book: &LevelBook) -> Vec<Ranked> {
+    let mut ranked: Vec<(Agent, Gap)> = agents
+        .into_iter()
+        .map(|a| {
+            let g = gap(profile, needs, book.get(&a.id));
+            (a, g)
+        })
+        .collect();
+    ranked.sort_by(|(a, x), (b, y)| {
+        y.fit.total_cmp(&x.fit).then(y.met.cmp(&x.met)).then(a.input.matricule.cmp(&b.input.matricule))
+    });
+    ranked.into_iter().enumerate().map(|(i, (agent, gap))| Ranked { rank: i + 1, agent, gap }).collect()
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MatrixColumn {
+    pub competency: String,
+    pub competency_label: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MatrixRow {
+    pub agent_id: i32,
+    pub matricule: String,
+    pub name: String,
+    pub job_profile: Option<String>,
+    /// Current level per column; `null` where there is none or it has expired.
+    pub levels: Vec<Option<i32>>,
+    /// Columns whose level has expired (their `levels` cell is null).
+    pub expired: Vec<String>,
+}
+
+/// Agents × competencies. The columns are the requirements of the agents' job profiles, in the
+/// order of first appearance.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Matrix {
+    pub columns: Vec<MatrixColumn>,
+    pub rows: Vec<MatrixRow>,
+}
+
+pub fn matrix(agents: &[Agent], needs: &HashMap<i32, Vec<Need>>, book: &LevelBook) -> Matrix {
+    let mut columns: Vec<&Need> = Vec::new();
+    for a in agents {
+        for n in a.job_profile_id.and_then(|p| needs.get(&p)).into_iter().flatten() {
+            if !columns.iter().any(|c| c.competency_id == n.competency_id) {
+                columns.push(n);
+            }
+        }
+    }
+    let rows = agents
+        .iter()
+        .map(|a| {
+            let levels = book.get(&a.id);
+            let cell = |n: &Need| levels.and_then(|l| l.get(&n.competency_id));
+            MatrixRow {
+                agent_id: a.id,
+                matricule: a.input.matricule.clone(),
+                name: format!("{} {}", a.input.last_name, a.input.first_name).trim().to_owned(),
+                job_profile: a.input.job_profile.clone(),
+                levels: columns.iter().map(|n| cell(n).and_then(CurrentLevel::usable).map(Level::get)).collect(),
+                expired: columns
+                    .iter()
+                    .filter(|n| cell(n).is_some_and(|c| c.expired))
+                    .map(|n| n.code.clone())
+                    .collect(),
+            }
+        })
+        .collect();
+    Matrix {
+        columns: columns
+            .iter()
+            .map(|n| MatrixColumn { competency: n.code.clone(), competency_label: n.label.clone() })
+            .collect(),
+        rows,
+    }
+}
+
+/// On one arc: the mean current level of the agent (or team) and the job's mean required level,
+/// both over the job's requirements on that arc.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ArcComparison {
+    pub arc: Arc,
+    /// Mean current level, a missing or expired level counting 0; for a team, the mean of its
+    /// agents' means.
+    pub held: f64,
+    pub required: f64,
+    pub requirements: usize,
+}
+
+pub fn arcs(needs: &[Need], agents: &[Agent], book: &LevelBook) -> Vec<ArcComparison> {
+    Arc::ALL
+        .iter()
+        .map(|&arc| {
+            let on_arc: Vec<&Need> = needs.iter().filter(|n| n.arc == arc).collect();
+            let mean = |values: &mut dyn Iterator<Item = f64>, count: usize| {
+                if count == 0 { 0.0 } else { values.sum::<f64>() / count as f64 }
+            };
+            let agent_mean = |a: &Agent| {
+                let levels = book.get(&a.id);
+                let held = on_arc.iter().map(|n| {
+                    f64::from(
+                        levels
+                            .and_then(|l| l.get(&n.competency_id))
+                            .and_then(CurrentLevel::usable)
+                            .map_or(0, Level::get),
+                    )
+                });
+                mean(&mut held.into_iter(), on_arc.len())
+            };
+            ArcComparison {
+                arc,
+                held: round(mean(&mut agents.iter().map(agent_mean), agents.len())),
+                required: round(mean(&mut on_arc.iter().map(|n| f64::from(n.level.get())), on_arc.len())),
+                requirements: on_arc.len(),
+            }
+        })
+        .collect()
+}
+
+/// How many agents fall below the level their own job profile requires, per competency.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TrainingNeed {
+    pub competency: String,
+    pub competency_label: String,
+    pub arc: Arc,
+    pub agents_below: usize,
+    /// Sum over those agents of `required - current` (missing or expired counting 0).
+    pub total_gap: i32,
+}
+
+/// Largest total gap first.
+pub fn training_needs(agents: &[Agent], needs: &HashMap<i32, Vec<Need>>, book: &LevelBook) -> Vec<TrainingNeed> {
+    let mut by_competency: Vec<TrainingNeed> = Vec::new();
+    for a in agents {
+        let Some(profile_needs) = a.job_profile_id.and_then(|p| needs.get(&p)) else { continue };
+        let g = gap("", profile_needs, book.get(&a.id));
+        for row in g.rows.iter().filter(|r| !r.met) {
+            match by_competency.iter_mut().find(|t| t.competency == row.competency) {
+                Some(t) => {
+                    t.agents_below += 1;
+                    t.total_gap += row.gap;
+                }
+                None => by_competency.push(TrainingNeed {
+                    competency: row.competency.clone(),
+                    competency_label: row.competency_label.clone(),
+                    arc: row.arc,
+                    agents_below: 1,
+                    total_gap: row.gap,
+                }),
+            }
+        }
+    }
+    by_competency.sort_by(|x, y| y.total_gap.cmp(&x.total_gap).then(x.competency.cmp(&y.competency)));
+    by_competency
+}
+
+/// Per competency a job requires: how many agents hold at least that level.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Cover {
+    pub competency: String,
+    pub competency_label: String,
+    pub required: Level,
+    pub holders: usize,
+    /// Fewer holders than the threshold: the skill rests on too few people.
+    pub at_risk: bool,
+}
+
+pub fn cover(needs: &[Need], agents: &[Agent], book: &LevelBook, min_holders: usize) -> Vec<Cover> {
+    needs
+        .iter()
+        .map(|n| {
+            let holders = agents
+                .iter()
+                .filter(|a| {
+                    let level = book.get(&a.id).and_then(|l| l.get(&n.competency_id)).and_then(CurrentLevel::usable);
+                    level.is_some_and(|l| l >= n.level)
+                })
+                .count();
+            Cover {
+                competency: n.code.clone(),
+                competency_label: n.label.clone(),
+                required: n.level,
+                holders,
+                at_risk: holders < min_holders,
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,352 @@
+//! `/api/v1/agents`: agents, their assessments, current levels and gaps. Scoped by organisation:
+//! an agent of another organisation answers 404. `hr` and `admin` write; every role reads.
+
+use actix_web::{HttpResponse, get, post, put, web};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::db::DbConnection;
+use crate::domain::access::Principal;
+use crate::domain::agents::{self, Agent, AgentInput, Selection};
+use crate::domain::analytics::{self, Gap};
+use crate::domain::assessments::{self, AssessmentInput, AssessmentView, NewAssessment};
+use crate::domain::competencies::Resolver;
+use crate::domain::levels::{self, CurrentLevel};
+use crate::domain::organisations;
+use crate::domain::types::Role;
+use crate::error::ApiError;
+use crate::http::AppState;
+use crate::http::openapi::{AuthErrors, BodyErrors, Conflict, NotFound};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_agents)
+        .service(create_agent)
+        .service(get_agent)
+        .service(update_agent)
+        .service(list_assessments)
+        .service(add_assessment)
+        .service(current_levels)
+        .service(agent_gap);
+}
+
+pub fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+/// The organisation a request names (by code), or the caller's own scope. An organisation the
+/// caller cannot see answers 404, like one that does not exist.
+pub fn scope(conn: &mut DbConnection, who: &Principal, organisation: Option<&str>) -> Result<Option<i32>, ApiError> {
+    match organisation {
+        None => Ok(who.scope()),
+        Some(code) => {
+            let org = organisations::find_by_code(conn, code)?.filter(|o| who.can_access(o.id));
+            org.map(|o| Some(o.id)).ok_or_else(|| ApiError::not_found(format!("organisation {code} not found")))
+        }
+    }
+}
+
+/// The agent if the caller may see it, else 404.
+pub fn visible_agent(conn: &mut DbConnection, who: &Principal, id: i32) -> Result<Agent, ApiError> {
+    let agent = agents::get(conn, id)?;
+    who.visible(agent.organisation_id, agent, "agent")
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AgentQuery {
+    /// Organisation code (national users; others see their own).
+    pub organisation: Option<String>,
+    pub unit: Option<String>,
+    /// Job profile code.
+    pub job_profile: Option<String>,
+    /// Text in the matricule or the names.
+    pub q: Option<String>,
+    /// Also list agents whose end date has passed.
+    #[serde(default)]
+    pub include_departed: bool,
+    /// From 1.
+    pub page: Option<usize>,
+    /// 1 to 500, default 50.
+    pub per_page: Option<usize>,
+}
+
+/// One page of a list.
+#[derive(Serialize, ToSchema)]
+pub struct Page<T: ToSchema> {
+    pub items: Vec<T>,
+    pub total: usize,
+    pub page: usize,
+    pub per_page: usize,
+}
+
+/// Cuts `items` to the asked page; refuses a page size outside 1..=500.
+pub fn paginate<T: ToSchema>(items: Vec<T>, page: Option<usize>, per_page: Option<usize>) -> Result<Page<T>, ApiError> {
+    let per_page = per_page.unwrap_or(50);
+    if !(1..=500).contains(&per_page) {
+        return Err(ApiError::invalid("per_page", "must be 1 to 500"));
+    }
+    let page = page.unwrap_or(1).max(1);
+    let total = items.len();
+    let items = items.into_iter().skip((page - 1) * per_page).take(per_page).collect();
+    Ok(Page { items, total, page, per_page })
+}
+
+/// The agents of an organisation, filtered and paginated.
+#[utoipa::path(
+    tag = "agents",
+    security(("bearer" = [])),
+    params(AgentQuery),
+    responses((status = 200, description = "A page of agents", body = Page<Agent>), AuthErrors, BodyErrors, NotFound)
+)]
+#[get("/agents")]
+pub async fn list_agents(
+    state: web::Data<AppState>,
+    who: Principal,
+    query: web::Query<AgentQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = query.into_inner();
+    let found = state
+        .db
+        .run(move |conn| {
+            let selection = Selection {
+                organisation_id: scope(conn, &who, q.organisation.as_deref())?,
+                unit: q.unit,
+                job_profile_id: q.job_profile.map(|p| agents::profile_id(conn, "job_profile", &p)).transpose()?,
+                text: q.q,
+                include_departed: q.include_departed,
+            };
+            paginate(agents::select(conn, &selection, today())?, q.page, q.per_page)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(found))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewAgent {
+    /// Organisation code; defaults to the caller's.
+    pub organisation: Option<String>,
+    #[serde(flatten)]
+    pub agent: AgentInput,
+}
+
+/// Adds an agent (roles `hr`, `admin`).
+#[utoipa::path(
+    tag = "agents",
+    security(("bearer" = [])),
+    request_body = NewAgent,
+    responses((status = 201, description = "Created", body = Agent), AuthErrors, BodyErrors, NotFound, Conflict)
+)]
+#[post("/agents")]
+pub async fn create_agent(
+    state: web::Data<AppState>,
+    who: Principal,
+    body: web::Json<NewAgent>,
+) -> Result<HttpResponse, ApiError> {
+    who.require_any(&[Role::Hr])?;
+    let NewAgent { organisation, agent } = body.into_inner();
+    let created = state
+        .db
+        .run(move |conn| {
+            let org = scope(conn, &who, organisation.as_deref())?.unwrap_or(who.organisation_id);
+            agents::create(conn, org, agent)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(created))
+}
+
+/// One agent.
+#[utoipa::path(
+    tag = "agents",
+    security(("bearer" = [])),
+    params(("id" = i32, Path)),
+    responses((status = 200, description = "The agent", body = Agent), AuthErrors, NotFound)
+)]
+#[get("/agents/{id}")]
+pub async fn get_agent(
+    state: web::Data<AppState>,
+    who: Principal,
+    id: web::Path<i32>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let agent = state.db.run(move |conn| visible_agent(conn, &who, id)).await?;
+    Ok(HttpResponse::Ok().json(agent))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AgentEdit {
+    /// The version this edit was made from; a newer one answers 409.
+    pub version: i32,
+    #[serde(flatten)]
+    pub agent: AgentInput,
+}
+
+/// Changes an agent, e.g. their unit, job profile or end date (roles `hr`, `admin`).
+#[utoipa::path(
+    tag = "agents",
+    security(("bearer" = [])),
+    params(("id" = i32, Path)),
+    request_body = AgentEdit,
+    responses((status = 200, description = "The agent", body = Agent), AuthErrors, BodyErrors, NotFound, Conflict)
+)]
+#[put("/agents/{id}")]
+pub async fn update_agent(
+    state: web::Data<AppState>,
+    who: Principal,
+    id: web::Path<i32>,
+    body: web::Json<AgentEdit>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, AgentEdit { version, agent }) = (id.into_inner(), body.into_inner());
+    let updated = state
+        .db
+        .run(move |conn| {
+            visible_agent(conn, &who, id)?;
+            who.require_any(&[Role::Hr])?;
+            agents::update(conn, id, version, agent)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(updated))
+}
+
+/// An agent's assessments, newest first (the full history, self-assessments included).
+#[utoipa::path(
+    tag = "agents",
+    security(("bearer" = [])),
+    params(("id" = i32, Path)),
+    responses((status = 200, description = "Assessments", body = Vec<AssessmentView>), AuthErrors, NotFound)
+)]
+#[get("/agents/{id}/assessments")]
+pub async fn list_assessments(
+    state: web::Data<AppState>,
+    who: Principal,
+    id: web::Path<i32>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let history = state
+        .db
+        .run(move |conn| {
+            visible_agent(conn, &who, id)?;
+            assessments::history(conn, id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(history))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Created {
+    pub id: i32,
+}
+
+/// Records an assessment (roles `hr`, `admin`). The competency may be named by code, label or
+/// alias.
+#[utoipa::path(
+    tag = "agents",
+    security(("bearer" = [])),
+    params(("id" = i32, Path)),
+    request_body = AssessmentInput,
+    responses((status = 201, description = "Recorded", body = Created), AuthErrors, BodyErrors, NotFound)
+)]
+#[post("/agents/{id}/assessments")]
+pub async fn add_assessment(
+    state: web::Data<AppState>,
+    who: Principal,
+    id: web::Path<i32>,
+    body: web::Json<AssessmentInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, input) = (id.into_inner(), body.into_inner());
+    let created = state
+        .db
+        .run(move |conn| {
+            visible_agent(conn, &who, id)?;
+            who.require_any(&[Role::Hr])?;
+            let resolver = Resolver::load(conn)?;
+            let (competency_id, _) = resolver
+                .resolve(&input.competency)
+                .cloned()
+                .ok_or_else(|| ApiError::invalid("competency", format!("unknown competency {:?}", input.competency)))?;
+            assessments::add(conn, NewAssessment::new(id, competency_id, input, &who.username)?)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(Created { id: created }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LevelDto {
+    pub competency: String,
+    pub competency_label: String,
+    #[serde(flatten)]
+    pub level: CurrentLevel,
+}
+
+/// An agent's current levels: per competency, the latest assessment that is not a
+/// self-assessment; an expired one is flagged and does not count in analytics.
+#[utoipa::path(
+    tag = "agents",
+    security(("bearer" = [])),
+    params(("id" = i32, Path)),
+    responses((status = 200, description = "Current levels", body = Vec<LevelDto>), AuthErrors, NotFound)
+)]
+#[get("/agents/{id}/levels")]
+pub async fn current_levels(
+    state: web::Data<AppState>,
+    who: Principal,
+    id: web::Path<i32>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let list = state
+        .db
+        .run(move |conn| {
+            visible_agent(conn, &who, id)?;
+            let book = levels::load(conn, &[id], None, today())?;
+            let dictionary = crate::domain::competencies::all(conn)?;
+            let mine = book.get(&id);
+            Ok(dictionary
+                .into_iter()
+                .filter_map(|c| {
+                    let level = *mine?.get(&c.id)?;
+                    Some(LevelDto { competency: c.code, competency_label: c.content.label, level })
+                })
+                .collect::<Vec<_>>())
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct GapQuery {
+    /// Target job profile code; default: the agent's own.
+    pub profile: Option<String>,
+}
+
+/// An agent's gap to their job profile or to any target profile: per requirement, the required
+/// and current levels, the gap and whether it is met.
+#[utoipa::path(
+    tag = "agents",
+    security(("bearer" = [])),
+    params(("id" = i32, Path), GapQuery),
+    responses((status = 200, description = "The gap", body = Gap), AuthErrors, BodyErrors, NotFound)
+)]
+#[get("/agents/{id}/gap")]
+pub async fn agent_gap(
+    state: web::Data<AppState>,
+    who: Principal,
+    id: web::Path<i32>,
+    query: web::Query<GapQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, profile) = (id.into_inner(), query.into_inner().profile);
+    let gap = state
+        .db
+        .run(move |conn| {
+            let agent = visible_agent(conn, &who, id)?;
+            let profile = profile
+                .or(agent.input.job_profile)
+                .ok_or_else(|| ApiError::invalid("profile", "the agent has no job profile: name a target profile"))?;
+            let needs = analytics::needs(conn, &profile)?;
+            let ids: Vec<i32> = needs.iter().map(|n| n.competency_id).collect();
+            let book = levels::load(conn, &[id], Some(&ids), today())?;
+            Ok(analytics::gap(&profile.to_uppercase(), &needs, book.get(&id)))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(gap))
+}
