@@ -41,6 +41,19 @@ const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/job-profiles/{a}/compare/{b}"),
     ("GET", "/api/v1/csv/{entity}"),
     ("POST", "/api/v1/csv/{entity}"),
+    ("GET", "/api/v1/agents"),
+    ("POST", "/api/v1/agents"),
+    ("GET", "/api/v1/agents/{id}"),
+    ("PUT", "/api/v1/agents/{id}"),
+    ("GET", "/api/v1/agents/{id}/assessments"),
+    ("POST", "/api/v1/agents/{id}/assessments"),
+    ("GET", "/api/v1/agents/{id}/levels"),
+    ("GET", "/api/v1/agents/{id}/gap"),
+    ("GET", "/api/v1/analytics/mobility"),
+    ("GET", "/api/v1/analytics/matrix"),
+    ("GET", "/api/v1/analytics/arcs"),
+    ("GET", "/api/v1/analytics/training-needs"),
+    ("GET", "/api/v1/analytics/cover"),
 ];
 
 const PUBLIC: &[&str] = &["/health", "/ready", "/api/v1/auth/token"];
@@ -93,7 +106,8 @@ async fn the_openapi_document_parses_and_lists_every_route_the_app_serves() {
             .replace("{number}", "1")
             .replace("{a}", "CSU")
             .replace("{b}", "ACCOMPAGNEMENT")
-            .replace("{entity}", "competencies");
+            .replace("{entity}", "competencies")
+            .replace("{id}", "1");
         let method = Method::from_bytes(method.as_bytes()).unwrap();
         let body = if method == Method::POST || method == Method::PUT { Some(serde_json::json!({})) } else { None };
         let res = app.request(method.clone(), &concrete, Some(&token), body).await;
