@@ -61,7 +61,7 @@ pub struct GlobalOpts {
     pub pool_size: u32,
     /// Load the national referential on the first start of an empty database
     #[arg(long, env = "GPEC_SEED", default_value_t = true, action = clap::ArgAction::Set, global = true)]
-    pub seed: bool,
+    pub seed_on_start: bool,
     /// Log filter (tracing EnvFilter syntax)
     #[arg(long, env = "GPEC_LOG", default_value = "info", global = true)]
     pub log: String,
@@ -100,10 +100,30 @@ pub enum Command {
         entity: crate::domain::referential_csv::Entity,
         file: std::path::PathBuf,
     },
+    /// Demonstration data
+    #[command(subcommand)]
+    Demo(DemoCmd),
     /// Export as CSV to standard output
     Export {
         #[arg(value_enum)]
         entity: crate::domain::referential_csv::Entity,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum DemoCmd {
+    /// Fill an organisation (created if missing) with agents in units of 12-15, a mix of the
+    /// national job profiles, and assessments scattered around their required levels
+    Generate {
+        /// Organisation code, e.g. CAF-DEMO
+        #[arg(long)]
+        organisation: String,
+        /// Number of agents, managers included
+        #[arg(long)]
+        agents: usize,
+        /// Random seed: the same seed gives the same data
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
 }
 
@@ -117,7 +137,7 @@ impl GlobalOpts {
             token_ttl_secs: self.token_ttl,
             pool_size: self.pool_size,
             workers: None,
-            seed_on_start: self.seed,
+            seed_on_start: self.seed_on_start,
         }
     }
 }
@@ -144,6 +164,9 @@ pub fn run() -> ExitCode {
         Command::Seed => referential::run_seed(&config),
         Command::Import { entity, file } => referential::import(&config, entity, &file),
         Command::Export { entity } => referential::export(&config, entity),
+        Command::Demo(DemoCmd::Generate { organisation, agents, seed }) => {
+            referential::demo(&config, &organisation, agents, seed)
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,4 +1,4 @@
-//! `gpec seed`, `gpec import ENTITY FILE`, `gpec export ENTITY`.
+//! `gpec seed`, `gpec import ENTITY FILE`, `gpec export ENTITY`, `gpec demo generate`.
 
 use std::io::Write;
 
@@ -70,6 +70,21 @@ pub fn import(config: &Config, entity: Entity, file: &std::path::Path) -> Result
         report.created,
         report.updated,
         report.unchanged
+    );
+    Ok(())
+}
+
+pub fn demo(config: &Config, organisation: &str, agents: usize, seed: u64) -> Result<(), String> {
+    let mut conn = connect(config)?;
+    let started = std::time::Instant::now();
+    let report = crate::domain::demo::generate(&mut conn, organisation, agents, seed).map_err(|e| describe(&e))?;
+    println!(
+        "organisation {}: {} units, {} agents, {} assessments ({:.1} s)",
+        report.organisation,
+        report.units,
+        report.agents,
+        report.assessments,
+        started.elapsed().as_secs_f64()
     );
     Ok(())
 }

@@ -201,6 +201,7 @@ diesel::allow_tables_to_appear_in_same_query!(assessments, competencies);
 diesel::table! {
     current_levels (agent_id, competency_id) {
         agent_id -> Integer,
+        organisation_id -> Integer,
         competency_id -> Integer,
         assessment_id -> Integer,
         level -> Integer,

@@ -281,3 +281,52 @@ pub fn update(conn: &mut DbConnection, id: i32, expected_version: i32, input: Ag
         get(conn, id)
     })
 }
+
+/// A new agent row, for batch inserts.
+#[derive(Insertable)]
+#[diesel(table_name = a)]
+pub struct NewAgentRow {
+    pub organisation_id: i32,
+    pub matricule: String,
+    pub last_name: String,
+    pub first_name: String,
+    pub unit: String,
+    pub manager_matricule: Option<String>,
+    pub job_profile_id: Option<i32>,
+    pub fte: f64,
+    pub start_date: NaiveDate,
+    pub end_date: Option<NaiveDate>,
+    pub version: i32,
+    pub updated_at: NaiveDateTime,
+}
+
+impl NewAgentRow {
+    pub fn new(organisation_id: i32, input: AgentInput, job_profile_id: Option<i32>) -> Self {
+        Self {
+            organisation_id,
+            matricule: input.matricule,
+            last_name: input.last_name,
+            first_name: input.first_name,
+            unit: input.unit,
+            manager_matricule: input.manager_matricule,
+            job_profile_id,
+            fte: input.fte.get(),
+            start_date: input.start_date,
+            end_date: input.end_date,
+            version: 1,
+            updated_at: super::now(),
+        }
+    }
+}
+
+/// Inserts many agents, one multi-row statement per batch (each backend reached directly: the
+/// two-backend connection type has no multi-row insert).
+pub fn insert_many(conn: &mut DbConnection, rows: &[NewAgentRow]) -> Result<(), ApiError> {
+    for batch in rows.chunks(1000) {
+        match conn {
+            DbConnection::Sqlite(c) => diesel::insert_into(a::table).values(batch).execute(c)?,
+            DbConnection::Pg(c) => diesel::insert_into(a::table).values(batch).execute(c)?,
+        };
+    }
+    Ok(())
+}

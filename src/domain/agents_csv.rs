@@ -151,10 +151,19 @@ pub fn import_agents(conn: &mut DbConnection, bytes: &[u8], scope: Option<i32>) 
     }
     problems.into_result("agents")?;
     let mut report = ImportReport { rows: parsed.len(), ..Default::default() };
+    let mut existing: HashMap<(i32, String), agents::Agent> = HashMap::new();
+    for org in parsed.iter().map(|(org, _)| *org).collect::<HashSet<_>>() {
+        let selection = Selection { organisation_id: Some(org), include_departed: true, ..Default::default() };
+        for agent in agents::select(conn, &selection, chrono::Utc::now().date_naive())? {
+            existing.insert((org, agent.input.matricule.clone()), agent);
+        }
+    }
+    let mut new_rows = Vec::new();
     for (org, input) in parsed {
-        match agents::find(conn, org, &input.matricule)? {
+        match existing.get(&(org, input.matricule.clone())) {
             None => {
-                agents::create(conn, org, input)?;
+                let profile = input.job_profile.as_deref().and_then(|p| codes.profile_id(p));
+                new_rows.push(agents::NewAgentRow::new(org, input, profile));
                 report.created += 1;
             }
             Some(current) if current.input == input => report.unchanged += 1,
@@ -164,6 +173,7 @@ pub fn import_agents(conn: &mut DbConnection, bytes: &[u8], scope: Option<i32>) 
             }
         }
     }
+    agents::insert_many(conn, &new_rows)?;
     Ok(report)
 }
 
@@ -196,7 +206,6 @@ pub fn import_assessments(
 
     let mut problems = Problems::default();
     let mut rows = Vec::with_capacity(table.rows.len());
-    let mut touched = HashSet::new();
     let now = super::now();
     for row in &table.rows {
         let org = orgs.check(&table, row, &mut problems);
@@ -219,7 +228,7 @@ pub fn import_assessments(
         let source = AssessmentSource::parse("source", table.get(row, "source"))
             .map_err(|e| problems.from_error(row.line, "source", e));
         let valid_until = optional_date(&table, row, "valid_until", &mut problems);
-        let (Some((org, agent_id)), Some(competency_id), Ok(level), Ok(assessed_on), Ok(source), Ok(valid_until)) =
+        let (Some((_, agent_id)), Some(competency_id), Ok(level), Ok(assessed_on), Ok(source), Ok(valid_until)) =
             (agent, competency, level, assessed_on, source, valid_until)
         else {
             continue;
@@ -237,7 +246,6 @@ pub fn import_assessments(
             problems.add(row.line, "-", "duplicate of an earlier line (same agent, competency, date and source)");
             continue;
         }
-        touched.insert(org);
         rows.push(NewAssessment {
             agent_id,
             competency_id,
@@ -253,9 +261,12 @@ pub fn import_assessments(
         });
     }
     problems.into_result("assessments")?;
+    // Ids only grow, so the rows above the largest one before the insert are this import's:
+    // only the (agent, competency) pairs they touch need their current level rebuilt.
+    let before: Option<i32> = s::table.select(diesel::dsl::max(s::id)).first(conn)?;
     assessments::insert_many(conn, &rows)?;
-    for org in touched {
-        levels::refresh(conn, Scope::Organisation(org))?;
+    if !rows.is_empty() {
+        levels::refresh(conn, Scope::AddedAfter(before.unwrap_or(0)))?;
     }
     Ok(ImportReport { rows: rows.len(), created: rows.len(), ..Default::default() })
 }

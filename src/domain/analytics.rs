@@ -27,30 +27,42 @@ pub struct Need {
     pub level: Level,
 }
 
-/// The requirements of a job profile's current version.
-pub fn needs(conn: &mut DbConnection, profile: &str) -> Result<Vec<Need>, ApiError> {
-    let ids: HashMap<String, i32> =
-        c::table.select((c::code, c::id)).load::<(String, i32)>(conn)?.into_iter().collect();
-    let version = job_profiles::get(conn, profile, None)?;
-    Ok(version
-        .requirements
-        .into_iter()
-        .filter_map(|r| {
-            Some(Need {
-                competency_id: *ids.get(&r.competency)?,
-                code: r.competency,
-                label: r.competency_label,
-                arc: r.arc,
-                level: r.level,
-            })
+/// Requirements of the current versions of job profiles (of `only`, when given), in one query:
+/// (profile id, requirement), in each sheet's order.
+fn current_needs(conn: &mut DbConnection, only: Option<&str>) -> Result<Vec<(i32, Need)>, ApiError> {
+    use crate::db::schema::{job_profile_requirements as jr, job_profile_versions as jv};
+    let mut query = jp::table
+        .inner_join(jv::table.on(jv::job_profile_id.eq(jp::id).and(jv::version.eq(jp::current_version))))
+        .inner_join(jr::table.on(jr::version_id.eq(jv::id)))
+        .inner_join(c::table.on(c::id.eq(jr::competency_id)))
+        .select((jp::id, c::id, c::code, c::label, c::arc, jr::level))
+        .order((jp::id, jr::position))
+        .into_boxed();
+    if let Some(code) = only {
+        query = query.filter(jp::code.eq(code.to_uppercase()));
+    }
+    let rows: Vec<(i32, i32, String, String, String, i32)> = query.load(conn)?;
+    rows.into_iter()
+        .map(|(profile, competency_id, code, label, arc, level)| {
+            let level = Level::new(i64::from(level)).map_err(|e| ApiError::internal("stored level", e))?;
+            Ok((profile, Need { competency_id, code, label, arc: Arc::parse("arc", &arc)?, level }))
         })
-        .collect())
+        .collect()
+}
+
+/// The requirements of a job profile's current version; 404 for an unknown profile.
+pub fn needs(conn: &mut DbConnection, profile: &str) -> Result<Vec<Need>, ApiError> {
+    job_profiles::head(conn, profile)?;
+    Ok(current_needs(conn, Some(profile))?.into_iter().map(|(_, n)| n).collect())
 }
 
 /// The requirements of every job profile, by profile id.
 pub fn needs_by_profile(conn: &mut DbConnection) -> Result<HashMap<i32, Vec<Need>>, ApiError> {
-    let profiles: Vec<(i32, String)> = jp::table.select((jp::id, jp::code)).load(conn)?;
-    profiles.into_iter().map(|(id, code)| Ok((id, needs(conn, &code)?))).collect()
+    let mut by_profile: HashMap<i32, Vec<Need>> = HashMap::new();
+    for (profile, need) in current_needs(conn, None)? {
+        by_profile.entry(profile).or_default().push(need);
+    }
+    Ok(by_profile)
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -119,6 +131,7 @@ pub fn gap(profile: &str, needs: &[Need], levels: Option<&HashMap<i32, CurrentLe
 }
 
 /// The agents of `selection` and their current levels (only on `competencies` when given).
+/// Levels are read by organisation rather than by binding every agent id.
 pub fn load(
     conn: &mut DbConnection,
     selection: &agents::Selection,
@@ -126,8 +139,18 @@ pub fn load(
     today: NaiveDate,
 ) -> Result<(Vec<Agent>, LevelBook), ApiError> {
     let list = agents::select(conn, selection, today)?;
-    let ids: Vec<i32> = list.iter().map(|a| a.id).collect();
-    let book = levels::load(conn, &ids, competencies, today)?;
+    let book = match selection.organisation_id {
+        Some(org) if list.len() > 100 => {
+            let mut book = levels::load_organisation(conn, org, competencies, today)?;
+            let kept: std::collections::HashSet<i32> = list.iter().map(|a| a.id).collect();
+            book.retain(|id, _| kept.contains(id));
+            book
+        }
+        _ => {
+            let ids: Vec<i32> = list.iter().map(|a| a.id).collect();
+            levels::load(conn, &ids, competencies, today)?
+        }
+    };
     Ok((list, book))
 }
 
@@ -139,19 +162,53 @@ pub struct Ranked {
     pub gap: Gap,
 }
 
+/// The numbers of a gap, without its rows: what ranking needs for every agent.
+#[derive(Clone, Copy)]
+struct Score {
+    met: usize,
+    total_gap: i32,
+}
+
+fn score(needs: &[Need], levels: Option<&HashMap<i32, CurrentLevel>>) -> Score {
+    let mut s = Score { met: 0, total_gap: 0 };
+    for n in needs {
+        let held = levels.and_then(|l| l.get(&n.competency_id)).and_then(CurrentLevel::usable).map_or(0, Level::get);
+        let gap = (n.level.get() - held).max(0);
+        s.total_gap += gap;
+        s.met += usize::from(gap == 0);
+    }
+    s
+}
+
 /// Agents by fit to `profile`: best fit first, then most requirements met, then matricule.
-pub fn rank(profile: &str, needs: &[Need], agents: Vec<Agent>, book: &LevelBook) -> Vec<Ranked> {
-    let mut ranked: Vec<(Agent, Gap)> = agents
+/// Every agent is scored; the detailed gap is built for the `page` kept (1-based, `per_page` long).
+pub fn rank(
+    profile: &str,
+    needs: &[Need],
+    agents: Vec<Agent>,
+    book: &LevelBook,
+    page: usize,
+    per_page: usize,
+) -> (usize, Vec<Ranked>) {
+    // Fit decreases as the total gap grows (the required sum is the same for all), so sorting
+    // by total gap orders by fit without dividing.
+    let mut scored: Vec<(Score, Agent)> = agents.into_iter().map(|a| (score(needs, book.get(&a.id)), a)).collect();
+    scored.sort_by(|(x, a), (y, b)| {
+        x.total_gap.cmp(&y.total_gap).then(y.met.cmp(&x.met)).then(a.input.matricule.cmp(&b.input.matricule))
+    });
+    let total = scored.len();
+    let first = (page.max(1) - 1) * per_page;
+    let kept = scored
         .into_iter()
-        .map(|a| {
-            let g = gap(profile, needs, book.get(&a.id));
-            (a, g)
+        .enumerate()
+        .skip(first)
+        .take(per_page)
+        .map(|(i, (_, agent))| {
+            let gap = gap(profile, needs, book.get(&agent.id));
+            Ranked { rank: i + 1, agent, gap }
         })
         .collect();
-    ranked.sort_by(|(a, x), (b, y)| {
-        y.fit.total_cmp(&x.fit).then(y.met.cmp(&x.met)).then(a.input.matricule.cmp(&b.input.matricule))
-    });
-    ranked.into_iter().enumerate().map(|(i, (agent, gap))| Ranked { rank: i + 1, agent, gap }).collect()
+    (total, kept)
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -79,8 +79,9 @@ pub fn add(conn: &mut DbConnection, row: NewAssessment) -> Result<i32, ApiError>
     })
 }
 
-/// Rows inserted per statement: SQLite allows 32,766 bound values, and a row binds 11.
-const BATCH: usize = 2000;
+/// Rows inserted per statement: a row binds 11 values; SQLite allows 32,766 per statement and
+/// PostgreSQL 65,535.
+const BATCH: usize = 2900;
 
 /// Inserts many rows, one multi-row statement per batch. diesel's multi-row insert does not
 /// compile on the two-backend connection type, so each backend is reached directly.

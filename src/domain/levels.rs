@@ -20,8 +20,13 @@ use crate::error::ApiError;
 
 /// Which current levels to rebuild.
 pub enum Scope {
-    Pair { agent_id: i32, competency_id: i32 },
+    Pair {
+        agent_id: i32,
+        competency_id: i32,
+    },
     Organisation(i32),
+    /// The pairs that have an assessment with an id above this one: those an import just added.
+    AddedAfter(i32),
 }
 
 /// Rebuilds `current_levels` for `scope` from the assessments.
@@ -36,12 +41,19 @@ pub fn refresh(conn: &mut DbConnection, scope: Scope) -> Result<(), ApiError> {
             format!("agent_id IN (SELECT id FROM agents WHERE organisation_id = {org})"),
             format!("a.agent_id IN (SELECT id FROM agents WHERE organisation_id = {org})"),
         ),
+        Scope::AddedAfter(id) => (
+            format!("(agent_id, competency_id) IN (SELECT agent_id, competency_id FROM assessments WHERE id > {id})"),
+            format!(
+                "(a.agent_id, a.competency_id) IN (SELECT agent_id, competency_id FROM assessments WHERE id > {id})"
+            ),
+        ),
     };
     conn.batch_execute(&format!(
         "DELETE FROM current_levels WHERE {delete};
-         INSERT INTO current_levels (agent_id, competency_id, assessment_id, level, assessed_on, valid_until)
-         SELECT a.agent_id, a.competency_id, a.id, a.level, a.assessed_on, a.valid_until
-         FROM assessments a
+         INSERT INTO current_levels
+             (agent_id, organisation_id, competency_id, assessment_id, level, assessed_on, valid_until)
+         SELECT a.agent_id, g.organisation_id, a.competency_id, a.id, a.level, a.assessed_on, a.valid_until
+         FROM assessments a JOIN agents g ON g.id = a.agent_id
          WHERE {filter} AND a.source <> 'self' AND NOT EXISTS (
              SELECT 1 FROM assessments b
              WHERE b.agent_id = a.agent_id AND b.competency_id = a.competency_id AND b.source <> 'self'
@@ -70,6 +82,38 @@ impl CurrentLevel {
 /// Current levels by agent id, then by competency id.
 pub type LevelBook = HashMap<i32, HashMap<i32, CurrentLevel>>;
 
+fn add(
+    book: &mut LevelBook,
+    rows: Vec<(i32, i32, i32, NaiveDate, Option<NaiveDate>)>,
+    today: NaiveDate,
+) -> Result<(), ApiError> {
+    for (agent, competency, level, assessed_on, valid_until) in rows {
+        let level = Level::new(i64::from(level)).map_err(|e| ApiError::internal("stored level", e))?;
+        let expired = valid_until.is_some_and(|v| v < today);
+        book.entry(agent).or_default().insert(competency, CurrentLevel { level, assessed_on, valid_until, expired });
+    }
+    Ok(())
+}
+
+/// The current levels of every agent of an organisation (on `competency_ids` when given).
+pub fn load_organisation(
+    conn: &mut DbConnection,
+    organisation_id: i32,
+    competency_ids: Option<&[i32]>,
+    today: NaiveDate,
+) -> Result<LevelBook, ApiError> {
+    let mut query = cl::table
+        .filter(cl::organisation_id.eq(organisation_id))
+        .select((cl::agent_id, cl::competency_id, cl::level, cl::assessed_on, cl::valid_until))
+        .into_boxed();
+    if let Some(ids) = competency_ids {
+        query = query.filter(cl::competency_id.eq_any(ids));
+    }
+    let mut book = LevelBook::new();
+    add(&mut book, query.load(conn)?, today)?;
+    Ok(book)
+}
+
 /// Most ids bound in one query (SQLite's limit on variables is far above this).
 const CHUNK: usize = 5000;
 
@@ -89,14 +133,7 @@ pub fn load(
         if let Some(ids) = competency_ids {
             query = query.filter(cl::competency_id.eq_any(ids));
         }
-        let rows: Vec<(i32, i32, i32, NaiveDate, Option<NaiveDate>)> = query.load(conn)?;
-        for (agent, competency, level, assessed_on, valid_until) in rows {
-            let level = Level::new(i64::from(level)).map_err(|e| ApiError::internal("stored level", e))?;
-            let expired = valid_until.is_some_and(|v| v < today);
-            book.entry(agent)
-                .or_default()
-                .insert(competency, CurrentLevel { level, assessed_on, valid_until, expired });
-        }
+        add(&mut book, query.load(conn)?, today)?;
     }
     Ok(book)
 }

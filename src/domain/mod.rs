@@ -8,6 +8,7 @@ pub mod assessments;
 pub mod bootstrap;
 pub mod competencies;
 pub mod csv_io;
+pub mod demo;
 pub mod job_profiles;
 pub mod levels;
 pub mod organisations;

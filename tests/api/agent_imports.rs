@@ -79,6 +79,16 @@ async fn a_file_whose_last_line_is_bad_writes_nothing_at_all() {
     assert_eq!((report["created"].as_i64(), report["unchanged"].as_i64()), (Some(201), Some(0)));
     let listed = app.get_json("/api/v1/agents?unit=U2&per_page=500", &hr).await;
     assert_eq!(listed["total"], 201);
+    // Past 100 agents the ranking reads levels organisation-wide: the same answer is expected.
+    let ranking = app.get_json("/api/v1/analytics/mobility?profile=TEST-JOB&per_page=3", &hr).await;
+    let top: Vec<(&str, f64)> = ranking["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["agent"]["matricule"].as_str().unwrap(), r["gap"]["fit"].as_f64().unwrap()))
+        .collect();
+    assert_eq!(top, [("A1", 1.0), ("A3", 0.429), ("A2", 0.429)]);
+    assert_eq!(ranking["total"], 204);
 
     let bad_assessments =
         format!("{HEADER}CAF-78,N001,ecoute,3,2026-01-01,,eaea,,,\nCAF-78,N002,ecoute,0,2026-01-01,,eaea,,,\n");

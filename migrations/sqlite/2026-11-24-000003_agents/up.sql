@@ -40,6 +40,9 @@ CREATE INDEX assessments_competency_idx ON assessments (competency_id);
 -- (latest by date, then by id). Rebuilt from `assessments` by `levels::refresh`.
 CREATE TABLE current_levels (
     agent_id INTEGER NOT NULL REFERENCES agents (id),
+    -- The agent's (an agent never changes organisation): organisation-wide analytics read one
+    -- index range per competency instead of probing agent by agent.
+    organisation_id INTEGER NOT NULL REFERENCES organisations (id),
     competency_id INTEGER NOT NULL REFERENCES competencies (id),
     assessment_id INTEGER NOT NULL REFERENCES assessments (id),
     level INTEGER NOT NULL,
@@ -48,3 +51,5 @@ CREATE TABLE current_levels (
     PRIMARY KEY (agent_id, competency_id)
 );
 CREATE INDEX current_levels_competency_idx ON current_levels (competency_id);
+CREATE INDEX current_levels_organisation_idx
+    ON current_levels (organisation_id, competency_id, agent_id, level, assessed_on, valid_until);

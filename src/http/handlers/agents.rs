@@ -80,13 +80,18 @@ pub struct Page<T: ToSchema> {
     pub per_page: usize,
 }
 
-/// Cuts `items` to the asked page; refuses a page size outside 1..=500.
-pub fn paginate<T: ToSchema>(items: Vec<T>, page: Option<usize>, per_page: Option<usize>) -> Result<Page<T>, ApiError> {
+/// The page (from 1) and page size asked for; refuses a page size outside 1..=500.
+pub fn page_bounds(page: Option<usize>, per_page: Option<usize>) -> Result<(usize, usize), ApiError> {
     let per_page = per_page.unwrap_or(50);
     if !(1..=500).contains(&per_page) {
         return Err(ApiError::invalid("per_page", "must be 1 to 500"));
     }
-    let page = page.unwrap_or(1).max(1);
+    Ok((page.unwrap_or(1).max(1), per_page))
+}
+
+/// Cuts `items` to the asked page.
+pub fn paginate<T: ToSchema>(items: Vec<T>, page: Option<usize>, per_page: Option<usize>) -> Result<Page<T>, ApiError> {
+    let (page, per_page) = page_bounds(page, per_page)?;
     let total = items.len();
     let items = items.into_iter().skip((page - 1) * per_page).take(per_page).collect();
     Ok(Page { items, total, page, per_page })

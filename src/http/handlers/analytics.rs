@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::agents::{Page, paginate, scope, today, visible_agent};
+use super::agents::{Page, page_bounds, scope, today, visible_agent};
 use crate::db::DbConnection;
 use crate::domain::access::Principal;
 use crate::domain::agents::{self, Selection};
@@ -77,7 +77,9 @@ pub async fn mobility(
             let needs = analytics::needs(conn, &q.profile)?;
             let ids: Vec<i32> = needs.iter().map(|n| n.competency_id).collect();
             let (list, book) = analytics::load(conn, &selection, Some(&ids), today())?;
-            paginate(analytics::rank(&q.profile.to_uppercase(), &needs, list, &book), q.page, q.per_page)
+            let (page, per_page) = page_bounds(q.page, q.per_page)?;
+            let (total, items) = analytics::rank(&q.profile.to_uppercase(), &needs, list, &book, page, per_page);
+            Ok(Page { items, total, page, per_page })
         })
         .await?;
     Ok(HttpResponse::Ok().json(page))

@@ -1,0 +1,167 @@
+//! `gpec demo generate`: a realistic organisation for demonstrations and benchmarks. Units of
+//! 12–15 agents under one manager (the branch norm), a mix of the national job profiles, and
+//! assessments scattered around each profile's required levels, with a dated history. The data
+//! goes through the CSV imports, so it is checked like any file; the same seed gives the same data.
+
+use diesel::Connection;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde::Serialize;
+
+use super::agents_csv::{self, AGENT_COLUMNS, ASSESSMENT_COLUMNS};
+use super::analytics;
+use super::csv_io;
+use super::organisations;
+use super::types::{OrgCode, OrgKind};
+use crate::db::DbConnection;
+use crate::error::ApiError;
+
+/// National job profiles and their share of the workforce.
+const MIX: &[(&str, u32)] = &[
+    ("CSU", 30),
+    ("ACCOMPAGNEMENT", 30),
+    ("EXPERTISE", 15),
+    ("GESTIONNAIRE-RISQUES", 12),
+    ("CONSEILLER-SI", 8),
+    ("DATA-ANALYST", 5),
+];
+const LAST: &[&str] = &[
+    "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau", "Simon",
+    "Laurent", "Lefebvre", "Michel", "Garcia", "David", "Bertrand", "Roux", "Vincent", "Fournier", "Morel", "Girard",
+];
+const FIRST: &[&str] = &[
+    "Marie",
+    "Nathalie",
+    "Isabelle",
+    "Sylvie",
+    "Catherine",
+    "Sophie",
+    "Julie",
+    "Camille",
+    "Léa",
+    "Sarah",
+    "Pierre",
+    "Jean",
+    "Nicolas",
+    "Thomas",
+    "Karim",
+    "Mehdi",
+    "Laurent",
+    "Olivier",
+    "Lucas",
+    "Hugo",
+    "Inès",
+    "Aïcha",
+];
+/// Competencies assessed per agent beyond their job's requirements, so that each agent has
+/// about 40 assessed competencies as in a mature EAEA campaign.
+const EXTRA_COMPETENCIES: usize = 20;
+
+#[derive(Debug, Serialize)]
+pub struct DemoReport {
+    pub organisation: String,
+    pub units: usize,
+    pub agents: usize,
+    pub assessments: usize,
+}
+
+fn pick<'a>(rng: &mut StdRng, items: &[&'a str]) -> &'a str {
+    items[rng.random_range(0..items.len())]
+}
+
+fn profile(rng: &mut StdRng) -> &'static str {
+    let total: u32 = MIX.iter().map(|(_, w)| w).sum();
+    let mut draw = rng.random_range(0..total);
+    for (code, weight) in MIX {
+        if draw < *weight {
+            return code;
+        }
+        draw -= weight;
+    }
+    MIX[0].0
+}
+
+/// A level near `required`: mostly at it, often one below, sometimes above or two below.
+fn around(rng: &mut StdRng, required: i32) -> i32 {
+    let delta = match rng.random_range(0..100) {
+        0..5 => -2,
+        5..30 => -1,
+        30..80 => 0,
+        _ => 1,
+    };
+    (required + delta).clamp(1, 4)
+}
+
+/// Creates `organisation` if needed (a CAF) and fills it with `agents` agents and their history.
+pub fn generate(conn: &mut DbConnection, organisation: &str, agents: usize, seed: u64) -> Result<DemoReport, ApiError> {
+    let code = OrgCode::parse("--organisation", organisation)?;
+    if organisations::find_by_code(conn, code.as_str())?.is_none() {
+        let name = format!("Organisation de démonstration {}", code.as_str());
+        organisations::create(conn, &code, &name, OrgKind::Caf)?;
+    }
+    let needs = analytics::needs_by_profile(conn)?;
+    let profile_ids = super::agents::Codes::load(conn)?;
+    let dictionary: Vec<String> = super::competencies::all(conn)?.into_iter().map(|c| c.code).collect();
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut people = csv_io::writer(AGENT_COLUMNS)?;
+    let mut history = csv_io::writer(ASSESSMENT_COLUMNS)?;
+    let (mut units, mut assessments, mut made) = (0, 0, 0);
+    while made < agents {
+        units += 1;
+        let unit = format!("U{units:03}");
+        let manager = format!("M{made:06}");
+        let team = rng.random_range(12..=15).min(agents - made - 1).max(0);
+        for i in 0..=team {
+            let matricule = if i == 0 { manager.clone() } else { format!("M{:06}", made + i) };
+            let job = if i == 0 { "" } else { profile(&mut rng) };
+            let fte = if rng.random_range(0..100) < 20 { "0.8" } else { "1" };
+            let start = format!("{}-{:02}-01", rng.random_range(1995..2024), rng.random_range(1..=12));
+            let boss = if i == 0 { "" } else { manager.as_str() };
+            let (last, first) = (pick(&mut rng, LAST), pick(&mut rng, FIRST));
+            csv_io::write_row(
+                &mut people,
+                [code.as_str(), &matricule, last, first, &unit, boss, job, fte, &start, ""],
+            )?;
+            let required: Vec<(String, i32)> = profile_ids
+                .profile_id(job)
+                .and_then(|id| needs.get(&id))
+                .map(|n| n.iter().map(|n| (n.code.clone(), n.level.get())).collect())
+                .unwrap_or_default();
+            let mut assessed: Vec<(String, i32)> = required.clone();
+            while assessed.len() < required.len() + EXTRA_COMPETENCIES {
+                let c = dictionary[rng.random_range(0..dictionary.len())].clone();
+                if !assessed.iter().any(|(a, _)| *a == c) {
+                    assessed.push((c, rng.random_range(1..=3)));
+                }
+            }
+            for (competency, target) in assessed {
+                // An older appraisal a level lower for some, then this year's campaign.
+                if rng.random_range(0..100) < 40 {
+                    let level = (around(&mut rng, target) - 1).max(1).to_string();
+                    let row = [code.as_str(), &matricule, &competency, &level, "2023-03-15", boss, "eaea", "", "", ""];
+                    csv_io::write_row(&mut history, row)?;
+                    assessments += 1;
+                }
+                let level = around(&mut rng, target).to_string();
+                // Some levels come from certifications, a third of which have expired since.
+                let (source, on, valid) = match rng.random_range(0..100) {
+                    0..4 => ("certification", "2022-06-15", "2024-12-31"),
+                    4..10 => ("certification", "2025-03-15", "2028-12-31"),
+                    10..25 => ("manager", "2025-03-15", ""),
+                    _ => ("eaea", "2025-03-15", ""),
+                };
+                let row = [code.as_str(), &matricule, &competency, &level, on, boss, source, "", "", valid];
+                csv_io::write_row(&mut history, row)?;
+                assessments += 1;
+            }
+        }
+        made += team + 1;
+    }
+    let people = csv_io::finish(people)?;
+    let history = csv_io::finish(history)?;
+    conn.transaction(|conn| {
+        agents_csv::import_agents(conn, &people, None)?;
+        agents_csv::import_assessments(conn, &history, None, "demo")
+    })?;
+    Ok(DemoReport { organisation: code.as_str().to_owned(), units, agents: made, assessments })
+}
