@@ -110,7 +110,7 @@ pub fn generate(conn: &mut DbConnection, organisation: &str, agents: usize, seed
         units += 1;
         let unit = format!("U{units:03}");
         let manager = format!("M{made:06}");
-        let team = rng.random_range(12..=15).min(agents - made - 1).max(0);
+        let team = rng.random_range(12..=15).min(agents - made - 1);
         for i in 0..=team {
             let matricule = if i == 0 { manager.clone() } else { format!("M{:06}", made + i) };
             let job = if i == 0 { "" } else { profile(&mut rng) };
