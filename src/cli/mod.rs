@@ -1,6 +1,7 @@
 //! The `gpec` command line: the server (default) and administration commands.
 
 mod admin;
+mod plan;
 mod referential;
 
 use std::process::ExitCode;
@@ -103,6 +104,9 @@ pub enum Command {
     /// Demonstration data
     #[command(subcommand)]
     Demo(DemoCmd),
+    /// Solve, check or generate load-to-ETP planning scenarios (JSON files, no database)
+    #[command(subcommand)]
+    Plan(plan::PlanCmd),
     /// Export as CSV to standard output
     Export {
         #[arg(value_enum)]
@@ -156,7 +160,18 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     init_tracing(&cli.opts);
     let config = cli.opts.config();
-    let result = match cli.command.unwrap_or(Command::Serve) {
+    let command = cli.command.unwrap_or(Command::Serve);
+    if let Command::Plan(cmd) = command {
+        return match plan::run(cmd) {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::from(2),
+            Err(message) => {
+                eprintln!("gpec: {message}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    let result = match command {
         Command::Serve => serve(config),
         Command::Migrate { revert_all } => admin::migrate(&config, revert_all),
         Command::Organisation(cmd) => admin::organisation(&config, cmd),
@@ -164,6 +179,7 @@ pub fn run() -> ExitCode {
         Command::Seed => referential::run_seed(&config),
         Command::Import { entity, file } => referential::import(&config, entity, &file),
         Command::Export { entity } => referential::export(&config, entity),
+        Command::Plan(_) => unreachable!("handled above"),
         Command::Demo(DemoCmd::Generate { organisation, agents, seed }) => {
             referential::demo(&config, &organisation, agents, seed)
         }

@@ -1,5 +1,17 @@
-//! The planning model of `shared/planning-model.md`: scenario types, validation, model building,
-//! the exact solve with HiGHS, and the result. It knows nothing of HTTP or SQL.
-//!
-//! Empty until the planning work (issue 6) fills it; the crate exists now so that the workspace
-//! layout, and the HiGHS build it needs, are in place from the start.
+//! The planning model of `shared/planning-model.md` (version 1): scenario types, validation,
+//! the exact solve with HiGHS (through good_lp), the plan, and a solver-free checker. It knows
+//! nothing of HTTP or SQL.
+
+pub mod check;
+pub mod generate;
+mod report;
+pub mod result;
+pub mod scenario;
+pub mod solve;
+pub mod validate;
+
+pub use check::{Recomputed, Violation, check};
+pub use result::{Alert, Plan, Status};
+pub use scenario::Scenario;
+pub use solve::{Options, SolveError, solve};
+pub use validate::{FieldError, Prepared, validate};

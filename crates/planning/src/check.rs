@@ -1,0 +1,177 @@
+//! `plan check`: re-checks a plan against every constraint of the model without the solver, from
+//! the plan's hours alone, and recomputes its objective.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::result::{Plan, PoolKind};
+use crate::validate::Prepared;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Violation {
+    pub constraint: &'static str,
+    pub message: String,
+}
+
+/// What a plan's hours add up to, recomputed.
+pub struct Recomputed {
+    pub objective: f64,
+    pub violations: Vec<Violation>,
+}
+
+fn tolerance(x: f64) -> f64 {
+    1e-5 + 1e-7 * x.abs()
+}
+
+pub fn check(p: &Prepared, plan: &Plan) -> Recomputed {
+    let s = p.scenario;
+    let (na, nt, hpf) = (s.activities.len(), p.periods(), s.hours_per_fte);
+    let activity: HashMap<&str, usize> = s.activities.iter().enumerate().map(|(a, x)| (x.code.as_str(), a)).collect();
+    let period: HashMap<&str, usize> = s.periods.iter().enumerate().map(|(t, x)| (x.as_str(), t)).collect();
+    let agent: HashMap<&str, usize> = s.agents.iter().enumerate().map(|(i, x)| (x.id.as_str(), i)).collect();
+    let mut v = Vec::new();
+    let mut bad = |constraint: &'static str, message: String| v.push(Violation { constraint, message });
+    let mut hours = vec![vec![0.0; nt]; na];
+    let mut cost = 0.0;
+
+    for row in &plan.agents {
+        let (Some(&i), Some(&t)) = (agent.get(row.agent.as_str()), period.get(row.period.as_str())) else {
+            bad("reference", format!("unknown agent {} or period {}", row.agent, row.period));
+            continue;
+        };
+        let mut used = 0.0;
+        for (code, &h) in &row.hours {
+            match activity.get(code.as_str()) {
+                Some(&a) if p.qualified[i].contains(&a) => hours[a][t] += h,
+                Some(_) => bad(
+                    "qualification",
+                    format!("{} is not qualified for {code} but works {h:.3} h in {}", row.agent, row.period),
+                ),
+                None => bad("reference", format!("unknown activity {code}")),
+            }
+            if h < -tolerance(h) {
+                bad("non_negative", format!("{} works {h} h on {code} in {}", row.agent, row.period));
+            }
+            used += h;
+        }
+        let ot = row.overtime_hours;
+        let cap = p.cap[i][t];
+        match &s.pools.overtime {
+            Some(o) => {
+                if ot > o.max_share * cap + tolerance(cap) || ot < -tolerance(ot) {
+                    bad(
+                        "overtime",
+                        format!(
+                            "{} has {ot:.3} h of overtime in {}, allowed 0 to {:.3}",
+                            row.agent,
+                            row.period,
+                            o.max_share * cap
+                        ),
+                    );
+                }
+                cost += ot * o.cost_per_hour;
+            }
+            None if ot > tolerance(0.0) => {
+                bad("overtime", format!("{} has overtime but there is no overtime pool", row.agent))
+            }
+            None => {}
+        }
+        if used > cap + ot + tolerance(cap) {
+            bad(
+                "agent_time",
+                format!(
+                    "{} works {used:.3} h in {}, capacity {cap:.3} h plus {ot:.3} h overtime",
+                    row.agent, row.period
+                ),
+            );
+        }
+    }
+    for pool in &plan.pools {
+        let Some(&t) = period.get(pool.period.as_str()) else {
+            bad("reference", format!("unknown period {}", pool.period));
+            continue;
+        };
+        let worked: f64 = pool.hours_by_activity.values().sum();
+        match pool.kind {
+            PoolKind::Overtime => {}
+            PoolKind::TemporaryStaff => {
+                let Some(def) = s.pools.temporary_staff.iter().find(|x| x.code == pool.pool) else {
+                    bad("reference", format!("unknown temporary staff pool {}", pool.pool));
+                    continue;
+                };
+                let heads = pool.heads.unwrap_or(0);
+                if heads < 0 || heads > def.max_heads {
+                    bad(
+                        "temporary_heads",
+                        format!("{} hires {heads} heads in {}, allowed 0 to {}", pool.pool, pool.period, def.max_heads),
+                    );
+                }
+                cost += heads as f64 * def.cost_per_head_month;
+                let capacity = heads as f64 * hpf * def.productivity;
+                if worked > capacity + tolerance(capacity) {
+                    bad(
+                        "temporary_staff",
+                        format!("{} works {worked:.3} h in {} with capacity {capacity:.3} h", pool.pool, pool.period),
+                    );
+                }
+                for (code, &h) in &pool.hours_by_activity {
+                    match activity.get(code.as_str()) {
+                        Some(&a) if s.activities[a].temp_eligible => hours[a][t] += h,
+                        _ => bad(
+                            "temp_eligible",
+                            format!("{} works on {code}, which is not open to temporary staff", pool.pool),
+                        ),
+                    }
+                }
+            }
+            PoolKind::FlyingTeam => {
+                let Some(f) = s.pools.flying_teams.iter().position(|x| x.code == pool.pool) else {
+                    bad("reference", format!("unknown flying team {}", pool.pool));
+                    continue;
+                };
+                let limit = p.flying_hours[f][t];
+                if worked > limit + tolerance(limit) {
+                    bad(
+                        "flying_team",
+                        format!("{} works {worked:.3} h in {}, available {limit:.3} h", pool.pool, pool.period),
+                    );
+                }
+                cost += worked * s.pools.flying_teams[f].cost_per_hour;
+                for (code, &h) in &pool.hours_by_activity {
+                    match activity.get(code.as_str()) {
+                        Some(&a) if p.flying_activities[f].contains(&a) => hours[a][t] += h,
+                        _ => bad("flying_team", format!("{} works on {code}, outside its activities", pool.pool)),
+                    }
+                }
+            }
+        }
+    }
+    // The flow, from the hours: the plan's backlogs must be what its hours give.
+    let stated: HashMap<(&str, &str), f64> =
+        plan.activities.iter().map(|r| ((r.activity.as_str(), r.period.as_str()), r.backlog)).collect();
+    for (a, act) in s.activities.iter().enumerate() {
+        let mut backlog = act.initial_backlog;
+        for t in 0..nt {
+            backlog += p.volume[a][t] - hours[a][t] * 60.0 / act.minutes_per_item;
+            if backlog < -tolerance(backlog) {
+                bad(
+                    "flow",
+                    format!("{} in {}: more items processed than there were ({backlog:.3})", act.code, s.periods[t]),
+                );
+            }
+            match stated.get(&(act.code.as_str(), s.periods[t].as_str())) {
+                Some(&b) if (b - backlog).abs() <= tolerance(backlog) * 10.0 => {}
+                Some(&b) => bad(
+                    "flow",
+                    format!("{} in {}: backlog stated {b:.3}, its hours give {backlog:.3}", act.code, s.periods[t]),
+                ),
+                None => bad("flow", format!("{} in {}: no backlog stated", act.code, s.periods[t])),
+            }
+            let b = backlog.max(0.0);
+            cost += s.penalties.over_normal_per_item * (b - act.backlog_normal_max).max(0.0);
+            cost += s.penalties.over_critical_per_item * (b - act.backlog_critical_max).max(0.0);
+        }
+    }
+    Recomputed { objective: cost, violations: v }
+}

@@ -1,0 +1,128 @@
+//! The plan: the fields of `planning-model.md`'s result, plus what `plan check` needs to verify
+//! every constraint (hours by activity for agents and pools).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Proven optimal within a relative gap of 1e-6.
+    Optimal,
+    /// The time limit ended the search: the best plan found, with its gap.
+    TimeLimit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Alert {
+    Normale,
+    Tendue,
+    Critique,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Plan {
+    pub status: Status,
+    pub objective: f64,
+    /// Relative gap between the plan and the best bound (0 when proven optimal).
+    pub mip_gap: f64,
+    pub etpma: f64,
+    pub activities: Vec<ActivityPeriod>,
+    pub periods: Vec<PeriodSummary>,
+    pub agents: Vec<AgentPeriod>,
+    pub pools: Vec<PoolPeriod>,
+    pub stats: Stats,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActivityPeriod {
+    pub activity: String,
+    pub period: String,
+    pub volume: f64,
+    /// Items processed.
+    pub processed: f64,
+    /// Backlog at the end of the period.
+    pub backlog: f64,
+    pub alert: Alert,
+    /// The load in ETP: `volume * minutes_per_item / 60 / hours_per_fte`.
+    pub need_fte: f64,
+    /// Hours spent on it by agents and pools, in ETP.
+    pub allocated_fte: f64,
+    pub agent_hours: f64,
+    pub pool_hours: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodSummary {
+    pub period: String,
+    pub available_fte: f64,
+    pub need_fte: f64,
+    pub delta_fte: f64,
+    pub overtime_hours: f64,
+    pub overtime_cost: f64,
+    pub temporary_staff_hours: f64,
+    pub temporary_staff_cost: f64,
+    pub flying_team_hours: f64,
+    pub flying_team_cost: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentPeriod {
+    pub agent: String,
+    pub period: String,
+    /// Hours on each activity (activities with none are left out).
+    pub hours: BTreeMap<String, f64>,
+    pub overtime_hours: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PoolKind {
+    Overtime,
+    TemporaryStaff,
+    FlyingTeam,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PoolPeriod {
+    pub pool: String,
+    pub kind: PoolKind,
+    pub period: String,
+    /// Heads hired (temporary staff only).
+    pub heads: Option<i64>,
+    pub hours: f64,
+    pub hours_by_activity: BTreeMap<String, f64>,
+    pub cost: f64,
+}
+
+/// Model size and timings, for benchmarks.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stats {
+    pub agents: usize,
+    /// Groups of agents with the same qualifications, merged in the model.
+    pub agent_groups: usize,
+    pub variables: usize,
+    pub integer_variables: usize,
+    pub constraints: usize,
+    pub build_ms: f64,
+    pub solve_ms: f64,
+}
+
+/// The alert of a backlog against its thresholds.
+pub fn alert(backlog: f64, normal_max: f64, critical_max: f64) -> Alert {
+    if backlog <= normal_max + 1e-6 {
+        Alert::Normale
+    } else if backlog <= critical_max + 1e-6 {
+        Alert::Tendue
+    } else {
+        Alert::Critique
+    }
+}

@@ -1,0 +1,132 @@
+//! The scenario of `shared/planning-model.md` (version 1), as JSON. Unknown fields are refused.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+fn default_hours_per_fte() -> f64 {
+    1607.0 / 12.0
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Consecutive months, `YYYY-MM`, 1 to 36 of them.
+    pub periods: Vec<String>,
+    /// Productive hours of one full-time agent in one month.
+    #[serde(default = "default_hours_per_fte")]
+    pub hours_per_fte: f64,
+    pub activities: Vec<Activity>,
+    #[serde(default)]
+    pub loads: Vec<Load>,
+    #[serde(default)]
+    pub agents: Vec<Agent>,
+    #[serde(default)]
+    pub pools: Pools,
+    #[serde(default)]
+    pub penalties: Penalties,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Activity {
+    pub code: String,
+    pub minutes_per_item: f64,
+    #[serde(default)]
+    pub initial_backlog: f64,
+    pub backlog_normal_max: f64,
+    pub backlog_critical_max: f64,
+    #[serde(default)]
+    pub temp_eligible: bool,
+    #[serde(default)]
+    pub requirements: Vec<Requirement>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Requirement {
+    pub competency: String,
+    pub min_level: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Load {
+    pub activity: String,
+    pub period: String,
+    pub volume: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Agent {
+    pub id: String,
+    pub fte: f64,
+    #[serde(default)]
+    pub levels: BTreeMap<String, i64>,
+    #[serde(default)]
+    pub unavailable_hours: BTreeMap<String, f64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pools {
+    #[serde(default)]
+    pub overtime: Option<Overtime>,
+    #[serde(default)]
+    pub temporary_staff: Vec<TemporaryStaff>,
+    #[serde(default)]
+    pub flying_teams: Vec<FlyingTeam>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Overtime {
+    pub max_share: f64,
+    pub cost_per_hour: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemporaryStaff {
+    pub code: String,
+    pub cost_per_head_month: f64,
+    pub max_heads: i64,
+    pub productivity: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlyingTeam {
+    pub code: String,
+    pub cost_per_hour: f64,
+    /// Missing: every activity.
+    #[serde(default)]
+    pub activities: Option<Vec<String>>,
+    /// Missing for a period: 0.
+    #[serde(default)]
+    pub hours_per_period: BTreeMap<String, f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Penalties {
+    #[serde(default = "one")]
+    pub over_normal_per_item: f64,
+    #[serde(default = "twenty")]
+    pub over_critical_per_item: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+fn twenty() -> f64 {
+    20.0
+}
+
+impl Default for Penalties {
+    fn default() -> Self {
+        Self { over_normal_per_item: one(), over_critical_per_item: twenty() }
+    }
+}

@@ -1,0 +1,98 @@
+//! `gpec plan solve | check | generate`: the planning model on JSON files, without a database.
+
+use std::io::Write;
+use std::path::Path;
+
+use clap::Subcommand;
+use gpec_planning::{Options, Plan, Scenario, Status};
+
+#[derive(Subcommand)]
+pub enum PlanCmd {
+    /// Solve a scenario to its exact optimum and print the plan as JSON. Exit 0 when optimal,
+    /// 2 when the time limit ended the search (the best plan found is printed), 1 on bad input
+    Solve {
+        scenario: std::path::PathBuf,
+        /// Seconds before the search stops with the best plan found
+        #[arg(long, default_value_t = 60.0)]
+        time_limit: f64,
+    },
+    /// Re-check a plan against every constraint without the solver, and recompute its objective
+    Check { scenario: std::path::PathBuf, result: std::path::PathBuf },
+    /// Print a realistic random scenario
+    Generate {
+        #[arg(long)]
+        agents: usize,
+        #[arg(long)]
+        activities: usize,
+        #[arg(long, default_value_t = 12)]
+        months: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> Result<T, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("{} is not a valid {what}: {e}", path.display()))
+}
+
+fn print_json<T: serde::Serialize>(value: &T) -> Result<(), String> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value).map_err(|e| e.to_string())?;
+    writeln!(out).map_err(|e| e.to_string())
+}
+
+fn invalid(errors: Vec<gpec_planning::FieldError>) -> String {
+    let lines: Vec<String> = errors.iter().map(|e| format!("  {}: {}", e.field, e.message)).collect();
+    format!("the scenario is invalid ({} problem(s)):\n{}", errors.len(), lines.join("\n"))
+}
+
+/// `Ok(true)` when the plan is optimal.
+pub fn run(cmd: PlanCmd) -> Result<bool, String> {
+    match cmd {
+        PlanCmd::Solve { scenario, time_limit } => {
+            if !(time_limit.is_finite() && time_limit > 0.0) {
+                return Err("--time-limit: must be a positive number of seconds".into());
+            }
+            let scenario: Scenario = read_json(&scenario, "scenario")?;
+            let prepared = gpec_planning::validate(&scenario).map_err(invalid)?;
+            let plan = gpec_planning::solve(&prepared, Options { time_limit }).map_err(|e| e.to_string())?;
+            print_json(&plan)?;
+            if plan.status == Status::TimeLimit {
+                eprintln!("gpec: time limit reached; the best plan found has a relative gap of {:.2e}", plan.mip_gap);
+            }
+            Ok(plan.status == Status::Optimal)
+        }
+        PlanCmd::Check { scenario, result } => {
+            let scenario: Scenario = read_json(&scenario, "scenario")?;
+            let prepared = gpec_planning::validate(&scenario).map_err(invalid)?;
+            let plan: Plan = read_json(&result, "plan")?;
+            let recomputed = gpec_planning::check(&prepared, &plan);
+            for v in &recomputed.violations {
+                println!("violation [{}]: {}", v.constraint, v.message);
+            }
+            let drift = (recomputed.objective - plan.objective).abs();
+            let objective_ok = drift <= 1e-6 * recomputed.objective.abs().max(1.0);
+            println!("objective: stated {:.6}, recomputed {:.6}", plan.objective, recomputed.objective);
+            if !objective_ok {
+                println!("violation [objective]: the stated objective differs from the plan's own cost");
+            }
+            if recomputed.violations.is_empty() && objective_ok {
+                println!("the plan satisfies every constraint");
+                Ok(true)
+            } else {
+                Err(format!(
+                    "the plan breaks {} constraint(s)",
+                    recomputed.violations.len() + usize::from(!objective_ok)
+                ))
+            }
+        }
+        PlanCmd::Generate { agents, activities, months, seed } => {
+            if !(1..=36).contains(&months) || activities == 0 {
+                return Err("--months must be 1 to 36 and --activities at least 1".into());
+            }
+            print_json(&gpec_planning::generate::scenario(agents, activities, months, seed))?;
+            Ok(true)
+        }
+    }
+}
