@@ -2,6 +2,10 @@
 //! the exact solve with HiGHS (through good_lp), the plan, and a solver-free checker. It knows
 //! nothing of HTTP or SQL.
 
+// The model indexes several matrices by the same activity and period indices, as the formulation
+// does (x[g,a,t], B[a,t]): index loops read closer to it than zipped iterators.
+#![allow(clippy::needless_range_loop)]
+
 pub mod check;
 pub mod generate;
 mod report;
