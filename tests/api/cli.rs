@@ -62,3 +62,39 @@ fn help_documents_every_environment_variable() {
         assert!(help.contains(var), "{var} missing from --help");
     }
 }
+
+fn plan(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_gpec")).arg("plan").args(args).output().expect("gpec runs")
+}
+
+#[test]
+fn plan_generate_solve_and_check_work_together_and_bad_input_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("scenario.json");
+    let result = dir.path().join("result.json");
+    let out = plan(&["generate", "--agents", "40", "--activities", "4", "--months", "3", "--seed", "5"]);
+    assert!(out.status.success());
+    std::fs::write(&scenario, &out.stdout).unwrap();
+    let out = plan(&["solve", scenario.to_str().unwrap(), "--time-limit", "30"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let solved: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(solved["status"], "optimal");
+    std::fs::write(&result, &out.stdout).unwrap();
+    let out = plan(&["check", scenario.to_str().unwrap(), result.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("the plan satisfies every constraint"));
+
+    // A plan that claims a cheaper objective than its own hours cost is caught.
+    let mut forged = solved.clone();
+    forged["objective"] = serde_json::json!(solved["objective"].as_f64().unwrap() - 1000.0);
+    std::fs::write(&result, forged.to_string()).unwrap();
+    let out = plan(&["check", scenario.to_str().unwrap(), result.to_str().unwrap()]);
+    assert!(!out.status.success());
+
+    let bad = serde_json::json!({"periods": ["2027-01"], "activities": [],
+        "agents": [{"id": "A1", "fte": 1.5}]});
+    std::fs::write(&scenario, bad.to_string()).unwrap();
+    let out = plan(&["solve", scenario.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("agents[0].fte: must be in (0, 1], got 1.5"));
+}

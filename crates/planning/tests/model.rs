@@ -1,0 +1,227 @@
+//! The planning model on scenarios small enough to solve by hand, every validation refusal,
+//! determinism, and a property check over many random scenarios.
+
+use gpec_planning::result::{Alert, Plan};
+use gpec_planning::{Options, Scenario, Status, check, generate, solve, validate};
+use serde_json::{Value, json};
+
+fn scenario(value: Value) -> Scenario {
+    serde_json::from_value(value).expect("a well-formed scenario")
+}
+
+fn solved(s: &Scenario) -> Plan {
+    let prepared = validate(s).expect("valid");
+    let plan = solve(&prepared, Options::default()).expect("solved");
+    assert_eq!(plan.status, Status::Optimal);
+    let recomputed = check(&prepared, &plan);
+    assert!(recomputed.violations.is_empty(), "{:?}", recomputed.violations);
+    assert!((recomputed.objective - plan.objective).abs() < 1e-6, "{} vs {}", recomputed.objective, plan.objective);
+    plan
+}
+
+fn backlog(plan: &Plan, activity: &str, period: &str) -> f64 {
+    plan.activities.iter().find(|a| a.activity == activity && a.period == period).unwrap().backlog
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-6
+}
+
+/// One activity of one-hour items (so hours and items are the same number), thresholds at 0
+/// and 1000 so that every item left over costs 1.
+fn one_activity(extra: Value) -> Value {
+    let mut base = json!({
+        "periods": ["2027-01", "2027-02", "2027-03"],
+        "hours_per_fte": 100,
+        "activities": [{"code": "AL", "minutes_per_item": 60, "initial_backlog": 10,
+                        "backlog_normal_max": 0, "backlog_critical_max": 1000}],
+        "loads": [{"activity": "AL", "period": "2027-01", "volume": 150},
+                  {"activity": "AL", "period": "2027-02", "volume": 50},
+                  {"activity": "AL", "period": "2027-03", "volume": 120}],
+        "agents": [{"id": "A1", "fte": 1.0}]
+    });
+    for (k, v) in extra.as_object().unwrap() {
+        base[k] = v.clone();
+    }
+    base
+}
+
+#[test]
+fn the_backlog_flows_from_month_to_month() {
+    let plan = solved(&scenario(one_activity(json!({}))));
+    // 100 items a month: 10 + 150 - 100 = 60, 60 + 50 - 100 = 10, 10 + 120 - 100 = 30.
+    let b: Vec<f64> = ["2027-01", "2027-02", "2027-03"].iter().map(|p| backlog(&plan, "AL", p)).collect();
+    assert!(close(b[0], 60.0) && close(b[1], 10.0) && close(b[2], 30.0), "{b:?}");
+    assert!(close(plan.objective, 100.0));
+    let first = &plan.activities[0];
+    assert!(close(first.processed, 100.0) && close(first.need_fte, 1.5) && close(first.allocated_fte, 1.0));
+    assert_eq!(plan.periods[0].delta_fte, 1.0 - 1.5);
+}
+
+#[test]
+fn overtime_is_used_only_when_cheaper_than_the_backlog_penalty() {
+    let cheap = json!({"pools": {"overtime": {"max_share": 0.1, "cost_per_hour": 0.5}}});
+    let plan = solved(&scenario(one_activity(cheap)));
+    // Up to 10 h of overtime a month at 0.5 each, each hour saving at least one item-month at 1.
+    // January: 10 h (10 + 150 - 110 = 50); February needs none (50 + 50 - 100 = 0); March: 10 h
+    // (0 + 120 - 110 = 10). Cost 20 × 0.5, penalties 50 + 0 + 10.
+    let b: Vec<f64> = ["2027-01", "2027-02", "2027-03"].iter().map(|p| backlog(&plan, "AL", p)).collect();
+    assert!(close(b[0], 50.0) && close(b[1], 0.0) && close(b[2], 10.0), "{b:?}");
+    assert!(close(plan.periods[0].overtime_hours, 10.0) && close(plan.periods[2].overtime_hours, 10.0));
+    assert!(close(plan.objective, 20.0 * 0.5 + 60.0));
+
+    // An item left over is paid for every month it stays, so an hour in January can save up to
+    // three item-months: at 5 an hour, overtime never pays.
+    let dear = json!({"pools": {"overtime": {"max_share": 0.1, "cost_per_hour": 5.0}}});
+    let plan = solved(&scenario(one_activity(dear)));
+    assert!(plan.periods.iter().all(|p| p.overtime_hours == 0.0), "dearer than the penalty: none");
+    assert!(close(plan.objective, 100.0));
+}
+
+#[test]
+fn temporary_staff_heads_are_whole_numbers() {
+    // 150 items over both thresholds cost 21 each; a head gives 100 h for 1500. One head saves
+    // 2100; a second would save only 50 × 21 = 1050: one head (a relaxation would hire 1.5).
+    let s = json!({
+        "periods": ["2027-09"], "hours_per_fte": 100,
+        "activities": [{"code": "AL", "minutes_per_item": 60, "backlog_normal_max": 0,
+                        "backlog_critical_max": 0, "temp_eligible": true}],
+        "loads": [{"activity": "AL", "period": "2027-09", "volume": 150}],
+        "pools": {"temporary_staff": [{"code": "CDD", "cost_per_head_month": 1500, "max_heads": 5, "productivity": 1.0}]}
+    });
+    let plan = solved(&scenario(s));
+    let cdd = plan.pools.iter().find(|p| p.pool == "CDD").unwrap();
+    assert_eq!(cdd.heads, Some(1));
+    assert!(close(cdd.hours, 100.0));
+    assert!(close(plan.objective, 1500.0 + 50.0 * 21.0));
+}
+
+#[test]
+fn a_flying_team_works_only_on_its_activities() {
+    let s = json!({
+        "periods": ["2027-09"], "hours_per_fte": 100,
+        "activities": [
+            {"code": "X", "minutes_per_item": 60, "backlog_normal_max": 0, "backlog_critical_max": 1000},
+            {"code": "Y", "minutes_per_item": 60, "backlog_normal_max": 0, "backlog_critical_max": 1000}],
+        "loads": [{"activity": "X", "period": "2027-09", "volume": 50}, {"activity": "Y", "period": "2027-09", "volume": 50}],
+        "pools": {"flying_teams": [{"code": "POLE-APPUI", "cost_per_hour": 0, "activities": ["X"],
+                                    "hours_per_period": {"2027-09": 100}}]}
+    });
+    let plan = solved(&scenario(s));
+    let team = plan.pools.iter().find(|p| p.pool == "POLE-APPUI").unwrap();
+    assert_eq!(team.hours_by_activity.keys().collect::<Vec<_>>(), ["X"]);
+    assert!(close(backlog(&plan, "X", "2027-09"), 0.0) && close(backlog(&plan, "Y", "2027-09"), 50.0));
+    assert!(close(plan.objective, 50.0));
+}
+
+#[test]
+fn a_missing_competency_level_excludes_an_agent() {
+    let s = json!({
+        "periods": ["2027-01"], "hours_per_fte": 100,
+        "activities": [{"code": "AL", "minutes_per_item": 60, "backlog_normal_max": 0, "backlog_critical_max": 1000,
+                        "requirements": [{"competency": "connaissance-prestations", "min_level": 2}]}],
+        "loads": [{"activity": "AL", "period": "2027-01", "volume": 300}],
+        "agents": [{"id": "QUALIFIED", "fte": 1, "levels": {"connaissance-prestations": 2}},
+                   {"id": "TOO-LOW", "fte": 1, "levels": {"connaissance-prestations": 1}},
+                   {"id": "NONE", "fte": 1}]
+    });
+    let plan = solved(&scenario(s));
+    let hours = |id: &str| plan.agents.iter().find(|a| a.agent == id).unwrap().hours.values().sum::<f64>();
+    assert!(close(hours("QUALIFIED"), 100.0));
+    assert_eq!((hours("TOO-LOW"), hours("NONE")), (0.0, 0.0));
+    assert!(close(backlog(&plan, "AL", "2027-01"), 200.0));
+    assert!(close(plan.periods[0].available_fte, 3.0), "available ETP counts every agent");
+}
+
+#[test]
+fn unavailable_hours_reduce_capacity() {
+    let s = one_activity(json!({"agents": [{"id": "A1", "fte": 0.8, "unavailable_hours": {"2027-02": 50}}]}));
+    let plan = solved(&scenario(s));
+    // 80 h in January and March, 30 h in February: 10+150-80 = 80, 80+50-30 = 100, 100+120-80 = 140.
+    let b: Vec<f64> = ["2027-01", "2027-02", "2027-03"].iter().map(|p| backlog(&plan, "AL", p)).collect();
+    assert!(close(b[0], 80.0) && close(b[1], 100.0) && close(b[2], 140.0), "{b:?}");
+    assert!(close(plan.periods[1].available_fte, 0.3));
+}
+
+#[test]
+fn thresholds_give_the_alert() {
+    let act = |code: &str, initial: f64| json!({"code": code, "minutes_per_item": 60, "initial_backlog": initial, "backlog_normal_max": 10, "backlog_critical_max": 20});
+    let s = json!({"periods": ["2027-01"], "activities": [act("N", 10.0), act("T", 15.0), act("C", 25.0)]});
+    let plan = solved(&scenario(s));
+    let alerts: Vec<Alert> = plan.activities.iter().map(|a| a.alert).collect();
+    assert_eq!(alerts, [Alert::Normale, Alert::Tendue, Alert::Critique]);
+    assert!(close(plan.objective, (5.0) + (15.0 + 5.0 * 20.0)));
+}
+
+#[test]
+fn every_refusal_names_its_field() {
+    let bad = json!({
+        "periods": ["2027-01", "2027-03"],
+        "activities": [
+            {"code": "AL", "minutes_per_item": 25, "backlog_normal_max": 2000, "backlog_critical_max": 1000,
+             "requirements": [{"competency": "c", "min_level": 5}]},
+            {"code": "AL", "minutes_per_item": 10, "backlog_normal_max": 0, "backlog_critical_max": 0}],
+        "loads": [{"activity": "RSA", "period": "2027-01", "volume": 10},
+                  {"activity": "AL", "period": "2026-12", "volume": -5}],
+        "agents": [{"id": "A1", "fte": 1.2}, {"id": "A1", "fte": 1}],
+        "pools": {"temporary_staff": [{"code": "CDD", "cost_per_head_month": -1, "max_heads": 2, "productivity": 0.5}]}
+    });
+    let errors = validate(&scenario(bad)).unwrap_err();
+    let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+    for expected in [
+        "periods[1]",
+        "activities[0].backlog_critical_max",
+        "activities[0].requirements[0].min_level",
+        "activities[1].code",
+        "loads[0].activity",
+        "loads[1].period",
+        "loads[1].volume",
+        "agents[0].fte",
+        "agents[1].id",
+        "pools.temporary_staff[0].cost_per_head_month",
+    ] {
+        assert!(fields.contains(&expected), "{expected} missing from {fields:?}");
+    }
+    let unknown = serde_json::from_value::<Scenario>(json!({"periods": ["2027-01"], "activities": [], "horizon": 3}));
+    assert!(unknown.unwrap_err().to_string().contains("unknown field `horizon`"));
+}
+
+#[test]
+fn the_same_input_gives_the_same_plan() {
+    let s = generate::scenario(60, 6, 4, 11);
+    let prepared = validate(&s).unwrap();
+    let strip = |mut p: Plan| {
+        p.stats.build_ms = 0.0;
+        p.stats.solve_ms = 0.0;
+        serde_json::to_string(&p).unwrap()
+    };
+    let first = strip(solve(&prepared, Options::default()).unwrap());
+    let second = strip(solve(&prepared, Options::default()).unwrap());
+    assert_eq!(first, second);
+}
+
+#[test]
+fn random_plans_pass_the_checker_with_the_objective_they_report() {
+    for seed in 1..=25 {
+        let s = generate::scenario(30, 5, 3, seed);
+        let prepared = validate(&s).unwrap();
+        let plan = solve(&prepared, Options::default()).unwrap();
+        assert_eq!(plan.status, Status::Optimal, "seed {seed}");
+        let recomputed = check(&prepared, &plan);
+        assert!(recomputed.violations.is_empty(), "seed {seed}: {:?}", recomputed.violations);
+        let tolerance = 1e-6 * plan.objective.abs().max(1.0);
+        assert!(
+            (recomputed.objective - plan.objective).abs() <= tolerance,
+            "seed {seed}: {} vs {}",
+            recomputed.objective,
+            plan.objective
+        );
+        // And the checker does catch a plan that cheats.
+        let mut forged = plan.clone();
+        if let Some(row) = forged.agents.iter_mut().find(|r| !r.hours.is_empty()) {
+            let first = row.hours.keys().next().unwrap().clone();
+            *row.hours.get_mut(&first).unwrap() += 1000.0;
+            assert!(!check(&prepared, &forged).violations.is_empty(), "seed {seed}: forged hours pass");
+        }
+    }
+}
