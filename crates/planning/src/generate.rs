@@ -21,6 +21,15 @@ const COMPETENCIES: &[&str] = &[
     "legislation-reglementation-partenaires",
     "analyse-diagnostic",
 ];
+/// Typical levels on `COMPETENCIES` of the jobs agents hold: CSU, chargé d'accompagnement,
+/// expertise, risk management, SI adviser.
+const JOBS: &[[i64; 8]] = &[
+    [2, 2, 3, 2, 2, 3, 2, 1],
+    [4, 3, 3, 3, 2, 2, 2, 2],
+    [4, 3, 2, 4, 3, 1, 1, 3],
+    [4, 3, 2, 2, 3, 1, 2, 3],
+    [4, 4, 2, 2, 3, 1, 2, 3],
+];
 /// Monthly load factor, January to December: the September housing-aid peak, a quiet August.
 const SEASON: [f64; 12] = [1.05, 1.0, 1.0, 0.95, 0.95, 1.0, 0.9, 0.8, 1.35, 1.15, 1.0, 0.95];
 
@@ -60,8 +69,20 @@ pub fn scenario(agents: usize, activities: usize, months: usize, seed: u64) -> S
                 1 | 2 => 0.8,
                 _ => 1.0,
             };
-            let levels: BTreeMap<String, i64> =
-                COMPETENCIES.iter().map(|c| ((*c).to_owned(), rng.random_range(0..=4))).collect();
+            // Levels cluster by job, as in a CAF: the job's typical level, one step off now and then.
+            let job = JOBS[rng.random_range(0..JOBS.len())];
+            let levels: BTreeMap<String, i64> = COMPETENCIES
+                .iter()
+                .zip(job.iter())
+                .map(|(c, &typical)| {
+                    let level = match rng.random_range(0..100) {
+                        0..12 => typical - 1,
+                        12..24 => typical + 1,
+                        _ => typical,
+                    };
+                    ((*c).to_owned(), level.clamp(0, 4))
+                })
+                .collect();
             let mut unavailable = BTreeMap::new();
             for p in &periods {
                 // Summer leave, and scattered absences or training days.
