@@ -144,6 +144,15 @@ pub fn create(
     })
 }
 
+/// The profile's id and current version, or 409 when that is no longer `expected`.
+fn head_at(conn: &mut DbConnection, code: &str, expected: i32) -> Result<(i32, i32), ApiError> {
+    let (id, current) = head(conn, code)?;
+    if current != expected {
+        return Err(stale("job profile", code, expected, current));
+    }
+    Ok((id, current))
+}
+
 /// Moves the current-version pointer from `expected` to `expected + 1`, or answers 409 when
 /// another change got there first.
 fn advance(conn: &mut DbConnection, code: &str, id: i32, expected: i32) -> Result<(), ApiError> {
@@ -166,10 +175,7 @@ pub fn update(
     author: &str,
 ) -> Result<ProfileVersion, ApiError> {
     conn.transaction(|conn| {
-        let (id, current) = head(conn, code)?;
-        if current != expected_version {
-            return Err(stale("job profile", code, expected_version, current));
-        }
+        let (id, _) = head_at(conn, code, expected_version)?;
         let (content, ids) = validate(conn, content)?;
         if get(conn, code, None)?.content == content {
             return get(conn, code, None);
@@ -189,10 +195,7 @@ pub fn set_status(
     author: &str,
 ) -> Result<ProfileVersion, ApiError> {
     conn.transaction(|conn| {
-        let (id, current) = head(conn, code)?;
-        if current != expected_version {
-            return Err(stale("job profile", code, expected_version, current));
-        }
+        let (id, current) = head_at(conn, code, expected_version)?;
         let version = get(conn, code, None)?;
         match (version.status, target) {
             (from, to) if from == to => return Ok(version),

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::Versioned;
 use crate::db::DbConnection;
 use crate::domain::access::Principal;
 use crate::domain::agents::{self, Agent, AgentInput, Selection};
@@ -178,20 +179,12 @@ pub async fn get_agent(
     Ok(HttpResponse::Ok().json(agent))
 }
 
-#[derive(Deserialize, ToSchema)]
-pub struct AgentEdit {
-    /// The version this edit was made from; a newer one answers 409.
-    pub version: i32,
-    #[serde(flatten)]
-    pub agent: AgentInput,
-}
-
 /// Changes an agent, e.g. their unit, job profile or end date (roles `hr`, `admin`).
 #[utoipa::path(
     tag = "agents",
     security(("bearer" = [])),
     params(("id" = i32, Path)),
-    request_body = AgentEdit,
+    request_body = Versioned<AgentInput>,
     responses((status = 200, description = "The agent", body = Agent), AuthErrors, BodyErrors, NotFound, Conflict)
 )]
 #[put("/agents/{id}")]
@@ -199,9 +192,9 @@ pub async fn update_agent(
     state: web::Data<AppState>,
     who: Principal,
     id: web::Path<i32>,
-    body: web::Json<AgentEdit>,
+    body: web::Json<Versioned<AgentInput>>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, AgentEdit { version, agent }) = (id.into_inner(), body.into_inner());
+    let (id, Versioned { version, content: agent }) = (id.into_inner(), body.into_inner());
     let updated = state
         .db
         .run(move |conn| {

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::Versioned;
 use crate::domain::access::Principal;
 use crate::domain::competencies::{self, Competency, CompetencyContent, FieldChange, Snapshot, VersionInfo};
 use crate::domain::types::{Arc, Category, CompetencyCode, CompetencyStatus, Level, normalize};
@@ -160,20 +161,12 @@ pub async fn create(
     Ok(HttpResponse::Created().json(CompetencyDto::from(created)))
 }
 
-#[derive(Deserialize, ToSchema)]
-pub struct CompetencyEdit {
-    /// The version this edit was made from; a newer current version answers 409.
-    pub version: i32,
-    #[serde(flatten)]
-    pub content: CompetencyContent,
-}
-
 /// Edits a competency (label, definition, arc, levels, aliases…), making a new version.
 #[utoipa::path(
     tag = "competencies",
     security(("bearer" = [])),
     params(("code" = String, Path)),
-    request_body = CompetencyEdit,
+    request_body = Versioned<CompetencyContent>,
     responses((status = 200, description = "The new version", body = CompetencyDto), AuthErrors, BodyErrors, NotFound, Conflict)
 )]
 #[put("/competencies/{code}")]
@@ -181,10 +174,10 @@ pub async fn update(
     state: web::Data<AppState>,
     who: Principal,
     code: web::Path<String>,
-    body: web::Json<CompetencyEdit>,
+    body: web::Json<Versioned<CompetencyContent>>,
 ) -> Result<HttpResponse, ApiError> {
     who.require_referential_editor()?;
-    let (code, CompetencyEdit { version, content }) = (code.into_inner(), body.into_inner());
+    let (code, Versioned { version, content }) = (code.into_inner(), body.into_inner());
     let updated =
         state.db.run(move |conn| competencies::update(conn, &code, version, content, None, &who.username)).await?;
     Ok(HttpResponse::Ok().json(CompetencyDto::from(updated)))

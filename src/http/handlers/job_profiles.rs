@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::Versioned;
 use super::competencies::{DiffQuery, VersionRef};
 use crate::domain::access::Principal;
 use crate::domain::job_profiles::compare::{self, ArcLevel, Comparison, Diff};
@@ -145,20 +146,12 @@ pub async fn create(
     Ok(HttpResponse::Created().json(JobProfileDto::from(created)))
 }
 
-#[derive(Deserialize, ToSchema)]
-pub struct JobProfileEdit {
-    /// The version this edit was made from; a newer current version answers 409.
-    pub version: i32,
-    #[serde(flatten)]
-    pub content: ProfileContent,
-}
-
 /// Saves a new draft version. Content equal to the current version's saves nothing.
 #[utoipa::path(
     tag = "job-profiles",
     security(("bearer" = [])),
     params(("code" = String, Path)),
-    request_body = JobProfileEdit,
+    request_body = Versioned<ProfileContent>,
     responses((status = 200, description = "The new current version", body = JobProfileDto), AuthErrors, BodyErrors, NotFound, Conflict)
 )]
 #[put("/job-profiles/{code}")]
@@ -166,10 +159,10 @@ pub async fn update(
     state: web::Data<AppState>,
     who: Principal,
     code: web::Path<String>,
-    body: web::Json<JobProfileEdit>,
+    body: web::Json<Versioned<ProfileContent>>,
 ) -> Result<HttpResponse, ApiError> {
     who.require_referential_editor()?;
-    let (code, JobProfileEdit { version, content }) = (code.into_inner(), body.into_inner());
+    let (code, Versioned { version, content }) = (code.into_inner(), body.into_inner());
     let saved = state.db.run(move |conn| write::update(conn, &code, version, content, &who.username)).await?;
     Ok(HttpResponse::Ok().json(JobProfileDto::from(saved)))
 }
