@@ -2,7 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::result::{ActivityPeriod, AgentPeriod, PeriodSummary, Plan, PoolKind, PoolPeriod, Stats, Status, alert};
+use crate::result::{
+    ActivityPeriod, AgentPeriod, Alert, Binding, PeriodSummary, Plan, PoolKind, PoolPeriod, Stats, Status, alert,
+};
 use crate::solve::Raw;
 use crate::validate::Prepared;
 
@@ -148,23 +150,96 @@ pub(crate) fn plan(p: &Prepared, raw: &Raw, value: &dyn Fn(usize) -> f64, outcom
 
     let mut activities = Vec::with_capacity(na * nt);
     for (a, act) in s.activities.iter().enumerate() {
+        let mut before = act.initial_backlog;
         for t in 0..nt {
             let backlog = value(raw.backlog[a][t]);
             let hours = agent_hours[a][t] + pool_hours[a][t];
+            let level = alert(backlog, act.backlog_normal_max, act.backlog_critical_max);
+            let binding = if level == Alert::Normale {
+                Vec::new()
+            } else {
+                let hours_to_clear = (before + p.volume[a][t]) * act.minutes_per_item / 60.0;
+                explain(p, raw, value, &pools, a, t, hours_to_clear)
+            };
+            let extra =
+                (level == Alert::Critique).then(|| (backlog - act.backlog_critical_max) * act.minutes_per_item / 60.0);
+            before = backlog;
             activities.push(ActivityPeriod {
                 activity: act.code.clone(),
                 period: s.periods[t].clone(),
                 volume: p.volume[a][t],
                 processed: hours * 60.0 / act.minutes_per_item,
                 backlog,
-                alert: alert(backlog, act.backlog_normal_max, act.backlog_critical_max),
+                alert: level,
                 need_fte: p.volume[a][t] * act.minutes_per_item / 60.0 / hpf,
                 allocated_fte: hours / hpf,
                 agent_hours: agent_hours[a][t],
                 pool_hours: pool_hours[a][t],
+                binding,
+                extra_hours_to_tendue: extra,
             });
         }
     }
     let allocated: f64 = activities.iter().map(|a| a.allocated_fte).sum();
     Plan { status, objective, mip_gap: gap, etpma: allocated / nt as f64, activities, periods, agents, pools, stats }
+}
+
+/// What binds for activity `a` in period `t`, from the solved values.
+fn explain(
+    p: &Prepared,
+    raw: &Raw,
+    value: &dyn Fn(usize) -> f64,
+    pools: &[PoolPeriod],
+    a: usize,
+    t: usize,
+    hours_to_clear: f64,
+) -> Vec<Binding> {
+    let full = |used: f64, limit: f64| used >= limit - 1e-6 * limit.max(1.0);
+    let s = p.scenario;
+    let period = &s.periods[t];
+    let share = s.pools.overtime.as_ref().map_or(0.0, |o| o.max_share);
+    let mut binds = Vec::new();
+    let mut spare = false; // capacity that could have worked on `a` was left unused
+    let qualified: Vec<usize> = (0..raw.groups.len()).filter(|&g| raw.groups[g].activities().contains(&a)).collect();
+    let (mut regular_full, mut overtime_full) = (!qualified.is_empty(), !qualified.is_empty());
+    for &g in &qualified {
+        let group = &raw.groups[g];
+        let used: f64 = group.activities().iter().map(|&b| value(raw.x[&(g, b, t)])).sum();
+        let overtime = raw.ot.get(&(g, t)).map_or(0.0, |&k| value(k));
+        regular_full &= full(used, group.cap(t));
+        overtime_full &= full(overtime, share * group.cap(t));
+        spare |= !full(used, group.cap(t) + overtime) || !full(overtime, share * group.cap(t));
+    }
+    if regular_full {
+        binds.push(Binding::AgentsCapacityExhausted);
+    }
+    let qualified_hours: f64 = qualified.iter().map(|&g| raw.groups[g].cap(t) * (1.0 + share)).sum();
+    if qualified_hours < hours_to_clear - 1e-6 {
+        binds.push(Binding::TooFewQualifiedAgents { qualified_hours, hours_to_clear });
+    }
+    if s.pools.overtime.is_some() && overtime_full && share > 0.0 {
+        binds.push(Binding::PoolAtCap { pool: "overtime".into() });
+    }
+    let row = |code: &str| pools.iter().find(|r| r.pool == code && r.period == *period);
+    for pool in s.pools.temporary_staff.iter().filter(|_| s.activities[a].temp_eligible) {
+        match row(&pool.code).and_then(|r| r.heads) {
+            Some(h) if h >= pool.max_heads => binds.push(Binding::PoolAtCap { pool: pool.code.clone() }),
+            _ => spare |= pool.max_heads > 0,
+        }
+    }
+    for (f, team) in s.pools.flying_teams.iter().enumerate() {
+        let limit = p.flying_hours[f][t];
+        if !p.flying_activities[f].contains(&a) || limit <= 0.0 {
+            continue;
+        }
+        if full(row(&team.code).map_or(0.0, |r| r.hours), limit) {
+            binds.push(Binding::PoolAtCap { pool: team.code.clone() });
+        } else {
+            spare = true;
+        }
+    }
+    if spare {
+        binds.push(Binding::ReinforcementDearerThanBacklog);
+    }
+    binds
 }

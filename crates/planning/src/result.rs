@@ -54,6 +54,27 @@ pub struct ActivityPeriod {
     pub allocated_fte: f64,
     pub agent_hours: f64,
     pub pool_hours: f64,
+    /// What keeps the backlog above its normal level; empty when it is normal.
+    #[serde(default)]
+    pub binding: Vec<Binding>,
+    /// For a `critique` backlog: the extra hours of qualified capacity that would bring it back
+    /// to `tendue`.
+    #[serde(default)]
+    pub extra_hours_to_tendue: Option<f64>,
+}
+
+/// Why a backlog stays above normal in a plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Binding {
+    /// Every agent qualified for the activity works all their hours (and overtime, if any).
+    AgentsCapacityExhausted,
+    /// Even all the qualified agents' hours would not clear the backlog and the month's load.
+    TooFewQualifiedAgents { qualified_hours: f64, hours_to_clear: f64 },
+    /// A reinforcement pool that may work on the activity is used to its limit.
+    PoolAtCap { pool: String },
+    /// Capacity was left: reinforcing would have cost more than the backlog's penalty.
+    ReinforcementDearerThanBacklog,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,7 +1,7 @@
 //! The planning model on scenarios small enough to solve by hand, every validation refusal,
 //! determinism, and a property check over many random scenarios.
 
-use gpec_planning::result::{Alert, Plan};
+use gpec_planning::result::{Alert, Binding, Plan};
 use gpec_planning::{Options, Scenario, Status, check, generate, solve, validate};
 use serde_json::{Value, json};
 
@@ -56,6 +56,15 @@ fn the_backlog_flows_from_month_to_month() {
     let first = &plan.activities[0];
     assert!(close(first.processed, 100.0) && close(first.need_fte, 1.5) && close(first.allocated_fte, 1.0));
     assert_eq!(plan.periods[0].delta_fte, 1.0 - 1.5);
+    // January ends tendue: the one agent works all their hours, which cannot clear 160 items.
+    assert_eq!(
+        first.binding,
+        [
+            Binding::AgentsCapacityExhausted,
+            Binding::TooFewQualifiedAgents { qualified_hours: 100.0, hours_to_clear: 160.0 }
+        ]
+    );
+    assert_eq!(first.extra_hours_to_tendue, None);
 }
 
 #[test]
@@ -75,6 +84,11 @@ fn overtime_is_used_only_when_cheaper_than_the_backlog_penalty() {
     let dear = json!({"pools": {"overtime": {"max_share": 0.1, "cost_per_hour": 5.0}}});
     let plan = solved(&scenario(one_activity(dear)));
     assert!(plan.periods.iter().all(|p| p.overtime_hours == 0.0), "dearer than the penalty: none");
+    assert!(
+        plan.activities[0].binding.contains(&Binding::ReinforcementDearerThanBacklog),
+        "{:?}",
+        plan.activities[0].binding
+    );
     assert!(close(plan.objective, 100.0));
 }
 
@@ -92,6 +106,13 @@ fn temporary_staff_heads_are_whole_numbers() {
     let plan = solved(&scenario(s));
     let cdd = plan.pools.iter().find(|p| p.pool == "CDD").unwrap();
     assert_eq!(cdd.heads, Some(1));
+    let row = &plan.activities[0];
+    assert!(
+        row.binding.contains(&Binding::ReinforcementDearerThanBacklog),
+        "a second head was left: {:?}",
+        row.binding
+    );
+    assert_eq!(row.extra_hours_to_tendue, Some(50.0));
     assert!(close(cdd.hours, 100.0));
     assert!(close(plan.objective, 1500.0 + 50.0 * 21.0));
 }
@@ -150,6 +171,13 @@ fn thresholds_give_the_alert() {
     let plan = solved(&scenario(s));
     let alerts: Vec<Alert> = plan.activities.iter().map(|a| a.alert).collect();
     assert_eq!(alerts, [Alert::Normale, Alert::Tendue, Alert::Critique]);
+    // No agent at all: 5 items (of one hour) above the critical threshold.
+    assert_eq!(plan.activities[2].extra_hours_to_tendue, Some(5.0));
+    assert!(plan.activities[0].binding.is_empty(), "nothing binds when the backlog is normal");
+    assert_eq!(
+        plan.activities[2].binding,
+        [Binding::TooFewQualifiedAgents { qualified_hours: 0.0, hours_to_clear: 25.0 }]
+    );
     assert!(close(plan.objective, (5.0) + (15.0 + 5.0 * 20.0)));
 }
 
