@@ -197,15 +197,10 @@ pub fn import_assessments(
         agent_ids.insert((org, matricule), id);
     }
     let mut keys: HashSet<(i32, i32, NaiveDate, String)> = HashSet::new();
-    let mut stored = s::table.select((s::agent_id, s::competency_id, s::assessed_on, s::source)).into_boxed();
-    if let Some(org) = scope {
-        stored = stored.filter(s::agent_id.eq_any(a::table.filter(a::organisation_id.eq(org)).select(a::id)));
-    }
-    let stored: HashSet<(i32, i32, NaiveDate, String)> =
-        stored.load::<(i32, i32, NaiveDate, String)>(conn)?.into_iter().collect();
 
     let mut problems = Problems::default();
     let mut rows = Vec::with_capacity(table.rows.len());
+    let mut lines = Vec::with_capacity(table.rows.len());
     let now = super::now();
     for row in &table.rows {
         let org = orgs.check(&table, row, &mut problems);
@@ -238,14 +233,11 @@ pub fn import_assessments(
             continue;
         }
         let key = (agent_id, competency_id, assessed_on, source.as_str().to_owned());
-        if stored.contains(&key) {
-            problems.add(row.line, "-", "duplicate: this assessment is already recorded");
-            continue;
-        }
-        if !keys.insert(key) {
+        if !keys.insert(key.clone()) {
             problems.add(row.line, "-", "duplicate of an earlier line (same agent, competency, date and source)");
             continue;
         }
+        lines.push((row.line, key));
         rows.push(NewAssessment {
             agent_id,
             competency_id,
@@ -259,6 +251,22 @@ pub fn import_assessments(
             created_at: now,
             created_by: author.to_owned(),
         });
+    }
+    // A line equal to a recorded assessment is a duplicate: read the keys of the file's agents only.
+    let mut agents: Vec<i32> = lines.iter().map(|(_, k)| k.0).collect::<HashSet<_>>().into_iter().collect();
+    agents.sort_unstable();
+    let mut stored = HashSet::new();
+    for chunk in agents.chunks(5000) {
+        let found: Vec<(i32, i32, NaiveDate, String)> = s::table
+            .filter(s::agent_id.eq_any(chunk))
+            .select((s::agent_id, s::competency_id, s::assessed_on, s::source))
+            .load(conn)?;
+        stored.extend(found);
+    }
+    for (line, key) in &lines {
+        if stored.contains(key) {
+            problems.add(*line, "-", "duplicate: this assessment is already recorded");
+        }
     }
     problems.into_result("assessments")?;
     // Ids only grow, so the rows above the largest one before the insert are this import's:
