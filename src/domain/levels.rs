@@ -24,7 +24,6 @@ pub enum Scope {
         agent_id: i32,
         competency_id: i32,
     },
-    Organisation(i32),
     /// The pairs that have an assessment with an id above this one: those an import just added.
     AddedAfter(i32),
 }
@@ -36,10 +35,6 @@ pub fn refresh(conn: &mut DbConnection, scope: Scope) -> Result<(), ApiError> {
         Scope::Pair { agent_id, competency_id } => (
             format!("agent_id = {agent_id} AND competency_id = {competency_id}"),
             format!("a.agent_id = {agent_id} AND a.competency_id = {competency_id}"),
-        ),
-        Scope::Organisation(org) => (
-            format!("agent_id IN (SELECT id FROM agents WHERE organisation_id = {org})"),
-            format!("a.agent_id IN (SELECT id FROM agents WHERE organisation_id = {org})"),
         ),
         Scope::AddedAfter(id) => (
             format!("(agent_id, competency_id) IN (SELECT agent_id, competency_id FROM assessments WHERE id > {id})"),

@@ -159,10 +159,7 @@ pub struct OrgCode(String);
 impl OrgCode {
     pub fn parse(field: &str, raw: &str) -> Result<Self, ApiError> {
         let code = raw.trim().to_uppercase();
-        let valid_chars = code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-        if !(2..=32).contains(&code.len()) || !valid_chars {
-            return Err(ApiError::invalid(field, "must be 2 to 32 characters among A-Z, 0-9, '-' and '_'"));
-        }
+        check_code(field, &code, 32, upper_code_char, UPPER_CODE_RULE)?;
         Ok(Self(code))
     }
 
@@ -237,6 +234,18 @@ fn check_code(field: &str, code: &str, max: usize, allowed: fn(char) -> bool, ru
     Ok(())
 }
 
+/// Characters of upper-case codes (organisations, job profiles), once upper-cased.
+fn upper_code_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '-' || c == '_'
+}
+
+const UPPER_CODE_RULE: &str = "A-Z, 0-9, '-' and '_'";
+
+/// Checks a slug (competency and branch activity codes): 2–80 of a-z, 0-9 and '-'.
+pub fn check_slug(field: &str, code: &str) -> Result<(), ApiError> {
+    check_code(field, code, 80, |c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-', "a-z, 0-9 and '-'")
+}
+
 /// A competency code: a slug such as `connaissance-prestations`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CompetencyCode(String);
@@ -244,7 +253,7 @@ pub struct CompetencyCode(String);
 impl CompetencyCode {
     pub fn parse(field: &str, raw: &str) -> Result<Self, ApiError> {
         let code = raw.trim().to_owned();
-        check_code(field, &code, 80, |c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-', "a-z, 0-9 and '-'")?;
+        check_slug(field, &code)?;
         Ok(Self(code))
     }
 
@@ -260,7 +269,7 @@ pub struct ProfileCode(String);
 impl ProfileCode {
     pub fn parse(field: &str, raw: &str) -> Result<Self, ApiError> {
         let code = raw.trim().to_uppercase();
-        check_code(field, &code, 40, |c| c.is_ascii_alphanumeric() || c == '-' || c == '_', "A-Z, 0-9, '-' and '_'")?;
+        check_code(field, &code, 40, upper_code_char, UPPER_CODE_RULE)?;
         Ok(Self(code))
     }
 

@@ -8,7 +8,7 @@ use crate::db::DbConnection;
 use crate::domain::competencies::Resolver;
 use crate::domain::csv_io::{self, Problems, Table};
 use crate::domain::job_profiles::{self, ActivityRoleEntry, ProfileContent, Requirement, write};
-use crate::domain::types::{ActivityRole, Level, ProfileCode, ProfileStatus};
+use crate::domain::types::{ActivityRole, Level, ProfileCode, ProfileStatus, check_slug};
 use crate::error::ApiError;
 
 pub const PROFILE_COLUMNS: &[&str] = &[
@@ -94,7 +94,9 @@ fn profile_code(
 }
 
 fn known_profiles(conn: &mut DbConnection) -> Result<HashSet<String>, ApiError> {
-    Ok(job_profiles::list(conn)?.into_iter().map(|p| p.code).collect())
+    use crate::db::schema::job_profiles as jp;
+    use diesel::prelude::*;
+    Ok(jp::table.select(jp::code).load::<String>(conn)?.into_iter().collect())
 }
 
 /// Parses the sheets file into (code, texts) with empty requirements and roles.
@@ -240,11 +242,13 @@ pub fn parse_roles(bytes: &[u8], known: &HashSet<String>) -> Result<ParsedRoles,
     let mut seen = HashSet::new();
     for row in &table.rows {
         let (activity, label) = (table.get(row, "activity_code"), table.get(row, "activity_label"));
-        let valid_code = (2..=80).contains(&activity.len())
-            && activity.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-        if !valid_code {
-            problems.add(row.line, "activity_code", "must be 2 to 80 characters among a-z, 0-9 and '-'");
-        }
+        let valid_code = match check_slug("activity_code", activity) {
+            Ok(()) => true,
+            Err(e) => {
+                problems.from_error(row.line, "activity_code", e);
+                false
+            }
+        };
         if label.is_empty() {
             problems.add(row.line, "activity_label", "must not be empty");
         }
