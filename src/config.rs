@@ -19,6 +19,14 @@ pub struct Config {
     pub workers: Option<usize>,
     /// Load the national referential on the first start of an empty database (`GPEC_SEED`).
     pub seed_on_start: bool,
+    /// Plans this server solves at the same time (`GPEC_PLAN_WORKERS`); 0 leaves the queue to
+    /// other instances.
+    pub plan_workers: usize,
+    /// Seconds after which a running plan whose worker went silent is taken over
+    /// (`GPEC_JOB_LEASE`).
+    pub job_lease_secs: u64,
+    /// Milliseconds between looks at an empty plan queue.
+    pub job_poll_ms: u64,
 }
 
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
@@ -36,6 +44,9 @@ impl Config {
             pool_size: 10,
             workers: None,
             seed_on_start: true,
+            plan_workers: 1,
+            job_lease_secs: 60,
+            job_poll_ms: 500,
         }
     }
 }

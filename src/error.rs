@@ -102,7 +102,8 @@ impl ApiError {
         }
     }
 
-    fn details(&self) -> Vec<Detail> {
+    /// The per-field or per-line problems it carries, if any.
+    pub fn details(&self) -> Vec<Detail> {
         match self {
             Self::BadRequest { details, .. } | Self::Conflict { details, .. } | Self::Unprocessable { details, .. } => {
                 details.clone()

@@ -23,6 +23,10 @@ Environment (each option can also be given as its variable):
   GPEC_DB_POOL_SIZE    pooled database connections [default: 10]
   GPEC_SEED            load the national referential on the first start of an empty database
                        [default: true]
+  GPEC_PLAN_WORKERS    plans this instance solves at the same time; 0 leaves the queue to other
+                       instances [default: 1]
+  GPEC_JOB_LEASE       seconds after which a running plan whose worker went silent (a stopped
+                       instance) is solved again by another [default: 60]
   GPEC_LOG             log filter, e.g. info or gpec=debug,actix_web=info [default: info]
   GPEC_LOG_FORMAT      text or json [default: text]";
 
@@ -63,6 +67,12 @@ pub struct GlobalOpts {
     /// Load the national referential on the first start of an empty database
     #[arg(long, env = "GPEC_SEED", default_value_t = true, action = clap::ArgAction::Set, global = true)]
     pub seed_on_start: bool,
+    /// Plans this instance solves at the same time (0: none)
+    #[arg(long, env = "GPEC_PLAN_WORKERS", default_value_t = 1, global = true)]
+    pub plan_workers: usize,
+    /// Seconds after which a running plan whose worker went silent is solved again
+    #[arg(long, env = "GPEC_JOB_LEASE", default_value_t = 60, value_parser = clap::value_parser!(u64).range(3..), global = true)]
+    pub job_lease: u64,
     /// Log filter (tracing EnvFilter syntax)
     #[arg(long, env = "GPEC_LOG", default_value = "info", global = true)]
     pub log: String,
@@ -142,6 +152,9 @@ impl GlobalOpts {
             pool_size: self.pool_size,
             workers: None,
             seed_on_start: self.seed_on_start,
+            plan_workers: self.plan_workers,
+            job_lease_secs: self.job_lease,
+            job_poll_ms: 500,
         }
     }
 }

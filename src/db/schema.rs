@@ -216,3 +216,95 @@ diesel::allow_tables_to_appear_in_same_query!(current_levels, agents);
 diesel::allow_tables_to_appear_in_same_query!(current_levels, competencies);
 diesel::allow_tables_to_appear_in_same_query!(current_levels, assessments);
 diesel::allow_tables_to_appear_in_same_query!(organisations, competencies);
+
+diesel::table! {
+    activities (id) {
+        id -> Integer,
+        organisation_id -> Integer,
+        code -> Text,
+        label -> Text,
+        minutes_per_item -> Double,
+        backlog_normal_max -> Double,
+        backlog_critical_max -> Double,
+        temp_eligible -> Integer,
+        branch_activity -> Nullable<Text>,
+        version -> Integer,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    activity_requirements (activity_id, competency_id) {
+        activity_id -> Integer,
+        competency_id -> Integer,
+        min_level -> Integer,
+    }
+}
+
+diesel::table! {
+    activity_months (activity_id, period) {
+        activity_id -> Integer,
+        period -> Text,
+        volume -> Double,
+        opening_backlog -> Nullable<Double>,
+    }
+}
+
+diesel::table! {
+    agent_unavailability (agent_id, period, kind) {
+        agent_id -> Integer,
+        period -> Text,
+        kind -> Text,
+        hours -> Double,
+    }
+}
+
+diesel::table! {
+    planning_settings (organisation_id) {
+        organisation_id -> Integer,
+        hours_per_fte -> Double,
+        pools -> Text,
+        penalties -> Text,
+        version -> Integer,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    plans (id) {
+        id -> Integer,
+        organisation_id -> Integer,
+        name -> Text,
+        status -> Text,
+        period_from -> Text,
+        period_to -> Text,
+        time_limit -> Double,
+        scenario -> Text,
+        result -> Nullable<Text>,
+        solver_status -> Nullable<Text>,
+        objective -> Nullable<Double>,
+        error -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        started_at -> Nullable<Timestamp>,
+        finished_at -> Nullable<Timestamp>,
+        claimed_by -> Nullable<Text>,
+        heartbeat_at -> Nullable<Timestamp>,
+        attempts -> Integer,
+    }
+}
+
+diesel::joinable!(activity_requirements -> activities (activity_id));
+diesel::joinable!(activity_requirements -> competencies (competency_id));
+diesel::joinable!(activity_months -> activities (activity_id));
+diesel::joinable!(agent_unavailability -> agents (agent_id));
+diesel::allow_tables_to_appear_in_same_query!(activities, activity_requirements);
+diesel::allow_tables_to_appear_in_same_query!(activity_requirements, competencies);
+diesel::allow_tables_to_appear_in_same_query!(activities, competencies);
+diesel::allow_tables_to_appear_in_same_query!(activities, activity_months);
+diesel::allow_tables_to_appear_in_same_query!(agent_unavailability, agents);
+diesel::allow_tables_to_appear_in_same_query!(activities, organisations);
+diesel::joinable!(plans -> organisations (organisation_id));
+diesel::allow_tables_to_appear_in_same_query!(plans, organisations);

@@ -44,19 +44,19 @@ pub const ASSESSMENT_COLUMNS: &[&str] = &[
 ];
 
 /// Organisation ids by code, and the one organisation a non-national caller may write to.
-struct Orgs {
+pub(crate) struct Orgs {
     by_code: HashMap<String, i32>,
     scope: Option<i32>,
 }
 
 impl Orgs {
-    fn load(conn: &mut DbConnection, scope: Option<i32>) -> Result<Self, ApiError> {
+    pub(crate) fn load(conn: &mut DbConnection, scope: Option<i32>) -> Result<Self, ApiError> {
         let by_code = o::table.select((o::code, o::id)).load::<(String, i32)>(conn)?.into_iter().collect();
         Ok(Self { by_code, scope })
     }
 
     /// The organisation of a line, or the problem with it.
-    fn check(&self, table: &Table, row: &Row, problems: &mut Problems) -> Option<i32> {
+    pub(crate) fn check(&self, table: &Table, row: &Row, problems: &mut Problems) -> Option<i32> {
         let code = table.get(row, "organisation").to_uppercase();
         match self.by_code.get(&code) {
             Some(&id) if self.scope.is_none_or(|s| s == id) => Some(id),

@@ -13,6 +13,7 @@ pub mod job_profiles;
 pub mod levels;
 pub mod organisations;
 pub mod password;
+pub mod planning;
 pub mod referential_csv;
 pub mod types;
 pub mod users;

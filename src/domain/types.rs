@@ -331,3 +331,75 @@ pub fn parse_date(field: &str, raw: &str) -> Result<chrono::NaiveDate, ApiError>
     chrono::NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
         .map_err(|_| ApiError::invalid(field, format!("{raw:?} is not a date YYYY-MM-DD")))
 }
+
+/// Parses an upper-case code of up to `max` characters (activities, pools): 2 or more of
+/// `A-Z 0-9 - _`, upper-cased.
+pub fn upper_code(field: &str, raw: &str, max: usize) -> Result<String, ApiError> {
+    let code = raw.trim().to_uppercase();
+    check_code(field, &code, max, upper_code_char, UPPER_CODE_RULE)?;
+    Ok(code)
+}
+
+/// A calendar month, `YYYY-MM`, as the planning periods are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Period(i32);
+
+impl Period {
+    /// Longest horizon of a plan or report, in months (the planning model's limit).
+    pub const MAX_HORIZON: usize = 36;
+
+    pub fn parse(field: &str, raw: &str) -> Result<Self, ApiError> {
+        let raw = raw.trim();
+        let bad = || ApiError::invalid(field, format!("{raw:?} is not a month YYYY-MM"));
+        let (year, month) = raw.split_once('-').ok_or_else(bad)?;
+        if year.len() != 4 || month.len() != 2 {
+            return Err(bad());
+        }
+        let (year, month): (i32, i32) = (year.parse().map_err(|_| bad())?, month.parse().map_err(|_| bad())?);
+        if !(1..=12).contains(&month) || year < 1900 {
+            return Err(bad());
+        }
+        Ok(Self(year * 12 + month - 1))
+    }
+
+    pub fn of_date(date: chrono::NaiveDate) -> Self {
+        use chrono::Datelike;
+        Self(date.year() * 12 + date.month0() as i32)
+    }
+
+    pub fn first_day(self) -> chrono::NaiveDate {
+        chrono::NaiveDate::from_ymd_opt(self.0.div_euclid(12), self.0.rem_euclid(12) as u32 + 1, 1)
+            .expect("a valid month")
+    }
+
+    pub fn last_day(self) -> chrono::NaiveDate {
+        Self(self.0 + 1).first_day().pred_opt().expect("a valid day")
+    }
+
+    /// `from..=to`, refused when reversed or longer than [`Period::MAX_HORIZON`] months.
+    pub fn horizon(from: Self, to: Self) -> Result<Vec<Self>, ApiError> {
+        if to < from {
+            return Err(ApiError::invalid("to", "must not be before from"));
+        }
+        let months = (to.0 - from.0 + 1) as usize;
+        if months > Self::MAX_HORIZON {
+            return Err(ApiError::invalid("to", format!("the horizon is {months} months; at most 36")));
+        }
+        Ok((from.0..=to.0).map(Self).collect())
+    }
+}
+
+impl std::fmt::Display for Period {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}", self.0.div_euclid(12), self.0.rem_euclid(12) + 1)
+    }
+}
+
+string_enum! {
+    /// Why an agent is away for part of a month: it reduces their planning capacity.
+    UnavailabilityKind {
+        Absence => "absence",
+        Training => "training",
+        Other => "other",
+    }
+}

@@ -29,6 +29,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(handlers::job_profiles::configure)
             .configure(handlers::csv::configure)
             .configure(handlers::agents::configure)
-            .configure(handlers::analytics::configure),
+            .configure(handlers::analytics::configure)
+            .configure(handlers::planning::configure)
+            .configure(handlers::plans::configure),
     );
 }

@@ -25,6 +25,8 @@ use crate::error::ErrorBody;
         (name = "agents", description = "Agents, their assessments, current levels and gaps"),
         (name = "analytics", description = "Mobility ranking, team matrix, arcs, training needs, cover"),
         (name = "csv", description = "CSV export and all-or-nothing import of the referential"),
+        (name = "planning", description = "Activities, monthly loads, unavailability, pools and penalties; the ETP report"),
+        (name = "plans", description = "Exact allocation plans, solved as durable jobs, saved and compared"),
     )
 )]
 pub struct ApiDoc;
@@ -82,4 +84,12 @@ pub enum BodyErrors {
 pub enum Conflict {
     #[response(status = 409)]
     Conflict(ErrorBody),
+}
+
+/// The stored data cannot be planned as it is; `details` names each field.
+#[derive(IntoResponses)]
+#[allow(dead_code)]
+pub enum Unprocessable {
+    #[response(status = 422)]
+    Unprocessable(ErrorBody),
 }

@@ -1,6 +1,7 @@
 //! Building and running the server: database preparation, then the actix app.
 
 use std::net::TcpListener;
+use std::time::Duration;
 
 use actix_web::dev::{Server, ServerHandle};
 use actix_web::{App, HttpServer, web};
@@ -18,6 +19,7 @@ use crate::db::{DatabaseUrl, Db, migrations};
 use crate::domain::bootstrap;
 use crate::domain::referential_csv::seed;
 use crate::error::ApiError;
+use crate::jobs;
 
 /// The OpenAPI document of every route [`configure`] registers.
 pub fn openapi() -> utoipa::openapi::OpenApi {
@@ -65,6 +67,7 @@ pub fn prepare(db: &Db, config: &Config) -> Result<Prepared, ApiError> {
 pub struct Application {
     port: u16,
     server: Server,
+    workers: Option<jobs::Workers>,
     pub generated_admin_password: Option<String>,
 }
 
@@ -83,6 +86,7 @@ impl Application {
         tracing::info!(address = %config.bind, port, database = %db.url(), "gpec listening");
 
         let state = web::Data::new(AppState { db, jwt: Jwt::new(&prepared.jwt_secret, config.token_ttl_secs) });
+        let worker_db = state.db.clone();
         let doc = openapi();
         let mut server = HttpServer::new(move || {
             App::new()
@@ -104,7 +108,18 @@ impl Application {
         if let Some(workers) = config.workers {
             server = server.workers(workers);
         }
-        Ok(Self { port, server: server.run(), generated_admin_password: prepared.generated_admin_password })
+        let workers = (config.plan_workers > 0).then(|| {
+            jobs::start(
+                worker_db,
+                jobs::WorkerConfig {
+                    count: config.plan_workers,
+                    lease: Duration::from_secs(config.job_lease_secs),
+                    poll: Duration::from_millis(config.job_poll_ms),
+                },
+            )
+        });
+        let generated_admin_password = prepared.generated_admin_password;
+        Ok(Self { port, server: server.run(), workers, generated_admin_password })
     }
 
     pub fn port(&self) -> u16 {
@@ -115,8 +130,13 @@ impl Application {
         self.server.handle()
     }
 
+    /// Serves until the server is stopped; the plan workers stop with it.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let result = self.server.await;
+        if let Some(workers) = &self.workers {
+            workers.stop();
+        }
+        result
     }
 }
 

@@ -70,6 +70,7 @@ pub fn test_config(db: &TestDb) -> Config {
     config.jwt_secret = Some(JWT_SECRET.to_owned());
     config.pool_size = 4;
     config.workers = Some(1);
+    config.job_poll_ms = 50;
     config
 }
 

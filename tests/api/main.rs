@@ -11,6 +11,8 @@ mod helpers;
 mod migrations;
 mod openapi;
 mod organisations;
+mod plan_jobs;
+mod planning;
 mod referential;
 mod startup;
 mod versions;

@@ -7,6 +7,8 @@
 #![allow(clippy::needless_range_loop)]
 
 pub mod check;
+pub mod compare;
+pub mod etp;
 pub mod generate;
 mod report;
 pub mod result;

@@ -30,6 +30,9 @@ pub enum Entity {
     ActivityRoles,
     Agents,
     Assessments,
+    Activities,
+    Loads,
+    Unavailability,
 }
 
 impl Entity {
@@ -41,12 +44,25 @@ impl Entity {
             Self::ActivityRoles => "activity roles",
             Self::Agents => "agents",
             Self::Assessments => "assessments",
+            Self::Activities => "activities",
+            Self::Loads => "loads",
+            Self::Unavailability => "unavailability",
         }
     }
 
     /// The branch-wide referential, as opposed to an organisation's own data.
     pub fn is_referential(self) -> bool {
-        !matches!(self, Self::Agents | Self::Assessments)
+        !matches!(self, Self::Agents | Self::Assessments | Self::Activities | Self::Loads | Self::Unavailability)
+    }
+
+    /// The role that imports an organisation's own data: `hr` for agents and assessments,
+    /// `production` for planning data (the referential has its own rule).
+    pub fn writer_role(self) -> crate::domain::types::Role {
+        use crate::domain::types::Role;
+        match self {
+            Self::Activities | Self::Loads | Self::Unavailability => Role::Production,
+            _ => Role::Hr,
+        }
     }
 }
 
@@ -56,9 +72,12 @@ pub fn export(
     entity: Entity,
     scope: Option<i32>,
 ) -> Result<Vec<u8>, crate::error::ApiError> {
-    use crate::domain::agents_csv;
+    use crate::domain::{agents_csv, planning::csv as planning};
     match entity {
         Entity::Agents => agents_csv::export_agents(conn, scope),
+        Entity::Activities => planning::export_activities(conn, scope),
+        Entity::Loads => planning::export_loads(conn, scope),
+        Entity::Unavailability => planning::export_unavailability(conn, scope),
         Entity::Assessments => agents_csv::export_assessments(conn, scope),
         Entity::Competencies => competencies::export(conn),
         Entity::JobProfiles => profiles::export_profiles(conn),
@@ -76,9 +95,12 @@ pub fn import(
     author: &str,
     scope: Option<i32>,
 ) -> Result<ImportReport, crate::error::ApiError> {
-    use crate::domain::agents_csv;
+    use crate::domain::{agents_csv, planning::csv as planning};
     match entity {
         Entity::Agents => agents_csv::import_agents(conn, bytes, scope),
+        Entity::Activities => planning::import_activities(conn, bytes, scope, author),
+        Entity::Loads => planning::import_loads(conn, bytes, scope),
+        Entity::Unavailability => planning::import_unavailability(conn, bytes, scope),
         Entity::Assessments => agents_csv::import_assessments(conn, bytes, scope, author),
         Entity::Competencies => competencies::import(conn, bytes, author),
         Entity::JobProfiles => profiles::import_profiles(conn, bytes, author),

@@ -7,7 +7,6 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::domain::access::Principal;
 use crate::domain::referential_csv::{self, Entity, ImportReport};
-use crate::domain::types::Role;
 use crate::error::ApiError;
 use crate::http::AppState;
 use crate::http::openapi::{AuthErrors, BodyErrors};
@@ -20,7 +19,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[utoipa::path(
     tag = "csv",
     security(("bearer" = [])),
-    params(("entity" = Entity, Path, description = "competencies, job-profiles, requirements, activity-roles, agents or assessments")),
+    params(("entity" = Entity, Path, description = "competencies, job-profiles, requirements, activity-roles, agents, assessments, activities, loads or unavailability")),
     responses((status = 200, description = "The CSV file", body = String, content_type = "text/csv"), AuthErrors, BodyErrors)
 )]
 #[get("/csv/{entity}")]
@@ -55,7 +54,7 @@ pub async fn import(
     if entity.is_referential() {
         who.require_referential_editor()?;
     } else {
-        who.require_any(&[Role::Hr])?;
+        who.require_any(&[entity.writer_role()])?;
     }
     let (author, scope) = (who.username.clone(), who.scope());
     let report = state.db.transaction(move |conn| referential_csv::import(conn, entity, &body, &author, scope)).await?;

@@ -8,6 +8,8 @@ pub mod csv;
 pub mod health;
 pub mod job_profiles;
 pub mod organisations;
+pub mod planning;
+pub mod plans;
 pub mod users;
 
 /// The body of an edit: the new content, and the version it was made from. A newer current

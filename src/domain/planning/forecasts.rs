@@ -1,0 +1,320 @@
+//! Monthly forecasts: the volume of each activity (with the backlog at the start of the month
+//! when known), and the hours each agent is away. Both are written as sets of rows that land
+//! together or not at all; a row for a month already stored replaces it.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::db::DbConnection;
+use crate::db::schema::{activities as ac, activity_months as am, agent_unavailability as au, agents as a};
+use crate::domain::types::{Period, UnavailabilityKind};
+use crate::error::{ApiError, Detail};
+
+/// The forecast of one activity in one month.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoadRow {
+    /// Activity code.
+    pub activity: String,
+    /// `YYYY-MM`.
+    pub period: String,
+    /// Items expected (dossiers, calls, mails).
+    pub volume: f64,
+    /// Items waiting at the start of the month, when known; a plan starts from the one of its
+    /// first month (none: 0).
+    #[serde(default)]
+    pub opening_backlog: Option<f64>,
+}
+
+/// Hours an agent is away in one month, for one reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnavailabilityRow {
+    pub matricule: String,
+    /// `YYYY-MM`.
+    pub period: String,
+    pub kind: UnavailabilityKind,
+    pub hours: f64,
+}
+
+/// One problem of one row: the column (field) and why.
+pub type RowProblem = (&'static str, String);
+
+fn amount(column: &'static str, value: f64, problems: &mut Vec<RowProblem>) {
+    if !(value.is_finite() && value >= 0.0) {
+        problems.push((column, format!("must be a non-negative number, got {value}")));
+    }
+}
+
+fn period(raw: &str, problems: &mut Vec<RowProblem>) -> Option<Period> {
+    Period::parse("period", raw).map_err(|e| problems.push(("period", e.details()[0].message.clone()))).ok()
+}
+
+/// Checks load rows of one organisation (activity codes by id); rows must not repeat a month.
+pub struct LoadChecker {
+    activities: HashMap<String, i32>,
+    seen: HashSet<(i32, Period)>,
+}
+
+pub struct ValidLoad {
+    activity_id: i32,
+    period: Period,
+    volume: f64,
+    opening_backlog: Option<f64>,
+}
+
+impl LoadChecker {
+    pub fn load(conn: &mut DbConnection, organisation_id: i32) -> Result<Self, ApiError> {
+        let activities = ac::table
+            .filter(ac::organisation_id.eq(organisation_id))
+            .select((ac::code, ac::id))
+            .load::<(String, i32)>(conn)?
+            .into_iter()
+            .collect();
+        Ok(Self { activities, seen: HashSet::new() })
+    }
+
+    pub fn check(&mut self, row: &LoadRow) -> Result<ValidLoad, Vec<RowProblem>> {
+        let mut problems = Vec::new();
+        let code = row.activity.trim().to_uppercase();
+        let activity_id = self.activities.get(&code).copied();
+        if activity_id.is_none() {
+            problems.push(("activity", format!("unknown activity {code:?}")));
+        }
+        let period = period(&row.period, &mut problems);
+        amount("volume", row.volume, &mut problems);
+        if let Some(b) = row.opening_backlog {
+            amount("opening_backlog", b, &mut problems);
+        }
+        if let (Some(id), Some(p)) = (activity_id, period)
+            && !self.seen.insert((id, p))
+        {
+            problems.push(("period", format!("{code} {p} appears twice")));
+        }
+        match (activity_id, period) {
+            (Some(activity_id), Some(period)) if problems.is_empty() => {
+                Ok(ValidLoad { activity_id, period, volume: row.volume, opening_backlog: row.opening_backlog })
+            }
+            _ => Err(problems),
+        }
+    }
+}
+
+/// Checks unavailability rows of one organisation; rows must not repeat an agent, month and kind.
+pub struct UnavailabilityChecker {
+    agents: HashMap<String, i32>,
+    seen: HashSet<(i32, Period, UnavailabilityKind)>,
+}
+
+pub struct ValidUnavailability {
+    agent_id: i32,
+    period: Period,
+    kind: UnavailabilityKind,
+    hours: f64,
+}
+
+impl UnavailabilityChecker {
+    pub fn load(conn: &mut DbConnection, organisation_id: i32) -> Result<Self, ApiError> {
+        let agents = a::table
+            .filter(a::organisation_id.eq(organisation_id))
+            .select((a::matricule, a::id))
+            .load::<(String, i32)>(conn)?
+            .into_iter()
+            .collect();
+        Ok(Self { agents, seen: HashSet::new() })
+    }
+
+    pub fn check(&mut self, row: &UnavailabilityRow) -> Result<ValidUnavailability, Vec<RowProblem>> {
+        let mut problems = Vec::new();
+        let matricule = row.matricule.trim();
+        let agent_id = self.agents.get(matricule).copied();
+        if agent_id.is_none() {
+            problems.push(("matricule", format!("unknown matricule {matricule:?}")));
+        }
+        let period = period(&row.period, &mut problems);
+        amount("hours", row.hours, &mut problems);
+        if row.hours > 744.0 {
+            problems.push(("hours", format!("{} hours is more than a month holds", row.hours)));
+        }
+        if let (Some(id), Some(p)) = (agent_id, period)
+            && !self.seen.insert((id, p, row.kind))
+        {
+            problems.push(("period", format!("{matricule} {p} {} appears twice", row.kind)));
+        }
+        match (agent_id, period) {
+            (Some(agent_id), Some(period)) if problems.is_empty() => {
+                Ok(ValidUnavailability { agent_id, period, kind: row.kind, hours: row.hours })
+            }
+            _ => Err(problems),
+        }
+    }
+}
+
+/// Checks JSON rows, naming each problem `rows[k].field`; every problem is reported.
+pub fn check_all<R, V>(
+    rows: &[R],
+    mut check: impl FnMut(&R) -> Result<V, Vec<RowProblem>>,
+) -> Result<Vec<V>, ApiError> {
+    let mut details = Vec::new();
+    let mut valid = Vec::with_capacity(rows.len());
+    for (k, row) in rows.iter().enumerate() {
+        match check(row) {
+            Ok(v) => valid.push(v),
+            Err(problems) => {
+                details.extend(problems.into_iter().map(|(f, m)| Detail::field(format!("rows[{k}].{f}"), m)))
+            }
+        }
+    }
+    if details.is_empty() {
+        Ok(valid)
+    } else {
+        let first = format!("{}: {}", details[0].field.as_deref().unwrap_or("-"), details[0].message);
+        Err(ApiError::bad_request(
+            format!("{} problem(s), nothing was written; first: {first}", details.len()),
+            details,
+        ))
+    }
+}
+
+/// What a write did.
+#[derive(Debug, Default, Clone, Serialize, ToSchema)]
+pub struct WriteReport {
+    pub rows: usize,
+    pub created: usize,
+    pub updated: usize,
+}
+
+/// Writes checked load rows (call inside a transaction).
+pub fn write_loads(conn: &mut DbConnection, rows: &[ValidLoad]) -> Result<WriteReport, ApiError> {
+    let mut report = WriteReport { rows: rows.len(), ..Default::default() };
+    for r in rows {
+        let period = r.period.to_string();
+        let key = am::table.filter(am::activity_id.eq(r.activity_id)).filter(am::period.eq(&period));
+        let changed = diesel::update(key)
+            .set((am::volume.eq(r.volume), am::opening_backlog.eq(r.opening_backlog)))
+            .execute(conn)?;
+        if changed == 0 {
+            diesel::insert_into(am::table)
+                .values((
+                    am::activity_id.eq(r.activity_id),
+                    am::period.eq(&period),
+                    am::volume.eq(r.volume),
+                    am::opening_backlog.eq(r.opening_backlog),
+                ))
+                .execute(conn)?;
+            report.created += 1;
+        } else {
+            report.updated += 1;
+        }
+    }
+    Ok(report)
+}
+
+/// Writes checked unavailability rows (call inside a transaction).
+pub fn write_unavailability(conn: &mut DbConnection, rows: &[ValidUnavailability]) -> Result<WriteReport, ApiError> {
+    let mut report = WriteReport { rows: rows.len(), ..Default::default() };
+    for r in rows {
+        let period = r.period.to_string();
+        let key = au::table
+            .filter(au::agent_id.eq(r.agent_id))
+            .filter(au::period.eq(&period))
+            .filter(au::kind.eq(r.kind.as_str()));
+        let changed = diesel::update(key).set(au::hours.eq(r.hours)).execute(conn)?;
+        if changed == 0 {
+            diesel::insert_into(au::table)
+                .values((
+                    au::agent_id.eq(r.agent_id),
+                    au::period.eq(&period),
+                    au::kind.eq(r.kind.as_str()),
+                    au::hours.eq(r.hours),
+                ))
+                .execute(conn)?;
+            report.created += 1;
+        } else {
+            report.updated += 1;
+        }
+    }
+    Ok(report)
+}
+
+/// Months are stored as `YYYY-MM` text, which sorts and compares as the months do.
+fn bounds(from: Option<Period>, to: Option<Period>) -> (String, String) {
+    (
+        from.map_or_else(|| "0000-00".to_owned(), |p| p.to_string()),
+        to.map_or_else(|| "9999-99".to_owned(), |p| p.to_string()),
+    )
+}
+
+/// The load rows of an organisation between two months (inclusive), by activity and month.
+pub fn loads(
+    conn: &mut DbConnection,
+    organisation_id: i32,
+    from: Option<Period>,
+    to: Option<Period>,
+) -> Result<Vec<LoadRow>, ApiError> {
+    let (lo, hi) = bounds(from, to);
+    let rows = am::table
+        .inner_join(ac::table)
+        .filter(ac::organisation_id.eq(organisation_id))
+        .filter(am::period.ge(lo))
+        .filter(am::period.le(hi))
+        .order((ac::code, am::period))
+        .select((ac::code, am::period, am::volume, am::opening_backlog))
+        .load::<(String, String, f64, Option<f64>)>(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(activity, period, volume, opening_backlog)| LoadRow { activity, period, volume, opening_backlog })
+        .collect())
+}
+
+/// The unavailability rows of an organisation between two months (inclusive).
+pub fn unavailability(
+    conn: &mut DbConnection,
+    organisation_id: i32,
+    from: Option<Period>,
+    to: Option<Period>,
+) -> Result<Vec<UnavailabilityRow>, ApiError> {
+    let (lo, hi) = bounds(from, to);
+    let rows = au::table
+        .inner_join(a::table)
+        .filter(a::organisation_id.eq(organisation_id))
+        .filter(au::period.ge(lo))
+        .filter(au::period.le(hi))
+        .order((a::matricule, au::period, au::kind))
+        .select((a::matricule, au::period, au::kind, au::hours))
+        .load::<(String, String, String, f64)>(conn)?;
+    rows.into_iter()
+        .map(|(matricule, period, kind, hours)| {
+            Ok(UnavailabilityRow { matricule, period, kind: UnavailabilityKind::parse("kind", &kind)?, hours })
+        })
+        .collect()
+}
+
+/// Hours away by agent id, then by month and kind.
+pub type HoursAway = HashMap<i32, BTreeMap<(String, UnavailabilityKind), f64>>;
+
+/// Hours away of an organisation's agents in the months given.
+pub fn hours_away(
+    conn: &mut DbConnection,
+    organisation_id: i32,
+    from: Period,
+    to: Period,
+) -> Result<HoursAway, ApiError> {
+    let (lo, hi) = bounds(Some(from), Some(to));
+    let rows = au::table
+        .inner_join(a::table)
+        .filter(a::organisation_id.eq(organisation_id))
+        .filter(au::period.ge(lo))
+        .filter(au::period.le(hi))
+        .select((au::agent_id, au::period, au::kind, au::hours))
+        .load::<(i32, String, String, f64)>(conn)?;
+    let mut out = HoursAway::new();
+    for (agent, period, kind, hours) in rows {
+        let kind = UnavailabilityKind::parse("kind", &kind)?;
+        *out.entry(agent).or_default().entry((period, kind)).or_default() += hours;
+    }
+    Ok(out)
+}

@@ -1,0 +1,305 @@
+//! Plans, which are also the durable job queue. A plan is asked (`queued`, with its scenario
+//! fixed at that moment), claimed by exactly one worker (`running`, renewing a heartbeat), and
+//! ends `done` (its result saved, never changed again), `failed` or `cancelled`. A `running`
+//! plan whose heartbeat is older than the lease belongs to a worker that died: it is claimed
+//! again, so a restart loses no job.
+
+use std::time::Duration;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::{Integer, Text, Timestamp};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::db::DbConnection;
+use crate::db::schema::{organisations as o, plans as pl};
+use crate::error::ApiError;
+
+pub const QUEUED: &str = "queued";
+pub const RUNNING: &str = "running";
+pub const DONE: &str = "done";
+pub const FAILED: &str = "failed";
+pub const CANCELLED: &str = "cancelled";
+
+/// A plan without its scenario and result.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PlanSummary {
+    pub id: i32,
+    #[serde(skip)]
+    pub organisation_id: i32,
+    pub organisation: String,
+    pub name: String,
+    /// queued, running, done, failed or cancelled.
+    pub status: String,
+    /// First month, `YYYY-MM`.
+    pub from: String,
+    /// Last month, `YYYY-MM`.
+    pub to: String,
+    /// Seconds the solver may search.
+    pub time_limit: f64,
+    /// `optimal`, or `time_limit` when the limit ended the search (the best plan is kept).
+    pub solver_status: Option<String>,
+    pub objective: Option<f64>,
+    pub error: Option<String>,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+    pub started_at: Option<NaiveDateTime>,
+    pub finished_at: Option<NaiveDateTime>,
+    /// Times a worker took the job (more than 1 after a worker stopped while running it).
+    pub attempts: i32,
+}
+
+type SummaryRow = (
+    i32,
+    i32,
+    String,
+    String,
+    String,
+    String,
+    String,
+    f64,
+    Option<String>,
+    Option<f64>,
+    Option<String>,
+    String,
+    NaiveDateTime,
+    Option<NaiveDateTime>,
+    Option<NaiveDateTime>,
+    i32,
+);
+
+fn summary(r: SummaryRow) -> PlanSummary {
+    PlanSummary {
+        id: r.0,
+        organisation_id: r.1,
+        organisation: r.2,
+        name: r.3,
+        status: r.4,
+        from: r.5,
+        to: r.6,
+        time_limit: r.7,
+        solver_status: r.8,
+        objective: r.9,
+        error: r.10,
+        created_by: r.11,
+        created_at: r.12,
+        started_at: r.13,
+        finished_at: r.14,
+        attempts: r.15,
+    }
+}
+
+macro_rules! summary_columns {
+    () => {
+        (
+            pl::id,
+            pl::organisation_id,
+            o::code,
+            pl::name,
+            pl::status,
+            pl::period_from,
+            pl::period_to,
+            pl::time_limit,
+            pl::solver_status,
+            pl::objective,
+            pl::error,
+            pl::created_by,
+            pl::created_at,
+            pl::started_at,
+            pl::finished_at,
+            pl::attempts,
+        )
+    };
+}
+
+/// What asking for a plan stores.
+pub struct NewPlan<'a> {
+    pub organisation_id: i32,
+    pub name: &'a str,
+    pub from: String,
+    pub to: String,
+    pub time_limit: f64,
+    pub scenario: String,
+    pub author: &'a str,
+}
+
+/// Queues a plan; returns its id.
+pub fn enqueue(conn: &mut DbConnection, plan: NewPlan) -> Result<i32, ApiError> {
+    Ok(diesel::insert_into(pl::table)
+        .values((
+            pl::organisation_id.eq(plan.organisation_id),
+            pl::name.eq(plan.name),
+            pl::status.eq(QUEUED),
+            pl::period_from.eq(plan.from),
+            pl::period_to.eq(plan.to),
+            pl::time_limit.eq(plan.time_limit),
+            pl::scenario.eq(plan.scenario),
+            pl::created_by.eq(plan.author),
+            pl::created_at.eq(crate::domain::now()),
+            pl::attempts.eq(0),
+        ))
+        .returning(pl::id)
+        .get_result(conn)?)
+}
+
+pub fn get(conn: &mut DbConnection, id: i32) -> Result<PlanSummary, ApiError> {
+    pl::table
+        .inner_join(o::table)
+        .filter(pl::id.eq(id))
+        .select(summary_columns!())
+        .first::<SummaryRow>(conn)
+        .optional()?
+        .map(summary)
+        .ok_or_else(|| ApiError::not_found(format!("plan {id} not found")))
+}
+
+/// The plans of an organisation, newest first.
+pub fn list(conn: &mut DbConnection, organisation_id: i32) -> Result<Vec<PlanSummary>, ApiError> {
+    Ok(pl::table
+        .inner_join(o::table)
+        .filter(pl::organisation_id.eq(organisation_id))
+        .order(pl::id.desc())
+        .select(summary_columns!())
+        .load::<SummaryRow>(conn)?
+        .into_iter()
+        .map(summary)
+        .collect())
+}
+
+/// The scenario (JSON) and, once done, the result (JSON) of a plan.
+pub fn documents(conn: &mut DbConnection, id: i32) -> Result<(String, Option<String>), ApiError> {
+    Ok(pl::table.filter(pl::id.eq(id)).select((pl::scenario, pl::result)).first(conn)?)
+}
+
+/// Cancels a queued or running plan. A finished plan is immutable: 409.
+pub fn cancel(conn: &mut DbConnection, id: i32) -> Result<(), ApiError> {
+    let changed = diesel::update(pl::table.filter(pl::id.eq(id)).filter(pl::status.eq_any([QUEUED, RUNNING])))
+        .set((pl::status.eq(CANCELLED), pl::finished_at.eq(crate::domain::now())))
+        .execute(conn)?;
+    if changed == 1 {
+        return Ok(());
+    }
+    let current = get(conn, id)?;
+    Err(ApiError::conflict(format!("plan {id} is {}: only a queued or running plan can be cancelled", current.status)))
+}
+
+/// A job a worker has claimed.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub id: i32,
+    pub scenario: String,
+    pub time_limit: f64,
+    pub attempts: i32,
+}
+
+#[derive(QueryableByName)]
+struct Claimed {
+    #[diesel(sql_type = Integer)]
+    id: i32,
+}
+
+/// Takes the oldest job that is queued, or running under an expired lease, for `worker`. Each
+/// job goes to exactly one worker: on PostgreSQL the row is locked with `FOR UPDATE SKIP
+/// LOCKED`, so concurrent workers each get a different one; on SQLite (one writer at a time)
+/// the update re-checks the state and a lost race reads as 0 rows and tries the next job.
+pub fn claim(conn: &mut DbConnection, worker: &str, lease: Duration) -> Result<Option<Job>, ApiError> {
+    let now = crate::domain::now();
+    let expired = now - chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::seconds(60));
+    let id = match conn {
+        DbConnection::Pg(pg) => diesel::sql_query(
+            "UPDATE plans SET status = 'running', claimed_by = $1, started_at = $2, heartbeat_at = $2, \
+             attempts = attempts + 1 \
+             WHERE id = (SELECT id FROM plans \
+                         WHERE status = 'queued' OR (status = 'running' AND heartbeat_at < $3) \
+                         ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) \
+             RETURNING id",
+        )
+        .bind::<Text, _>(worker)
+        .bind::<Timestamp, _>(now)
+        .bind::<Timestamp, _>(expired)
+        .get_result::<Claimed>(pg)
+        .optional()?
+        .map(|c| c.id),
+        DbConnection::Sqlite(_) => claim_by_recheck(conn, worker, now, expired)?,
+    };
+    let Some(id) = id else { return Ok(None) };
+    let (scenario, time_limit, attempts) =
+        pl::table.filter(pl::id.eq(id)).select((pl::scenario, pl::time_limit, pl::attempts)).first(conn)?;
+    Ok(Some(Job { id, scenario, time_limit, attempts }))
+}
+
+fn claim_by_recheck(
+    conn: &mut DbConnection,
+    worker: &str,
+    now: NaiveDateTime,
+    expired: NaiveDateTime,
+) -> Result<Option<i32>, ApiError> {
+    for _ in 0..8 {
+        let Some(id) = pl::table
+            .filter(pl::status.eq(QUEUED).or(pl::status.eq(RUNNING).and(pl::heartbeat_at.lt(expired))))
+            .order(pl::id)
+            .select(pl::id)
+            .first::<i32>(conn)
+            .optional()?
+        else {
+            return Ok(None);
+        };
+        let changed = diesel::update(
+            pl::table
+                .filter(pl::id.eq(id))
+                .filter(pl::status.eq(QUEUED).or(pl::status.eq(RUNNING).and(pl::heartbeat_at.lt(expired)))),
+        )
+        .set((
+            pl::status.eq(RUNNING),
+            pl::claimed_by.eq(worker),
+            pl::started_at.eq(now),
+            pl::heartbeat_at.eq(now),
+            pl::attempts.eq(pl::attempts + 1),
+        ))
+        .execute(conn)?;
+        if changed == 1 {
+            return Ok(Some(id));
+        }
+    }
+    Ok(None)
+}
+
+/// Renews the lease of a running job; false when the job is no longer this worker's (it was
+/// cancelled, or taken over after the lease expired).
+pub fn heartbeat(conn: &mut DbConnection, id: i32, worker: &str) -> Result<bool, ApiError> {
+    let changed = diesel::update(
+        pl::table.filter(pl::id.eq(id)).filter(pl::status.eq(RUNNING)).filter(pl::claimed_by.eq(worker)),
+    )
+    .set(pl::heartbeat_at.eq(crate::domain::now()))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// How a job ended.
+pub enum Outcome {
+    Done { result: String, solver_status: String, objective: f64 },
+    Failed(String),
+}
+
+/// Saves how a job ended, if it is still this worker's; false when it was cancelled or taken
+/// over meanwhile (the outcome is then dropped: a plan is written once).
+pub fn finish(conn: &mut DbConnection, id: i32, worker: &str, outcome: Outcome) -> Result<bool, ApiError> {
+    let mine = pl::table.filter(pl::id.eq(id)).filter(pl::status.eq(RUNNING)).filter(pl::claimed_by.eq(worker));
+    let now = crate::domain::now();
+    let changed = match outcome {
+        Outcome::Done { result, solver_status, objective } => diesel::update(mine)
+            .set((
+                pl::status.eq(DONE),
+                pl::result.eq(result),
+                pl::solver_status.eq(solver_status),
+                pl::objective.eq(objective),
+                pl::finished_at.eq(now),
+            ))
+            .execute(conn)?,
+        Outcome::Failed(message) => diesel::update(mine)
+            .set((pl::status.eq(FAILED), pl::error.eq(message), pl::finished_at.eq(now)))
+            .execute(conn)?,
+    };
+    Ok(changed == 1)
+}

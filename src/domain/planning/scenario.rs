@@ -1,0 +1,129 @@
+//! Builds the planning model's scenario for an organisation and a horizon from what is stored:
+//! its activities and forecasts, its agents' ETP, current levels and unavailability, and its
+//! pools and penalties.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use gpec_planning::Scenario;
+use gpec_planning::scenario::{Activity, Agent, Load, Requirement};
+
+use super::{activities, forecasts, settings};
+use crate::db::DbConnection;
+use crate::db::schema::{activities as ac, activity_months as am, agents as a, competencies as c};
+use crate::domain::levels;
+use crate::domain::types::Period;
+use crate::error::{ApiError, Detail};
+
+/// The scenario of `organisation_id` over `from..=to`, as of `today` (expired levels do not count).
+///
+/// An agent counts from the month of their start date to the month of their end date; in the
+/// months outside, all their hours are unavailable. Unavailability of every kind is summed.
+pub fn build(
+    conn: &mut DbConnection,
+    organisation_id: i32,
+    from: Period,
+    to: Period,
+    today: NaiveDate,
+) -> Result<Scenario, ApiError> {
+    let months = Period::horizon(from, to)?;
+    let periods: Vec<String> = months.iter().map(|p| p.to_string()).collect();
+    let stored = activities::list(conn, organisation_id)?;
+    if stored.is_empty() {
+        return Err(ApiError::Unprocessable {
+            message: "the organisation has no activity to plan: create its activities first".into(),
+            details: vec![Detail::field("organisation", "no activities")],
+        });
+    }
+    let settings = settings::get(conn, organisation_id)?.settings;
+    let hours_per_fte = settings.hours_per_fte;
+
+    let opening: HashMap<String, f64> = am::table
+        .inner_join(ac::table)
+        .filter(ac::organisation_id.eq(organisation_id))
+        .filter(am::period.eq(from.to_string()))
+        .select((ac::code, am::opening_backlog))
+        .load::<(String, Option<f64>)>(conn)?
+        .into_iter()
+        .filter_map(|(code, b)| b.map(|b| (code, b)))
+        .collect();
+    let activities: Vec<Activity> = stored
+        .iter()
+        .map(|act| Activity {
+            code: act.code.clone(),
+            minutes_per_item: act.minutes_per_item,
+            initial_backlog: opening.get(&act.code).copied().unwrap_or(0.0),
+            backlog_normal_max: act.backlog_normal_max,
+            backlog_critical_max: act.backlog_critical_max,
+            temp_eligible: act.temp_eligible,
+            requirements: act
+                .requirements
+                .iter()
+                .map(|r| Requirement { competency: r.competency.clone(), min_level: i64::from(r.min_level.get()) })
+                .collect(),
+        })
+        .collect();
+    let loads = forecasts::loads(conn, organisation_id, Some(from), Some(to))?
+        .into_iter()
+        .filter(|l| l.volume > 0.0)
+        .map(|l| Load { activity: l.activity, period: l.period, volume: l.volume })
+        .collect();
+
+    // Only the competencies some activity requires matter to the model.
+    let required: HashSet<&str> =
+        stored.iter().flat_map(|act| act.requirements.iter().map(|r| r.competency.as_str())).collect();
+    let codes: HashMap<i32, String> = c::table
+        .select((c::id, c::code))
+        .load::<(i32, String)>(conn)?
+        .into_iter()
+        .filter(|(_, code)| required.contains(code.as_str()))
+        .collect();
+    let ids: Vec<i32> = codes.keys().copied().collect();
+    let book = levels::load_organisation(conn, organisation_id, Some(&ids), today)?;
+    let away = forecasts::hours_away(conn, organisation_id, from, to)?;
+    let rows = a::table
+        .filter(a::organisation_id.eq(organisation_id))
+        .filter(a::start_date.le(to.last_day()))
+        .filter(a::end_date.is_null().or(a::end_date.ge(from.first_day())))
+        .order(a::matricule)
+        .select((a::id, a::matricule, a::fte, a::start_date, a::end_date))
+        .load::<(i32, String, f64, NaiveDate, Option<NaiveDate>)>(conn)?;
+    let agents = rows
+        .into_iter()
+        .map(|(id, matricule, fte, start, end)| {
+            let levels: BTreeMap<String, i64> = book
+                .get(&id)
+                .into_iter()
+                .flatten()
+                .filter_map(|(cid, level)| Some((codes.get(cid)?.clone(), i64::from(level.usable()?.get()))))
+                .collect();
+            let mut unavailable_hours: BTreeMap<String, f64> = BTreeMap::new();
+            for ((period, _), hours) in away.get(&id).into_iter().flatten() {
+                *unavailable_hours.entry(period.clone()).or_default() += hours;
+            }
+            for month in &months {
+                let present = Period::of_date(start) <= *month && end.is_none_or(|e| *month <= Period::of_date(e));
+                if !present {
+                    unavailable_hours.insert(month.to_string(), fte * hours_per_fte);
+                }
+            }
+            unavailable_hours.retain(|_, h| *h > 0.0);
+            Agent { id: matricule, fte, levels, unavailable_hours }
+        })
+        .collect();
+
+    let mut pools = settings.pools;
+    for team in &mut pools.flying_teams {
+        team.hours_per_period.retain(|p, _| periods.contains(p));
+    }
+    Ok(Scenario { periods, hours_per_fte, activities, loads, agents, pools, penalties: settings.penalties })
+}
+
+/// The model's refusals of a built scenario (e.g. a flying team naming a deleted activity), as a
+/// 422 naming each field.
+pub fn refused(errors: Vec<gpec_planning::FieldError>) -> ApiError {
+    let details: Vec<Detail> = errors.into_iter().map(|e| Detail::field(e.field, e.message)).collect();
+    let first = format!("{}: {}", details[0].field.as_deref().unwrap_or("-"), details[0].message);
+    ApiError::Unprocessable { message: format!("the stored planning data cannot be planned; first: {first}"), details }
+}

@@ -1,0 +1,175 @@
+//! An organisation's planning settings: productive hours per ETP, reinforcement pools (overtime,
+//! temporary staff, flying teams) and backlog penalties, in the planning model's own terms.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use gpec_planning::scenario::{Penalties, Pools};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::db::DbConnection;
+use crate::db::schema::{activities as ac, planning_settings as ps};
+use crate::domain::competencies::stale;
+use crate::domain::types::Period;
+use crate::error::{ApiError, Detail};
+
+/// The settings a plan uses; `pools` and `penalties` are those of `shared/planning-model.md`.
+/// A flying team's `hours_per_period` may name any month: a plan takes those of its horizon.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Productive hours of one full-time agent in one month (default 1607 / 12).
+    #[serde(default = "default_hours_per_fte")]
+    pub hours_per_fte: f64,
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub pools: Pools,
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub penalties: Penalties,
+}
+
+fn default_hours_per_fte() -> f64 {
+    1607.0 / 12.0
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self { hours_per_fte: default_hours_per_fte(), pools: Pools::default(), penalties: Penalties::default() }
+    }
+}
+
+/// The stored settings; version 0 means none were saved yet (the defaults apply).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StoredSettings {
+    #[serde(flatten)]
+    pub settings: Settings,
+    pub version: i32,
+    pub updated_at: Option<NaiveDateTime>,
+    pub updated_by: Option<String>,
+}
+
+fn internal(e: serde_json::Error) -> ApiError {
+    ApiError::internal("stored planning settings", e)
+}
+
+pub fn get(conn: &mut DbConnection, organisation_id: i32) -> Result<StoredSettings, ApiError> {
+    let row = ps::table
+        .filter(ps::organisation_id.eq(organisation_id))
+        .select((ps::hours_per_fte, ps::pools, ps::penalties, ps::version, ps::updated_at, ps::updated_by))
+        .first::<(f64, String, String, i32, NaiveDateTime, String)>(conn)
+        .optional()?;
+    Ok(match row {
+        None => StoredSettings { settings: Settings::default(), version: 0, updated_at: None, updated_by: None },
+        Some((hours_per_fte, pools, penalties, version, at, by)) => StoredSettings {
+            settings: Settings {
+                hours_per_fte,
+                pools: serde_json::from_str(&pools).map_err(internal)?,
+                penalties: serde_json::from_str(&penalties).map_err(internal)?,
+            },
+            version,
+            updated_at: Some(at),
+            updated_by: Some(by),
+        },
+    })
+}
+
+/// Every problem of `settings`, by field, with the model's own rules; flying teams may name only
+/// the organisation's activities.
+fn check(conn: &mut DbConnection, organisation_id: i32, settings: &Settings) -> Result<(), ApiError> {
+    let mut details = Vec::new();
+    let mut probe = settings.pools.clone();
+    for (k, team) in probe.flying_teams.iter_mut().enumerate() {
+        for month in team.hours_per_period.keys() {
+            if let Err(e) = Period::parse("", month) {
+                let message = e.details().first().map(|d| d.message.clone()).unwrap_or_default();
+                details.push(Detail::field(format!("pools.flying_teams[{k}].hours_per_period.{month}"), message));
+            }
+        }
+        // The probe scenario below has a single month: only bad hours are kept, under that
+        // month, for the model's check to name them (the months were checked above).
+        team.hours_per_period.retain(|_, h| !(h.is_finite() && *h >= 0.0));
+        team.hours_per_period = team.hours_per_period.values().map(|h| ("2000-01".to_owned(), *h)).collect();
+    }
+    let activities = ac::table
+        .filter(ac::organisation_id.eq(organisation_id))
+        .select(ac::code)
+        .load::<String>(conn)?
+        .into_iter()
+        .map(|code| gpec_planning::scenario::Activity {
+            code,
+            minutes_per_item: 1.0,
+            initial_backlog: 0.0,
+            backlog_normal_max: 0.0,
+            backlog_critical_max: 0.0,
+            temp_eligible: false,
+            requirements: vec![],
+        })
+        .collect();
+    let scenario = gpec_planning::Scenario {
+        periods: vec!["2000-01".to_owned()],
+        hours_per_fte: settings.hours_per_fte,
+        activities,
+        loads: vec![],
+        agents: vec![],
+        pools: probe,
+        penalties: settings.penalties.clone(),
+    };
+    if let Err(errors) = gpec_planning::validate(&scenario) {
+        details.extend(errors.into_iter().map(|e| {
+            // The probe's month stands for whichever month the client wrote.
+            let field = e.field.replace(".hours_per_period.2000-01", ".hours_per_period");
+            Detail::field(field, e.message)
+        }));
+    }
+    if let Some(ot) = &settings.pools.overtime
+        && ot.max_share > 1.0
+    {
+        details.push(Detail::field("pools.overtime.max_share", "must be at most 1 (a share of capacity)"));
+    }
+    if details.is_empty() {
+        Ok(())
+    } else {
+        let first = format!("{}: {}", details[0].field.as_deref().unwrap_or("-"), details[0].message);
+        Err(ApiError::bad_request(format!("the settings are invalid; first: {first}"), details))
+    }
+}
+
+/// Saves the settings if `expected_version` is still current (0 when none were saved).
+pub fn put(
+    conn: &mut DbConnection,
+    organisation_id: i32,
+    expected_version: i32,
+    settings: &Settings,
+    author: &str,
+) -> Result<StoredSettings, ApiError> {
+    check(conn, organisation_id, settings)?;
+    let current = get(conn, organisation_id)?;
+    if current.version != expected_version {
+        return Err(stale("planning settings", "of the organisation", expected_version, current.version));
+    }
+    let pools = serde_json::to_string(&settings.pools).map_err(internal)?;
+    let penalties = serde_json::to_string(&settings.penalties).map_err(internal)?;
+    let values = (
+        ps::hours_per_fte.eq(settings.hours_per_fte),
+        ps::pools.eq(&pools),
+        ps::penalties.eq(&penalties),
+        ps::version.eq(expected_version + 1),
+        ps::updated_at.eq(crate::domain::now()),
+        ps::updated_by.eq(author),
+    );
+    if expected_version == 0 {
+        // A concurrent first save hits the primary key: 409, like any stale edit.
+        diesel::insert_into(ps::table).values((ps::organisation_id.eq(organisation_id), values)).execute(conn)?;
+    } else {
+        let changed = diesel::update(
+            ps::table.filter(ps::organisation_id.eq(organisation_id)).filter(ps::version.eq(expected_version)),
+        )
+        .set(values)
+        .execute(conn)?;
+        if changed != 1 {
+            return Err(stale("planning settings", "of the organisation", expected_version, expected_version + 1));
+        }
+    }
+    get(conn, organisation_id)
+}

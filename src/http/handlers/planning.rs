@@ -1,0 +1,404 @@
+//! Planning data of an organisation: activities, monthly loads, agents' unavailability, pools
+//! and penalties, and the ETP report. Every role reads within its organisation; `production`
+//! (and `admin`) write. `?organisation=CODE` names another organisation for national users.
+
+use actix_web::{HttpResponse, delete, get, post, put, web};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::Versioned;
+use super::agents::today;
+use crate::domain::access::Principal;
+use crate::domain::planning::activities::{self, Activity, ActivityInput, Checker};
+use crate::domain::planning::forecasts::{
+    self, LoadChecker, LoadRow, UnavailabilityChecker, UnavailabilityRow, WriteReport, check_all,
+};
+use crate::domain::planning::settings::{self, Settings, StoredSettings};
+use crate::domain::planning::{organisation_id, scenario};
+use crate::domain::types::{Period, Role};
+use crate::error::ApiError;
+use crate::http::AppState;
+use crate::http::openapi::{AuthErrors, BodyErrors, Conflict, NotFound, Unprocessable};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_activities)
+        .service(create_activity)
+        .service(get_activity)
+        .service(update_activity)
+        .service(delete_activity)
+        .service(get_loads)
+        .service(put_loads)
+        .service(get_unavailability)
+        .service(put_unavailability)
+        .service(get_settings)
+        .service(put_settings)
+        .service(etp);
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct OrgQuery {
+    /// Organisation code (national users); default: the caller's own.
+    pub organisation: Option<String>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct MonthsQuery {
+    /// Organisation code (national users); default: the caller's own.
+    pub organisation: Option<String>,
+    /// First month, `YYYY-MM`.
+    pub from: Option<String>,
+    /// Last month, `YYYY-MM`.
+    pub to: Option<String>,
+}
+
+fn month(field: &str, raw: Option<&str>) -> Result<Option<Period>, ApiError> {
+    raw.map(|r| Period::parse(field, r)).transpose()
+}
+
+fn checked(input: &ActivityInput, checker: &Checker) -> Result<activities::Valid, ApiError> {
+    checker.check(input).map_err(|details| {
+        let first = format!("{}: {}", details[0].field.as_deref().unwrap_or("-"), details[0].message);
+        ApiError::bad_request(format!("the activity is invalid; first: {first}"), details)
+    })
+}
+
+/// The activities of an organisation, by code.
+#[utoipa::path(
+    tag = "planning",
+    security(("bearer" = [])),
+    params(OrgQuery),
+    responses((status = 200, description = "Activities", body = Vec<Activity>), AuthErrors, NotFound)
+)]
+#[get("/activities")]
+pub async fn list_activities(
+    state: web::Data<AppState>,
+    who: Principal,
+    query: web::Query<OrgQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let found = state
+        .db
+        .run(move |conn| {
+            let org = organisation_id(conn, &who, query.organisation.as_deref())?;
+            activities::list(conn, org)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(found))
+}
+
+/// Creates an activity (roles `production`, `admin`).
+#[utoipa::path(
+    tag = "planning",
+    security(("bearer" = [])),
+    params(OrgQuery),
+    request_body = ActivityInput,
+    responses((status = 201, description = "Created", body = Activity), AuthErrors, BodyErrors, NotFound, Conflict)
+)]
+#[post("/activities")]
+pub async fn create_activity(
+    state: web::Data<AppState>,
+    who: Principal,
+    query: web::Query<OrgQuery>,
+    body: web::Json<ActivityInput>,
+) -> Result<HttpResponse, ApiError> {
+    who.require_any(&[Role::Production])?;
+    let created = state
+        .db
+        .transaction(move |conn| {
+            let org = organisation_id(conn, &who, query.organisation.as_deref())?;
+            let valid = checked(&body, &Checker::load(conn)?)?;
+            activities::create(conn, org, &valid, &who.username)?;
+            activities::get(conn, org, &valid.code)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(created))
+}
+
+/// One activity.
+#[utoipa::path(
+    tag = "planning",
+    security(("bearer" = [])),
+    params(("code" = String, Path), OrgQuery),
+    responses((status = 200, description = "The activity", body = Activity), AuthErrors, NotFound)
+)]
+#[get("/activities/{code}")]
+pub async fn get_activity(
+    state: web::Data<AppState>,
+    who: Principal,
+    code: web::Path<String>,
+    query: web::Query<OrgQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let found = state
+        .db
+        .run(move |conn| {
+            let org = organisation_id(conn, &who, query.organisation.as_deref())?;
+            activities::get(conn, org, &code)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(found))
+}
+
+/// Changes an activity made from `version` (409 if it changed since); the code stays.
+#[utoipa::path(
+    tag = "planning",
+    security(("bearer" = [])),
+    params(("code" = String, Path), OrgQuery),
+    request_body = Versioned<ActivityInput>,
+    responses((status = 200, description = "The activity", body = Activity), AuthErrors, BodyErrors, NotFound, Conflict)
+)]
+#[put("/activities/{code}")]
+pub async fn update_activity(
+    state: web::Data<AppState>,
+    who: Principal,
+    code: web::Path<String>,
+    query: web::Query<OrgQuery>,
+    body: web::Json<Versioned<ActivityInput>>,
+) -> Result<HttpResponse, ApiError> {
+    who.require_any(&[Role::Production])?;
+    let Versioned { version, content } = body.into_inner();
+    let updated = state
+        .db
+        .transaction(move |conn| {
+            let org = organisation_id(conn, &who, query.organisation.as_deref())?;
+            let current = activities::get(conn, org, &code)?;
+            let valid = checked(&content, &Checker::load(conn)?)?;
+            if valid.code != current.code {
+                return Err(ApiError::invalid("code", "cannot change; create a new activity instead"));
+            }
+            activities::update(conn, &current, version, &valid, &who.username)?;
+            activities::get(conn, org, &code)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(updated))
+}
+
+/// Removes an activity and its forecasts (saved plans keep their own copy).
+#[utoipa::path(
+    tag = "planning",
+    security(("bearer" = [])),
+    params(("code" = String, Path), OrgQuery),
+    responses((status = 204, description = "Removed"), AuthErrors, NotFound)
+)]
+#[delete("/activities/{code}")]
+pub async fn delete_activity(
+    state: web::Data<AppState>,
+    who: Principal,
+    code: web::Path<String>,
+    query: web::Query<OrgQuery>,
+) -> Result<HttpResponse, ApiError> {
+    who.require_any(&[Role::Production])?;
+    state
+        .db
+        .transaction(move |conn| {
+            let org = organisation_id(conn, &who, query.organisation.as_deref())?;
+            let current = activities::get(conn, org, &code)?;
+            activities::delete(conn, &current)
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Rows to write together: all land, or none when any is bad.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Rows<T: ToSchema> {
+    pub rows: Vec<T>,
+}
+
+/// Monthly loads (and opening backlogs) of an organisation's activities.
+#[utoipa::path(
+    tag = "planning",
+    security(("bearer" = [])),
+    params(MonthsQuery),
+    responses((status = 200, description = "Loads by activity and month", body = Vec<LoadRow>), AuthErrors, BodyErrors, NotFound)
+)]
+#[get("/loads")]
+pub async fn get_loads(
+    state: web::Data<AppState>,
+    who: Principal,
+    query: web::Query<MonthsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let rows = state
+        .db
+        .run(move |conn| {
+            let (from, to) = (month("from", query.from.as_deref())?, month("to", query.to.as_deref())?);
+            let org = organisation_id(conn, &who, query.organisation.as_deref())?;
+            forecasts::loads(conn, org, from, to)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(rows))
+}
+
+/// Writes monthly loads; a row for a month already stored replaces it (roles `production`,
+/// `admin`). Every bad row is named (`rows[k].field`) and nothing is written.
+#[utoipa::path(
+    tag = "planning",
+    security(("bearer" = [])),
+    params(OrgQuery),
+    request_body = Rows<LoadRow>,
+    responses((status = 200, description = "What was written", body = WriteReport), AuthErrors, BodyErrors, NotFound)
+)]
+#[put("/loads")]
+pub async fn put_loads(
+    state: web::Data<AppState>,
+    who: Principal,
+    query: web::Query<OrgQuery>,
+    body: web::Json<Rows<LoadRow>>,
+) -> Result<HttpResponse, ApiError> {
+    who.require_any(&[Role::Production])?;
+    let report = state
+        .db
+        .transaction(move |conn| {
+            let org = organisation_id(conn, &who, query.organisation.as_deref())?;
+            let mut checker = LoadChecker::load(conn, org)?;
+            let valid = check_all(&body.rows, |r| checker.check(r))?;
+            forecasts::write_loads(conn, &valid)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(report))
+}
+
+/// Hours agents are away, by month and kind (absence, training, other).
+#[utoipa::path(
+    tag = "planning",
+    security(("bearer" = [])),
+    params(MonthsQuery),
+    responses((status = 200, description = "Unavailability", body = Vec<UnavailabilityRow>), AuthErrors, BodyErrors, NotFound)
+)]
+#[get("/unavailability")]
+pub async fn get_unavailability(
+    state: web::Data<AppState>,
+    who: Principal,
+    query: web::Query<MonthsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let rows = state
+        .db
+        .run(move |conn| {
+            let (from, to) = (month("from", query.from.as_deref())?, month("to", query.to.as_deref())?);
+            let org = organisation_id(conn, &who, query.organisation.as_deref())?;
+            forecasts::unavailability(conn, org, from, to)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(rows))
+}
+
+/// Writes unavailability rows, all or nothing (roles `production`, `admin`).
+#[utoipa::path(
+    tag = "planning",
+    security(("bearer" = [])),
+    params(OrgQuery),
+    request_body = Rows<UnavailabilityRow>,
+    responses((status = 200, description = "What was written", body = WriteReport), AuthErrors, BodyErrors, NotFound)
+)]
+#[put("/unavailability")]
+pub async fn put_unavailability(
+    state: web::Data<AppState>,
+    who: Principal,
+    query: web::Query<OrgQuery>,
+    body: web::Json<Rows<UnavailabilityRow>>,
+) -> Result<HttpResponse, ApiError> {
+    who.require_any(&[Role::Production])?;
+    let report = state
+        .db
+        .transaction(move |conn| {
+            let org = organisation_id(conn, &who, query.organisation.as_deref())?;
+            let mut checker = UnavailabilityChecker::load(conn, org)?;
+            let valid = check_all(&body.rows, |r| checker.check(r))?;
+            forecasts::write_unavailability(conn, &valid)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(report))
+}
+
+/// Hours per ETP, reinforcement pools and penalties (version 0: none saved, defaults apply).
+#[utoipa::path(
+    tag = "planning",
+    security(("bearer" = [])),
+    params(OrgQuery),
+    responses((status = 200, description = "The settings", body = StoredSettings), AuthErrors, NotFound)
+)]
+#[get("/planning-settings")]
+pub async fn get_settings(
+    state: web::Data<AppState>,
+    who: Principal,
+    query: web::Query<OrgQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let found = state
+        .db
+        .run(move |conn| {
+            let org = organisation_id(conn, &who, query.organisation.as_deref())?;
+            settings::get(conn, org)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(found))
+}
+
+/// Saves the settings made from `version` (409 if they changed since; 0 for the first save).
+#[utoipa::path(
+    tag = "planning",
+    security(("bearer" = [])),
+    params(OrgQuery),
+    request_body = Versioned<Settings>,
+    responses((status = 200, description = "The settings", body = StoredSettings), AuthErrors, BodyErrors, NotFound, Conflict)
+)]
+#[put("/planning-settings")]
+pub async fn put_settings(
+    state: web::Data<AppState>,
+    who: Principal,
+    query: web::Query<OrgQuery>,
+    body: web::Json<Versioned<Settings>>,
+) -> Result<HttpResponse, ApiError> {
+    who.require_any(&[Role::Production])?;
+    let Versioned { version, content } = body.into_inner();
+    let saved = state
+        .db
+        .transaction(move |conn| {
+            let org = organisation_id(conn, &who, query.organisation.as_deref())?;
+            settings::put(conn, org, version, &content, &who.username)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(saved))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct HorizonQuery {
+    /// Organisation code (national users); default: the caller's own.
+    pub organisation: Option<String>,
+    /// First month, `YYYY-MM`.
+    pub from: String,
+    /// Last month, `YYYY-MM` (at most 36 months after `from`).
+    pub to: String,
+}
+
+/// The load in ETP per activity and month, the ETP available and the delta, the ETPMA, and the
+/// target staffing that keeps every backlog at or below normal without pools. Nothing is solved.
+#[utoipa::path(
+    tag = "planning",
+    security(("bearer" = [])),
+    params(HorizonQuery),
+    responses(
+        (status = 200, description = "The report", body = Object),
+        AuthErrors, BodyErrors, NotFound, Unprocessable
+    )
+)]
+#[get("/etp")]
+pub async fn etp(
+    state: web::Data<AppState>,
+    who: Principal,
+    query: web::Query<HorizonQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let report = state
+        .db
+        .run(move |conn| {
+            let (from, to) = (Period::parse("from", &query.from)?, Period::parse("to", &query.to)?);
+            let org = organisation_id(conn, &who, query.organisation.as_deref())?;
+            let built = scenario::build(conn, org, from, to, today())?;
+            let prepared = gpec_planning::validate(&built).map_err(scenario::refused)?;
+            Ok(gpec_planning::etp::report(&prepared))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(report))
+}

@@ -1,0 +1,338 @@
+//! Planning data, the ETP report and plans, on a fixture computed by hand.
+//!
+//! CAF-33 counts 100 productive hours per ETP. Activity AL (60 min per item, normal 50,
+//! critical 100) needs connaissance-prestations 3; ACC (30 min, normal 0, critical 100) is open
+//! to everyone. Agents: P1 (1.0 ETP, level 3, 40 hours of absence in February), P2 (0.5, level
+//! 2), P3 (1.0, no level). Over 2027-01..02, AL gets 150 then 100 items on an opening backlog
+//! of 20; ACC 100 a month.
+//!
+//! Only P1 may work on AL: 100 hours in January (backlog 70, 20 over normal: cost 20) and 60 in
+//! February (backlog 110: 60 over normal and 10 over critical: cost 60 + 200). ACC needs 50 hours
+//! a month from P2 and P3. Without pools the optimum is 280. With overtime (10% of capacity at
+//! 0.5 an hour), P1 adds 10 then 6 hours: backlogs 60 and 94, cost 10 + 5 + 44 + 3 = 62.
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, assert_error, spawn_app};
+
+const AGENTS: &str = "\
+organisation,matricule,last_name,first_name,unit,manager_matricule,job_profile,fte,start_date,end_date
+CAF-33,P1,Un,,PROD,,,1,2020-01-01,
+CAF-33,P2,Deux,,PROD,,,0.5,2020-01-01,
+CAF-33,P3,Trois,,PROD,,,1,2020-01-01,
+";
+
+const ASSESSMENTS: &str = "\
+organisation,matricule,competency,level,assessed_on,assessor,source,comment,evidence_ref,valid_until
+CAF-33,P1,connaissance-prestations,3,2026-01-10,M. Martin,eaea,,,
+CAF-33,P2,connaissance-prestations,2,2026-01-10,M. Martin,eaea,,,
+";
+
+pub const ACTIVITIES: &str = "\
+organisation,code,label,minutes_per_item,backlog_normal_max,backlog_critical_max,temp_eligible,branch_activity,requirements
+CAF-33,ACC,Accueil,30,0,100,true,,
+CAF-33,AL,Aides au logement,60,50,100,false,,connaissance-prestations:3
+";
+
+pub const LOADS: &str = "\
+organisation,activity,period,volume,opening_backlog
+CAF-33,ACC,2027-01,100,
+CAF-33,ACC,2027-02,100,
+CAF-33,AL,2027-01,150,20
+CAF-33,AL,2027-02,100,
+";
+
+pub struct Fixture {
+    pub app: TestApp,
+    pub production: String,
+}
+
+/// CAF-33 with its agents, levels, activities, loads, unavailability and 100 hours per ETP.
+pub async fn fixture() -> Fixture {
+    let app = spawn_app().await;
+    let production = fill(&app).await;
+    Fixture { app, production }
+}
+
+/// Fills CAF-33 in `app`; returns the token of its production manager.
+pub async fn fill(app: &TestApp) -> String {
+    app.create_organisation("CAF-33", "caf").await;
+    let hr = app.user_with_roles("rh33", "CAF-33", &["hr"]).await;
+    let production = app.user_with_roles("prod33", "CAF-33", &["production"]).await;
+    for (entity, file, token) in [
+        ("agents", AGENTS, &hr),
+        ("assessments", ASSESSMENTS, &hr),
+        ("activities", ACTIVITIES, &production),
+        ("loads", LOADS, &production),
+    ] {
+        let res = app.post_csv(&format!("/api/v1/csv/{entity}"), token, file).await;
+        assert_eq!(res.status(), StatusCode::OK, "{entity}: {}", res.text().await.unwrap());
+    }
+    let away = json!({"rows": [{"matricule": "P1", "period": "2027-02", "kind": "absence", "hours": 40}]});
+    assert_eq!(app.put("/api/v1/unavailability", &production, away).await.status(), StatusCode::OK);
+    let settings = json!({"version": 0, "hours_per_fte": 100});
+    let res = app.put("/api/v1/planning-settings", &production, settings).await;
+    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+    production
+}
+
+/// Asks for the fixture's plan over 2027-01..02; returns its id.
+pub async fn ask_plan(app: &TestApp, token: &str, name: &str) -> i64 {
+    let res = app.post("/api/v1/plans", token, json!({"from": "2027-01", "to": "2027-02", "name": name})).await;
+    assert_eq!(res.status(), StatusCode::ACCEPTED, "{}", res.text().await.unwrap());
+    assert!(res.headers().get("location").is_some());
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["status"], "queued");
+    body["id"].as_i64().unwrap()
+}
+
+/// Polls a plan until it has finished (done, failed or cancelled); panics after 60 s.
+pub async fn finished(app: &TestApp, token: &str, id: i64) -> Value {
+    for _ in 0..1200 {
+        let plan = app.get_json(&format!("/api/v1/plans/{id}"), token).await;
+        if !matches!(plan["status"].as_str(), Some("queued" | "running")) {
+            return plan;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("plan {id} did not finish in 60 s");
+}
+
+fn close(actual: &Value, expected: f64) -> bool {
+    actual.as_f64().is_some_and(|v| (v - expected).abs() < 1e-6)
+}
+
+fn row<'a>(plan: &'a Value, activity: &str, period: &str) -> &'a Value {
+    plan["result"]["activities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["activity"] == activity && r["period"] == period)
+        .unwrap_or_else(|| panic!("no row {activity} {period}"))
+}
+
+#[actix_web::test]
+async fn a_plan_is_solved_in_the_background_to_the_hand_computed_optimum_and_saved() {
+    let Fixture { app, production } = fixture().await;
+    let id = ask_plan(&app, &production, "sans renfort").await;
+    let plan = finished(&app, &production, id).await;
+    assert_eq!(plan["status"], "done", "{plan}");
+    assert_eq!(plan["solver_status"], "optimal");
+    assert!(close(&plan["objective"], 280.0), "{}", plan["objective"]);
+    assert!(close(&row(&plan, "AL", "2027-01")["backlog"], 70.0));
+    assert_eq!(row(&plan, "AL", "2027-01")["alert"], "tendue");
+    let feb = row(&plan, "AL", "2027-02");
+    assert!(close(&feb["backlog"], 110.0));
+    assert_eq!(feb["alert"], "critique");
+    assert!(close(&feb["extra_hours_to_tendue"], 10.0), "{feb}");
+    assert!(close(&row(&plan, "ACC", "2027-01")["backlog"], 0.0));
+    // P1's absence and the levels from the assessments reached the scenario.
+    let p1: Vec<&Value> = plan["result"]["agents"].as_array().unwrap().iter().filter(|a| a["agent"] == "P1").collect();
+    assert!(close(&p1[1]["hours"]["AL"], 60.0), "{p1:?}");
+    let scenario = app.get_json(&format!("/api/v1/plans/{id}/scenario"), &production).await;
+    let agents = scenario["agents"].as_array().unwrap();
+    assert_eq!(agents[0]["levels"]["connaissance-prestations"], 3);
+    assert!(close(&agents[0]["unavailable_hours"]["2027-02"], 40.0));
+    assert_eq!(scenario["activities"][1]["initial_backlog"], 20.0);
+
+    // A finished plan is immutable: it cannot be cancelled, and it stays listed.
+    assert_error(app.delete(&format!("/api/v1/plans/{id}"), &production).await, StatusCode::CONFLICT, "conflict").await;
+    let list = app.get_json("/api/v1/plans", &production).await;
+    assert_eq!(list[0]["id"], id);
+    assert_eq!(list[0]["name"], "sans renfort");
+    assert_eq!(list[0]["attempts"], 1);
+}
+
+#[actix_web::test]
+async fn two_plans_compare_activity_by_activity_and_month_by_month() {
+    let Fixture { app, production } = fixture().await;
+    let first = ask_plan(&app, &production, "sans renfort").await;
+    assert_eq!(finished(&app, &production, first).await["status"], "done");
+    let settings = app.get_json("/api/v1/planning-settings", &production).await;
+    let with_overtime = json!({"version": settings["version"], "hours_per_fte": 100,
+        "pools": {"overtime": {"max_share": 0.1, "cost_per_hour": 0.5}}});
+    let res = app.put("/api/v1/planning-settings", &production, with_overtime).await;
+    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+    let second = ask_plan(&app, &production, "heures sup").await;
+    let plan = finished(&app, &production, second).await;
+    assert!(close(&plan["objective"], 62.0), "{}", plan["objective"]);
+
+    let cmp = app.get_json(&format!("/api/v1/plans/{first}/compare/{second}"), &production).await;
+    assert!(close(&cmp["objective"]["delta"], -218.0), "{}", cmp["objective"]);
+    let al_feb = cmp["activities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["activity"] == "AL" && r["period"] == "2027-02")
+        .unwrap();
+    assert!(close(&al_feb["backlog"]["delta"], -16.0), "{al_feb}");
+    assert_eq!(al_feb["alert_a"], "critique");
+    assert_eq!(al_feb["alert_b"], "tendue");
+    assert!(close(&al_feb["allocated_fte"]["delta"], 0.06), "{al_feb}");
+    let jan = &cmp["periods"][0];
+    assert!(close(&jan["overtime_cost"]["a"], 0.0) && close(&jan["overtime_cost"]["b"], 5.0), "{jan}");
+    assert!(close(&jan["pool_cost"]["delta"], 5.0));
+    let res = app.get(&format!("/api/v1/plans/{first}/compare/999"), &production).await;
+    assert_error(res, StatusCode::NOT_FOUND, "not_found").await;
+}
+
+#[actix_web::test]
+async fn the_etp_report_converts_loads_and_sets_the_target_without_solving() {
+    let Fixture { app, production } = fixture().await;
+    let report = app.get_json("/api/v1/etp?from=2027-01&to=2027-02", &production).await;
+    let need = |activity: &str, period: &str| {
+        report["activities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["activity"] == activity && r["period"] == period)
+            .unwrap()["need_fte"]
+            .clone()
+    };
+    assert!(close(&need("AL", "2027-01"), 1.5));
+    assert!(close(&need("ACC", "2027-02"), 0.5));
+    let periods = report["periods"].as_array().unwrap();
+    assert!(close(&periods[0]["available_fte"], 2.5) && close(&periods[1]["available_fte"], 2.1));
+    assert!(close(&periods[0]["delta_fte"], 0.5) && close(&periods[1]["delta_fte"], 0.6));
+    assert!(close(&report["etpma_need"], 1.75) && close(&report["etpma_available"], 2.3));
+    // AL: 20 waiting + 150 in January, 50 may wait: 120 items a month (1.2 ETP); ACC: 0.5 ETP.
+    assert!(close(&report["target"]["fte"], 1.7), "{}", report["target"]);
+    assert!(close(&report["target"]["gap_fte"], -0.6));
+
+    let res = app.get("/api/v1/etp?from=2027-03&to=2027-01", &production).await;
+    assert_eq!(assert_error(res, StatusCode::BAD_REQUEST, "invalid_input").await["details"][0]["field"], "to");
+    let res = app.get("/api/v1/etp?from=2027-13&to=2028-01", &production).await;
+    assert_eq!(assert_error(res, StatusCode::BAD_REQUEST, "invalid_input").await["details"][0]["field"], "from");
+}
+
+#[actix_web::test]
+async fn activities_are_edited_with_their_version_and_checked_field_by_field() {
+    let Fixture { app, production } = fixture().await;
+    let al = app.get_json("/api/v1/activities/AL", &production).await;
+    assert_eq!(al["requirements"][0]["competency"], "connaissance-prestations");
+    let mut change = al.clone();
+    change["label"] = json!("Aides au logement (AL, APL)");
+    change.as_object_mut().unwrap().retain(|k, _| !["updated_at", "updated_by"].contains(&k.as_str()));
+    let res = app.put("/api/v1/activities/AL", &production, change.clone()).await;
+    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+    // The same edit again is stale: 409, and nothing is overwritten.
+    assert_error(app.put("/api/v1/activities/AL", &production, change).await, StatusCode::CONFLICT, "conflict").await;
+
+    let bad = json!({"code": "X", "label": "", "minutes_per_item": 0, "backlog_normal_max": 10,
+        "backlog_critical_max": 5, "requirements": [{"competency": "nope", "min_level": 5}]});
+    let body =
+        assert_error(app.post("/api/v1/activities", &production, bad).await, StatusCode::BAD_REQUEST, "invalid_input")
+            .await;
+    let fields: Vec<&str> = body["details"].as_array().unwrap().iter().map(|d| d["field"].as_str().unwrap()).collect();
+    for f in [
+        "code",
+        "label",
+        "minutes_per_item",
+        "backlog_critical_max",
+        "requirements[0].min_level",
+        "requirements[0].competency",
+    ] {
+        assert!(fields.contains(&f), "{f} in {fields:?}");
+    }
+    assert_eq!(app.get_json("/api/v1/activities", &production).await.as_array().unwrap().len(), 2);
+
+    // A stale settings save is refused too.
+    let res = app.put("/api/v1/planning-settings", &production, json!({"version": 0, "hours_per_fte": 120})).await;
+    assert_error(res, StatusCode::CONFLICT, "conflict").await;
+    let res = app
+        .put(
+            "/api/v1/planning-settings",
+            &production,
+            json!({"version": 1, "pools": {"flying_teams": [{"code": "POLE", "cost_per_hour": 5,
+                "activities": ["NOPE"], "hours_per_period": {"2027-13": 10}}]}}),
+        )
+        .await;
+    let body = assert_error(res, StatusCode::BAD_REQUEST, "invalid_input").await;
+    let fields: Vec<&str> = body["details"].as_array().unwrap().iter().map(|d| d["field"].as_str().unwrap()).collect();
+    assert!(fields.contains(&"pools.flying_teams[0].activities[0]"), "{fields:?}");
+    assert!(fields.contains(&"pools.flying_teams[0].hours_per_period.2027-13"), "{fields:?}");
+}
+
+#[actix_web::test]
+async fn bad_planning_rows_and_files_write_nothing_and_name_each_problem() {
+    let Fixture { app, production } = fixture().await;
+    let rows = json!({"rows": [
+        {"activity": "AL", "period": "2027-03", "volume": 10},
+        {"activity": "AL", "period": "2027-3", "volume": -1},
+        {"activity": "ZZ", "period": "2027-04", "volume": 1}]});
+    let body =
+        assert_error(app.put("/api/v1/loads", &production, rows).await, StatusCode::BAD_REQUEST, "invalid_input").await;
+    let fields: Vec<&str> = body["details"].as_array().unwrap().iter().map(|d| d["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["rows[1].period", "rows[1].volume", "rows[2].activity"]);
+    let stored = app.get_json("/api/v1/loads?from=2027-03&to=2027-12", &production).await;
+    assert_eq!(stored, json!([]), "the good first row was not written either");
+
+    let file = format!(
+        "{LOADS}CAF-33,AL,2027-03,abc,
+CAF-33,AL,2027-01,5,
+"
+    );
+    let res = app.post_csv("/api/v1/csv/loads", &production, file).await;
+    let body = assert_error(res, StatusCode::BAD_REQUEST, "invalid_input").await;
+    let lines: Vec<(u64, &str)> = body["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["line"].as_u64().unwrap(), d["column"].as_str().unwrap()))
+        .collect();
+    assert_eq!(lines, [(6, "volume"), (7, "period")], "a bad number, then a month given twice");
+    assert_eq!(app.get_bytes("/api/v1/csv/loads", &production).await, LOADS.as_bytes(), "unchanged");
+    assert_eq!(app.get_bytes("/api/v1/csv/activities", &production).await, ACTIVITIES.as_bytes());
+
+    let file = "organisation,matricule,period,kind,hours
+CAF-33,P1,2027-03,training,7
+CAF-33,P9,2027-03,holiday,7
+";
+    let body = assert_error(
+        app.post_csv("/api/v1/csv/unavailability", &production, file).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_input",
+    )
+    .await;
+    let columns: Vec<&str> =
+        body["details"].as_array().unwrap().iter().map(|d| d["column"].as_str().unwrap()).collect();
+    assert_eq!(columns, ["kind"], "the kind is refused before the matricule is looked up: {body}");
+    let unavailability = app.get_json("/api/v1/unavailability", &production).await;
+    assert_eq!(unavailability.as_array().unwrap().len(), 1);
+}
+
+#[actix_web::test]
+async fn planning_is_scoped_by_organisation_and_written_by_production_only() {
+    let Fixture { app, production } = fixture().await;
+    let id = ask_plan(&app, &production, "p").await;
+    app.create_organisation("CAF-44", "caf").await;
+    let other = app.user_with_roles("prod44", "CAF-44", &["production"]).await;
+    let viewer = app.user_with_roles("lecteur33", "CAF-33", &["viewer"]).await;
+
+    for path in [format!("/api/v1/plans/{id}"), format!("/api/v1/plans/{id}/scenario")] {
+        assert_error(app.get(&path, &other).await, StatusCode::NOT_FOUND, "not_found").await;
+    }
+    assert_error(app.delete(&format!("/api/v1/plans/{id}"), &other).await, StatusCode::NOT_FOUND, "not_found").await;
+    for path in ["/api/v1/activities?organisation=CAF-33", "/api/v1/etp?organisation=CAF-33&from=2027-01&to=2027-02"] {
+        assert_error(app.get(path, &other).await, StatusCode::NOT_FOUND, "not_found").await;
+    }
+    assert_eq!(app.get_json("/api/v1/activities", &other).await, json!([]));
+    assert_eq!(app.get_json("/api/v1/plans", &other).await, json!([]));
+    let res = app.post("/api/v1/plans", &other, json!({"from": "2027-01", "to": "2027-02"})).await;
+    assert_error(res, StatusCode::UNPROCESSABLE_ENTITY, "unprocessable").await;
+
+    // The viewer reads, and may not write or plan.
+    assert_eq!(app.get_json("/api/v1/activities", &viewer).await.as_array().unwrap().len(), 2);
+    let res = app.post("/api/v1/plans", &viewer, json!({"from": "2027-01", "to": "2027-02"})).await;
+    assert_error(res, StatusCode::FORBIDDEN, "forbidden").await;
+    assert_error(app.delete("/api/v1/activities/AL", &viewer).await, StatusCode::FORBIDDEN, "forbidden").await;
+    assert_error(app.post_csv("/api/v1/csv/loads", &viewer, LOADS).await, StatusCode::FORBIDDEN, "forbidden").await;
+
+    // The national administrator reaches CAF-33 by naming it.
+    let admin = app.admin_token().await;
+    let list = app.get_json("/api/v1/activities?organisation=CAF-33", &admin).await;
+    assert_eq!(list.as_array().unwrap().len(), 2);
+}
