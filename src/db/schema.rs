@@ -308,3 +308,180 @@ diesel::allow_tables_to_appear_in_same_query!(agent_unavailability, agents);
 diesel::allow_tables_to_appear_in_same_query!(activities, organisations);
 diesel::joinable!(plans -> organisations (organisation_id));
 diesel::allow_tables_to_appear_in_same_query!(plans, organisations);
+
+diesel::table! {
+    training_modules (id) {
+        id -> Integer,
+        campus_id -> Integer,
+        code -> Text,
+        title -> Text,
+        duration_hours -> Double,
+        version -> Integer,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    module_competencies (module_id, competency_id) {
+        module_id -> Integer,
+        competency_id -> Integer,
+        target_level -> Integer,
+    }
+}
+
+diesel::table! {
+    trainers (id) {
+        id -> Integer,
+        campus_id -> Integer,
+        agent_id -> Integer,
+        adfo_date -> Nullable<Date>,
+        listed_at -> Timestamp,
+        listed_by -> Text,
+    }
+}
+
+diesel::table! {
+    trainer_modules (trainer_id, module_id) {
+        trainer_id -> Integer,
+        module_id -> Integer,
+    }
+}
+
+diesel::table! {
+    engagements (id) {
+        id -> Integer,
+        trainer_id -> Integer,
+        campus_id -> Integer,
+        employer_id -> Integer,
+        status -> Text,
+        period -> Integer,
+        start_date -> Date,
+        end_date -> Date,
+        hours_per_year -> Double,
+        next_start_date -> Nullable<Date>,
+        next_end_date -> Nullable<Date>,
+        next_hours_per_year -> Nullable<Double>,
+        version -> Integer,
+        created_at -> Timestamp,
+        created_by -> Text,
+    }
+}
+
+diesel::table! {
+    engagement_agreements (engagement_id, period, party) {
+        engagement_id -> Integer,
+        period -> Integer,
+        party -> Text,
+        agreed_by -> Text,
+        agreed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    engagement_events (id) {
+        id -> Integer,
+        engagement_id -> Integer,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        period -> Integer,
+        start_date -> Date,
+        end_date -> Date,
+        note -> Text,
+        changed_by -> Text,
+        changed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    training_sessions (id) {
+        id -> Integer,
+        campus_id -> Integer,
+        reference -> Text,
+        module_id -> Integer,
+        start_date -> Date,
+        end_date -> Date,
+        created_at -> Timestamp,
+        created_by -> Text,
+    }
+}
+
+diesel::table! {
+    session_trainers (session_id, trainer_id) {
+        session_id -> Integer,
+        trainer_id -> Integer,
+        hours -> Double,
+    }
+}
+
+diesel::table! {
+    session_trainees (session_id, agent_id) {
+        session_id -> Integer,
+        agent_id -> Integer,
+    }
+}
+
+diesel::table! {
+    trainer_evaluations (id) {
+        id -> Integer,
+        session_id -> Integer,
+        trainer_id -> Integer,
+        evaluator -> Text,
+        trainee_agent_id -> Nullable<Integer>,
+        score -> Integer,
+        comment -> Text,
+        created_at -> Timestamp,
+        created_by -> Text,
+    }
+}
+
+diesel::joinable!(module_competencies -> training_modules (module_id));
+diesel::joinable!(module_competencies -> competencies (competency_id));
+diesel::joinable!(trainers -> agents (agent_id));
+diesel::joinable!(trainer_modules -> trainers (trainer_id));
+diesel::joinable!(trainer_modules -> training_modules (module_id));
+diesel::joinable!(engagements -> trainers (trainer_id));
+diesel::joinable!(engagement_agreements -> engagements (engagement_id));
+diesel::joinable!(engagement_events -> engagements (engagement_id));
+diesel::joinable!(training_sessions -> training_modules (module_id));
+diesel::joinable!(session_trainers -> training_sessions (session_id));
+diesel::joinable!(session_trainers -> trainers (trainer_id));
+diesel::joinable!(session_trainees -> training_sessions (session_id));
+diesel::joinable!(session_trainees -> agents (agent_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    training_modules,
+    module_competencies,
+    trainers,
+    trainer_modules,
+    engagements,
+    engagement_agreements,
+    engagement_events,
+    training_sessions,
+    session_trainers,
+    session_trainees,
+    trainer_evaluations,
+);
+diesel::allow_tables_to_appear_in_same_query!(module_competencies, competencies);
+diesel::allow_tables_to_appear_in_same_query!(trainers, agents);
+diesel::allow_tables_to_appear_in_same_query!(trainers, organisations);
+diesel::allow_tables_to_appear_in_same_query!(session_trainers, agents);
+diesel::allow_tables_to_appear_in_same_query!(session_trainees, agents);
+diesel::allow_tables_to_appear_in_same_query!(training_sessions, agents);
+diesel::allow_tables_to_appear_in_same_query!(training_modules, organisations);
+diesel::allow_tables_to_appear_in_same_query!(engagements, organisations);
+diesel::allow_tables_to_appear_in_same_query!(engagements, agents);
+diesel::allow_tables_to_appear_in_same_query!(trainer_modules, agents);
+diesel::allow_tables_to_appear_in_same_query!(trainer_evaluations, agents);
+diesel::allow_tables_to_appear_in_same_query!(training_sessions, organisations);
+diesel::joinable!(trainer_evaluations -> training_sessions (session_id));
+diesel::allow_tables_to_appear_in_same_query!(session_trainers, organisations);
+diesel::allow_tables_to_appear_in_same_query!(session_trainees, organisations);
+diesel::allow_tables_to_appear_in_same_query!(trainer_evaluations, organisations);
+diesel::allow_tables_to_appear_in_same_query!(trainer_modules, organisations);
+diesel::allow_tables_to_appear_in_same_query!(module_competencies, organisations);
+diesel::allow_tables_to_appear_in_same_query!(engagement_agreements, organisations);
+diesel::allow_tables_to_appear_in_same_query!(engagement_events, organisations);
+diesel::allow_tables_to_appear_in_same_query!(training_modules, agents);
+diesel::allow_tables_to_appear_in_same_query!(module_competencies, agents);
+diesel::allow_tables_to_appear_in_same_query!(engagement_agreements, agents);
+diesel::allow_tables_to_appear_in_same_query!(engagement_events, agents);

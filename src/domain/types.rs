@@ -403,3 +403,23 @@ string_enum! {
         Other => "other",
     }
 }
+
+string_enum! {
+    /// The three parties whose agreement an engagement needs.
+    Party {
+        Trainer => "trainer",
+        Employer => "employer",
+        Campus => "campus",
+    }
+}
+
+string_enum! {
+    /// The lifecycle of a trainer's engagement.
+    EngagementStatus {
+        Proposed => "proposed",
+        Active => "active",
+        RenewalRequested => "renewal_requested",
+        Renewed => "renewed",
+        Ended => "ended",
+    }
+}

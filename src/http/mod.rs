@@ -31,6 +31,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(handlers::agents::configure)
             .configure(handlers::analytics::configure)
             .configure(handlers::planning::configure)
-            .configure(handlers::plans::configure),
+            .configure(handlers::plans::configure)
+            .configure(handlers::campus::configure),
     );
 }

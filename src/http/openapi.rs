@@ -26,6 +26,7 @@ use crate::error::ErrorBody;
         (name = "analytics", description = "Mobility ranking, team matrix, arcs, training needs, cover"),
         (name = "csv", description = "CSV export and all-or-nothing import of the referential"),
         (name = "planning", description = "Activities, monthly loads, unavailability, pools and penalties; the ETP report"),
+        (name = "campus", description = "Training campuses: modules, internal trainers, engagements, sessions, reports"),
         (name = "plans", description = "Exact allocation plans, solved as durable jobs, saved and compared"),
     )
 )]

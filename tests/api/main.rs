@@ -4,6 +4,7 @@
 mod agent_imports;
 mod agents;
 mod auth;
+mod campus;
 mod cli;
 mod csv;
 mod errors;

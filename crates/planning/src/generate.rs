@@ -98,7 +98,13 @@ pub fn scenario(agents: usize, activities: usize, months: usize, seed: u64) -> S
                     unavailable.insert(p.clone(), hours);
                 }
             }
-            Agent { id: format!("A{:05}", i + 1), fte, levels, unavailable_hours: unavailable }
+            Agent {
+                id: format!("A{:05}", i + 1),
+                fte,
+                levels,
+                unavailable_hours: unavailable,
+                campus_hours: Default::default(),
+            }
         })
         .collect();
     // Loads: each activity's share of about the agents' capacity, shaped by the season.

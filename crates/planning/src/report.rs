@@ -77,6 +77,8 @@ pub(crate) fn plan(p: &Prepared, raw: &Raw, value: &dyn Fn(usize) -> f64, outcom
                 period: s.periods[t].clone(),
                 hours,
                 overtime_hours: overtime,
+                unavailable_hours: agent.unavailable_hours.get(&s.periods[t]).copied().unwrap_or(0.0),
+                campus_hours: agent.campus_hours.get(&s.periods[t]).copied().unwrap_or(0.0),
             });
         }
     }

@@ -100,6 +100,12 @@ pub struct AgentPeriod {
     /// Hours on each activity (activities with none are left out).
     pub hours: BTreeMap<String, f64>,
     pub overtime_hours: f64,
+    /// Hours away (absence, training, other) in the scenario.
+    #[serde(default)]
+    pub unavailable_hours: f64,
+    /// Hours taught at a training campus, apart from the other unavailability.
+    #[serde(default)]
+    pub campus_hours: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -66,6 +66,10 @@ pub struct Agent {
     pub levels: BTreeMap<String, i64>,
     #[serde(default)]
     pub unavailable_hours: BTreeMap<String, f64>,
+    /// A service extension, optional: hours the agent teaches at a training campus, per month.
+    /// They take capacity away exactly like `unavailable_hours`; the plan shows them apart.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub campus_hours: BTreeMap<String, f64>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -146,11 +146,13 @@ pub fn validate(s: &Scenario) -> Result<Prepared<'_>, Vec<FieldError>> {
             }
         }
         let mut row = vec![agent.fte * s.hours_per_fte; s.periods.len()];
-        for (p, hours) in &agent.unavailable_hours {
-            e.non_negative(format!("agents[{i}].unavailable_hours.{p}"), *hours);
-            match period.get(p.as_str()) {
-                Some(&t) => row[t] = (row[t] - hours).max(0.0),
-                None => e.push(format!("agents[{i}].unavailable_hours.{p}"), format!("unknown period {p}")),
+        for (name, away) in [("unavailable_hours", &agent.unavailable_hours), ("campus_hours", &agent.campus_hours)] {
+            for (p, hours) in away {
+                e.non_negative(format!("agents[{i}].{name}.{p}"), *hours);
+                match period.get(p.as_str()) {
+                    Some(&t) => row[t] = (row[t] - hours).max(0.0),
+                    None => e.push(format!("agents[{i}].{name}.{p}"), format!("unknown period {p}")),
+                }
             }
         }
         cap.push(row);

@@ -12,6 +12,7 @@ use gpec_planning::scenario::{Activity, Agent, Load, Requirement};
 use super::{activities, forecasts, settings};
 use crate::db::DbConnection;
 use crate::db::schema::{activities as ac, activity_months as am, agents as a, competencies as c};
+use crate::domain::campus::sessions;
 use crate::domain::levels;
 use crate::domain::types::Period;
 use crate::error::{ApiError, Detail};
@@ -19,7 +20,9 @@ use crate::error::{ApiError, Detail};
 /// The scenario of `organisation_id` over `from..=to`, as of `today` (expired levels do not count).
 ///
 /// An agent counts from the month of their start date to the month of their end date; in the
-/// months outside, all their hours are unavailable. Unavailability of every kind is summed.
+/// months outside, all their hours are unavailable. Unavailability of every kind is summed; the
+/// hours they teach at a campus (their sessions' hours, spread over the sessions' days) are given
+/// apart, as `campus_hours`.
 pub fn build(
     conn: &mut DbConnection,
     organisation_id: i32,
@@ -82,6 +85,7 @@ pub fn build(
     let ids: Vec<i32> = codes.keys().copied().collect();
     let book = levels::load_organisation(conn, organisation_id, Some(&ids), today)?;
     let away = forecasts::hours_away(conn, organisation_id, from, to)?;
+    let campus = sessions::campus_hours(conn, organisation_id, from, to)?;
     let rows = a::table
         .filter(a::organisation_id.eq(organisation_id))
         .filter(a::start_date.le(to.last_day()))
@@ -109,7 +113,8 @@ pub fn build(
                 }
             }
             unavailable_hours.retain(|_, h| *h > 0.0);
-            Agent { id: matricule, fte, levels, unavailable_hours }
+            let campus_hours = campus.get(&id).cloned().unwrap_or_default();
+            Agent { id: matricule, fte, levels, unavailable_hours, campus_hours }
         })
         .collect();
 

@@ -33,6 +33,10 @@ pub enum Entity {
     Activities,
     Loads,
     Unavailability,
+    Modules,
+    Trainers,
+    Engagements,
+    Sessions,
 }
 
 impl Entity {
@@ -47,12 +51,16 @@ impl Entity {
             Self::Activities => "activities",
             Self::Loads => "loads",
             Self::Unavailability => "unavailability",
+            Self::Modules => "modules",
+            Self::Trainers => "trainers",
+            Self::Engagements => "engagements",
+            Self::Sessions => "sessions",
         }
     }
 
     /// The branch-wide referential, as opposed to an organisation's own data.
     pub fn is_referential(self) -> bool {
-        !matches!(self, Self::Agents | Self::Assessments | Self::Activities | Self::Loads | Self::Unavailability)
+        matches!(self, Self::Competencies | Self::JobProfiles | Self::Requirements | Self::ActivityRoles)
     }
 
     /// The role that imports an organisation's own data: `hr` for agents and assessments,
@@ -61,6 +69,7 @@ impl Entity {
         use crate::domain::types::Role;
         match self {
             Self::Activities | Self::Loads | Self::Unavailability => Role::Production,
+            Self::Modules | Self::Trainers | Self::Engagements | Self::Sessions => Role::Campus,
             _ => Role::Hr,
         }
     }
@@ -72,9 +81,13 @@ pub fn export(
     entity: Entity,
     scope: Option<i32>,
 ) -> Result<Vec<u8>, crate::error::ApiError> {
-    use crate::domain::{agents_csv, planning::csv as planning};
+    use crate::domain::{agents_csv, campus::csv as campus, planning::csv as planning};
     match entity {
         Entity::Agents => agents_csv::export_agents(conn, scope),
+        Entity::Modules => campus::export_modules(conn, scope),
+        Entity::Trainers => campus::export_trainers(conn, scope),
+        Entity::Engagements => campus::export_engagements(conn, scope),
+        Entity::Sessions => campus::export_sessions(conn, scope),
         Entity::Activities => planning::export_activities(conn, scope),
         Entity::Loads => planning::export_loads(conn, scope),
         Entity::Unavailability => planning::export_unavailability(conn, scope),
@@ -95,9 +108,13 @@ pub fn import(
     author: &str,
     scope: Option<i32>,
 ) -> Result<ImportReport, crate::error::ApiError> {
-    use crate::domain::{agents_csv, planning::csv as planning};
+    use crate::domain::{agents_csv, campus::csv as campus, planning::csv as planning};
     match entity {
         Entity::Agents => agents_csv::import_agents(conn, bytes, scope),
+        Entity::Modules => campus::import_modules(conn, bytes, scope, author),
+        Entity::Trainers => campus::import_trainers(conn, bytes, scope, author),
+        Entity::Engagements => campus::import_engagements(conn, bytes, scope, author),
+        Entity::Sessions => campus::import_sessions(conn, bytes, scope, author),
         Entity::Activities => planning::import_activities(conn, bytes, scope, author),
         Entity::Loads => planning::import_loads(conn, bytes, scope),
         Entity::Unavailability => planning::import_unavailability(conn, bytes, scope),

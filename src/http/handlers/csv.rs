@@ -19,7 +19,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[utoipa::path(
     tag = "csv",
     security(("bearer" = [])),
-    params(("entity" = Entity, Path, description = "competencies, job-profiles, requirements, activity-roles, agents, assessments, activities, loads or unavailability")),
+    params(("entity" = Entity, Path, description = "competencies, job-profiles, requirements, activity-roles, agents, assessments, activities, loads, unavailability, modules, trainers, engagements or sessions")),
     responses((status = 200, description = "The CSV file", body = String, content_type = "text/csv"), AuthErrors, BodyErrors)
 )]
 #[get("/csv/{entity}")]

@@ -3,6 +3,7 @@
 pub mod agents;
 pub mod analytics;
 pub mod auth;
+pub mod campus;
 pub mod competencies;
 pub mod csv;
 pub mod health;

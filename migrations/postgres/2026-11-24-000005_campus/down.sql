@@ -1,0 +1,11 @@
+DROP TABLE trainer_evaluations;
+DROP TABLE session_trainees;
+DROP TABLE session_trainers;
+DROP TABLE training_sessions;
+DROP TABLE engagement_events;
+DROP TABLE engagement_agreements;
+DROP TABLE engagements;
+DROP TABLE trainer_modules;
+DROP TABLE trainers;
+DROP TABLE module_competencies;
+DROP TABLE training_modules;

@@ -1,0 +1,484 @@
+//! Engagements: a trainer × campus × employer organisation, for a period of years (3 by
+//! default) with planned hours per year on working time. `proposed` → `active` →
+//! `renewal_requested` → `renewed` (a new period), or `ended`. Activation and renewal need the
+//! recorded agreement of the trainer, the employer and the campus for that period; every
+//! transition is kept.
+
+use chrono::{Months, NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::db::DbConnection;
+use crate::db::schema::{
+    agents as a, engagement_agreements as ea, engagement_events as ee, engagements as e, organisations as o,
+    trainers as tr,
+};
+use crate::domain::access::Principal;
+use crate::domain::competencies::stale;
+use crate::domain::types::{EngagementStatus as Status, Party, Role};
+use crate::error::{ApiError, Detail};
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EngagementInput {
+    /// The trainer's id in this campus.
+    pub trainer: i32,
+    pub start_date: NaiveDate,
+    /// Default: three years after the start.
+    #[serde(default)]
+    pub end_date: Option<NaiveDate>,
+    /// Hours a year the trainer gives, on working time.
+    pub hours_per_year: f64,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Engagement {
+    pub id: i32,
+    pub trainer: i32,
+    pub campus: String,
+    #[serde(skip)]
+    pub campus_id: i32,
+    /// The trainer's organisation.
+    pub employer: String,
+    #[serde(skip)]
+    pub employer_id: i32,
+    pub matricule: String,
+    pub last_name: String,
+    pub status: Status,
+    /// 1 for the first period, then one more per renewal.
+    pub period: i32,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub hours_per_year: f64,
+    /// The period a renewal request proposes.
+    pub next: Option<NextPeriod>,
+    /// Agreements recorded for the period awaiting them (the first, or the proposed renewal).
+    pub agreements: Vec<Agreement>,
+    /// Parties whose agreement that period still lacks.
+    pub missing: Vec<Party>,
+    pub version: i32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct NextPeriod {
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub hours_per_year: f64,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Agreement {
+    pub period: i32,
+    pub party: Party,
+    pub agreed_by: String,
+    pub agreed_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Event {
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub period: i32,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub note: String,
+    pub changed_by: String,
+    pub changed_at: NaiveDateTime,
+}
+
+/// Three years after `start`, the recommended length.
+pub fn default_end(start: NaiveDate) -> NaiveDate {
+    start.checked_add_months(Months::new(36)).and_then(|d| d.pred_opt()).unwrap_or(start)
+}
+
+/// Whether `who` may see an engagement: the campus's users, the employer's `hr` and `admin`,
+/// national users.
+pub fn can_see(who: &Principal, campus_id: i32, employer_id: i32) -> bool {
+    who.national
+        || who.organisation_id == campus_id
+        || (who.organisation_id == employer_id && (who.has(Role::Hr) || who.has(Role::Admin)))
+}
+
+type Row = (
+    i32,
+    i32,
+    i32,
+    i32,
+    String,
+    i32,
+    NaiveDate,
+    NaiveDate,
+    f64,
+    Option<NaiveDate>,
+    Option<NaiveDate>,
+    Option<f64>,
+    i32,
+);
+
+fn load(conn: &mut DbConnection, ids: Option<&[i32]>) -> Result<Vec<Engagement>, ApiError> {
+    let mut query = e::table
+        .order(e::id)
+        .select((
+            e::id,
+            e::trainer_id,
+            e::campus_id,
+            e::employer_id,
+            e::status,
+            e::period,
+            e::start_date,
+            e::end_date,
+            e::hours_per_year,
+            e::next_start_date,
+            e::next_end_date,
+            e::next_hours_per_year,
+            e::version,
+        ))
+        .into_boxed();
+    if let Some(ids) = ids {
+        query = query.filter(e::id.eq_any(ids));
+    }
+    let rows: Vec<Row> = query.load(conn)?;
+    let ids: Vec<i32> = rows.iter().map(|r| r.0).collect();
+    let codes: std::collections::HashMap<i32, String> =
+        o::table.select((o::id, o::code)).load::<(i32, String)>(conn)?.into_iter().collect();
+    let people: std::collections::HashMap<i32, (String, String)> = tr::table
+        .inner_join(a::table)
+        .filter(tr::id.eq_any(rows.iter().map(|r| r.1).collect::<Vec<_>>()))
+        .select((tr::id, a::matricule, a::last_name))
+        .load::<(i32, String, String)>(conn)?
+        .into_iter()
+        .map(|(id, m, n)| (id, (m, n)))
+        .collect();
+    let agreements = ea::table
+        .filter(ea::engagement_id.eq_any(&ids))
+        .order((ea::engagement_id, ea::agreed_at))
+        .select((ea::engagement_id, ea::period, ea::party, ea::agreed_by, ea::agreed_at))
+        .load::<(i32, i32, String, String, NaiveDateTime)>(conn)?;
+    rows.into_iter()
+        .map(|r| {
+            let status = Status::parse("status", &r.4)?;
+            let awaited = awaited_period(status, r.5);
+            let agreements: Vec<Agreement> = agreements
+                .iter()
+                .filter(|g| g.0 == r.0 && Some(g.1) == awaited)
+                .map(|g| {
+                    Ok(Agreement {
+                        period: g.1,
+                        party: Party::parse("party", &g.2)?,
+                        agreed_by: g.3.clone(),
+                        agreed_at: g.4,
+                    })
+                })
+                .collect::<Result<_, ApiError>>()?;
+            let missing = if awaited.is_some() {
+                Party::ALL.iter().copied().filter(|p| !agreements.iter().any(|g| g.party == *p)).collect()
+            } else {
+                vec![]
+            };
+            let next = match (r.9, r.10, r.11) {
+                (Some(start_date), Some(end_date), Some(hours_per_year)) => {
+                    Some(NextPeriod { start_date, end_date, hours_per_year })
+                }
+                _ => None,
+            };
+            let (matricule, last_name) = people.get(&r.1).cloned().unwrap_or_default();
+            Ok(Engagement {
+                id: r.0,
+                trainer: r.1,
+                campus: codes.get(&r.2).cloned().unwrap_or_default(),
+                campus_id: r.2,
+                employer: codes.get(&r.3).cloned().unwrap_or_default(),
+                employer_id: r.3,
+                matricule,
+                last_name,
+                status,
+                period: r.5,
+                start_date: r.6,
+                end_date: r.7,
+                hours_per_year: r.8,
+                next,
+                agreements,
+                missing,
+                version: r.12,
+            })
+        })
+        .collect()
+}
+
+/// The period awaiting agreements in a state: the first while proposed, the next while a
+/// renewal is requested, none otherwise.
+fn awaited_period(status: Status, period: i32) -> Option<i32> {
+    match status {
+        Status::Proposed => Some(period),
+        Status::RenewalRequested => Some(period + 1),
+        _ => None,
+    }
+}
+
+pub fn get(conn: &mut DbConnection, id: i32) -> Result<Engagement, ApiError> {
+    load(conn, Some(&[id]))?.pop().ok_or_else(|| ApiError::not_found(format!("engagement {id} not found")))
+}
+
+/// Every engagement.
+pub fn all(conn: &mut DbConnection) -> Result<Vec<Engagement>, ApiError> {
+    load(conn, None)
+}
+
+/// Every engagement `who` may see.
+pub fn visible(conn: &mut DbConnection, who: &Principal) -> Result<Vec<Engagement>, ApiError> {
+    Ok(load(conn, None)?.into_iter().filter(|g| can_see(who, g.campus_id, g.employer_id)).collect())
+}
+
+pub fn history(conn: &mut DbConnection, id: i32) -> Result<Vec<Event>, ApiError> {
+    let rows = ee::table
+        .filter(ee::engagement_id.eq(id))
+        .order(ee::id)
+        .select((
+            ee::from_status,
+            ee::to_status,
+            ee::period,
+            ee::start_date,
+            ee::end_date,
+            ee::note,
+            ee::changed_by,
+            ee::changed_at,
+        ))
+        .load::<(Option<String>, String, i32, NaiveDate, NaiveDate, String, String, NaiveDateTime)>(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Event {
+            from_status: r.0,
+            to_status: r.1,
+            period: r.2,
+            start_date: r.3,
+            end_date: r.4,
+            note: r.5,
+            changed_by: r.6,
+            changed_at: r.7,
+        })
+        .collect())
+}
+
+fn record(conn: &mut DbConnection, g: &Engagement, from: Option<Status>, note: &str, by: &str) -> Result<(), ApiError> {
+    let now = get(conn, g.id)?;
+    diesel::insert_into(ee::table)
+        .values((
+            ee::engagement_id.eq(g.id),
+            ee::from_status.eq(from.map(|s| s.as_str())),
+            ee::to_status.eq(now.status.as_str()),
+            ee::period.eq(now.period),
+            ee::start_date.eq(now.start_date),
+            ee::end_date.eq(now.end_date),
+            ee::note.eq(note),
+            ee::changed_by.eq(by),
+            ee::changed_at.eq(crate::domain::now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+fn hours(field: &str, value: f64) -> Result<f64, ApiError> {
+    if value.is_finite() && (0.0..=2000.0).contains(&value) {
+        Ok(value)
+    } else {
+        Err(ApiError::invalid(field, "must be 0 to 2000 hours a year"))
+    }
+}
+
+/// Proposes an engagement of a campus's trainer; the employer is the trainer's organisation.
+pub fn create(conn: &mut DbConnection, campus_id: i32, input: &EngagementInput, by: &str) -> Result<i32, ApiError> {
+    let (trainer_campus, agent) = super::trainers::get_row(conn, input.trainer)
+        .map_err(|_| ApiError::invalid("trainer", format!("no trainer {} in this campus", input.trainer)))?;
+    if trainer_campus != campus_id {
+        return Err(ApiError::invalid("trainer", format!("no trainer {} in this campus", input.trainer)));
+    }
+    let end = input.end_date.unwrap_or_else(|| default_end(input.start_date));
+    if end <= input.start_date {
+        return Err(ApiError::invalid("end_date", "must be after start_date"));
+    }
+    let employer: i32 = a::table.filter(a::id.eq(agent)).select(a::organisation_id).first(conn)?;
+    let id: i32 = diesel::insert_into(e::table)
+        .values((
+            e::trainer_id.eq(input.trainer),
+            e::campus_id.eq(campus_id),
+            e::employer_id.eq(employer),
+            e::status.eq(Status::Proposed.as_str()),
+            e::period.eq(1),
+            e::start_date.eq(input.start_date),
+            e::end_date.eq(end),
+            e::hours_per_year.eq(hours("hours_per_year", input.hours_per_year)?),
+            e::version.eq(1),
+            e::created_at.eq(crate::domain::now()),
+            e::created_by.eq(by),
+        ))
+        .returning(e::id)
+        .get_result(conn)?;
+    let created = get(conn, id)?;
+    record(conn, &created, None, "proposed", by)?;
+    Ok(id)
+}
+
+/// Who may record a party's agreement: the campus's managers for the campus, the employer's
+/// `hr` for the employer, either of them for the trainer (from the trainer's signed consent).
+pub fn may_record(who: &Principal, g: &Engagement, party: Party) -> Result<(), ApiError> {
+    let campus = who.can_access(g.campus_id) && (who.has(Role::Campus) || who.has(Role::Admin));
+    let employer = who.can_access(g.employer_id) && (who.has(Role::Hr) || who.has(Role::Admin));
+    let allowed = match party {
+        Party::Campus => campus,
+        Party::Employer => employer,
+        Party::Trainer => campus || employer,
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(match party {
+            Party::Campus => "the campus's agreement is recorded by its role campus",
+            Party::Employer => "the employer's agreement is recorded by the role hr of the trainer's organisation",
+            Party::Trainer => "the trainer's agreement is recorded by the campus or the employer's hr",
+        }))
+    }
+}
+
+/// Records a party's agreement to the period awaiting agreements.
+pub fn agree(conn: &mut DbConnection, g: &Engagement, party: Party, by: &str) -> Result<(), ApiError> {
+    let Some(period) = awaited_period(g.status, g.period) else {
+        return Err(ApiError::conflict(format!(
+            "engagement {} is {}: agreements are recorded while it is proposed or a renewal is requested",
+            g.id, g.status
+        )));
+    };
+    if g.agreements.iter().any(|x| x.party == party) {
+        return Err(ApiError::conflict(format!("the {party}'s agreement to period {period} is already recorded")));
+    }
+    diesel::insert_into(ea::table)
+        .values((
+            ea::engagement_id.eq(g.id),
+            ea::period.eq(period),
+            ea::party.eq(party.as_str()),
+            ea::agreed_by.eq(by),
+            ea::agreed_at.eq(crate::domain::now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A change of state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    Activate,
+    RequestRenewal,
+    Renew,
+    End,
+}
+
+/// What a transition may carry: the proposed next period (renewal request) and a note.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransitionInput {
+    /// The engagement's version the change was made from (409 when it changed since).
+    pub version: i32,
+    /// Renewal request: the next period's start (default: the day after the current end).
+    #[serde(default)]
+    pub start_date: Option<NaiveDate>,
+    /// Renewal request: the next period's end (default: three years after its start).
+    #[serde(default)]
+    pub end_date: Option<NaiveDate>,
+    /// Renewal request: hours a year (default: the current ones).
+    #[serde(default)]
+    pub hours_per_year: Option<f64>,
+    #[serde(default)]
+    pub note: String,
+}
+
+fn missing_agreements(g: &Engagement, what: &str) -> ApiError {
+    let names: Vec<&str> = g.missing.iter().map(|p| p.as_str()).collect();
+    ApiError::Conflict {
+        message: format!("engagement {} cannot be {what}: the agreement of {} is missing", g.id, names.join(", ")),
+        details: g.missing.iter().map(|p| Detail::field(format!("agreements.{p}"), "not recorded")).collect(),
+    }
+}
+
+fn wrong_state(g: &Engagement, action: Action) -> ApiError {
+    ApiError::conflict(format!("engagement {} is {}: {action:?} is not possible from there", g.id, g.status))
+}
+
+/// Applies `action` (by the campus's managers), if the engagement is still at `input.version`.
+pub fn transition(
+    conn: &mut DbConnection,
+    g: &Engagement,
+    action: Action,
+    input: &TransitionInput,
+    by: &str,
+) -> Result<(), ApiError> {
+    if g.version != input.version {
+        return Err(stale("engagement", &g.id.to_string(), input.version, g.version));
+    }
+    let key = e::table.filter(e::id.eq(g.id)).filter(e::version.eq(g.version));
+    let next_version = e::version.eq(g.version + 1);
+    let changed = match action {
+        Action::Activate => {
+            if g.status != Status::Proposed {
+                return Err(wrong_state(g, action));
+            }
+            if !g.missing.is_empty() {
+                return Err(missing_agreements(g, "activated"));
+            }
+            diesel::update(key).set((e::status.eq(Status::Active.as_str()), next_version)).execute(conn)?
+        }
+        Action::RequestRenewal => {
+            if !matches!(g.status, Status::Active | Status::Renewed) {
+                return Err(wrong_state(g, action));
+            }
+            let start = input.start_date.unwrap_or_else(|| g.end_date.succ_opt().unwrap_or(g.end_date));
+            let end = input.end_date.unwrap_or_else(|| default_end(start));
+            if end <= start {
+                return Err(ApiError::invalid("end_date", "must be after start_date"));
+            }
+            let hours_per_year = hours("hours_per_year", input.hours_per_year.unwrap_or(g.hours_per_year))?;
+            diesel::update(key)
+                .set((
+                    e::status.eq(Status::RenewalRequested.as_str()),
+                    e::next_start_date.eq(start),
+                    e::next_end_date.eq(end),
+                    e::next_hours_per_year.eq(hours_per_year),
+                    next_version,
+                ))
+                .execute(conn)?
+        }
+        Action::Renew => {
+            if g.status != Status::RenewalRequested {
+                return Err(wrong_state(g, action));
+            }
+            if !g.missing.is_empty() {
+                return Err(missing_agreements(g, "renewed"));
+            }
+            let next = g.next.clone().ok_or_else(|| ApiError::internal("renewal", "no next period"))?;
+            diesel::update(key)
+                .set((
+                    e::status.eq(Status::Renewed.as_str()),
+                    e::period.eq(g.period + 1),
+                    e::start_date.eq(next.start_date),
+                    e::end_date.eq(next.end_date),
+                    e::hours_per_year.eq(next.hours_per_year),
+                    e::next_start_date.eq(None::<NaiveDate>),
+                    e::next_end_date.eq(None::<NaiveDate>),
+                    e::next_hours_per_year.eq(None::<f64>),
+                    next_version,
+                ))
+                .execute(conn)?
+        }
+        Action::End => {
+            if g.status == Status::Ended {
+                return Err(wrong_state(g, action));
+            }
+            diesel::update(key).set((e::status.eq(Status::Ended.as_str()), next_version)).execute(conn)?
+        }
+    };
+    if changed != 1 {
+        return Err(stale("engagement", &g.id.to_string(), input.version, g.version + 1));
+    }
+    let note = if input.note.trim().is_empty() { format!("{action:?}") } else { input.note.trim().to_owned() };
+    record(conn, g, Some(g.status), &note, by)
+}

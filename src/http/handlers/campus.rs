@@ -1,0 +1,598 @@
+//! Campus trainers: modules, trainers with their criteria, engagements with the three parties'
+//! agreements, sessions with evaluations and training validations, and the campus reports.
+//! `?campus=CODE` names a campus for national users; a campus user works in their own.
+
+use actix_web::{HttpResponse, get, post, put, web};
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::Versioned;
+use super::agents::today;
+use crate::db::DbConnection;
+use crate::domain::access::Principal;
+use crate::domain::campus::engagements::{self, Action, Engagement, EngagementInput, Event, TransitionInput};
+use crate::domain::campus::modules::{self, Module, ModuleInput};
+use crate::domain::campus::reports::{self, Contribution, Expiring, ModuleSatisfaction, TrainerHours};
+use crate::domain::campus::sessions::{self, EvaluationInput, Session, SessionInput, ValidationInput};
+use crate::domain::campus::trainers::{self, Trainer, TrainerInput};
+use crate::domain::campus::{campus, require_manager};
+use crate::domain::competencies::Resolver;
+use crate::domain::planning::organisation_id;
+use crate::domain::types::Party;
+use crate::error::ApiError;
+use crate::http::AppState;
+use crate::http::openapi::{AuthErrors, BodyErrors, Conflict, NotFound};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_modules)
+        .service(create_module)
+        .service(get_module)
+        .service(update_module)
+        .service(list_trainers)
+        .service(add_trainer)
+        .service(get_trainer)
+        .service(update_trainer)
+        .service(list_engagements)
+        .service(create_engagement)
+        .service(get_engagement)
+        .service(agree)
+        .service(transition)
+        .service(list_sessions)
+        .service(create_session)
+        .service(get_session)
+        .service(evaluate)
+        .service(validate)
+        .service(expiring)
+        .service(hours)
+        .service(satisfaction)
+        .service(contribution);
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct CampusQuery {
+    /// Campus code (national users); default: the caller's own organisation.
+    pub campus: Option<String>,
+}
+
+/// Modules of a campus.
+#[utoipa::path(tag = "campus", security(("bearer" = [])), params(CampusQuery),
+    responses((status = 200, description = "Modules", body = Vec<Module>), AuthErrors, BodyErrors, NotFound))]
+#[get("/modules")]
+pub async fn list_modules(
+    state: web::Data<AppState>,
+    who: Principal,
+    q: web::Query<CampusQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let found = state
+        .db
+        .run(move |conn| {
+            let c = campus(conn, &who, q.campus.as_deref())?;
+            modules::list(conn, c.id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(found))
+}
+
+/// Creates a module (role `campus`).
+#[utoipa::path(tag = "campus", security(("bearer" = [])), params(CampusQuery), request_body = ModuleInput,
+    responses((status = 201, description = "Created", body = Module), AuthErrors, BodyErrors, NotFound, Conflict))]
+#[post("/modules")]
+pub async fn create_module(
+    state: web::Data<AppState>,
+    who: Principal,
+    q: web::Query<CampusQuery>,
+    body: web::Json<ModuleInput>,
+) -> Result<HttpResponse, ApiError> {
+    let created = state
+        .db
+        .transaction(move |conn| {
+            let c = campus(conn, &who, q.campus.as_deref())?;
+            require_manager(&who, c.id)?;
+            let valid = modules::check(&Resolver::load(conn)?, &body).map_err(modules::invalid)?;
+            modules::create(conn, c.id, &valid, &who.username)?;
+            modules::get(conn, c.id, &valid.code)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(created))
+}
+
+#[utoipa::path(tag = "campus", security(("bearer" = [])), params(("code" = String, Path), CampusQuery),
+    responses((status = 200, description = "The module", body = Module), AuthErrors, NotFound))]
+#[get("/modules/{code}")]
+pub async fn get_module(
+    state: web::Data<AppState>,
+    who: Principal,
+    code: web::Path<String>,
+    q: web::Query<CampusQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let found = state
+        .db
+        .run(move |conn| {
+            let c = campus(conn, &who, q.campus.as_deref())?;
+            modules::get(conn, c.id, &code)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(found))
+}
+
+/// Changes a module made from `version` (409 if it changed since).
+#[utoipa::path(tag = "campus", security(("bearer" = [])), params(("code" = String, Path), CampusQuery),
+    request_body = Versioned<ModuleInput>,
+    responses((status = 200, description = "The module", body = Module), AuthErrors, BodyErrors, NotFound, Conflict))]
+#[put("/modules/{code}")]
+pub async fn update_module(
+    state: web::Data<AppState>,
+    who: Principal,
+    code: web::Path<String>,
+    q: web::Query<CampusQuery>,
+    body: web::Json<Versioned<ModuleInput>>,
+) -> Result<HttpResponse, ApiError> {
+    let Versioned { version, content } = body.into_inner();
+    let updated = state
+        .db
+        .transaction(move |conn| {
+            let c = campus(conn, &who, q.campus.as_deref())?;
+            require_manager(&who, c.id)?;
+            let current = modules::get(conn, c.id, &code)?;
+            let valid = modules::check(&Resolver::load(conn)?, &content).map_err(modules::invalid)?;
+            modules::update(conn, &current, version, &valid, &who.username)?;
+            modules::get(conn, c.id, &code)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(updated))
+}
+
+/// The trainers of a campus, with technicité, pédagogie, satisfaction and the ADFO date.
+#[utoipa::path(tag = "campus", security(("bearer" = [])), params(CampusQuery),
+    responses((status = 200, description = "Trainers", body = Vec<Trainer>), AuthErrors, BodyErrors, NotFound))]
+#[get("/trainers")]
+pub async fn list_trainers(
+    state: web::Data<AppState>,
+    who: Principal,
+    q: web::Query<CampusQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let found = state
+        .db
+        .run(move |conn| {
+            let c = campus(conn, &who, q.campus.as_deref())?;
+            trainers::list(conn, c.id, None, today())
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(found))
+}
+
+/// Lists an agent of any organisation as a trainer of the campus (role `campus`).
+#[utoipa::path(tag = "campus", security(("bearer" = [])), params(CampusQuery), request_body = TrainerInput,
+    responses((status = 201, description = "Listed", body = Trainer), AuthErrors, BodyErrors, NotFound, Conflict))]
+#[post("/trainers")]
+pub async fn add_trainer(
+    state: web::Data<AppState>,
+    who: Principal,
+    q: web::Query<CampusQuery>,
+    body: web::Json<TrainerInput>,
+) -> Result<HttpResponse, ApiError> {
+    let created = state
+        .db
+        .transaction(move |conn| {
+            let c = campus(conn, &who, q.campus.as_deref())?;
+            require_manager(&who, c.id)?;
+            let id = trainers::register(conn, c.id, &body, &who.username)?;
+            one_trainer(conn, c.id, id)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(created))
+}
+
+fn one_trainer(conn: &mut DbConnection, campus_id: i32, id: i32) -> Result<Trainer, ApiError> {
+    trainers::list(conn, campus_id, Some(id), today())?.pop().ok_or_else(|| ApiError::not_found("trainer not found"))
+}
+
+fn visible_trainer(conn: &mut DbConnection, who: &Principal, id: i32) -> Result<i32, ApiError> {
+    let (campus_id, _) = trainers::get_row(conn, id)?;
+    who.visible(campus_id, campus_id, "trainer")
+}
+
+#[utoipa::path(tag = "campus", security(("bearer" = [])), params(("id" = i32, Path)),
+    responses((status = 200, description = "The trainer", body = Trainer), AuthErrors, NotFound))]
+#[get("/trainers/{id}")]
+pub async fn get_trainer(
+    state: web::Data<AppState>,
+    who: Principal,
+    id: web::Path<i32>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let found = state
+        .db
+        .run(move |conn| {
+            let campus_id = visible_trainer(conn, &who, id)?;
+            one_trainer(conn, campus_id, id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(found))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TrainerChange {
+    pub modules: Vec<String>,
+    #[serde(default)]
+    pub adfo_date: Option<NaiveDate>,
+}
+
+/// Changes a trainer's modules and ADFO date (role `campus`).
+#[utoipa::path(tag = "campus", security(("bearer" = [])), params(("id" = i32, Path)), request_body = TrainerChange,
+    responses((status = 200, description = "The trainer", body = Trainer), AuthErrors, BodyErrors, NotFound))]
+#[put("/trainers/{id}")]
+pub async fn update_trainer(
+    state: web::Data<AppState>,
+    who: Principal,
+    id: web::Path<i32>,
+    body: web::Json<TrainerChange>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let updated = state
+        .db
+        .transaction(move |conn| {
+            let campus_id = visible_trainer(conn, &who, id)?;
+            require_manager(&who, campus_id)?;
+            trainers::update(conn, id, campus_id, &body.modules, body.adfo_date)?;
+            one_trainer(conn, campus_id, id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(updated))
+}
+
+/// Engagements the caller may see: its campus's, or (role `hr`) its own agents'.
+#[utoipa::path(tag = "campus", security(("bearer" = [])),
+    responses((status = 200, description = "Engagements", body = Vec<Engagement>), AuthErrors))]
+#[get("/engagements")]
+pub async fn list_engagements(state: web::Data<AppState>, who: Principal) -> Result<HttpResponse, ApiError> {
+    let found = state.db.run(move |conn| engagements::visible(conn, &who)).await?;
+    Ok(HttpResponse::Ok().json(found))
+}
+
+/// Proposes an engagement of a trainer (role `campus`): 3 years by default.
+#[utoipa::path(tag = "campus", security(("bearer" = [])), params(CampusQuery), request_body = EngagementInput,
+    responses((status = 201, description = "Proposed", body = Engagement), AuthErrors, BodyErrors, NotFound))]
+#[post("/engagements")]
+pub async fn create_engagement(
+    state: web::Data<AppState>,
+    who: Principal,
+    q: web::Query<CampusQuery>,
+    body: web::Json<EngagementInput>,
+) -> Result<HttpResponse, ApiError> {
+    let created = state
+        .db
+        .transaction(move |conn| {
+            let c = campus(conn, &who, q.campus.as_deref())?;
+            require_manager(&who, c.id)?;
+            let id = engagements::create(conn, c.id, &body, &who.username)?;
+            engagements::get(conn, id)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(created))
+}
+
+/// An engagement with the history of its transitions.
+#[derive(Serialize, ToSchema)]
+pub struct EngagementView {
+    #[serde(flatten)]
+    pub engagement: Engagement,
+    pub history: Vec<Event>,
+}
+
+fn visible_engagement(conn: &mut DbConnection, who: &Principal, id: i32) -> Result<Engagement, ApiError> {
+    let g = engagements::get(conn, id)?;
+    if engagements::can_see(who, g.campus_id, g.employer_id) {
+        Ok(g)
+    } else {
+        Err(ApiError::not_found(format!("engagement {id} not found")))
+    }
+}
+
+#[utoipa::path(tag = "campus", security(("bearer" = [])), params(("id" = i32, Path)),
+    responses((status = 200, description = "The engagement", body = EngagementView), AuthErrors, NotFound))]
+#[get("/engagements/{id}")]
+pub async fn get_engagement(
+    state: web::Data<AppState>,
+    who: Principal,
+    id: web::Path<i32>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let view = state
+        .db
+        .run(move |conn| {
+            let engagement = visible_engagement(conn, &who, id)?;
+            Ok(EngagementView { engagement, history: engagements::history(conn, id)? })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgreementInput {
+    pub party: Party,
+}
+
+/// Records a party's agreement to the period awaiting it: the campus by its role `campus`, the
+/// employer by its role `hr`, the trainer by either. Who and when are kept.
+#[utoipa::path(tag = "campus", security(("bearer" = [])), params(("id" = i32, Path)), request_body = AgreementInput,
+    responses((status = 200, description = "The engagement", body = Engagement), AuthErrors, BodyErrors, NotFound, Conflict))]
+#[post("/engagements/{id}/agreements")]
+pub async fn agree(
+    state: web::Data<AppState>,
+    who: Principal,
+    id: web::Path<i32>,
+    body: web::Json<AgreementInput>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let updated = state
+        .db
+        .transaction(move |conn| {
+            let g = visible_engagement(conn, &who, id)?;
+            engagements::may_record(&who, &g, body.party)?;
+            engagements::agree(conn, &g, body.party, &who.username)?;
+            engagements::get(conn, id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(updated))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransitionBody {
+    /// activate, request-renewal, renew or end.
+    pub action: Action,
+    #[serde(flatten)]
+    pub input: TransitionInput,
+}
+
+/// Moves an engagement on (role `campus`): activation and renewal need all three agreements
+/// (409 naming the missing party); a renewal request proposes the next period.
+#[utoipa::path(tag = "campus", security(("bearer" = [])), params(("id" = i32, Path)), request_body = TransitionBody,
+    responses((status = 200, description = "The engagement", body = Engagement), AuthErrors, BodyErrors, NotFound, Conflict))]
+#[post("/engagements/{id}/transitions")]
+pub async fn transition(
+    state: web::Data<AppState>,
+    who: Principal,
+    id: web::Path<i32>,
+    body: web::Json<TransitionBody>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let body = body.into_inner();
+    let updated = state
+        .db
+        .transaction(move |conn| {
+            let g = visible_engagement(conn, &who, id)?;
+            require_manager(&who, g.campus_id)?;
+            engagements::transition(conn, &g, body.action, &body.input, &who.username)?;
+            engagements::get(conn, id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(updated))
+}
+
+/// Sessions of a campus.
+#[utoipa::path(tag = "campus", security(("bearer" = [])), params(CampusQuery),
+    responses((status = 200, description = "Sessions", body = Vec<Session>), AuthErrors, BodyErrors, NotFound))]
+#[get("/sessions")]
+pub async fn list_sessions(
+    state: web::Data<AppState>,
+    who: Principal,
+    q: web::Query<CampusQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let found = state
+        .db
+        .run(move |conn| {
+            let c = campus(conn, &who, q.campus.as_deref())?;
+            sessions::list(conn, c.id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(found))
+}
+
+/// Creates a session (role `campus`); its trainers' hours count as unavailable in their
+/// organisation's plans.
+#[utoipa::path(tag = "campus", security(("bearer" = [])), params(CampusQuery), request_body = SessionInput,
+    responses((status = 201, description = "Created", body = Session), AuthErrors, BodyErrors, NotFound, Conflict))]
+#[post("/sessions")]
+pub async fn create_session(
+    state: web::Data<AppState>,
+    who: Principal,
+    q: web::Query<CampusQuery>,
+    body: web::Json<SessionInput>,
+) -> Result<HttpResponse, ApiError> {
+    let created = state
+        .db
+        .transaction(move |conn| {
+            let c = campus(conn, &who, q.campus.as_deref())?;
+            require_manager(&who, c.id)?;
+            let checked = sessions::check(conn, c.id, &body).map_err(|details| {
+                let first = format!("{}: {}", details[0].field.as_deref().unwrap_or("-"), details[0].message);
+                ApiError::bad_request(format!("the session is invalid; first: {first}"), details)
+            })?;
+            let id = sessions::create(conn, c.id, &body, checked, &who.username)?;
+            sessions::get(conn, id)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(created))
+}
+
+fn visible_session(conn: &mut DbConnection, who: &Principal, id: i32) -> Result<Session, ApiError> {
+    let s = sessions::get(conn, id)?;
+    who.visible(s.campus_id, s, "session")
+}
+
+#[utoipa::path(tag = "campus", security(("bearer" = [])), params(("id" = i32, Path)),
+    responses((status = 200, description = "The session", body = Session), AuthErrors, NotFound))]
+#[get("/sessions/{id}")]
+pub async fn get_session(
+    state: web::Data<AppState>,
+    who: Principal,
+    id: web::Path<i32>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let found = state.db.run(move |conn| visible_session(conn, &who, id)).await?;
+    Ok(HttpResponse::Ok().json(found))
+}
+
+/// Records a trainee's evaluation of a trainer (1–5), or with no trainee the campus's own.
+#[utoipa::path(tag = "campus", security(("bearer" = [])), params(("id" = i32, Path)), request_body = EvaluationInput,
+    responses((status = 201, description = "Recorded"), AuthErrors, BodyErrors, NotFound, Conflict))]
+#[post("/sessions/{id}/evaluations")]
+pub async fn evaluate(
+    state: web::Data<AppState>,
+    who: Principal,
+    id: web::Path<i32>,
+    body: web::Json<EvaluationInput>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    state
+        .db
+        .transaction(move |conn| {
+            let s = visible_session(conn, &who, id)?;
+            require_manager(&who, s.campus_id)?;
+            sessions::evaluate(conn, &s, &body, &who.username)
+        })
+        .await?;
+    Ok(HttpResponse::Created().finish())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Validated {
+    /// Ids of the assessments created (source `training`).
+    pub assessments: Vec<i32>,
+}
+
+/// Validates a trainee's levels on the module's competencies once the session has ended: each
+/// becomes an assessment with source `training`.
+#[utoipa::path(tag = "campus", security(("bearer" = [])), params(("id" = i32, Path)), request_body = ValidationInput,
+    responses((status = 201, description = "Assessments created", body = Validated), AuthErrors, BodyErrors, NotFound, Conflict))]
+#[post("/sessions/{id}/validations")]
+pub async fn validate(
+    state: web::Data<AppState>,
+    who: Principal,
+    id: web::Path<i32>,
+    body: web::Json<ValidationInput>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let assessments = state
+        .db
+        .transaction(move |conn| {
+            let s = visible_session(conn, &who, id)?;
+            require_manager(&who, s.campus_id)?;
+            sessions::validate(conn, &s, &body, &who.username, today())
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(Validated { assessments }))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ExpiringQuery {
+    /// Days ahead, default 90.
+    pub days: Option<i64>,
+}
+
+/// Running engagements ending within N days, by campus and by employer.
+#[utoipa::path(tag = "campus", security(("bearer" = [])), params(ExpiringQuery),
+    responses((status = 200, description = "Engagements ending soon", body = Expiring), AuthErrors, BodyErrors))]
+#[get("/campus-reports/expiring")]
+pub async fn expiring(
+    state: web::Data<AppState>,
+    who: Principal,
+    q: web::Query<ExpiringQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let days = q.days.unwrap_or(90);
+    if !(0..=3660).contains(&days) {
+        return Err(ApiError::invalid("days", "must be 0 to 3660"));
+    }
+    let report = state.db.run(move |conn| reports::expiring(conn, &who, days, today())).await?;
+    Ok(HttpResponse::Ok().json(report))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct YearQuery {
+    /// Campus code (national users); default: the caller's own organisation.
+    pub campus: Option<String>,
+    /// Default: this year.
+    pub year: Option<i32>,
+}
+
+fn year(raw: Option<i32>) -> Result<i32, ApiError> {
+    let y = raw.unwrap_or_else(|| today().year());
+    if (1990..=2200).contains(&y) { Ok(y) } else { Err(ApiError::invalid("year", "must be 1990 to 2200")) }
+}
+
+/// Per trainer of a campus: hours delivered in the year against the hours planned.
+#[utoipa::path(tag = "campus", security(("bearer" = [])), params(YearQuery),
+    responses((status = 200, description = "Hours per trainer", body = Vec<TrainerHours>), AuthErrors, BodyErrors, NotFound))]
+#[get("/campus-reports/hours")]
+pub async fn hours(
+    state: web::Data<AppState>,
+    who: Principal,
+    q: web::Query<YearQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let y = year(q.year)?;
+    let report = state
+        .db
+        .run(move |conn| {
+            let c = campus(conn, &who, q.campus.as_deref())?;
+            reports::hours(conn, &who, c.id, y)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(report))
+}
+
+/// Trainers' mean trainee satisfaction per module.
+#[utoipa::path(tag = "campus", security(("bearer" = [])), params(CampusQuery),
+    responses((status = 200, description = "Satisfaction", body = Vec<ModuleSatisfaction>), AuthErrors, BodyErrors, NotFound))]
+#[get("/campus-reports/satisfaction")]
+pub async fn satisfaction(
+    state: web::Data<AppState>,
+    who: Principal,
+    q: web::Query<CampusQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let report = state
+        .db
+        .run(move |conn| {
+            let c = campus(conn, &who, q.campus.as_deref())?;
+            reports::satisfaction(conn, c.id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(report))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ContributionQuery {
+    /// Organisation code (national users); default: the caller's own.
+    pub organisation: Option<String>,
+    /// Default: this year.
+    pub year: Option<i32>,
+}
+
+/// Hours an organisation's agents gave to campuses in a year, also in ETP.
+#[utoipa::path(tag = "campus", security(("bearer" = [])), params(ContributionQuery),
+    responses((status = 200, description = "Hours given", body = Contribution), AuthErrors, BodyErrors, NotFound))]
+#[get("/campus-reports/contribution")]
+pub async fn contribution(
+    state: web::Data<AppState>,
+    who: Principal,
+    q: web::Query<ContributionQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let y = year(q.year)?;
+    let report = state
+        .db
+        .run(move |conn| {
+            let org = organisation_id(conn, &who, q.organisation.as_deref())?;
+            reports::contribution(conn, org, y)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(report))
+}
