@@ -37,9 +37,11 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> Result<
 }
 
 fn print_json<T: serde::Serialize>(value: &T) -> Result<(), String> {
-    let mut out = std::io::stdout().lock();
+    // Standard output flushes at every line; a plan of 15,000 agents has millions of lines.
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
     serde_json::to_writer_pretty(&mut out, value).map_err(|e| e.to_string())?;
-    writeln!(out).map_err(|e| e.to_string())
+    writeln!(out).map_err(|e| e.to_string())?;
+    out.flush().map_err(|e| e.to_string())
 }
 
 fn invalid(errors: Vec<gpec_planning::FieldError>) -> String {

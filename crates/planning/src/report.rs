@@ -53,7 +53,7 @@ pub(crate) fn plan(p: &Prepared, raw: &Raw, value: &dyn Fn(usize) -> f64, outcom
             let overtime = raw.ot.get(&(g, t)).map_or(0.0, |&k| value(k));
             periods[t].overtime_hours += overtime;
             for &a in group.activities() {
-                let hours = value(raw.x[&(g, a, t)]);
+                let hours = raw.x[&(g, a, t)];
                 agent_hours[a][t] += hours;
                 if hours == 0.0 {
                     continue;
@@ -206,7 +206,7 @@ fn explain(
     let (mut regular_full, mut overtime_full) = (!qualified.is_empty(), !qualified.is_empty());
     for &g in &qualified {
         let group = &raw.groups[g];
-        let used: f64 = group.activities().iter().map(|&b| value(raw.x[&(g, b, t)])).sum();
+        let used: f64 = group.activities().iter().map(|&b| raw.x[&(g, b, t)]).sum();
         let overtime = raw.ot.get(&(g, t)).map_or(0.0, |&k| value(k));
         regular_full &= full(used, group.cap(t));
         overtime_full &= full(overtime, share * group.cap(t));

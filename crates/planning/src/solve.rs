@@ -97,17 +97,23 @@ pub fn solve(p: &Prepared, options: Options) -> Result<Plan, SolveError> {
     let mut work: Vec<Vec<Expression>> = vec![vec![Expression::from(0.0); nt]; na];
     let mut rows: Vec<good_lp::Constraint> = Vec::new();
 
-    // Agents (merged): x[g,a,t], ot[g,t].
+    // Agents (merged): x[g,c,t] on each class of activities, w[a,t] splitting a class, ot[g,t].
+    let classes = classes(&groups, na);
     let mut x: HashMap<(usize, usize, usize), usize> = HashMap::new();
+    let mut w: HashMap<(usize, usize), usize> = HashMap::new();
     let mut ot: HashMap<(usize, usize), usize> = HashMap::new();
+    let mut class_hours: Vec<Vec<Expression>> = vec![vec![Expression::from(0.0); nt]; classes.len()];
     for (g, group) in groups.iter().enumerate() {
         for t in 0..nt {
             let mut used = Expression::from(0.0);
-            for &a in &group.activities {
+            for (c, class) in classes.iter().enumerate().filter(|(_, cl)| group.activities.contains(&cl[0])) {
                 let (v, k) = vars.add(0.0, None, false);
-                x.insert((g, a, t), k);
+                x.insert((g, c, t), k);
                 used.add_mul(1.0, v);
-                work[a][t].add_mul(1.0, v);
+                match class.as_slice() {
+                    [a] => work[*a][t].add_mul(1.0, v),
+                    _ => class_hours[c][t].add_mul(1.0, v),
+                }
             }
             let mut available = Expression::from(group.cap[t]);
             if let Some(o) = &s.pools.overtime {
@@ -117,6 +123,19 @@ pub fn solve(p: &Prepared, options: Options) -> Result<Plan, SolveError> {
                 available.add_mul(1.0, v);
             }
             rows.push(used.leq(available));
+        }
+    }
+    // The hours agents put into a class of several activities, split among them.
+    for (c, class) in classes.iter().enumerate().filter(|(_, cl)| cl.len() > 1) {
+        for t in 0..nt {
+            let mut split = class_hours[c][t].clone();
+            for &a in class {
+                let (v, k) = vars.add(0.0, None, false);
+                w.insert((a, t), k);
+                split.add_mul(-1.0, v);
+                work[a][t].add_mul(1.0, v);
+            }
+            rows.push(split.eq(0.0));
         }
     }
     // Temporary staff: n[p,t] integer, y[p,a,t].
@@ -193,6 +212,11 @@ pub fn solve(p: &Prepared, options: Options) -> Result<Plan, SolveError> {
     }
     let mut model = problem.try_into_inner().map_err(|e| SolveError::Solver(e.to_string()))?;
     model.make_quiet();
+    // The solver's own log, to see where the time goes (docs/benchmarks.md).
+    if std::env::var_os("GPEC_HIGHS_LOG").is_some() {
+        model.set_option("output_flag", true);
+        model.set_option("log_to_console", true);
+    }
     model.set_option("time_limit", options.time_limit);
     model.set_option("mip_rel_gap", 1e-6);
     // One thread and a fixed seed: the same input gives the same plan.
@@ -202,6 +226,10 @@ pub fn solve(p: &Prepared, options: Options) -> Result<Plan, SolveError> {
     // incumbent on generated scenarios (docs/benchmarks.md); the optimality proof is unchanged.
     model.set_option("mip_heuristic_run_rins", false);
     model.set_option("mip_heuristic_run_rens", false);
+    // After the root, HiGHS restarts on a model whose integer columns are mostly fixed; presolving
+    // only at the root keeps that restart from redoing a costly presolve (about 5x faster on the
+    // 600-agent benchmarks, same optima: docs/benchmarks.md). Presolve is exact either way.
+    model.set_option("mip_root_presolve_only", true);
     let build_ms = started.elapsed().as_secs_f64() * 1000.0;
 
     let solving = Instant::now();
@@ -233,15 +261,62 @@ pub fn solve(p: &Prepared, options: Options) -> Result<Plan, SolveError> {
         build_ms,
         solve_ms,
     };
+    let x = agent_hours(&groups, &classes, &x, &w, nt, &value);
     let raw = Raw { groups: &groups, x: &x, ot: &ot, heads: &heads, y: &y, z: &z, backlog: &backlog };
     let outcome = crate::report::Outcome { status, gap, objective: solved.objective_value(), stats };
     Ok(crate::report::plan(p, &raw, &value, outcome))
 }
 
+/// Activities qualified for by exactly the same groups form a class: a group's hours on a class
+/// and the class's hours on each activity are enough to rebuild hours per group and activity
+/// (split in proportion), so the model needs one variable per group and class, not per activity.
+fn classes(groups: &[Group], na: usize) -> Vec<Vec<usize>> {
+    let mut by_groups: BTreeMap<Vec<usize>, Vec<usize>> = BTreeMap::new();
+    for a in 0..na {
+        let who: Vec<usize> = (0..groups.len()).filter(|&g| groups[g].activities.contains(&a)).collect();
+        if !who.is_empty() {
+            by_groups.entry(who).or_default().push(a);
+        }
+    }
+    by_groups.into_values().collect()
+}
+
+/// Hours of each group on each activity, from its hours on each class: the class's hours are
+/// split over its activities in proportion to what each received.
+fn agent_hours(
+    groups: &[Group],
+    classes: &[Vec<usize>],
+    x: &HashMap<(usize, usize, usize), usize>,
+    w: &HashMap<(usize, usize), usize>,
+    nt: usize,
+    value: &dyn Fn(usize) -> f64,
+) -> HashMap<(usize, usize, usize), f64> {
+    let mut out = HashMap::new();
+    for g in 0..groups.len() {
+        for t in 0..nt {
+            for (c, class) in classes.iter().enumerate() {
+                let Some(&k) = x.get(&(g, c, t)) else { continue };
+                let hours = value(k);
+                if let [a] = class.as_slice() {
+                    out.insert((g, *a, t), hours);
+                    continue;
+                }
+                let total: f64 = class.iter().map(|a| value(w[&(*a, t)])).sum();
+                for &a in class {
+                    let share = if total > 0.0 { value(w[&(a, t)]) / total } else { 0.0 };
+                    out.insert((g, a, t), hours * share);
+                }
+            }
+        }
+    }
+    out
+}
+
 /// The solved values, by the model's indices, for the report.
 pub(crate) struct Raw<'a> {
     pub groups: &'a [Group],
-    pub x: &'a HashMap<(usize, usize, usize), usize>,
+    /// Hours of each group on each activity and period.
+    pub x: &'a HashMap<(usize, usize, usize), f64>,
     pub ot: &'a HashMap<(usize, usize), usize>,
     pub heads: &'a HashMap<(usize, usize), usize>,
     pub y: &'a HashMap<(usize, usize, usize), usize>,

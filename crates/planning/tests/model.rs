@@ -253,3 +253,33 @@ fn random_plans_pass_the_checker_with_the_objective_they_report() {
         }
     }
 }
+
+#[test]
+fn campus_hours_take_capacity_and_are_reported_apart() {
+    let s = one_activity(json!({"agents": [{"id": "A1", "fte": 0.8,
+        "unavailable_hours": {"2027-02": 50}, "campus_hours": {"2027-02": 20}}]}));
+    let s = scenario(s);
+    let plan = solved(&s);
+    let feb = plan.agents.iter().find(|a| a.period == "2027-02").unwrap();
+    assert!(close(feb.unavailable_hours, 50.0) && close(feb.campus_hours, 20.0));
+    // 80 h in January, 80 - 50 - 20 = 10 h in February: backlog 10+150-80 = 80, then 80+50-10 = 120.
+    assert!(close(backlog(&plan, "AL", "2027-02"), 120.0));
+    let prepared = validate(&s).unwrap();
+    assert!(close(prepared.cap[0][1], 0.8 * s.hours_per_fte - 70.0));
+}
+
+#[test]
+fn a_search_cut_short_by_the_time_limit_is_never_reported_optimal() {
+    // 15,000 agents take HiGHS far more than a millisecond to presolve alone: the limit ends the
+    // search first, with the best plan found (which must still be a valid plan) or none.
+    let s = generate::scenario(15_000, 30, 12, 3);
+    let prepared = validate(&s).unwrap();
+    match solve(&prepared, Options { time_limit: 0.001 }) {
+        Ok(plan) => {
+            assert_eq!(plan.status, Status::TimeLimit);
+            assert!(plan.mip_gap >= 0.0);
+            assert!(check(&prepared, &plan).violations.is_empty(), "the best plan found is still a plan");
+        }
+        Err(e) => assert!(matches!(e, gpec_planning::SolveError::NoPlanInTime), "{e}"),
+    }
+}
