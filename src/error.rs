@@ -70,6 +70,19 @@ impl ApiError {
         Self::BadRequest { message: message.into(), details }
     }
 
+    /// A 400 listing every problem of `what` (e.g. "the activity"), its message naming the first.
+    pub fn problems(what: &str, details: Vec<Detail>) -> Self {
+        let message =
+            format!("{what} has {} problem(s), nothing was written; first: {}", details.len(), first(&details));
+        Self::BadRequest { message, details }
+    }
+
+    /// Like [`ApiError::problems`], as a 422: the input is well-formed but cannot be acted on.
+    pub fn unprocessable(what: &str, details: Vec<Detail>) -> Self {
+        let message = format!("{what} cannot be used as it is; first: {}", first(&details));
+        Self::Unprocessable { message, details }
+    }
+
     pub fn not_found(what: impl Into<String>) -> Self {
         Self::NotFound(what.into())
     }
@@ -111,6 +124,11 @@ impl ApiError {
             _ => vec![],
         }
     }
+}
+
+/// "field: message" of the first problem.
+fn first(details: &[Detail]) -> String {
+    details.first().map_or_else(String::new, |d| format!("{}: {}", d.field.as_deref().unwrap_or("-"), d.message))
 }
 
 impl ResponseError for ApiError {

@@ -106,8 +106,7 @@ pub fn check(resolver: &Resolver, input: &ModuleInput) -> Result<Valid, Vec<Deta
 
 /// The 400 for the problems of a module given in a body.
 pub fn invalid(details: Vec<Detail>) -> ApiError {
-    let first = format!("{}: {}", details[0].field.as_deref().unwrap_or("-"), details[0].message);
-    ApiError::bad_request(format!("the module is invalid; first: {first}"), details)
+    ApiError::problems("the module", details)
 }
 
 type Row = (i32, i32, String, String, f64, i32, NaiveDateTime, String);

@@ -168,15 +168,7 @@ pub fn check_all<R, V>(
             }
         }
     }
-    if details.is_empty() {
-        Ok(valid)
-    } else {
-        let first = format!("{}: {}", details[0].field.as_deref().unwrap_or("-"), details[0].message);
-        Err(ApiError::bad_request(
-            format!("{} problem(s), nothing was written; first: {first}", details.len()),
-            details,
-        ))
-    }
+    if details.is_empty() { Ok(valid) } else { Err(ApiError::problems("the set of rows", details)) }
 }
 
 /// What a write did.

@@ -129,6 +129,5 @@ pub fn build(
 /// 422 naming each field.
 pub fn refused(errors: Vec<gpec_planning::FieldError>) -> ApiError {
     let details: Vec<Detail> = errors.into_iter().map(|e| Detail::field(e.field, e.message)).collect();
-    let first = format!("{}: {}", details[0].field.as_deref().unwrap_or("-"), details[0].message);
-    ApiError::Unprocessable { message: format!("the stored planning data cannot be planned; first: {first}"), details }
+    ApiError::unprocessable("the stored planning data", details)
 }

@@ -127,12 +127,7 @@ fn check(conn: &mut DbConnection, organisation_id: i32, settings: &Settings) -> 
     {
         details.push(Detail::field("pools.overtime.max_share", "must be at most 1 (a share of capacity)"));
     }
-    if details.is_empty() {
-        Ok(())
-    } else {
-        let first = format!("{}: {}", details[0].field.as_deref().unwrap_or("-"), details[0].message);
-        Err(ApiError::bad_request(format!("the settings are invalid; first: {first}"), details))
-    }
+    if details.is_empty() { Ok(()) } else { Err(ApiError::problems("the settings", details)) }
 }
 
 /// Saves the settings if `expected_version` is still current (0 when none were saved).

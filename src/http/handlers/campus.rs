@@ -57,6 +57,27 @@ pub struct CampusQuery {
     pub campus: Option<String>,
 }
 
+/// Reads something of the named campus (or the caller's own) and answers it as JSON.
+async fn campus_read<T, F>(
+    state: &AppState,
+    who: Principal,
+    code: Option<String>,
+    read: F,
+) -> Result<HttpResponse, ApiError>
+where
+    T: Serialize + Send + 'static,
+    F: FnOnce(&mut DbConnection, i32) -> Result<T, ApiError> + Send + 'static,
+{
+    let found = state
+        .db
+        .run(move |conn| {
+            let c = campus(conn, &who, code.as_deref())?;
+            read(conn, c.id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(found))
+}
+
 /// Modules of a campus.
 #[utoipa::path(tag = "campus", security(("bearer" = [])), params(CampusQuery),
     responses((status = 200, description = "Modules", body = Vec<Module>), AuthErrors, BodyErrors, NotFound))]
@@ -66,14 +87,7 @@ pub async fn list_modules(
     who: Principal,
     q: web::Query<CampusQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let found = state
-        .db
-        .run(move |conn| {
-            let c = campus(conn, &who, q.campus.as_deref())?;
-            modules::list(conn, c.id)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(found))
+    campus_read(&state, who, q.into_inner().campus, modules::list).await
 }
 
 /// Creates a module (role `campus`).
@@ -108,14 +122,7 @@ pub async fn get_module(
     code: web::Path<String>,
     q: web::Query<CampusQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let found = state
-        .db
-        .run(move |conn| {
-            let c = campus(conn, &who, q.campus.as_deref())?;
-            modules::get(conn, c.id, &code)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(found))
+    campus_read(&state, who, q.into_inner().campus, move |conn, id| modules::get(conn, id, &code)).await
 }
 
 /// Changes a module made from `version` (409 if it changed since).
@@ -154,14 +161,7 @@ pub async fn list_trainers(
     who: Principal,
     q: web::Query<CampusQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let found = state
-        .db
-        .run(move |conn| {
-            let c = campus(conn, &who, q.campus.as_deref())?;
-            trainers::list(conn, c.id, None, today())
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(found))
+    campus_read(&state, who, q.into_inner().campus, |conn, id| trainers::list(conn, id, None, today())).await
 }
 
 /// Lists an agent of any organisation as a trainer of the campus (role `campus`).
@@ -385,14 +385,7 @@ pub async fn list_sessions(
     who: Principal,
     q: web::Query<CampusQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let found = state
-        .db
-        .run(move |conn| {
-            let c = campus(conn, &who, q.campus.as_deref())?;
-            sessions::list(conn, c.id)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(found))
+    campus_read(&state, who, q.into_inner().campus, sessions::list).await
 }
 
 /// Creates a session (role `campus`); its trainers' hours count as unavailable in their
@@ -411,10 +404,7 @@ pub async fn create_session(
         .transaction(move |conn| {
             let c = campus(conn, &who, q.campus.as_deref())?;
             require_manager(&who, c.id)?;
-            let checked = sessions::check(conn, c.id, &body).map_err(|details| {
-                let first = format!("{}: {}", details[0].field.as_deref().unwrap_or("-"), details[0].message);
-                ApiError::bad_request(format!("the session is invalid; first: {first}"), details)
-            })?;
+            let checked = sessions::check(conn, c.id, &body).map_err(|d| ApiError::problems("the session", d))?;
             let id = sessions::create(conn, c.id, &body, checked, &who.username)?;
             sessions::get(conn, id)
         })
@@ -558,14 +548,7 @@ pub async fn satisfaction(
     who: Principal,
     q: web::Query<CampusQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let report = state
-        .db
-        .run(move |conn| {
-            let c = campus(conn, &who, q.campus.as_deref())?;
-            reports::satisfaction(conn, c.id)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(report))
+    campus_read(&state, who, q.into_inner().campus, reports::satisfaction).await
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -9,6 +9,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::Versioned;
 use super::agents::today;
+use crate::db::DbConnection;
 use crate::domain::access::Principal;
 use crate::domain::planning::activities::{self, Activity, ActivityInput, Checker};
 use crate::domain::planning::forecasts::{
@@ -58,11 +59,51 @@ fn month(field: &str, raw: Option<&str>) -> Result<Option<Period>, ApiError> {
     raw.map(|r| Period::parse(field, r)).transpose()
 }
 
+/// Reads something of the named organisation (or the caller's own) and answers it as JSON.
+pub async fn org_read<T, F>(
+    state: &AppState,
+    who: Principal,
+    code: Option<String>,
+    read: F,
+) -> Result<HttpResponse, ApiError>
+where
+    T: serde::Serialize + Send + 'static,
+    F: FnOnce(&mut DbConnection, i32) -> Result<T, ApiError> + Send + 'static,
+{
+    let found = state
+        .db
+        .run(move |conn| {
+            let org = organisation_id(conn, &who, code.as_deref())?;
+            read(conn, org)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(found))
+}
+
+/// Writes, in one transaction, to the named organisation (or the caller's own) as `production`.
+async fn org_write<T, F>(
+    state: &AppState,
+    who: Principal,
+    code: Option<String>,
+    write: F,
+) -> Result<HttpResponse, ApiError>
+where
+    T: serde::Serialize + Send + 'static,
+    F: FnOnce(&mut DbConnection, i32, &Principal) -> Result<T, ApiError> + Send + 'static,
+{
+    who.require_any(&[Role::Production])?;
+    let done = state
+        .db
+        .transaction(move |conn| {
+            let org = organisation_id(conn, &who, code.as_deref())?;
+            write(conn, org, &who)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(done))
+}
+
 fn checked(input: &ActivityInput, checker: &Checker) -> Result<activities::Valid, ApiError> {
-    checker.check(input).map_err(|details| {
-        let first = format!("{}: {}", details[0].field.as_deref().unwrap_or("-"), details[0].message);
-        ApiError::bad_request(format!("the activity is invalid; first: {first}"), details)
-    })
+    checker.check(input).map_err(|details| ApiError::problems("the activity", details))
 }
 
 /// The activities of an organisation, by code.
@@ -78,14 +119,7 @@ pub async fn list_activities(
     who: Principal,
     query: web::Query<OrgQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let found = state
-        .db
-        .run(move |conn| {
-            let org = organisation_id(conn, &who, query.organisation.as_deref())?;
-            activities::list(conn, org)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(found))
+    org_read(&state, who, query.into_inner().organisation, activities::list).await
 }
 
 /// Creates an activity (roles `production`, `admin`).
@@ -130,14 +164,7 @@ pub async fn get_activity(
     code: web::Path<String>,
     query: web::Query<OrgQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let found = state
-        .db
-        .run(move |conn| {
-            let org = organisation_id(conn, &who, query.organisation.as_deref())?;
-            activities::get(conn, org, &code)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(found))
+    org_read(&state, who, query.into_inner().organisation, move |conn, org| activities::get(conn, org, &code)).await
 }
 
 /// Changes an activity made from `version` (409 if it changed since); the code stays.
@@ -220,15 +247,9 @@ pub async fn get_loads(
     who: Principal,
     query: web::Query<MonthsQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let rows = state
-        .db
-        .run(move |conn| {
-            let (from, to) = (month("from", query.from.as_deref())?, month("to", query.to.as_deref())?);
-            let org = organisation_id(conn, &who, query.organisation.as_deref())?;
-            forecasts::loads(conn, org, from, to)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(rows))
+    let q = query.into_inner();
+    let (from, to) = (month("from", q.from.as_deref())?, month("to", q.to.as_deref())?);
+    org_read(&state, who, q.organisation, move |conn, org| forecasts::loads(conn, org, from, to)).await
 }
 
 /// Writes monthly loads; a row for a month already stored replaces it (roles `production`,
@@ -247,17 +268,12 @@ pub async fn put_loads(
     query: web::Query<OrgQuery>,
     body: web::Json<Rows<LoadRow>>,
 ) -> Result<HttpResponse, ApiError> {
-    who.require_any(&[Role::Production])?;
-    let report = state
-        .db
-        .transaction(move |conn| {
-            let org = organisation_id(conn, &who, query.organisation.as_deref())?;
-            let mut checker = LoadChecker::load(conn, org)?;
-            let valid = check_all(&body.rows, |r| checker.check(r))?;
-            forecasts::write_loads(conn, &valid)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(report))
+    org_write(&state, who, query.into_inner().organisation, move |conn, org, _| {
+        let mut checker = LoadChecker::load(conn, org)?;
+        let valid = check_all(&body.rows, |r| checker.check(r))?;
+        forecasts::write_loads(conn, &valid)
+    })
+    .await
 }
 
 /// Hours agents are away, by month and kind (absence, training, other).
@@ -273,15 +289,9 @@ pub async fn get_unavailability(
     who: Principal,
     query: web::Query<MonthsQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let rows = state
-        .db
-        .run(move |conn| {
-            let (from, to) = (month("from", query.from.as_deref())?, month("to", query.to.as_deref())?);
-            let org = organisation_id(conn, &who, query.organisation.as_deref())?;
-            forecasts::unavailability(conn, org, from, to)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(rows))
+    let q = query.into_inner();
+    let (from, to) = (month("from", q.from.as_deref())?, month("to", q.to.as_deref())?);
+    org_read(&state, who, q.organisation, move |conn, org| forecasts::unavailability(conn, org, from, to)).await
 }
 
 /// Writes unavailability rows, all or nothing (roles `production`, `admin`).
@@ -299,17 +309,12 @@ pub async fn put_unavailability(
     query: web::Query<OrgQuery>,
     body: web::Json<Rows<UnavailabilityRow>>,
 ) -> Result<HttpResponse, ApiError> {
-    who.require_any(&[Role::Production])?;
-    let report = state
-        .db
-        .transaction(move |conn| {
-            let org = organisation_id(conn, &who, query.organisation.as_deref())?;
-            let mut checker = UnavailabilityChecker::load(conn, org)?;
-            let valid = check_all(&body.rows, |r| checker.check(r))?;
-            forecasts::write_unavailability(conn, &valid)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(report))
+    org_write(&state, who, query.into_inner().organisation, move |conn, org, _| {
+        let mut checker = UnavailabilityChecker::load(conn, org)?;
+        let valid = check_all(&body.rows, |r| checker.check(r))?;
+        forecasts::write_unavailability(conn, &valid)
+    })
+    .await
 }
 
 /// Hours per ETP, reinforcement pools and penalties (version 0: none saved, defaults apply).
@@ -325,14 +330,7 @@ pub async fn get_settings(
     who: Principal,
     query: web::Query<OrgQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let found = state
-        .db
-        .run(move |conn| {
-            let org = organisation_id(conn, &who, query.organisation.as_deref())?;
-            settings::get(conn, org)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(found))
+    org_read(&state, who, query.into_inner().organisation, settings::get).await
 }
 
 /// Saves the settings made from `version` (409 if they changed since; 0 for the first save).
@@ -350,16 +348,11 @@ pub async fn put_settings(
     query: web::Query<OrgQuery>,
     body: web::Json<Versioned<Settings>>,
 ) -> Result<HttpResponse, ApiError> {
-    who.require_any(&[Role::Production])?;
     let Versioned { version, content } = body.into_inner();
-    let saved = state
-        .db
-        .transaction(move |conn| {
-            let org = organisation_id(conn, &who, query.organisation.as_deref())?;
-            settings::put(conn, org, version, &content, &who.username)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(saved))
+    org_write(&state, who, query.into_inner().organisation, move |conn, org, who| {
+        settings::put(conn, org, version, &content, &who.username)
+    })
+    .await
 }
 
 #[derive(Deserialize, IntoParams)]

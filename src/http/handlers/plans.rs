@@ -135,14 +135,7 @@ pub async fn list_plans(
     who: Principal,
     query: web::Query<OrgQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let found = state
-        .db
-        .run(move |conn| {
-            let org = organisation_id(conn, &who, query.organisation.as_deref())?;
-            plans::list(conn, org)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(found))
+    super::planning::org_read(&state, who, query.into_inner().organisation, plans::list).await
 }
 
 /// A plan's status and, once done, its result: per activity and month (backlog, alert, ETP,
