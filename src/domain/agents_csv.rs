@@ -13,7 +13,7 @@ use super::competencies::Resolver;
 use super::csv_io::{self, Problems, Row, Table};
 use super::levels::{self, Scope};
 use super::referential_csv::ImportReport;
-use super::types::{AssessmentSource, Fte, Level, parse_date};
+use super::types::{AssessmentSource, Fte, Level, OrgKind};
 use crate::db::DbConnection;
 use crate::db::schema::{agents as a, assessments as s, competencies as c, organisations as o};
 use crate::error::ApiError;
@@ -43,52 +43,47 @@ pub const ASSESSMENT_COLUMNS: &[&str] = &[
     "valid_until",
 ];
 
-/// Organisation ids by code, and the one organisation a non-national caller may write to.
+/// Organisation ids by code, and the one organisation a non-national caller may write to, for
+/// the column of a file that names them (`organisation`, or `campus` for campus files).
 pub(crate) struct Orgs {
     by_code: HashMap<String, i32>,
     scope: Option<i32>,
+    column: &'static str,
 }
 
 impl Orgs {
     pub(crate) fn load(conn: &mut DbConnection, scope: Option<i32>) -> Result<Self, ApiError> {
         let by_code = o::table.select((o::code, o::id)).load::<(String, i32)>(conn)?.into_iter().collect();
-        Ok(Self { by_code, scope })
+        Ok(Self { by_code, scope, column: "organisation" })
+    }
+
+    /// The campuses, named in a `campus` column.
+    pub(crate) fn campuses(conn: &mut DbConnection, scope: Option<i32>) -> Result<Self, ApiError> {
+        let by_code = o::table
+            .filter(o::kind.eq(OrgKind::Campus.as_str()))
+            .select((o::code, o::id))
+            .load::<(String, i32)>(conn)?
+            .into_iter()
+            .collect();
+        Ok(Self { by_code, scope, column: "campus" })
     }
 
     /// The organisation of a line, or the problem with it.
     pub(crate) fn check(&self, table: &Table, row: &Row, problems: &mut Problems) -> Option<i32> {
-        let code = table.get(row, "organisation").to_uppercase();
+        let column = self.column;
+        let code = table.get(row, column).to_uppercase();
         match self.by_code.get(&code) {
             Some(&id) if self.scope.is_none_or(|s| s == id) => Some(id),
-            Some(_) => {
-                problems.add(
-                    row.line,
-                    "organisation",
-                    format!("wrong organisation {code}: you may import only into your own"),
-                );
+            // Outside the caller's reach an unknown code and another one read the same.
+            _ if self.scope.is_some() => {
+                problems.add(row.line, column, format!("wrong {column} {code}: you may import only into your own"));
                 None
             }
-            None if self.scope.is_some() => {
-                // Outside the caller's reach an unknown code and another one read the same.
-                problems.add(
-                    row.line,
-                    "organisation",
-                    format!("wrong organisation {code}: you may import only into your own"),
-                );
-                None
-            }
-            None => {
-                problems.add(row.line, "organisation", format!("unknown organisation {code:?}"));
+            _ => {
+                problems.add(row.line, column, format!("unknown {column} {code:?}"));
                 None
             }
         }
-    }
-}
-
-fn optional_date(table: &Table, row: &Row, column: &str, problems: &mut Problems) -> Result<Option<NaiveDate>, ()> {
-    match table.get(row, column) {
-        "" => Ok(None),
-        raw => parse_date(column, raw).map(Some).map_err(|e| problems.from_error(row.line, column, e)),
     }
 }
 
@@ -114,9 +109,8 @@ pub fn import_agents(conn: &mut DbConnection, bytes: &[u8], scope: Option<i32>) 
             .map_err(|_| format!("{:?} is not a number", table.get(row, "fte")))
             .and_then(Fte::new)
             .map_err(|m| problems.add(row.line, "fte", m));
-        let start = parse_date("start_date", table.get(row, "start_date"))
-            .map_err(|e| problems.from_error(row.line, "start_date", e));
-        let end = optional_date(&table, row, "end_date", &mut problems);
+        let start = table.date(row, "start_date", &mut problems);
+        let end = table.optional_date(row, "end_date", &mut problems);
         let profile = optional(&table.get(row, "job_profile").to_uppercase());
         if let Some(p) = &profile
             && codes.profile_id(p).is_none()
@@ -218,11 +212,10 @@ pub fn import_assessments(
         }
         let level =
             Level::parse("level", table.get(row, "level")).map_err(|e| problems.from_error(row.line, "level", e));
-        let assessed_on = parse_date("assessed_on", table.get(row, "assessed_on"))
-            .map_err(|e| problems.from_error(row.line, "assessed_on", e));
+        let assessed_on = table.date(row, "assessed_on", &mut problems);
         let source = AssessmentSource::parse("source", table.get(row, "source"))
             .map_err(|e| problems.from_error(row.line, "source", e));
-        let valid_until = optional_date(&table, row, "valid_until", &mut problems);
+        let valid_until = table.optional_date(row, "valid_until", &mut problems);
         let (Some((_, agent_id)), Some(competency_id), Ok(level), Ok(assessed_on), Ok(source), Ok(valid_until)) =
             (agent, competency, level, assessed_on, source, valid_until)
         else {

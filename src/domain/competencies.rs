@@ -1,17 +1,17 @@
 //! The competency dictionary: entries with four level descriptors, aliases and an arc, and the
 //! history of every edit (each one a new version whose snapshot stays readable).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::types::{Arc, Category, CompetencyCode, CompetencyStatus, normalize};
+use super::types::{Arc, Category, CompetencyCode, CompetencyStatus, Level, normalize};
 use crate::db::DbConnection;
 use crate::db::schema::{competencies as c, competency_aliases as ca, competency_versions as cv};
-use crate::error::ApiError;
+use crate::error::{ApiError, Detail};
 
 /// What an edit changes: everything but the code, the status and the version bookkeeping.
 /// Unknown fields are ignored, so that a client can send back what it read.
@@ -379,6 +379,38 @@ impl Resolver {
 
     pub fn load(conn: &mut DbConnection) -> Result<Self, ApiError> {
         Ok(Self::new(&all(conn)?))
+    }
+
+    /// Resolves a list of (competency, level) given under `list` in a body, where each entry's
+    /// level is named `level_field` (e.g. `requirements[2].min_level`). Returns them by competency
+    /// id with their code; unknown competencies, bad levels and repeats go to `details`.
+    pub fn levels<'a>(
+        &self,
+        list: &str,
+        level_field: &str,
+        items: impl Iterator<Item = (&'a str, i64)>,
+        details: &mut Vec<Detail>,
+    ) -> BTreeMap<i32, (String, Level)> {
+        let mut out = BTreeMap::new();
+        for (k, (competency, level)) in items.enumerate() {
+            let level = Level::new(level)
+                .map_err(|m| details.push(Detail::field(format!("{list}[{k}].{level_field}"), m)))
+                .ok();
+            match self.resolve(competency) {
+                None => details.push(Detail::field(
+                    format!("{list}[{k}].competency"),
+                    format!("unknown competency {competency:?}"),
+                )),
+                Some((id, code)) => {
+                    if let Some(level) = level
+                        && out.insert(*id, (code.clone(), level)).is_some()
+                    {
+                        details.push(Detail::field(format!("{list}[{k}].competency"), format!("{code} appears twice")));
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// The id and code of the competency `text` names, if any.

@@ -3,10 +3,17 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDate;
+
+use super::types::parse_date;
 use crate::error::{ApiError, Detail};
 
 /// Bad lines listed in one answer at most; the message still counts them all.
 const MAX_DETAILS: usize = 1000;
+
+/// A cell's problem was recorded in the file's [`Problems`].
+#[derive(Debug)]
+pub struct Reported;
 
 /// A parsed CSV file: its rows, each with its line number in the file (the header is line 1).
 pub struct Table {
@@ -24,6 +31,56 @@ impl Table {
     pub fn get<'a>(&self, row: &'a Row, column: &str) -> &'a str {
         self.columns.get(column).and_then(|&i| row.fields.get(i)).map(|s| s.trim()).unwrap_or("")
     }
+
+    /// A number as spreadsheets write it (a decimal comma is accepted), or the problem with it.
+    pub fn number(&self, row: &Row, column: &str, problems: &mut Problems) -> Option<f64> {
+        let raw = self.get(row, column);
+        raw.replace(',', ".").parse::<f64>().ok().filter(|v| v.is_finite()).or_else(|| {
+            problems.add(row.line, column, format!("{raw:?} is not a number"));
+            None
+        })
+    }
+
+    /// A date `YYYY-MM-DD`, or the problem with it.
+    pub fn date(&self, row: &Row, column: &str, problems: &mut Problems) -> Result<NaiveDate, Reported> {
+        parse_date(column, self.get(row, column)).map_err(|e| {
+            problems.from_error(row.line, column, e);
+            Reported
+        })
+    }
+
+    /// An optional date `YYYY-MM-DD` (`Ok(None)` when the cell is empty), or the problem with it.
+    pub fn optional_date(
+        &self,
+        row: &Row,
+        column: &str,
+        problems: &mut Problems,
+    ) -> Result<Option<NaiveDate>, Reported> {
+        match self.get(row, column) {
+            "" => Ok(None),
+            raw => parse_date(column, raw).map(Some).map_err(|e| {
+                problems.from_error(row.line, column, e);
+                Reported
+            }),
+        }
+    }
+}
+
+/// The items of a `a;b;c` cell, trimmed, empty ones left out.
+pub fn list(raw: &str) -> Vec<&str> {
+    raw.split(';').map(str::trim).filter(|s| !s.is_empty()).collect()
+}
+
+/// A `code:level;code:level` cell (competencies with a level), as pairs.
+pub fn code_levels(raw: &str) -> Result<Vec<(String, i64)>, String> {
+    list(raw)
+        .into_iter()
+        .map(|part| {
+            let (code, level) = part.rsplit_once(':').ok_or_else(|| format!("{part:?} is not competency:level"))?;
+            let level = level.trim().parse().map_err(|_| format!("{part:?}: {level:?} is not a level"))?;
+            Ok((code.trim().to_owned(), level))
+        })
+        .collect()
 }
 
 /// Problems found in a file, each at a line and column.

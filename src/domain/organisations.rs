@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::access::Principal;
 use super::types::{OrgCode, OrgKind};
 use crate::db::DbConnection;
 use crate::db::schema::organisations;
@@ -46,6 +47,13 @@ pub fn find_by_code(conn: &mut DbConnection, code: &str) -> Result<Option<Organi
         .select(Organisation::as_select())
         .first(conn)
         .optional()?)
+}
+
+/// The organisation `code` names if `who` may see it; otherwise 404, as if it did not exist.
+pub fn reachable(conn: &mut DbConnection, who: &Principal, code: &str) -> Result<Organisation, ApiError> {
+    find_by_code(conn, code.trim())?
+        .filter(|o| who.can_access(o.id))
+        .ok_or_else(|| ApiError::not_found(format!("organisation {code} not found")))
 }
 
 pub fn find_by_id(conn: &mut DbConnection, id: i32) -> Result<Organisation, ApiError> {

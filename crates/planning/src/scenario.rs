@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-fn default_hours_per_fte() -> f64 {
+/// Productive hours of one full-time agent in one month when a scenario says none: 1607 / 12.
+pub fn default_hours_per_fte() -> f64 {
     1607.0 / 12.0
 }
 

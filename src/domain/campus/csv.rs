@@ -2,9 +2,6 @@
 //! same checks as the API; the import runs in the caller's transaction and returns every bad line
 //! (with its column) instead of writing anything when one is bad.
 
-use std::collections::HashMap;
-
-use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use super::engagements::{self, EngagementInput};
@@ -13,10 +10,11 @@ use super::sessions::{self, AgentRef, SessionInput, TrainerHours};
 use super::trainers::{self, TrainerInput};
 use crate::db::DbConnection;
 use crate::db::schema::{agents as a, organisations as o, trainers as tr};
+use crate::domain::agents_csv::Orgs;
 use crate::domain::competencies::Resolver;
-use crate::domain::csv_io::{self, Problems, Row, Table};
+use crate::domain::csv_io::{self, Problems};
 use crate::domain::referential_csv::ImportReport;
-use crate::domain::types::{OrgKind, parse_date};
+use crate::domain::types::OrgKind;
 use crate::error::{ApiError, Detail};
 
 pub const MODULE_COLUMNS: &[&str] = &["campus", "code", "title", "duration_hours", "competencies"];
@@ -25,39 +23,6 @@ pub const ENGAGEMENT_COLUMNS: &[&str] =
     &["campus", "organisation", "matricule", "start_date", "end_date", "hours_per_year", "status"];
 pub const SESSION_COLUMNS: &[&str] =
     &["campus", "reference", "module", "start_date", "end_date", "trainers", "trainees"];
-
-/// The campuses a caller may write to, by code.
-struct Campuses {
-    by_code: HashMap<String, i32>,
-    scope: Option<i32>,
-}
-
-impl Campuses {
-    fn load(conn: &mut DbConnection, scope: Option<i32>) -> Result<Self, ApiError> {
-        let by_code = o::table
-            .filter(o::kind.eq(OrgKind::Campus.as_str()))
-            .select((o::code, o::id))
-            .load::<(String, i32)>(conn)?
-            .into_iter()
-            .collect();
-        Ok(Self { by_code, scope })
-    }
-
-    fn check(&self, table: &Table, row: &Row, problems: &mut Problems) -> Option<i32> {
-        let code = table.get(row, "campus").to_uppercase();
-        match self.by_code.get(&code) {
-            Some(&id) if self.scope.is_none_or(|s| s == id) => Some(id),
-            _ if self.scope.is_some() => {
-                problems.add(row.line, "campus", format!("wrong campus {code}: you may import only into your own"));
-                None
-            }
-            _ => {
-                problems.add(row.line, "campus", format!("unknown campus {code:?}"));
-                None
-            }
-        }
-    }
-}
 
 /// Puts an error of the shared checks on the line, under the column its field names.
 fn on_line(problems: &mut Problems, line: u64, error: ApiError, column: &str) -> Result<(), ApiError> {
@@ -82,25 +47,6 @@ fn add_detail(problems: &mut Problems, line: u64, d: Detail, column: &str) {
     problems.add(line, &named, d.message);
 }
 
-fn number(table: &Table, row: &Row, column: &str, problems: &mut Problems) -> Option<f64> {
-    let raw = table.get(row, column);
-    raw.replace(',', ".").parse::<f64>().ok().filter(|v| v.is_finite()).or_else(|| {
-        problems.add(row.line, column, format!("{raw:?} is not a number"));
-        None
-    })
-}
-
-fn date(table: &Table, row: &Row, column: &str, problems: &mut Problems) -> Option<Option<NaiveDate>> {
-    match table.get(row, column) {
-        "" => Some(None),
-        raw => parse_date(column, raw).map(Some).map_err(|e| problems.from_error(row.line, column, e)).ok(),
-    }
-}
-
-fn list(raw: &str) -> Vec<&str> {
-    raw.split(';').map(str::trim).filter(|s| !s.is_empty()).collect()
-}
-
 /// `ORG:MATRICULE`, as the session columns name agents.
 fn agent_ref(raw: &str) -> Result<AgentRef, String> {
     let (organisation, matricule) =
@@ -120,24 +66,18 @@ pub fn import_modules(
     author: &str,
 ) -> Result<ImportReport, ApiError> {
     let table = csv_io::read(bytes, MODULE_COLUMNS, "modules")?;
-    let campuses = Campuses::load(conn, scope)?;
+    let campuses = Orgs::campuses(conn, scope)?;
     let resolver = Resolver::load(conn)?;
     let mut problems = Problems::default();
     let mut report = ImportReport { rows: table.rows.len(), ..Default::default() };
     for row in &table.rows {
         let campus = campuses.check(&table, row, &mut problems);
-        let duration = number(&table, row, "duration_hours", &mut problems);
-        let targets: Result<Vec<TargetInput>, String> = list(table.get(row, "competencies"))
-            .into_iter()
-            .map(|part| {
-                let (competency, level) =
-                    part.rsplit_once(':').ok_or_else(|| format!("{part:?} is not competency:level"))?;
-                let target_level = level.trim().parse().map_err(|_| format!("{part:?}: {level:?} is not a level"))?;
-                Ok(TargetInput { competency: competency.trim().to_owned(), target_level })
-            })
-            .collect();
-        let targets = targets.map_err(|m| problems.add(row.line, "competencies", m));
-        let Ok(competencies) = targets else { continue };
+        let duration = table.number(row, "duration_hours", &mut problems);
+        let targets =
+            csv_io::code_levels(table.get(row, "competencies")).map_err(|m| problems.add(row.line, "competencies", m));
+        let Ok(targets) = targets else { continue };
+        let competencies =
+            targets.into_iter().map(|(competency, target_level)| TargetInput { competency, target_level }).collect();
         // A bad duration is reported above; the rest of the line is still checked.
         let input = ModuleInput {
             code: table.get(row, "code").to_owned(),
@@ -177,17 +117,17 @@ pub fn import_trainers(
     author: &str,
 ) -> Result<ImportReport, ApiError> {
     let table = csv_io::read(bytes, TRAINER_COLUMNS, "trainers")?;
-    let campuses = Campuses::load(conn, scope)?;
+    let campuses = Orgs::campuses(conn, scope)?;
     let mut problems = Problems::default();
     let mut report = ImportReport { rows: table.rows.len(), ..Default::default() };
     for row in &table.rows {
         let campus = campuses.check(&table, row, &mut problems);
-        let adfo = date(&table, row, "adfo_date", &mut problems);
-        let (Some(campus), Some(adfo_date)) = (campus, adfo) else { continue };
+        let adfo = table.optional_date(row, "adfo_date", &mut problems);
+        let (Some(campus), Ok(adfo_date)) = (campus, adfo) else { continue };
         let input = TrainerInput {
             organisation: table.get(row, "organisation").to_owned(),
             matricule: table.get(row, "matricule").to_owned(),
-            modules: list(table.get(row, "modules")).into_iter().map(str::to_owned).collect(),
+            modules: csv_io::list(table.get(row, "modules")).into_iter().map(str::to_owned).collect(),
             adfo_date,
         };
         let existing = match super::agent_id(conn, &input.organisation, &input.matricule)? {
@@ -236,15 +176,16 @@ pub fn import_engagements(
     author: &str,
 ) -> Result<ImportReport, ApiError> {
     let table = csv_io::read(bytes, ENGAGEMENT_COLUMNS, "engagements")?;
-    let campuses = Campuses::load(conn, scope)?;
+    let campuses = Orgs::campuses(conn, scope)?;
     let mut problems = Problems::default();
     let mut report = ImportReport { rows: table.rows.len(), ..Default::default() };
-    let stored = engagements::all(conn)?;
+    let in_scope: Vec<i32> = campuses_in(conn, scope)?.into_iter().map(|(id, _)| id).collect();
+    let stored = engagements::of_campuses(conn, &in_scope)?;
     for row in &table.rows {
         let campus = campuses.check(&table, row, &mut problems);
-        let start = date(&table, row, "start_date", &mut problems);
-        let end = date(&table, row, "end_date", &mut problems);
-        let hours = number(&table, row, "hours_per_year", &mut problems);
+        let start = table.date(row, "start_date", &mut problems);
+        let end = table.optional_date(row, "end_date", &mut problems);
+        let hours = table.number(row, "hours_per_year", &mut problems);
         let status = table.get(row, "status");
         if !status.is_empty() && status != "proposed" {
             problems.add(
@@ -253,11 +194,7 @@ pub fn import_engagements(
                 "an import proposes engagements; activation and renewal go through the API",
             );
         }
-        let (Some(campus), Some(Some(start_date)), Some(end_date), Some(hours_per_year)) = (campus, start, end, hours)
-        else {
-            if matches!(start, Some(None)) {
-                problems.add(row.line, "start_date", "is required");
-            }
+        let (Some(campus), Ok(start_date), Ok(end_date), Some(hours_per_year)) = (campus, start, end, hours) else {
             continue;
         };
         let Some(trainer) = trainer_of(conn, campus, table.get(row, "organisation"), table.get(row, "matricule"))?
@@ -294,16 +231,16 @@ pub fn import_sessions(
     author: &str,
 ) -> Result<ImportReport, ApiError> {
     let table = csv_io::read(bytes, SESSION_COLUMNS, "sessions")?;
-    let campuses = Campuses::load(conn, scope)?;
+    let campuses = Orgs::campuses(conn, scope)?;
     let mut problems = Problems::default();
     let mut report = ImportReport { rows: table.rows.len(), ..Default::default() };
     for row in &table.rows {
         let campus = campuses.check(&table, row, &mut problems);
-        let start = date(&table, row, "start_date", &mut problems);
-        let end = date(&table, row, "end_date", &mut problems);
-        let (Some(campus), Some(Some(start_date)), Some(Some(end_date))) = (campus, start, end) else { continue };
+        let start = table.date(row, "start_date", &mut problems);
+        let end = table.date(row, "end_date", &mut problems);
+        let (Some(campus), Ok(start_date), Ok(end_date)) = (campus, start, end) else { continue };
         let mut trainers = Vec::new();
-        for part in list(table.get(row, "trainers")) {
+        for part in csv_io::list(table.get(row, "trainers")) {
             let parsed = part
                 .rsplit_once(':')
                 .and_then(|(who, h)| Some((agent_ref(who).ok()?, h.trim().replace(',', ".").parse::<f64>().ok()?)));
@@ -320,7 +257,7 @@ pub fn import_sessions(
             }
         }
         let trainees: Result<Vec<AgentRef>, String> =
-            list(table.get(row, "trainees")).into_iter().map(agent_ref).collect();
+            csv_io::list(table.get(row, "trainees")).into_iter().map(agent_ref).collect();
         let Ok(trainees) = trainees.map_err(|m| problems.add(row.line, "trainees", m)) else { continue };
         let input = SessionInput {
             reference: table.get(row, "reference").to_owned(),
@@ -380,7 +317,7 @@ pub fn export_trainers(conn: &mut DbConnection, scope: Option<i32>) -> Result<Ve
 pub fn export_engagements(conn: &mut DbConnection, scope: Option<i32>) -> Result<Vec<u8>, ApiError> {
     let mut w = csv_io::writer(ENGAGEMENT_COLUMNS)?;
     let campuses: Vec<i32> = campuses_in(conn, scope)?.into_iter().map(|(id, _)| id).collect();
-    for g in engagements::all(conn)?.into_iter().filter(|g| campuses.contains(&g.campus_id)) {
+    for g in engagements::of_campuses(conn, &campuses)? {
         let row = [
             g.campus,
             g.employer,

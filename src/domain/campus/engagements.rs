@@ -116,7 +116,16 @@ type Row = (
     i32,
 );
 
-fn load(conn: &mut DbConnection, ids: Option<&[i32]>) -> Result<Vec<Engagement>, ApiError> {
+/// Which engagements to read.
+pub enum Which<'a> {
+    One(i32),
+    /// Those of these campuses.
+    Campuses(&'a [i32]),
+    /// Those the caller may see (see [`can_see`]).
+    SeenBy(&'a Principal),
+}
+
+fn load(conn: &mut DbConnection, which: Which) -> Result<Vec<Engagement>, ApiError> {
     let mut query = e::table
         .order(e::id)
         .select((
@@ -135,13 +144,24 @@ fn load(conn: &mut DbConnection, ids: Option<&[i32]>) -> Result<Vec<Engagement>,
             e::version,
         ))
         .into_boxed();
-    if let Some(ids) = ids {
-        query = query.filter(e::id.eq_any(ids));
-    }
+    query = match which {
+        Which::One(id) => query.filter(e::id.eq(id)),
+        Which::Campuses(ids) => query.filter(e::campus_id.eq_any(ids)),
+        Which::SeenBy(who) if who.national => query,
+        Which::SeenBy(who) if who.has(Role::Hr) || who.has(Role::Admin) => {
+            query.filter(e::campus_id.eq(who.organisation_id).or(e::employer_id.eq(who.organisation_id)))
+        }
+        Which::SeenBy(who) => query.filter(e::campus_id.eq(who.organisation_id)),
+    };
     let rows: Vec<Row> = query.load(conn)?;
     let ids: Vec<i32> = rows.iter().map(|r| r.0).collect();
-    let codes: std::collections::HashMap<i32, String> =
-        o::table.select((o::id, o::code)).load::<(i32, String)>(conn)?.into_iter().collect();
+    let organisations: Vec<i32> = rows.iter().flat_map(|r| [r.2, r.3]).collect();
+    let codes: std::collections::HashMap<i32, String> = o::table
+        .filter(o::id.eq_any(&organisations))
+        .select((o::id, o::code))
+        .load::<(i32, String)>(conn)?
+        .into_iter()
+        .collect();
     let people: std::collections::HashMap<i32, (String, String)> = tr::table
         .inner_join(a::table)
         .filter(tr::id.eq_any(rows.iter().map(|r| r.1).collect::<Vec<_>>()))
@@ -217,17 +237,17 @@ fn awaited_period(status: Status, period: i32) -> Option<i32> {
 }
 
 pub fn get(conn: &mut DbConnection, id: i32) -> Result<Engagement, ApiError> {
-    load(conn, Some(&[id]))?.pop().ok_or_else(|| ApiError::not_found(format!("engagement {id} not found")))
+    load(conn, Which::One(id))?.pop().ok_or_else(|| ApiError::not_found(format!("engagement {id} not found")))
 }
 
-/// Every engagement.
-pub fn all(conn: &mut DbConnection) -> Result<Vec<Engagement>, ApiError> {
-    load(conn, None)
+/// The engagements of some campuses.
+pub fn of_campuses(conn: &mut DbConnection, campuses: &[i32]) -> Result<Vec<Engagement>, ApiError> {
+    load(conn, Which::Campuses(campuses))
 }
 
 /// Every engagement `who` may see.
 pub fn visible(conn: &mut DbConnection, who: &Principal) -> Result<Vec<Engagement>, ApiError> {
-    Ok(load(conn, None)?.into_iter().filter(|g| can_see(who, g.campus_id, g.employer_id)).collect())
+    load(conn, Which::SeenBy(who))
 }
 
 pub fn history(conn: &mut DbConnection, id: i32) -> Result<Vec<Event>, ApiError> {
@@ -260,16 +280,18 @@ pub fn history(conn: &mut DbConnection, id: i32) -> Result<Vec<Event>, ApiError>
         .collect())
 }
 
-fn record(conn: &mut DbConnection, g: &Engagement, from: Option<Status>, note: &str, by: &str) -> Result<(), ApiError> {
-    let now = get(conn, g.id)?;
+/// Records the engagement's state as it now stands, reached from `from`.
+fn record(conn: &mut DbConnection, id: i32, from: Option<Status>, note: &str, by: &str) -> Result<(), ApiError> {
+    let (status, period, start_date, end_date): (String, i32, NaiveDate, NaiveDate) =
+        e::table.find(id).select((e::status, e::period, e::start_date, e::end_date)).first(conn)?;
     diesel::insert_into(ee::table)
         .values((
-            ee::engagement_id.eq(g.id),
+            ee::engagement_id.eq(id),
             ee::from_status.eq(from.map(|s| s.as_str())),
-            ee::to_status.eq(now.status.as_str()),
-            ee::period.eq(now.period),
-            ee::start_date.eq(now.start_date),
-            ee::end_date.eq(now.end_date),
+            ee::to_status.eq(status),
+            ee::period.eq(period),
+            ee::start_date.eq(start_date),
+            ee::end_date.eq(end_date),
             ee::note.eq(note),
             ee::changed_by.eq(by),
             ee::changed_at.eq(crate::domain::now()),
@@ -314,8 +336,7 @@ pub fn create(conn: &mut DbConnection, campus_id: i32, input: &EngagementInput, 
         ))
         .returning(e::id)
         .get_result(conn)?;
-    let created = get(conn, id)?;
-    record(conn, &created, None, "proposed", by)?;
+    record(conn, id, None, "proposed", by)?;
     Ok(id)
 }
 
@@ -480,5 +501,5 @@ pub fn transition(
         return Err(stale("engagement", &g.id.to_string(), input.version, g.version + 1));
     }
     let note = if input.note.trim().is_empty() { format!("{action:?}") } else { input.note.trim().to_owned() };
-    record(conn, g, Some(g.status), &note, by)
+    record(conn, g.id, Some(g.status), &note, by)
 }

@@ -22,17 +22,16 @@ use crate::error::ApiError;
 /// The campus a request names (by code), or the caller's own organisation. It must be an
 /// organisation of kind `campus` within the caller's reach (404 otherwise).
 pub fn campus(conn: &mut DbConnection, who: &Principal, code: Option<&str>) -> Result<Organisation, ApiError> {
-    let found = match code {
-        Some(code) => organisations::find_by_code(conn, code.trim())?.filter(|o| who.can_access(o.id)),
-        None => Some(organisations::find_by_id(conn, who.organisation_id)?),
+    let org = match code {
+        Some(code) => organisations::reachable(conn, who, code)?,
+        None => organisations::find_by_id(conn, who.organisation_id)?,
     };
-    match found {
-        Some(org) if org.kind() == OrgKind::Campus => Ok(org),
-        Some(org) if code.is_none() => {
+    match org.kind() {
+        OrgKind::Campus => Ok(org),
+        _ if code.is_none() => {
             Err(ApiError::invalid("campus", format!("{} is not a campus: name one with campus=CODE", org.code)))
         }
-        Some(org) => Err(ApiError::invalid("campus", format!("{} is not a campus", org.code))),
-        None => Err(ApiError::not_found(format!("campus {} not found", code.unwrap_or_default()))),
+        _ => Err(ApiError::invalid("campus", format!("{} is not a campus", org.code))),
     }
 }
 

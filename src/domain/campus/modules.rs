@@ -76,28 +76,12 @@ pub fn check(resolver: &Resolver, input: &ModuleInput) -> Result<Valid, Vec<Deta
     if !(input.duration_hours.is_finite() && input.duration_hours > 0.0) {
         details.push(Detail::field("duration_hours", "must be a positive number of hours"));
     }
-    let mut targets = BTreeMap::new();
-    for (k, t) in input.competencies.iter().enumerate() {
-        let level = Level::new(t.target_level)
-            .map_err(|m| details.push(Detail::field(format!("competencies[{k}].target_level"), m)))
-            .ok();
-        match resolver.resolve(&t.competency) {
-            None => details.push(Detail::field(
-                format!("competencies[{k}].competency"),
-                format!("unknown competency {:?}", t.competency),
-            )),
-            Some((id, code)) => {
-                if let Some(level) = level
-                    && targets.insert(*id, (code.clone(), level)).is_some()
-                {
-                    details.push(Detail::field(
-                        format!("competencies[{k}].competency"),
-                        format!("{code} is listed twice"),
-                    ));
-                }
-            }
-        }
-    }
+    let targets = resolver.levels(
+        "competencies",
+        "target_level",
+        input.competencies.iter().map(|t| (t.competency.as_str(), t.target_level)),
+        &mut details,
+    );
     match code {
         Some(code) if details.is_empty() => Ok(Valid { code, title, duration_hours: input.duration_hours, targets }),
         _ => Err(details),

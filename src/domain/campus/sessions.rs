@@ -230,6 +230,14 @@ pub fn get(conn: &mut DbConnection, id: i32) -> Result<Session, ApiError> {
     load(conn, None, Some(id))?.pop().ok_or_else(|| ApiError::not_found(format!("session {id} not found")))
 }
 
+/// The agent id of the session's trainee `r` names; a 400 on `trainee` when it names no trainee.
+fn trainee_id(conn: &mut DbConnection, s: &Session, r: &AgentRef) -> Result<i32, ApiError> {
+    let (organisation, matricule) = (r.organisation.trim().to_uppercase(), r.matricule.trim());
+    let listed = s.trainees.iter().any(|t| t.organisation == organisation && t.matricule == matricule);
+    let id = if listed { super::agent_id(conn, &organisation, matricule)? } else { None };
+    id.ok_or_else(|| ApiError::invalid("trainee", format!("{matricule} is not a trainee of this session")))
+}
+
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EvaluationInput {
@@ -252,19 +260,7 @@ pub fn evaluate(conn: &mut DbConnection, s: &Session, input: &EvaluationInput, b
     if !s.trainers.iter().any(|t| t.trainer == input.trainer) {
         return Err(ApiError::invalid("trainer", format!("trainer {} does not teach this session", input.trainer)));
     }
-    let trainee = match &input.trainee {
-        None => None,
-        Some(r) => {
-            if !s
-                .trainees
-                .iter()
-                .any(|t| t.organisation == r.organisation.trim().to_uppercase() && t.matricule == r.matricule.trim())
-            {
-                return Err(ApiError::invalid("trainee", format!("{} is not a trainee of this session", r.matricule)));
-            }
-            super::agent_id(conn, &r.organisation, &r.matricule)?
-        }
-    };
+    let trainee = input.trainee.as_ref().map(|r| trainee_id(conn, s, r)).transpose()?;
     let mut existing = ev::table.filter(ev::session_id.eq(s.id)).filter(ev::trainer_id.eq(input.trainer)).into_boxed();
     existing = match trainee {
         Some(agent) => existing.filter(ev::trainee_agent_id.eq(agent)),
@@ -319,16 +315,7 @@ pub fn validate(
     if s.end_date > today {
         return Err(ApiError::conflict(format!("session {} ends on {}: validate after it", s.reference, s.end_date)));
     }
-    let r = &input.trainee;
-    if !s
-        .trainees
-        .iter()
-        .any(|t| t.organisation == r.organisation.trim().to_uppercase() && t.matricule == r.matricule.trim())
-    {
-        return Err(ApiError::invalid("trainee", format!("{} is not a trainee of this session", r.matricule)));
-    }
-    let agent =
-        super::agent_id(conn, &r.organisation, &r.matricule)?.ok_or_else(|| ApiError::not_found("agent not found"))?;
+    let agent = trainee_id(conn, s, &input.trainee)?;
     if input.levels.is_empty() {
         return Err(ApiError::invalid("levels", "at least one level"));
     }

@@ -71,6 +71,8 @@ pub struct Activity {
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Requirement {
     pub competency: String,
+    #[serde(skip)]
+    pub competency_id: i32,
     pub min_level: Level,
 }
 
@@ -128,28 +130,12 @@ impl Checker {
         {
             details.push(Detail::field("branch_activity", format!("unknown branch activity {b:?}")));
         }
-        let mut requirements = BTreeMap::new();
-        for (k, r) in input.requirements.iter().enumerate() {
-            let level = Level::new(r.min_level)
-                .map_err(|m| details.push(Detail::field(format!("requirements[{k}].min_level"), m)))
-                .ok();
-            match self.competencies.resolve(&r.competency) {
-                None => details.push(Detail::field(
-                    format!("requirements[{k}].competency"),
-                    format!("unknown competency {:?}", r.competency),
-                )),
-                Some((id, code)) => {
-                    if let Some(level) = level
-                        && requirements.insert(*id, (code.clone(), level)).is_some()
-                    {
-                        details.push(Detail::field(
-                            format!("requirements[{k}].competency"),
-                            format!("{code} is required twice"),
-                        ));
-                    }
-                }
-            }
-        }
+        let requirements = self.competencies.levels(
+            "requirements",
+            "min_level",
+            input.requirements.iter().map(|r| (r.competency.as_str(), r.min_level)),
+            &mut details,
+        );
         match code {
             Some(code) if details.is_empty() => Ok(Valid {
                 code,
@@ -186,15 +172,15 @@ struct Row {
 fn with_requirements(conn: &mut DbConnection, rows: Vec<Row>) -> Result<Vec<Activity>, ApiError> {
     let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
     let mut reqs: BTreeMap<i32, Vec<Requirement>> = BTreeMap::new();
-    for (activity, competency, level) in ar::table
+    for (activity, competency_id, competency, level) in ar::table
         .inner_join(c::table)
         .filter(ar::activity_id.eq_any(&ids))
-        .select((ar::activity_id, c::code, ar::min_level))
+        .select((ar::activity_id, ar::competency_id, c::code, ar::min_level))
         .order((ar::activity_id, c::code))
-        .load::<(i32, String, i32)>(conn)?
+        .load::<(i32, i32, String, i32)>(conn)?
     {
         let min_level = Level::new(i64::from(level)).map_err(|e| ApiError::internal("stored level", e))?;
-        reqs.entry(activity).or_default().push(Requirement { competency, min_level });
+        reqs.entry(activity).or_default().push(Requirement { competency, competency_id, min_level });
     }
     Ok(rows
         .into_iter()

@@ -29,18 +29,6 @@ pub const ACTIVITY_COLUMNS: &[&str] = &[
 pub const LOAD_COLUMNS: &[&str] = &["organisation", "activity", "period", "volume", "opening_backlog"];
 pub const UNAVAILABILITY_COLUMNS: &[&str] = &["organisation", "matricule", "period", "kind", "hours"];
 
-/// A number as spreadsheets write it (a decimal comma is accepted).
-fn number(table: &Table, row: &Row, column: &str, problems: &mut Problems) -> Option<f64> {
-    let raw = table.get(row, column);
-    match raw.replace(',', ".").parse::<f64>() {
-        Ok(v) if v.is_finite() => Some(v),
-        _ => {
-            problems.add(row.line, column, format!("{raw:?} is not a number"));
-            None
-        }
-    }
-}
-
 fn flag(table: &Table, row: &Row, column: &str, problems: &mut Problems) -> Option<bool> {
     match table.get(row, column).to_lowercase().as_str() {
         "true" | "1" | "yes" | "oui" => Some(true),
@@ -110,20 +98,6 @@ pub fn export_unavailability(conn: &mut DbConnection, scope: Option<i32>) -> Res
     csv_io::finish(w)
 }
 
-/// `competency:level;competency:level`, as written in the `requirements` column.
-fn requirements(raw: &str) -> Result<Vec<RequirementInput>, String> {
-    raw.split(';')
-        .map(str::trim)
-        .filter(|part| !part.is_empty())
-        .map(|part| {
-            let (competency, level) =
-                part.rsplit_once(':').ok_or_else(|| format!("{part:?} is not competency:level"))?;
-            let min_level = level.trim().parse().map_err(|_| format!("{part:?}: {level:?} is not a level"))?;
-            Ok(RequirementInput { competency: competency.trim().to_owned(), min_level })
-        })
-        .collect()
-}
-
 /// Creates new activities and changes those whose line differs.
 pub fn import_activities(
     conn: &mut DbConnection,
@@ -139,11 +113,15 @@ pub fn import_activities(
     let mut valid = Vec::new();
     for row in &table.rows {
         let org = orgs.check(&table, row, &mut problems);
-        let minutes = number(&table, row, "minutes_per_item", &mut problems);
-        let normal = number(&table, row, "backlog_normal_max", &mut problems);
-        let critical = number(&table, row, "backlog_critical_max", &mut problems);
+        let minutes = table.number(row, "minutes_per_item", &mut problems);
+        let normal = table.number(row, "backlog_normal_max", &mut problems);
+        let critical = table.number(row, "backlog_critical_max", &mut problems);
         let temp = flag(&table, row, "temp_eligible", &mut problems);
-        let reqs = requirements(table.get(row, "requirements")).map_err(|m| problems.add(row.line, "requirements", m));
+        let reqs = csv_io::code_levels(table.get(row, "requirements"))
+            .map(|pairs| {
+                pairs.into_iter().map(|(competency, min_level)| RequirementInput { competency, min_level }).collect()
+            })
+            .map_err(|m| problems.add(row.line, "requirements", m));
         let (Some(org), Some(minutes), Some(normal), Some(critical), Some(temp), Ok(reqs)) =
             (org, minutes, normal, critical, temp, reqs)
         else {
@@ -234,10 +212,10 @@ pub fn import_loads(conn: &mut DbConnection, bytes: &[u8], scope: Option<i32>) -
         "loads",
         LoadChecker::load,
         |table, row, problems| {
-            let volume = number(table, row, "volume", problems);
+            let volume = table.number(row, "volume", problems);
             let opening_backlog = match table.get(row, "opening_backlog") {
                 "" => Some(None),
-                _ => number(table, row, "opening_backlog", problems).map(Some),
+                _ => table.number(row, "opening_backlog", problems).map(Some),
             };
             Some(LoadRow {
                 activity: table.get(row, "activity").to_owned(),
@@ -264,7 +242,7 @@ pub fn import_unavailability(
         "unavailability",
         UnavailabilityChecker::load,
         |table, row, problems| {
-            let hours = number(table, row, "hours", problems);
+            let hours = table.number(row, "hours", problems);
             let kind = UnavailabilityKind::parse("kind", table.get(row, "kind"))
                 .map_err(|e| problems.from_error(row.line, "kind", e))
                 .ok();

@@ -285,28 +285,25 @@ pub fn unavailability(
         .collect()
 }
 
-/// Hours away by agent id, then by month and kind.
-pub type HoursAway = HashMap<i32, BTreeMap<(String, UnavailabilityKind), f64>>;
-
-/// Hours away of an organisation's agents in the months given.
+/// Hours away of an organisation's agents in the months given, every kind summed, by agent id
+/// and month `YYYY-MM`.
 pub fn hours_away(
     conn: &mut DbConnection,
     organisation_id: i32,
     from: Period,
     to: Period,
-) -> Result<HoursAway, ApiError> {
+) -> Result<HashMap<i32, BTreeMap<String, f64>>, ApiError> {
     let (lo, hi) = bounds(Some(from), Some(to));
     let rows = au::table
         .inner_join(a::table)
         .filter(a::organisation_id.eq(organisation_id))
         .filter(au::period.ge(lo))
         .filter(au::period.le(hi))
-        .select((au::agent_id, au::period, au::kind, au::hours))
-        .load::<(i32, String, String, f64)>(conn)?;
-    let mut out = HoursAway::new();
-    for (agent, period, kind, hours) in rows {
-        let kind = UnavailabilityKind::parse("kind", &kind)?;
-        *out.entry(agent).or_default().entry((period, kind)).or_default() += hours;
+        .select((au::agent_id, au::period, au::hours))
+        .load::<(i32, String, f64)>(conn)?;
+    let mut out: HashMap<i32, BTreeMap<String, f64>> = HashMap::new();
+    for (agent, period, hours) in rows {
+        *out.entry(agent).or_default().entry(period).or_default() += hours;
     }
     Ok(out)
 }

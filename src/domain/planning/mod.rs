@@ -18,9 +18,6 @@ use crate::error::ApiError;
 pub fn organisation_id(conn: &mut DbConnection, who: &Principal, code: Option<&str>) -> Result<i32, ApiError> {
     match code {
         None => Ok(who.organisation_id),
-        Some(code) => organisations::find_by_code(conn, code.trim())?
-            .filter(|o| who.can_access(o.id))
-            .map(|o| o.id)
-            .ok_or_else(|| ApiError::not_found(format!("organisation {code} not found"))),
+        Some(code) => Ok(organisations::reachable(conn, who, code)?.id),
     }
 }

@@ -229,6 +229,13 @@ pub fn claim(conn: &mut DbConnection, worker: &str, lease: Duration) -> Result<O
     Ok(Some(Job { id, scenario, time_limit, attempts }))
 }
 
+/// Queued, or running under an expired lease.
+macro_rules! claimable {
+    ($expired:expr) => {
+        pl::status.eq(QUEUED).or(pl::status.eq(RUNNING).and(pl::heartbeat_at.lt($expired)))
+    };
+}
+
 fn claim_by_recheck(
     conn: &mut DbConnection,
     worker: &str,
@@ -236,28 +243,20 @@ fn claim_by_recheck(
     expired: NaiveDateTime,
 ) -> Result<Option<i32>, ApiError> {
     for _ in 0..8 {
-        let Some(id) = pl::table
-            .filter(pl::status.eq(QUEUED).or(pl::status.eq(RUNNING).and(pl::heartbeat_at.lt(expired))))
-            .order(pl::id)
-            .select(pl::id)
-            .first::<i32>(conn)
-            .optional()?
+        let Some(id) =
+            pl::table.filter(claimable!(expired)).order(pl::id).select(pl::id).first::<i32>(conn).optional()?
         else {
             return Ok(None);
         };
-        let changed = diesel::update(
-            pl::table
-                .filter(pl::id.eq(id))
-                .filter(pl::status.eq(QUEUED).or(pl::status.eq(RUNNING).and(pl::heartbeat_at.lt(expired)))),
-        )
-        .set((
-            pl::status.eq(RUNNING),
-            pl::claimed_by.eq(worker),
-            pl::started_at.eq(now),
-            pl::heartbeat_at.eq(now),
-            pl::attempts.eq(pl::attempts + 1),
-        ))
-        .execute(conn)?;
+        let changed = diesel::update(pl::table.filter(pl::id.eq(id)).filter(claimable!(expired)))
+            .set((
+                pl::status.eq(RUNNING),
+                pl::claimed_by.eq(worker),
+                pl::started_at.eq(now),
+                pl::heartbeat_at.eq(now),
+                pl::attempts.eq(pl::attempts + 1),
+            ))
+            .execute(conn)?;
         if changed == 1 {
             return Ok(Some(id));
         }

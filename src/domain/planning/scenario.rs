@@ -2,7 +2,7 @@
 //! its activities and forecasts, its agents' ETP, current levels and unavailability, and its
 //! pools and penalties.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -11,7 +11,7 @@ use gpec_planning::scenario::{Activity, Agent, Load, Requirement};
 
 use super::{activities, forecasts, settings};
 use crate::db::DbConnection;
-use crate::db::schema::{activities as ac, activity_months as am, agents as a, competencies as c};
+use crate::db::schema::agents as a;
 use crate::domain::campus::sessions;
 use crate::domain::levels;
 use crate::domain::types::Period;
@@ -42,21 +42,19 @@ pub fn build(
     let settings = settings::get(conn, organisation_id)?.settings;
     let hours_per_fte = settings.hours_per_fte;
 
-    let opening: HashMap<String, f64> = am::table
-        .inner_join(ac::table)
-        .filter(ac::organisation_id.eq(organisation_id))
-        .filter(am::period.eq(from.to_string()))
-        .select((ac::code, am::opening_backlog))
-        .load::<(String, Option<f64>)>(conn)?
-        .into_iter()
-        .filter_map(|(code, b)| b.map(|b| (code, b)))
+    let stored_loads = forecasts::loads(conn, organisation_id, Some(from), Some(to))?;
+    let first = from.to_string();
+    let opening: HashMap<&str, f64> = stored_loads
+        .iter()
+        .filter(|l| l.period == first)
+        .filter_map(|l| Some((l.activity.as_str(), l.opening_backlog?)))
         .collect();
     let activities: Vec<Activity> = stored
         .iter()
         .map(|act| Activity {
             code: act.code.clone(),
             minutes_per_item: act.minutes_per_item,
-            initial_backlog: opening.get(&act.code).copied().unwrap_or(0.0),
+            initial_backlog: opening.get(act.code.as_str()).copied().unwrap_or(0.0),
             backlog_normal_max: act.backlog_normal_max,
             backlog_critical_max: act.backlog_critical_max,
             temp_eligible: act.temp_eligible,
@@ -67,25 +65,22 @@ pub fn build(
                 .collect(),
         })
         .collect();
-    let loads = forecasts::loads(conn, organisation_id, Some(from), Some(to))?
-        .into_iter()
+    let loads = stored_loads
+        .iter()
         .filter(|l| l.volume > 0.0)
+        .cloned()
         .map(|l| Load { activity: l.activity, period: l.period, volume: l.volume })
         .collect();
 
     // Only the competencies some activity requires matter to the model.
-    let required: HashSet<&str> =
-        stored.iter().flat_map(|act| act.requirements.iter().map(|r| r.competency.as_str())).collect();
-    let codes: HashMap<i32, String> = c::table
-        .select((c::id, c::code))
-        .load::<(i32, String)>(conn)?
-        .into_iter()
-        .filter(|(_, code)| required.contains(code.as_str()))
+    let codes: HashMap<i32, String> = stored
+        .iter()
+        .flat_map(|act| act.requirements.iter().map(|r| (r.competency_id, r.competency.clone())))
         .collect();
     let ids: Vec<i32> = codes.keys().copied().collect();
     let book = levels::load_organisation(conn, organisation_id, Some(&ids), today)?;
-    let away = forecasts::hours_away(conn, organisation_id, from, to)?;
-    let campus = sessions::campus_hours(conn, organisation_id, from, to)?;
+    let mut away = forecasts::hours_away(conn, organisation_id, from, to)?;
+    let mut campus = sessions::campus_hours(conn, organisation_id, from, to)?;
     let rows = a::table
         .filter(a::organisation_id.eq(organisation_id))
         .filter(a::start_date.le(to.last_day()))
@@ -102,10 +97,7 @@ pub fn build(
                 .flatten()
                 .filter_map(|(cid, level)| Some((codes.get(cid)?.clone(), i64::from(level.usable()?.get()))))
                 .collect();
-            let mut unavailable_hours: BTreeMap<String, f64> = BTreeMap::new();
-            for ((period, _), hours) in away.get(&id).into_iter().flatten() {
-                *unavailable_hours.entry(period.clone()).or_default() += hours;
-            }
+            let mut unavailable_hours = away.remove(&id).unwrap_or_default();
             for month in &months {
                 let present = Period::of_date(start) <= *month && end.is_none_or(|e| *month <= Period::of_date(e));
                 if !present {
@@ -113,7 +105,7 @@ pub fn build(
                 }
             }
             unavailable_hours.retain(|_, h| *h > 0.0);
-            let campus_hours = campus.get(&id).cloned().unwrap_or_default();
+            let campus_hours = campus.remove(&id).unwrap_or_default();
             Agent { id: matricule, fte, levels, unavailable_hours, campus_hours }
         })
         .collect();

@@ -19,7 +19,7 @@ use crate::error::{ApiError, Detail};
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     /// Productive hours of one full-time agent in one month (default 1607 / 12).
-    #[serde(default = "default_hours_per_fte")]
+    #[serde(default = "gpec_planning::scenario::default_hours_per_fte")]
     pub hours_per_fte: f64,
     #[serde(default)]
     #[schema(value_type = Object)]
@@ -29,13 +29,13 @@ pub struct Settings {
     pub penalties: Penalties,
 }
 
-fn default_hours_per_fte() -> f64 {
-    1607.0 / 12.0
-}
-
 impl Default for Settings {
     fn default() -> Self {
-        Self { hours_per_fte: default_hours_per_fte(), pools: Pools::default(), penalties: Penalties::default() }
+        Self {
+            hours_per_fte: gpec_planning::scenario::default_hours_per_fte(),
+            pools: Pools::default(),
+            penalties: Penalties::default(),
+        }
     }
 }
 

@@ -40,10 +40,7 @@ pub fn today() -> chrono::NaiveDate {
 pub fn scope(conn: &mut DbConnection, who: &Principal, organisation: Option<&str>) -> Result<Option<i32>, ApiError> {
     match organisation {
         None => Ok(who.scope()),
-        Some(code) => {
-            let org = organisations::find_by_code(conn, code)?.filter(|o| who.can_access(o.id));
-            org.map(|o| Some(o.id)).ok_or_else(|| ApiError::not_found(format!("organisation {code} not found")))
-        }
+        Some(code) => Ok(Some(organisations::reachable(conn, who, code)?.id)),
     }
 }
 

@@ -10,6 +10,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::Versioned;
 use super::agents::today;
+use super::planning::org_read;
 use crate::db::DbConnection;
 use crate::domain::access::Principal;
 use crate::domain::campus::engagements::{self, Action, Engagement, EngagementInput, Event, TransitionInput};
@@ -19,7 +20,6 @@ use crate::domain::campus::sessions::{self, EvaluationInput, Session, SessionInp
 use crate::domain::campus::trainers::{self, Trainer, TrainerInput};
 use crate::domain::campus::{campus, require_manager};
 use crate::domain::competencies::Resolver;
-use crate::domain::planning::organisation_id;
 use crate::domain::types::Party;
 use crate::error::ApiError;
 use crate::http::AppState;
@@ -528,15 +528,9 @@ pub async fn hours(
     who: Principal,
     q: web::Query<YearQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let q = q.into_inner();
     let y = year(q.year)?;
-    let report = state
-        .db
-        .run(move |conn| {
-            let c = campus(conn, &who, q.campus.as_deref())?;
-            reports::hours(conn, &who, c.id, y)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(report))
+    campus_read(&state, who, q.campus, move |conn, id| reports::hours(conn, id, y)).await
 }
 
 /// Trainers' mean trainee satisfaction per module.
@@ -569,13 +563,7 @@ pub async fn contribution(
     who: Principal,
     q: web::Query<ContributionQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let q = q.into_inner();
     let y = year(q.year)?;
-    let report = state
-        .db
-        .run(move |conn| {
-            let org = organisation_id(conn, &who, q.organisation.as_deref())?;
-            reports::contribution(conn, org, y)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(report))
+    org_read(&state, who, q.organisation, move |conn, org| reports::contribution(conn, org, y)).await
 }
