@@ -27,6 +27,10 @@ pub struct Config {
     pub job_lease_secs: u64,
     /// Milliseconds between looks at an empty plan queue.
     pub job_poll_ms: u64,
+    /// Plans one organisation may have queued or solving at once (`GPEC_PLAN_QUEUE_LIMIT`).
+    pub plan_queue_limit: u32,
+    /// Days the scenario of a failed or cancelled plan is kept (`GPEC_PLAN_RETENTION_DAYS`).
+    pub plan_retention_days: u32,
 }
 
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
@@ -47,6 +51,8 @@ impl Config {
             plan_workers: 1,
             job_lease_secs: 60,
             job_poll_ms: 500,
+            plan_queue_limit: 10,
+            plan_retention_days: 30,
         }
     }
 }

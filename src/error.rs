@@ -53,6 +53,13 @@ pub enum ApiError {
     Unprocessable { message: String, details: Vec<Detail> },
     #[error("{0}")]
     PayloadTooLarge(String),
+    /// A quota is used up; the client may try again after `retry_after` seconds.
+    #[error("{message}")]
+    TooManyRequests { message: String, retry_after: u64 },
+    /// A concurrent write got in the way (a deadlock, or a lock held past the busy timeout):
+    /// nothing was written, and the same request may be sent again.
+    #[error("the change collided with a concurrent one and was not written; send it again")]
+    Busy,
     #[error("the database is unavailable")]
     Unavailable,
     #[error("internal error")]
@@ -110,6 +117,8 @@ impl ApiError {
             Self::Conflict { .. } => "conflict",
             Self::Unprocessable { .. } => "unprocessable",
             Self::PayloadTooLarge(_) => "payload_too_large",
+            Self::TooManyRequests { .. } => "too_many_requests",
+            Self::Busy => "busy",
             Self::Unavailable => "unavailable",
             Self::Internal => "internal",
         }
@@ -141,6 +150,8 @@ impl ResponseError for ApiError {
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -148,8 +159,17 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         let mut response = HttpResponse::build(self.status_code());
-        if matches!(self, Self::Unauthorized(_)) {
-            response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        match self {
+            Self::Unauthorized(_) => {
+                response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            Self::TooManyRequests { retry_after, .. } => {
+                response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
+            }
+            Self::Busy => {
+                response.insert_header((header::RETRY_AFTER, "1"));
+            }
+            _ => {}
         }
         response.json(ErrorBody { error: self.code().to_owned(), message: self.to_string(), details: self.details() })
     }
@@ -165,6 +185,14 @@ impl From<DieselError> for ApiError {
             }
             DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
                 Self::conflict("the change refers to, or is referred to by, another resource")
+            }
+            DieselError::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => Self::Busy,
+            // SQLite past its busy timeout; PostgreSQL breaking a deadlock (SQLSTATE 40P01).
+            DieselError::DatabaseError(_, info)
+                if info.message().contains("database is locked") || info.message().contains("deadlock detected") =>
+            {
+                tracing::warn!(error = %info.message(), "write collided with a concurrent one");
+                Self::Busy
             }
             DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
                 tracing::error!(error = %info.message(), "database connection lost");

@@ -23,7 +23,12 @@ pub struct WorkerConfig {
     pub lease: Duration,
     /// Wait between looks at an empty queue.
     pub poll: Duration,
+    /// How long the scenario of a failed or cancelled plan is kept.
+    pub retention: Duration,
 }
+
+/// How often an instance applies the retention rule.
+const RETENTION_EVERY: Duration = Duration::from_secs(3600);
 
 /// The running workers; they stop when this is stopped or dropped.
 pub struct Workers {
@@ -55,7 +60,15 @@ pub fn start(db: Db, config: WorkerConfig) -> Workers {
 
 async fn work(db: Db, config: WorkerConfig, stop: Arc<AtomicBool>, name: String) {
     tracing::debug!(worker = %name, "plan worker started");
+    // The first worker of an instance also applies the retention rule, between jobs.
+    let mut retention_due = name.ends_with("-0").then(std::time::Instant::now);
     while !stop.load(Ordering::Relaxed) {
+        if let Some(due) = retention_due
+            && due <= std::time::Instant::now()
+        {
+            discard_old_scenarios(&db, config.retention).await;
+            retention_due = Some(due + RETENTION_EVERY);
+        }
         let claimer = name.clone();
         match db.run(move |conn| plans::claim(conn, &claimer, config.lease)).await {
             Ok(Some(job)) => run(&db, job, &name, config.lease).await,
@@ -65,6 +78,15 @@ async fn work(db: Db, config: WorkerConfig, stop: Arc<AtomicBool>, name: String)
                 sleep(config.poll * 10).await;
             }
         }
+    }
+}
+
+async fn discard_old_scenarios(db: &Db, retention: Duration) {
+    let before = crate::domain::now() - chrono::Duration::from_std(retention).unwrap_or(chrono::Duration::days(30));
+    match db.run(move |conn| plans::discard_old_scenarios(conn, before)).await {
+        Ok(0) => {}
+        Ok(count) => tracing::info!(count, "discarded the scenarios of old failed or cancelled plans"),
+        Err(e) => tracing::warn!(error = %e, "cannot apply the plan retention rule"),
     }
 }
 

@@ -58,8 +58,10 @@ fn connect(config: &Config) -> Result<crate::db::PooledConn, String> {
 pub fn migrate(config: &Config, revert_all: bool) -> Result<(), String> {
     let db = open_db(config).map_err(|e| e.to_string())?;
     let mut conn = db.conn().map_err(|e| e.to_string())?;
-    let done = if revert_all { migrations::revert_all(&mut conn) } else { migrations::run_pending(&mut conn) }
-        .map_err(|e| e.to_string())?;
+    let done = crate::db::exclusively(&mut conn, |conn| {
+        if revert_all { migrations::revert_all(conn) } else { migrations::run_pending(conn) }
+    })
+    .map_err(|e| e.to_string())?;
     let verb = if revert_all { "reverted" } else { "applied" };
     if done.is_empty() {
         println!("no migration {verb}: the database is up to date");

@@ -4,6 +4,7 @@ mod admin;
 mod plan;
 mod referential;
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -27,6 +28,11 @@ Environment (each option can also be given as its variable):
                        instances [default: 1]
   GPEC_JOB_LEASE       seconds after which a running plan whose worker went silent (a stopped
                        instance) is solved again by another [default: 60]
+  GPEC_PLAN_QUEUE_LIMIT
+                       plans one organisation may have queued or solving at once; past it, a
+                       request gets 429 with Retry-After [default: 10]
+  GPEC_PLAN_RETENTION_DAYS
+                       days the scenario of a failed or cancelled plan is kept [default: 30]
   GPEC_LOG             log filter, e.g. info or gpec=debug,actix_web=info [default: info]
   GPEC_LOG_FORMAT      text or json [default: text]";
 
@@ -73,6 +79,12 @@ pub struct GlobalOpts {
     /// Seconds after which a running plan whose worker went silent is solved again
     #[arg(long, env = "GPEC_JOB_LEASE", default_value_t = 60, value_parser = clap::value_parser!(u64).range(3..), global = true)]
     pub job_lease: u64,
+    /// Plans one organisation may have queued or solving at once
+    #[arg(long, env = "GPEC_PLAN_QUEUE_LIMIT", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..), global = true)]
+    pub plan_queue_limit: u32,
+    /// Days the scenario of a failed or cancelled plan is kept
+    #[arg(long, env = "GPEC_PLAN_RETENTION_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..), global = true)]
+    pub plan_retention_days: u32,
     /// Log filter (tracing EnvFilter syntax)
     #[arg(long, env = "GPEC_LOG", default_value = "info", global = true)]
     pub log: String,
@@ -155,6 +167,8 @@ impl GlobalOpts {
             plan_workers: self.plan_workers,
             job_lease_secs: self.job_lease,
             job_poll_ms: 500,
+            plan_queue_limit: self.plan_queue_limit,
+            plan_retention_days: self.plan_retention_days,
         }
     }
 }
@@ -162,7 +176,10 @@ impl GlobalOpts {
 fn init_tracing(opts: &GlobalOpts) {
     let filter = EnvFilter::try_new(&opts.log).unwrap_or_else(|_| EnvFilter::new("info"));
     // Logs go to stderr, so that commands printing data (exports, plans) keep stdout clean.
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // Colour codes only for a person at a terminal: a log file or collector would keep them as
+    // noise (NO_COLOR, https://no-color.org, turns them off there too).
+    let ansi = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi);
     match opts.log_format {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().init(),

@@ -2,8 +2,6 @@
 
 use std::io::Write;
 
-use diesel::Connection;
-
 use crate::config::Config;
 use crate::db::DbConnection;
 use crate::domain::referential_csv::{self, Entity, seed};
@@ -60,8 +58,7 @@ pub fn import(config: &Config, entity: Entity, file: &std::path::Path) -> Result
     let mut conn = connect(config)?;
     let author = author();
     let conn: &mut DbConnection = &mut conn;
-    let report = conn
-        .transaction(|conn: &mut DbConnection| referential_csv::import(conn, entity, &bytes, &author, None))
+    let report = crate::db::transaction(conn, |conn| referential_csv::import(conn, entity, &bytes, &author, None))
         .map_err(|e| describe(&e))?;
     println!(
         "imported {} {} rows: {} created, {} updated, {} unchanged",

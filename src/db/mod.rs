@@ -75,6 +75,29 @@ pub fn enable_wal(conn: &mut DbConnection) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// The advisory lock that start-up work holds on PostgreSQL ("gpec" in ASCII).
+const START_UP_LOCK: i64 = 0x6770_6563;
+
+/// Runs `f` while no other instance sharing the database runs its own: two instances started
+/// at once on an empty PostgreSQL database would otherwise both run the migrations and one would
+/// fail on PostgreSQL's catalogue. The session-level advisory lock waits for the other instance
+/// and is released even when `f` fails; a crashed instance's lock ends with its connection.
+/// SQLite has no other instance to wait for.
+pub fn exclusively<T>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    if !matches!(conn, DbConnection::Pg(_)) {
+        return f(conn);
+    }
+    conn.batch_execute(&format!("SELECT pg_advisory_lock({START_UP_LOCK})"))?;
+    let result = f(conn);
+    let unlocked = conn.batch_execute(&format!("SELECT pg_advisory_unlock({START_UP_LOCK})"));
+    let value = result?;
+    unlocked?;
+    Ok(value)
+}
+
 impl std::fmt::Display for DatabaseUrl {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -169,6 +192,37 @@ impl Db {
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
-        self.run(move |conn| conn.transaction(f)).await
+        self.run(move |conn| transaction(conn, f)).await
+    }
+}
+
+/// Runs `f` in one transaction (a savepoint when one is already open): all of it lands or none.
+///
+/// Every transaction of gpec may write, so on SQLite the outermost one begins `IMMEDIATE`: it
+/// takes the write lock first, waiting up to the busy timeout behind other writers. A deferred
+/// one would read, then fail at once with "database is locked" when it tries to write after
+/// another writer committed, since SQLite cannot upgrade a stale snapshot.
+pub fn transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    type Manager = <DbConnection as Connection>::TransactionManager;
+    let DbConnection::Sqlite(c) = conn else { return conn.transaction(f) };
+    if AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth()?.is_some() {
+        return conn.transaction(f);
+    }
+    AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
+    match f(conn) {
+        Ok(value) => {
+            Manager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(error) => match Manager::rollback_transaction(conn) {
+            // A broken manager hides nothing more useful than the error that broke it.
+            Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(error),
+            Err(rollback) => Err(rollback.into()),
+        },
     }
 }

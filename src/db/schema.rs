@@ -293,6 +293,8 @@ diesel::table! {
         claimed_by -> Nullable<Text>,
         heartbeat_at -> Nullable<Timestamp>,
         attempts -> Integer,
+        idempotency_key -> Nullable<Text>,
+        scenario_discarded_at -> Nullable<Timestamp>,
     }
 }
 

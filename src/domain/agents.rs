@@ -9,19 +9,25 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::competencies::stale;
-use super::types::Fte;
+use super::types::{Fte, name_problem};
 use crate::db::DbConnection;
 use crate::db::schema::{agents as a, job_profiles as jp, organisations as o};
 use crate::error::{ApiError, Detail};
 
 /// What a client sends to create or change an agent.
+/// Unknown fields are ignored in an edit, so that a client can send back what it read; a new
+/// agent refuses them (see `NewAgent`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct AgentInput {
+    #[schema(max_length = 40)]
     pub matricule: String,
+    #[schema(max_length = 200)]
     pub last_name: String,
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub first_name: String,
     /// Unit or team.
+    #[schema(max_length = 200)]
     pub unit: String,
     /// The manager's matricule, in the same organisation.
     #[serde(default)]
@@ -51,9 +57,14 @@ impl AgentInput {
             details.push(Detail::field("matricule", "must be 1 to 40 characters"));
         }
         for (field, value) in [("last_name", &self.last_name), ("unit", &self.unit)] {
-            if value.is_empty() {
-                details.push(Detail::field(field, "must not be empty"));
+            if let Some(problem) = name_problem(value) {
+                details.push(Detail::field(field, problem));
             }
+        }
+        if !self.first_name.is_empty()
+            && let Some(problem) = name_problem(&self.first_name)
+        {
+            details.push(Detail::field("first_name", problem));
         }
         if self.end_date.is_some_and(|end| end < self.start_date) {
             details.push(Detail::field("end_date", "must not be before start_date"));
@@ -243,7 +254,7 @@ fn resolve_profile(conn: &mut DbConnection, input: &AgentInput) -> Result<Option
 
 pub fn create(conn: &mut DbConnection, organisation_id: i32, input: AgentInput) -> Result<Agent, ApiError> {
     let input = input.validated()?;
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         if find(conn, organisation_id, &input.matricule)?.is_some() {
             return Err(ApiError::conflict(format!("an agent with matricule {} already exists", input.matricule)));
         }
@@ -260,7 +271,7 @@ pub fn create(conn: &mut DbConnection, organisation_id: i32, input: AgentInput) 
 /// and the matricule cannot change.
 pub fn update(conn: &mut DbConnection, id: i32, expected_version: i32, input: AgentInput) -> Result<Agent, ApiError> {
     let input = input.validated()?;
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         let current = get(conn, id)?;
         if current.version != expected_version {
             return Err(stale("agent", &current.input.matricule, expected_version, current.version));

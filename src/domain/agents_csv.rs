@@ -248,6 +248,7 @@ pub fn import_assessments(
     // A line equal to a recorded assessment is a duplicate: read the keys of the file's agents only.
     let mut agents: Vec<i32> = lines.iter().map(|(_, k)| k.0).collect::<HashSet<_>>().into_iter().collect();
     agents.sort_unstable();
+    levels::lock_agents(conn, &agents)?;
     let mut stored = HashSet::new();
     for chunk in agents.chunks(5000) {
         let found: Vec<(i32, i32, NaiveDate, String)> = s::table

@@ -71,8 +71,9 @@ impl NewAssessment {
 
 /// Records one assessment and updates the agent's current level for that competency.
 pub fn add(conn: &mut DbConnection, row: NewAssessment) -> Result<i32, ApiError> {
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         let (agent_id, competency_id) = (row.agent_id, row.competency_id);
+        levels::lock_agents(conn, &[agent_id])?;
         let id: i32 = diesel::insert_into(s::table).values(&row).returning(s::id).get_result(conn)?;
         levels::refresh(conn, Scope::Pair { agent_id, competency_id })?;
         Ok(id)

@@ -33,7 +33,7 @@ pub fn jwt_secret(conn: &mut DbConnection, configured: Option<&str>) -> Result<S
              (e.g. GPEC_JWT_SECRET=$(openssl rand -hex 32))",
         ));
     }
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         let stored: Option<String> =
             settings::table.find(JWT_SECRET_KEY).select(settings::value).first(conn).optional()?;
         if let Some(secret) = stored {
@@ -58,7 +58,7 @@ fn generate_secret() -> String {
 /// On a database without users, creates `NATIONAL` and `admin`. Returns the generated password
 /// when none was configured, for the caller to print once.
 pub fn first_admin(conn: &mut DbConnection, configured: Option<&str>) -> Result<Option<String>, ApiError> {
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         if users::count(conn)? > 0 {
             return Ok(None);
         }

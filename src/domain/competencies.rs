@@ -17,6 +17,7 @@ use crate::error::{ApiError, Detail};
 /// Unknown fields are ignored, so that a client can send back what it read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct CompetencyContent {
+    #[schema(max_length = 200)]
     pub label: String,
     pub category: Category,
     #[serde(default)]
@@ -36,8 +37,8 @@ impl CompetencyContent {
     pub fn validated(mut self) -> Result<Self, ApiError> {
         self.label = self.label.trim().to_owned();
         self.definition = self.definition.trim().to_owned();
-        if self.label.is_empty() {
-            return Err(ApiError::invalid("label", "must not be empty"));
+        if let Some(problem) = super::types::name_problem(&self.label) {
+            return Err(ApiError::invalid("label", problem));
         }
         if self.descriptors.len() != 4 {
             return Err(ApiError::invalid("descriptors", "must hold exactly 4 entries, one per level"));
@@ -215,7 +216,7 @@ pub fn create(
     author: &str,
 ) -> Result<Competency, ApiError> {
     let content = content.validated()?;
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         if find(conn, code.as_str())?.is_some() {
             return Err(ApiError::conflict(format!("competency {} already exists", code.as_str())));
         }
@@ -241,7 +242,7 @@ pub fn update(
     author: &str,
 ) -> Result<Competency, ApiError> {
     let content = content.validated()?;
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         let current = get(conn, code)?;
         if current.version != expected_version {
             return Err(stale("competency", code, expected_version, current.version));

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use super::types::parse_date;
 use crate::error::{ApiError, Detail};
 
-/// Bad lines listed in one answer at most; the message still counts them all.
+/// Problems listed in one answer at most; past that, reading stops and the message says so.
 const MAX_DETAILS: usize = 1000;
 
 /// A cell's problem was recorded in the file's [`Problems`].
@@ -83,20 +83,49 @@ pub fn code_levels(raw: &str) -> Result<Vec<(String, i64)>, String> {
         .collect()
 }
 
-/// Problems found in a file, each at a line and column.
+/// Problems found in a file, each at a line and column. At most [`MAX_DETAILS`] are kept; past
+/// that they are only counted, so that a hostile file costs time linear in its size.
 #[derive(Default)]
-pub struct Problems(Vec<Detail>);
+pub struct Problems {
+    details: Vec<Detail>,
+    /// Problems beyond [`MAX_DETAILS`], counted but not kept.
+    dropped: usize,
+    /// Where each line's whole-record problem sits in `details`.
+    record_problems: HashMap<u64, usize>,
+    /// Steps of work spent reading the file: records read, bytes scanned for quotes and stored
+    /// problems examined. Tests bound it, since seconds on a shared machine prove nothing.
+    steps: u64,
+}
 
 impl Problems {
     pub fn add(&mut self, line: u64, column: &str, message: impl Into<String>) {
-        self.0.push(Detail { field: None, line: Some(line), column: Some(column.to_owned()), message: message.into() });
+        self.push(Detail { field: None, line: Some(line), column: Some(column.to_owned()), message: message.into() });
+    }
+
+    fn push(&mut self, detail: Detail) {
+        if self.is_full() {
+            self.dropped += 1;
+        } else {
+            self.details.push(detail);
+        }
+    }
+
+    /// No more problems are kept: reading on could not change the answer, only its count.
+    pub fn is_full(&self) -> bool {
+        self.details.len() >= MAX_DETAILS
     }
 
     /// Records a problem of a whole record, replacing a less precise one on the same line.
     fn set_record_problem(&mut self, line: u64, message: &str) {
-        match self.0.iter_mut().find(|d| d.line == Some(line) && d.column.as_deref() == Some("-")) {
-            Some(existing) => existing.message = message.to_owned(),
-            None => self.add(line, "-", message),
+        self.steps += 1;
+        match self.record_problems.get(&line) {
+            Some(&i) => self.details[i].message = message.to_owned(),
+            None => {
+                if !self.is_full() {
+                    self.record_problems.insert(line, self.details.len());
+                }
+                self.add(line, "-", message);
+            }
         }
     }
 
@@ -112,31 +141,41 @@ impl Problems {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.details.is_empty()
     }
 
-    /// `Ok` when there is nothing to report, else the 400 that lists every problem.
+    /// `Ok` when there is nothing to report, else the 400 that lists every problem kept.
     pub fn into_result(mut self, what: &str) -> Result<(), ApiError> {
-        if self.0.is_empty() {
+        if self.details.is_empty() {
             return Ok(());
         }
-        let count = self.0.len();
-        self.0.sort_by_key(|d| d.line);
-        let first = &self.0[0];
+        self.details.sort_by_key(|d| d.line);
+        let first = &self.details[0];
+        let count = if self.dropped > 0 {
+            format!("more than {} problems (the first {} are listed)", self.details.len(), self.details.len())
+        } else {
+            format!("{} problem(s)", self.details.len())
+        };
         let message = format!(
-            "the {what} file has {count} problem(s), nothing was written; first: line {}, column {}: {}",
+            "the {what} file has {count}, nothing was written; first: line {}, column {}: {}",
             first.line.unwrap_or(0),
             first.column.as_deref().unwrap_or("-"),
             first.message
         );
-        self.0.truncate(MAX_DETAILS);
-        Err(ApiError::bad_request(message, self.0))
+        Err(ApiError::bad_request(message, self.details))
     }
 }
 
 /// Parses `bytes` as a CSV file with a header line holding exactly `columns` (in any order).
 pub fn read(bytes: &[u8], columns: &[&str], what: &str) -> Result<Table, ApiError> {
     let mut problems = Problems::default();
+    let table = read_into(bytes, columns, what, &mut problems)?;
+    problems.into_result(what)?;
+    Ok(table)
+}
+
+/// Reads the file, recording its problems; stops early once no more problems would be kept.
+fn read_into(bytes: &[u8], columns: &[&str], what: &str, problems: &mut Problems) -> Result<Table, ApiError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes); // a BOM, as spreadsheets write
     let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(bytes);
     let header: Vec<String> = match reader.byte_headers() {
@@ -145,7 +184,7 @@ pub fn read(bytes: &[u8], columns: &[&str], what: &str) -> Result<Table, ApiErro
     };
     if header.iter().all(|h| h.is_empty()) {
         problems.add(1, "-", format!("the file is empty; expected the header {}", columns.join(",")));
-        std::mem::take(&mut problems).into_result(what)?;
+        std::mem::take(problems).into_result(what)?;
     }
     let mut index = HashMap::new();
     for (i, name) in header.iter().enumerate() {
@@ -160,36 +199,45 @@ pub fn read(bytes: &[u8], columns: &[&str], what: &str) -> Result<Table, ApiErro
             problems.add(1, column, "missing column");
         }
     }
-    std::mem::take(&mut problems).into_result(what)?;
+    std::mem::take(problems).into_result(what)?;
 
     let mut rows = Vec::new();
     let mut record = csv::ByteRecord::new();
-    let mut starts: Vec<(u64, u64)> = Vec::new(); // (line, byte offset) of each record
-    loop {
-        match reader.read_byte_record(&mut record) {
+    // (line, byte offset) of the record read before this one, whose quotes are checked once the
+    // next record shows where it ends.
+    let mut previous: Option<(u64, u64)> = None;
+    while !problems.is_full() {
+        problems.steps += 1;
+        let position = match reader.read_byte_record(&mut record) {
             Ok(false) => break,
-            Ok(true) => {}
+            Ok(true) => record.position().map_or((0, 0), |p| (p.line(), p.byte())),
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                if let Some(p) = e.position() {
-                    starts.push((p.line(), p.byte()));
-                }
+                let Some(p) = e.position() else {
+                    problems.add(0, "-", format!("unreadable record: {e}"));
+                    continue;
+                };
+                let position = (p.line(), p.byte());
+                check_quotes(bytes, previous.replace(position), position.1, problems);
                 let message = match e.kind() {
                     csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
                         format!("{len} fields where the header has {expected_len} (check the quoting)")
                     }
                     _ => format!("unreadable record: {e}"),
                 };
-                problems.add(line, "-", message);
+                problems.set_record_problem(position.0, &message);
                 continue;
             }
-        }
-        let position = record.position().map_or((0, 0), |p| (p.line(), p.byte()));
-        starts.push(position);
+        };
+        check_quotes(bytes, previous.replace(position), position.1, problems);
         let mut fields = Vec::with_capacity(record.len());
         for (i, raw) in record.iter().enumerate() {
             match std::str::from_utf8(raw) {
-                Ok(text) => fields.push(text.to_owned()),
+                Ok(text) => {
+                    if let Some(c) = text.chars().find(|&c| is_forbidden_control(c)) {
+                        problems.add(position.0, &header[i], format!("holds the control character U+{:04X}", c as u32));
+                    }
+                    fields.push(text.to_owned());
+                }
                 Err(_) => {
                     problems.add(position.0, &header[i], "not valid UTF-8 (save the file as UTF-8)");
                     fields.push(String::new());
@@ -201,22 +249,31 @@ pub fn read(bytes: &[u8], columns: &[&str], what: &str) -> Result<Table, ApiErro
         }
         rows.push(Row { line: position.0, fields });
     }
-    check_quotes(bytes, &starts, &mut problems);
-    problems.into_result(what)?;
+    if !problems.is_full() {
+        check_quotes(bytes, previous, bytes.len() as u64, problems);
+    } else if !matches!(reader.read_byte_record(&mut record), Ok(false)) {
+        problems.dropped += 1; // reading stopped with records left: there may be more problems
+    }
     Ok(Table { columns: index, rows })
 }
 
+/// A control character no text of gpec may hold (tab and line ends are text). PostgreSQL
+/// cannot store NUL at all; the others are never typed and often hide an attack.
+pub fn is_forbidden_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
 /// A well-formed record holds an even number of quote characters. The csv reader is lenient and
-/// would let an unclosed quote swallow the rest of the file into one field; this names the line.
-fn check_quotes(bytes: &[u8], starts: &[(u64, u64)], problems: &mut Problems) {
-    for (i, &(line, start)) in starts.iter().enumerate() {
-        let end = starts.get(i + 1).map_or(bytes.len(), |&(_, b)| b as usize);
-        let raw = &bytes[(start as usize).min(bytes.len())..end.min(bytes.len())];
-        if raw.iter().filter(|&&b| b == b'"').count() % 2 == 1 {
-            // The root cause of any field-count error the reader reported for this line.
-            let message = "broken quoting: a quote is opened and never closed, or stands inside an unquoted field";
-            problems.set_record_problem(line, message);
-        }
+/// would let an unclosed quote swallow the rest of the file into one field; this names the line
+/// of the record that starts at `record` and ends at byte `end`.
+fn check_quotes(bytes: &[u8], record: Option<(u64, u64)>, end: u64, problems: &mut Problems) {
+    let Some((line, start)) = record else { return };
+    let raw = &bytes[(start as usize).min(bytes.len())..(end as usize).min(bytes.len())];
+    problems.steps += raw.len() as u64;
+    if raw.iter().filter(|&&b| b == b'"').count() % 2 == 1 {
+        // The root cause of any field-count error the reader reported for this line.
+        let message = "broken quoting: a quote is opened and never closed, or stands inside an unquoted field";
+        problems.set_record_problem(line, message);
     }
 }
 
@@ -237,4 +294,73 @@ where
 
 pub fn finish(w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, ApiError> {
     w.into_inner().map_err(|e| ApiError::internal("csv flush", e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const COLUMNS: [&str; 3] = ["code", "label", "level"];
+
+    fn file(lines: usize, row: &str) -> Vec<u8> {
+        let mut text = String::from("code,label,level\n");
+        for _ in 0..lines {
+            text.push_str(row);
+            text.push('\n');
+        }
+        text.into_bytes()
+    }
+
+    /// Reads `bytes` and returns the work it took, with the answer.
+    fn steps(bytes: &[u8]) -> (u64, Result<Table, ApiError>) {
+        let mut problems = Problems::default();
+        let table = read_into(bytes, &COLUMNS, "test", &mut problems);
+        let steps = problems.steps;
+        (steps, table.and_then(|t| problems.into_result("test").map(|()| t)))
+    }
+
+    #[test]
+    fn refusing_a_file_of_stray_quotes_stops_once_the_answer_is_full() {
+        // The outside probe's file: 80,000 lines each holding a stray quote.
+        let (small, _) = steps(&file(10_000, "a\"b,label,2"));
+        let (large, answer) = steps(&file(80_000, "a\"b,label,2"));
+        assert_eq!(small, large, "the work stops growing with the file once the answer is full");
+        assert!(large < 40 * MAX_DETAILS as u64, "work {large} is bounded by the kept problems");
+        let Err(ApiError::BadRequest { message, details }) = answer else { panic!("refused") };
+        assert_eq!(details.len(), MAX_DETAILS);
+        assert!(message.contains("more than 1000 problems"), "{message}");
+        assert_eq!(details[0].line, Some(2));
+        assert!(details[0].message.contains("broken quoting"), "{:?}", details[0]);
+    }
+
+    #[test]
+    fn reading_a_clean_file_takes_work_linear_in_its_size() {
+        let (small, a) = steps(&file(10_000, "AB-1,libellé,2"));
+        let (large, b) = steps(&file(80_000, "AB-1,libellé,2"));
+        assert_eq!(a.expect("clean").rows.len(), 10_000);
+        assert_eq!(b.expect("clean").rows.len(), 80_000);
+        // One step per record and per byte scanned, plus the read that finds the end.
+        assert_eq!(large - 1, 8 * (small - 1), "eight times the lines, eight times the work");
+    }
+
+    #[test]
+    fn many_problems_on_one_line_keep_one_record_problem() {
+        let mut problems = Problems::default();
+        for line in 2..80_002 {
+            problems.set_record_problem(line, "3 fields where the header has 4");
+            problems.set_record_problem(line, "broken quoting");
+        }
+        assert_eq!(problems.steps, 160_000, "one step per record problem, whatever was kept before");
+        assert_eq!(problems.details.len(), MAX_DETAILS);
+        assert!(problems.details.iter().all(|d| d.message == "broken quoting"));
+    }
+
+    #[test]
+    fn a_cell_holding_nul_is_refused_with_its_line_and_column() {
+        let (_, answer) = steps(b"code,label,level\nAB,ok,1\nCD,bad\0name,2\n");
+        let Err(ApiError::BadRequest { details, .. }) = answer else { panic!("refused") };
+        assert_eq!(details.len(), 1);
+        assert_eq!((details[0].line, details[0].column.as_deref()), (Some(3), Some("label")));
+        assert!(details[0].message.contains("U+0000"), "{:?}", details[0]);
+    }
 }

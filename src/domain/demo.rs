@@ -3,7 +3,6 @@
 //! assessments scattered around each profile's required levels, with a dated history. The data
 //! goes through the CSV imports, so it is checked like any file; the same seed gives the same data.
 
-use diesel::Connection;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::Serialize;
@@ -159,7 +158,7 @@ pub fn generate(conn: &mut DbConnection, organisation: &str, agents: usize, seed
     }
     let people = csv_io::finish(people)?;
     let history = csv_io::finish(history)?;
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         agents_csv::import_agents(conn, &people, None)?;
         agents_csv::import_assessments(conn, &history, None, "demo")
     })?;

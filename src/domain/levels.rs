@@ -28,6 +28,25 @@ pub enum Scope {
     AddedAfter(i32),
 }
 
+/// Makes the writers of these agents' current levels wait for one another, until the end of the
+/// transaction. Call it before adding their assessments; `agent_ids` sorted, so that two writers
+/// always lock in the same order.
+///
+/// On PostgreSQL, two transactions rebuilding one (agent, competency) pair would otherwise both
+/// insert its row, and the second would fail on the unique key; and each would miss the other's
+/// uncommitted assessment. Waiting on the agent's row fixes both: once the first commits, the
+/// second's statements see its assessment. `FOR NO KEY UPDATE` does not conflict with the key
+/// share that inserting an assessment takes on its agent. SQLite runs one writer at a time.
+pub fn lock_agents(conn: &mut DbConnection, agent_ids: &[i32]) -> Result<(), ApiError> {
+    use crate::db::schema::agents as a;
+    if let DbConnection::Pg(pg) = conn {
+        for chunk in agent_ids.chunks(CHUNK) {
+            a::table.filter(a::id.eq_any(chunk)).order(a::id).select(a::id).for_no_key_update().load::<i32>(pg)?;
+        }
+    }
+    Ok(())
+}
+
 /// Rebuilds `current_levels` for `scope` from the assessments.
 pub fn refresh(conn: &mut DbConnection, scope: Scope) -> Result<(), ApiError> {
     // Only integers are inlined, so the same text serves both backends' placeholder styles.

@@ -6,6 +6,7 @@ pub mod agents_csv;
 pub mod analytics;
 pub mod assessments;
 pub mod bootstrap;
+pub mod bounds;
 pub mod campus;
 pub mod competencies;
 pub mod csv_io;

@@ -71,8 +71,8 @@ pub fn list(conn: &mut DbConnection, scope: Option<i32>) -> Result<Vec<Organisat
 
 pub fn create(conn: &mut DbConnection, code: &OrgCode, name: &str, kind: OrgKind) -> Result<Organisation, ApiError> {
     let name = name.trim();
-    if name.is_empty() {
-        return Err(ApiError::invalid("name", "must not be empty"));
+    if let Some(problem) = super::types::name_problem(name) {
+        return Err(ApiError::invalid("name", problem));
     }
     if find_by_code(conn, code.as_str())?.is_some() {
         return Err(ApiError::conflict(format!("organisation {} already exists", code.as_str())));

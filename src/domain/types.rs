@@ -196,10 +196,16 @@ pub struct Password(String);
 
 impl Password {
     pub const MIN_LEN: usize = 8;
+    /// Long enough for any passphrase, short enough that hashing it costs nothing unusual.
+    pub const MAX_LEN: usize = 128;
 
     pub fn parse(field: &str, raw: &str) -> Result<Self, ApiError> {
-        if raw.chars().count() < Self::MIN_LEN {
+        let len = raw.chars().count();
+        if len < Self::MIN_LEN {
             return Err(ApiError::invalid(field, format!("must be at least {} characters", Self::MIN_LEN)));
+        }
+        if len > Self::MAX_LEN {
+            return Err(ApiError::invalid(field, format!("must be at most {} characters", Self::MAX_LEN)));
         }
         Ok(Self(raw.to_owned()))
     }
@@ -212,6 +218,25 @@ impl Password {
 impl std::fmt::Debug for Password {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Password(***)")
+    }
+}
+
+/// Longest name or label (of a person, an organisation, a unit, a competency, a job sheet, an
+/// activity, a module or a plan), in characters.
+pub const NAME_MAX_CHARS: usize = 200;
+
+/// `None` when `name` is a usable name: not empty, at most [`NAME_MAX_CHARS`] characters, and on
+/// one line (no control character at all: a tab or line break has no place in a name). Else the
+/// problem, to be reported under the field.
+pub fn name_problem(name: &str) -> Option<String> {
+    if name.is_empty() {
+        Some("must not be empty".to_owned())
+    } else if name.chars().count() > NAME_MAX_CHARS {
+        Some(format!("must be at most {NAME_MAX_CHARS} characters"))
+    } else if name.chars().any(char::is_control) {
+        Some("must be one line, without tabs or control characters".to_owned())
+    } else {
+        None
     }
 }
 

@@ -112,7 +112,16 @@ pub fn find_by_username(conn: &mut DbConnection, username: &str) -> Result<Optio
 
 /// The user if `username` exists and `password` matches; `None` in every other case, after
 /// the same amount of work, so the caller cannot tell which of the two was wrong.
+///
+/// A password longer than any that can be set is refused before anything is hashed: argon2
+/// would otherwise spend its work on whatever a client sends.
 pub fn authenticate(conn: &mut DbConnection, username: &str, password: &str) -> Result<Option<User>, ApiError> {
+    if password.chars().count() > Password::MAX_LEN {
+        return Err(ApiError::invalid("password", format!("must be at most {} characters", Password::MAX_LEN)));
+    }
+    if username.len() > 64 {
+        return Err(ApiError::invalid("username", "must be at most 64 characters"));
+    }
     match load(conn, Key::Username(username))? {
         Some((row, org)) if password::verify(password, &row.password_hash) => Ok(Some(assemble(conn, row, org)?)),
         Some(_) => Ok(None),
@@ -143,7 +152,7 @@ pub fn create(
     organisation: &Organisation,
     roles: &[Role],
 ) -> Result<User, ApiError> {
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         if find_by_username(conn, username.as_str())?.is_some() {
             return Err(ApiError::conflict(format!("user {} already exists", username.as_str())));
         }
@@ -178,7 +187,7 @@ pub fn create_with_password(
 }
 
 pub fn delete(conn: &mut DbConnection, id: i32) -> Result<(), ApiError> {
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         diesel::delete(user_roles::table.filter(user_roles::user_id.eq(id))).execute(conn)?;
         diesel::delete(users::table.find(id)).execute(conn)?;
         Ok(())

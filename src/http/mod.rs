@@ -15,6 +15,8 @@ use auth::Jwt;
 pub struct AppState {
     pub db: Db,
     pub jwt: Jwt,
+    /// Plans one organisation may have queued or solving.
+    pub plan_quota: crate::domain::planning::request::QueueQuota,
 }
 
 /// Every route of the service, registered once for the server and the tests alike. Routes go

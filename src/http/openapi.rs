@@ -54,7 +54,7 @@ pub enum AuthErrors {
     /// The token is valid but lacks the role this action needs.
     #[response(status = 403)]
     Forbidden(ErrorBody),
-    /// The database is unavailable.
+    /// The database is unavailable, or a write collided with a concurrent one (`Retry-After`).
     #[response(status = 503)]
     Unavailable(ErrorBody),
 }
@@ -93,4 +93,12 @@ pub enum Conflict {
 pub enum Unprocessable {
     #[response(status = 422)]
     Unprocessable(ErrorBody),
+}
+
+/// The organisation's quota is used up; `Retry-After` says when to ask again.
+#[derive(IntoResponses)]
+#[allow(dead_code)]
+pub enum TooManyRequests {
+    #[response(status = 429, headers(("Retry-After" = u64, description = "Seconds to wait")))]
+    TooManyRequests(ErrorBody),
 }

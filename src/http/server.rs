@@ -17,6 +17,7 @@ use super::{AppState, configure};
 use crate::config::Config;
 use crate::db::{DatabaseUrl, Db, migrations};
 use crate::domain::bootstrap;
+use crate::domain::planning::request::QueueQuota;
 use crate::domain::referential_csv::seed;
 use crate::error::ApiError;
 use crate::jobs;
@@ -39,30 +40,40 @@ pub fn open_db(config: &Config) -> Result<Db, ApiError> {
     Db::open(&url, config.pool_size)
 }
 
-/// Migrations, signing secret and first administrator, before any request is served.
+/// Migrations, signing secret and first administrator, before any request is served. Instances
+/// sharing one database do this one at a time (see [`crate::db::exclusively`]).
 pub fn prepare(db: &Db, config: &Config) -> Result<Prepared, ApiError> {
     let mut conn = db.conn()?;
     crate::db::enable_wal(&mut conn)?;
-    let applied = migrations::run_pending(&mut conn)?;
+    crate::db::exclusively(&mut conn, |conn| prepare_locked(conn, config))
+}
+
+fn prepare_locked(conn: &mut crate::db::DbConnection, config: &Config) -> Result<Prepared, ApiError> {
+    let conn = &mut *conn;
+    let applied = migrations::run_pending(conn)?;
     if !applied.is_empty() {
         tracing::info!(?applied, "migrations applied");
     }
-    let jwt_secret = bootstrap::jwt_secret(&mut conn, config.jwt_secret.as_deref())?;
-    if config.seed_on_start && seed::is_unseeded(&mut conn)? {
-        match seed::run(&mut conn) {
+    let jwt_secret = bootstrap::jwt_secret(conn, config.jwt_secret.as_deref())?;
+    if config.seed_on_start && seed::is_unseeded(conn)? {
+        match seed::run(conn) {
             Ok(report) => tracing::info!(?report, "loaded the national referential"),
             // Another instance sharing the database seeded it first.
             Err(ApiError::Conflict { .. }) => {}
             Err(e) => return Err(e),
         }
     }
-    let generated_admin_password = match bootstrap::first_admin(&mut conn, config.admin_password.as_deref()) {
+    let generated_admin_password = match bootstrap::first_admin(conn, config.admin_password.as_deref()) {
         // Another instance sharing the database created them first.
         Err(ApiError::Conflict { .. }) => None,
         other => other?,
     };
     Ok(Prepared { jwt_secret, generated_admin_password })
 }
+
+/// What a client refused for its organisation's plan quota is told to wait: about the time a
+/// typical plan takes to solve.
+const PLAN_RETRY_AFTER_SECS: u64 = 30;
 
 pub struct Application {
     port: u16,
@@ -85,11 +96,15 @@ impl Application {
         let port = listener.local_addr().map_err(|e| ApiError::internal("listener", e))?.port();
         tracing::info!(address = %config.bind, port, database = %db.url(), "gpec listening");
 
-        let state = web::Data::new(AppState { db, jwt: Jwt::new(&prepared.jwt_secret, config.token_ttl_secs) });
+        let plan_quota = QueueQuota { pending: i64::from(config.plan_queue_limit), retry_after: PLAN_RETRY_AFTER_SECS };
+        let jwt = Jwt::new(&prepared.jwt_secret, config.token_ttl_secs);
+        let state = web::Data::new(AppState { db, jwt, plan_quota });
         let worker_db = state.db.clone();
         let doc = openapi();
         let mut server = HttpServer::new(move || {
             App::new()
+                .wrap(extract::raw_too_large_as_json())
+                .wrap(actix_web::middleware::from_fn(extract::refuse_control_characters))
                 .wrap(TracingLogger::default())
                 .app_data(state.clone())
                 .app_data(extract::json_config())
@@ -115,6 +130,7 @@ impl Application {
                     count: config.plan_workers,
                     lease: Duration::from_secs(config.job_lease_secs),
                     poll: Duration::from_millis(config.job_poll_ms),
+                    retention: Duration::from_secs(u64::from(config.plan_retention_days) * 86_400),
                 },
             )
         });

@@ -105,6 +105,7 @@ async fn two_workers_never_claim_the_same_plan() {
             time_limit: 1.0,
             scenario: "{}".into(),
             author: "test",
+            idempotency_key: None,
         };
         queued.insert(plans::enqueue(&mut conn, plan).unwrap());
         let _ = k;

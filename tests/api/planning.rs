@@ -59,15 +59,23 @@ pub async fn fixture() -> Fixture {
 
 /// Fills CAF-33 in `app`; returns the token of its production manager.
 pub async fn fill(app: &TestApp) -> String {
-    app.create_organisation("CAF-33", "caf").await;
-    let hr = app.user_with_roles("rh33", "CAF-33", &["hr"]).await;
-    let production = app.user_with_roles("prod33", "CAF-33", &["production"]).await;
+    fill_org(app, "CAF-33").await
+}
+
+/// Creates the CAF `org` in `app` and gives it CAF-33's planning data; returns the token of its
+/// production manager (`prod` followed by the code's digits).
+pub async fn fill_org(app: &TestApp, org: &str) -> String {
+    app.create_organisation(org, "caf").await;
+    let digits: String = org.chars().filter(char::is_ascii_digit).collect();
+    let hr = app.user_with_roles(&format!("rh{digits}"), org, &["hr"]).await;
+    let production = app.user_with_roles(&format!("prod{digits}"), org, &["production"]).await;
     for (entity, file, token) in [
         ("agents", AGENTS, &hr),
         ("assessments", ASSESSMENTS, &hr),
         ("activities", ACTIVITIES, &production),
         ("loads", LOADS, &production),
     ] {
+        let file = file.replace("CAF-33", org);
         let res = app.post_csv(&format!("/api/v1/csv/{entity}"), token, file).await;
         assert_eq!(res.status(), StatusCode::OK, "{entity}: {}", res.text().await.unwrap());
     }

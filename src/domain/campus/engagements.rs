@@ -29,6 +29,7 @@ pub struct EngagementInput {
     #[serde(default)]
     pub end_date: Option<NaiveDate>,
     /// Hours a year the trainer gives, on working time.
+    #[schema(minimum = 0, maximum = 2000)]
     pub hours_per_year: f64,
 }
 
@@ -408,6 +409,7 @@ pub struct TransitionInput {
     pub end_date: Option<NaiveDate>,
     /// Renewal request: hours a year (default: the current ones).
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 2000)]
     pub hours_per_year: Option<f64>,
     #[serde(default)]
     pub note: String,

@@ -19,7 +19,9 @@ use crate::error::{ApiError, Detail};
 pub struct ModuleInput {
     /// 2–40 of A-Z, 0-9, '-', '_' (upper-cased), unique in the campus.
     pub code: String,
+    #[schema(max_length = 200)]
     pub title: String,
+    #[schema(exclusive_minimum = 0, maximum = 2000)]
     pub duration_hours: f64,
     /// The competencies the module develops, each with a target level 1–4.
     #[serde(default)]
@@ -70,11 +72,11 @@ pub fn check(resolver: &Resolver, input: &ModuleInput) -> Result<Valid, Vec<Deta
     let mut details = Vec::new();
     let code = upper_code("code", &input.code, 40).map_err(|e| details.extend(e.details())).ok();
     let title = input.title.trim().to_owned();
-    if title.is_empty() || title.chars().count() > 200 {
-        details.push(Detail::field("title", "must be 1 to 200 characters"));
+    if let Some(problem) = crate::domain::types::name_problem(&title) {
+        details.push(Detail::field("title", problem));
     }
-    if !(input.duration_hours.is_finite() && input.duration_hours > 0.0) {
-        details.push(Detail::field("duration_hours", "must be a positive number of hours"));
+    if let Some(problem) = crate::domain::bounds::MODULE_HOURS.problem(input.duration_hours) {
+        details.push(Detail::field("duration_hours", problem));
     }
     let targets = resolver.levels(
         "competencies",

@@ -48,6 +48,7 @@ pub struct TrainerHours {
     /// Trainer id in this campus.
     pub trainer: i32,
     /// Hours the trainer teaches in this session (on working time).
+    #[schema(exclusive_minimum = 0, maximum = 744)]
     pub hours: f64,
 }
 

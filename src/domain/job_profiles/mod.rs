@@ -42,6 +42,7 @@ pub struct ActivityRoleEntry {
 /// Everything a version of a job profile holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ProfileContent {
+    #[schema(max_length = 200)]
     pub title: String,
     /// Finalité.
     #[serde(default)]

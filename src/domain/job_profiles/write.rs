@@ -23,8 +23,8 @@ pub fn validate(conn: &mut DbConnection, mut content: ProfileContent) -> Result<
         ba::table.select((ba::code, ba::position)).load::<(String, i32)>(conn)?.into_iter().collect();
     let mut details = Vec::new();
     content.title = content.title.trim().to_owned();
-    if content.title.is_empty() {
-        details.push(Detail::field("title", "must not be empty"));
+    if let Some(problem) = crate::domain::types::name_problem(&content.title) {
+        details.push(Detail::field("title", problem));
     }
     let mut ids = Vec::with_capacity(content.requirements.len());
     let mut seen = HashSet::new();
@@ -129,7 +129,7 @@ pub fn create(
     status: ProfileStatus,
     author: &str,
 ) -> Result<ProfileVersion, ApiError> {
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         let exists = jp::table.filter(jp::code.eq(code.as_str())).count().get_result::<i64>(conn)? > 0;
         if exists {
             return Err(ApiError::conflict(format!("job profile {} already exists", code.as_str())));
@@ -174,7 +174,7 @@ pub fn update(
     content: ProfileContent,
     author: &str,
 ) -> Result<ProfileVersion, ApiError> {
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         let (id, _) = head_at(conn, code, expected_version)?;
         let (content, ids) = validate(conn, content)?;
         if get(conn, code, None)?.content == content {
@@ -194,7 +194,7 @@ pub fn set_status(
     target: ProfileStatus,
     author: &str,
 ) -> Result<ProfileVersion, ApiError> {
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         let (id, current) = head_at(conn, code, expected_version)?;
         let version = get(conn, code, None)?;
         match (version.status, target) {

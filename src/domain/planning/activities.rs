@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 
 use crate::db::DbConnection;
 use crate::db::schema::{activities as ac, activity_requirements as ar, branch_activities as ba, competencies as c};
+use crate::domain::bounds;
 use crate::domain::competencies::{Resolver, stale};
 use crate::domain::types::{Level, upper_code};
 use crate::error::{ApiError, Detail};
@@ -20,12 +21,16 @@ use crate::error::{ApiError, Detail};
 pub struct ActivityInput {
     /// 2–40 of A-Z, 0-9, '-', '_' (upper-cased), unique in the organisation, e.g. `AL`.
     pub code: String,
+    #[schema(max_length = 200)]
     pub label: String,
     /// Minutes of work one item (dossier, call, mail) takes.
+    #[schema(exclusive_minimum = 0, maximum = 10000)]
     pub minutes_per_item: f64,
     /// Backlog above which the activity is `tendue`.
+    #[schema(minimum = 0, maximum = 100000000)]
     pub backlog_normal_max: f64,
     /// Backlog above which it is `critique`.
+    #[schema(minimum = 0, maximum = 100000000)]
     pub backlog_critical_max: f64,
     /// Temporary staff (CDD, intérim) may work on it.
     #[serde(default)]
@@ -107,17 +112,17 @@ impl Checker {
         let mut details = Vec::new();
         let code = upper_code("code", &input.code, 40).map_err(|e| details.extend(e.details())).ok();
         let label = input.label.trim().to_owned();
-        if label.is_empty() || label.chars().count() > 200 {
-            details.push(Detail::field("label", "must be 1 to 200 characters"));
+        if let Some(problem) = crate::domain::types::name_problem(&label) {
+            details.push(Detail::field("label", problem));
         }
-        if !(input.minutes_per_item.is_finite() && input.minutes_per_item > 0.0) {
-            details.push(Detail::field("minutes_per_item", "must be a positive number of minutes"));
+        if let Some(problem) = bounds::MINUTES_PER_ITEM.problem(input.minutes_per_item) {
+            details.push(Detail::field("minutes_per_item", problem));
         }
         for (field, value) in
             [("backlog_normal_max", input.backlog_normal_max), ("backlog_critical_max", input.backlog_critical_max)]
         {
-            if !(value.is_finite() && value >= 0.0) {
-                details.push(Detail::field(field, "must be a non-negative number of items"));
+            if let Some(problem) = bounds::ITEMS.problem(value) {
+                details.push(Detail::field(field, problem));
             }
         }
         if input.backlog_critical_max < input.backlog_normal_max {

@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 
 use crate::db::DbConnection;
 use crate::db::schema::{activities as ac, activity_months as am, agent_unavailability as au, agents as a};
+use crate::domain::bounds::{self, Bound};
 use crate::domain::types::{Period, UnavailabilityKind};
 use crate::error::{ApiError, Detail};
 
@@ -22,10 +23,12 @@ pub struct LoadRow {
     /// `YYYY-MM`.
     pub period: String,
     /// Items expected (dossiers, calls, mails).
+    #[schema(minimum = 0, maximum = 100000000)]
     pub volume: f64,
     /// Items waiting at the start of the month, when known; a plan starts from the one of its
     /// first month (none: 0).
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 100000000)]
     pub opening_backlog: Option<f64>,
 }
 
@@ -37,15 +40,16 @@ pub struct UnavailabilityRow {
     /// `YYYY-MM`.
     pub period: String,
     pub kind: UnavailabilityKind,
+    #[schema(minimum = 0, maximum = 744)]
     pub hours: f64,
 }
 
 /// One problem of one row: the column (field) and why.
 pub type RowProblem = (&'static str, String);
 
-fn amount(column: &'static str, value: f64, problems: &mut Vec<RowProblem>) {
-    if !(value.is_finite() && value >= 0.0) {
-        problems.push((column, format!("must be a non-negative number, got {value}")));
+fn amount(column: &'static str, value: f64, bound: Bound, problems: &mut Vec<RowProblem>) {
+    if let Some(problem) = bound.problem(value) {
+        problems.push((column, problem));
     }
 }
 
@@ -85,9 +89,9 @@ impl LoadChecker {
             problems.push(("activity", format!("unknown activity {code:?}")));
         }
         let period = period(&row.period, &mut problems);
-        amount("volume", row.volume, &mut problems);
+        amount("volume", row.volume, bounds::ITEMS, &mut problems);
         if let Some(b) = row.opening_backlog {
-            amount("opening_backlog", b, &mut problems);
+            amount("opening_backlog", b, bounds::ITEMS, &mut problems);
         }
         if let (Some(id), Some(p)) = (activity_id, period)
             && !self.seen.insert((id, p))
@@ -135,10 +139,7 @@ impl UnavailabilityChecker {
             problems.push(("matricule", format!("unknown matricule {matricule:?}")));
         }
         let period = period(&row.period, &mut problems);
-        amount("hours", row.hours, &mut problems);
-        if row.hours > 744.0 {
-            problems.push(("hours", format!("{} hours is more than a month holds", row.hours)));
-        }
+        amount("hours", row.hours, bounds::MONTH_HOURS, &mut problems);
         if let (Some(id), Some(p)) = (agent_id, period)
             && !self.seen.insert((id, p, row.kind))
         {

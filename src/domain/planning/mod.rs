@@ -5,6 +5,7 @@ pub mod activities;
 pub mod csv;
 pub mod forecasts;
 pub mod plans;
+pub mod request;
 pub mod scenario;
 pub mod settings;
 

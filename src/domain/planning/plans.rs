@@ -122,6 +122,7 @@ pub struct NewPlan<'a> {
     pub time_limit: f64,
     pub scenario: String,
     pub author: &'a str,
+    pub idempotency_key: Option<&'a str>,
 }
 
 /// Queues a plan; returns its id.
@@ -138,6 +139,7 @@ pub fn enqueue(conn: &mut DbConnection, plan: NewPlan) -> Result<i32, ApiError> 
             pl::created_by.eq(plan.author),
             pl::created_at.eq(crate::domain::now()),
             pl::attempts.eq(0),
+            pl::idempotency_key.eq(plan.idempotency_key),
         ))
         .returning(pl::id)
         .get_result(conn)?)
@@ -167,9 +169,37 @@ pub fn list(conn: &mut DbConnection, organisation_id: i32) -> Result<Vec<PlanSum
         .collect())
 }
 
-/// The scenario (JSON) and, once done, the result (JSON) of a plan.
-pub fn documents(conn: &mut DbConnection, id: i32) -> Result<(String, Option<String>), ApiError> {
-    Ok(pl::table.filter(pl::id.eq(id)).select((pl::scenario, pl::result)).first(conn)?)
+/// The result (JSON) of a plan, once done.
+pub fn result(conn: &mut DbConnection, id: i32) -> Result<Option<String>, ApiError> {
+    Ok(pl::table.filter(pl::id.eq(id)).select(pl::result).first(conn)?)
+}
+
+/// The scenario (JSON) a plan was asked on; 404 once the retention rule discarded it.
+pub fn scenario(conn: &mut DbConnection, id: i32) -> Result<String, ApiError> {
+    let (scenario, discarded_at): (String, Option<NaiveDateTime>) =
+        pl::table.filter(pl::id.eq(id)).select((pl::scenario, pl::scenario_discarded_at)).first(conn)?;
+    match discarded_at {
+        None => Ok(scenario),
+        Some(at) => Err(ApiError::not_found(format!(
+            "the scenario of plan {id} was discarded on {}: failed and cancelled plans keep theirs for a limited time",
+            at.date()
+        ))),
+    }
+}
+
+/// Discards the scenarios of failed and cancelled plans that ended before `before`, keeping the
+/// plans themselves (who asked what, when, and why it ended). A scenario can weigh tens of MB,
+/// and that of a plan that never solved serves only to diagnose it, for a while. Returns how
+/// many were discarded.
+pub fn discard_old_scenarios(conn: &mut DbConnection, before: NaiveDateTime) -> Result<usize, ApiError> {
+    Ok(diesel::update(
+        pl::table
+            .filter(pl::status.eq_any([FAILED, CANCELLED]))
+            .filter(pl::finished_at.lt(before))
+            .filter(pl::scenario_discarded_at.is_null()),
+    )
+    .set((pl::scenario.eq(""), pl::scenario_discarded_at.eq(crate::domain::now())))
+    .execute(conn)?)
 }
 
 /// Cancels a queued or running plan. A finished plan is immutable: 409.
@@ -199,22 +229,27 @@ struct Claimed {
     id: i32,
 }
 
-/// Takes the oldest job that is queued, or running under an expired lease, for `worker`. Each
-/// job goes to exactly one worker: on PostgreSQL the row is locked with `FOR UPDATE SKIP
+/// Takes a job that is queued, or running under an expired lease, for `worker`.
+///
+/// Claiming is fair between organisations: the job taken belongs to the organisation whose last
+/// plan started longest ago (or never), oldest job first within it. One organisation's long
+/// queue thus takes turns with another's single plan instead of holding it back (round robin).
+///
+/// Each job goes to exactly one worker: on PostgreSQL the row is locked with `FOR UPDATE SKIP
 /// LOCKED`, so concurrent workers each get a different one; on SQLite (one writer at a time)
 /// the update re-checks the state and a lost race reads as 0 rows and tries the next job.
 pub fn claim(conn: &mut DbConnection, worker: &str, lease: Duration) -> Result<Option<Job>, ApiError> {
     let now = crate::domain::now();
     let expired = now - chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::seconds(60));
     let id = match conn {
-        DbConnection::Pg(pg) => diesel::sql_query(
+        DbConnection::Pg(pg) => diesel::sql_query(format!(
             "UPDATE plans SET status = 'running', claimed_by = $1, started_at = $2, heartbeat_at = $2, \
              attempts = attempts + 1 \
-             WHERE id = (SELECT id FROM plans \
-                         WHERE status = 'queued' OR (status = 'running' AND heartbeat_at < $3) \
-                         ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) \
+             WHERE id = (SELECT p.id FROM plans p WHERE {CLAIMABLE} ORDER BY {FAIR_ORDER} LIMIT 1 \
+                         FOR UPDATE SKIP LOCKED) \
              RETURNING id",
-        )
+            CLAIMABLE = claimable_sql("$3"),
+        ))
         .bind::<Text, _>(worker)
         .bind::<Timestamp, _>(now)
         .bind::<Timestamp, _>(expired)
@@ -227,6 +262,16 @@ pub fn claim(conn: &mut DbConnection, worker: &str, lease: Duration) -> Result<O
     let (scenario, time_limit, attempts) =
         pl::table.filter(pl::id.eq(id)).select((pl::scenario, pl::time_limit, pl::attempts)).first(conn)?;
     Ok(Some(Job { id, scenario, time_limit, attempts }))
+}
+
+/// Plans of the organisation served longest ago first (never served: first of all), then the
+/// oldest. `plans_organisation_started` makes the per-organisation maximum an index lookup.
+const FAIR_ORDER: &str = "(SELECT MAX(q.started_at) FROM plans q WHERE q.organisation_id = p.organisation_id) \
+                          ASC NULLS FIRST, p.id";
+
+/// Queued, or running under a lease that expired before the bound parameter `expired`.
+fn claimable_sql(expired: &str) -> String {
+    format!("(p.status = 'queued' OR (p.status = 'running' AND p.heartbeat_at < {expired}))")
 }
 
 /// Queued, or running under an expired lease.
@@ -242,9 +287,10 @@ fn claim_by_recheck(
     now: NaiveDateTime,
     expired: NaiveDateTime,
 ) -> Result<Option<i32>, ApiError> {
+    let next = format!("SELECT p.id FROM plans p WHERE {} ORDER BY {FAIR_ORDER} LIMIT 1", claimable_sql("?"));
     for _ in 0..8 {
-        let Some(id) =
-            pl::table.filter(claimable!(expired)).order(pl::id).select(pl::id).first::<i32>(conn).optional()?
+        let Some(Claimed { id }) =
+            diesel::sql_query(&next).bind::<Timestamp, _>(expired).get_result::<Claimed>(conn).optional()?
         else {
             return Ok(None);
         };

@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 
 use crate::db::DbConnection;
 use crate::db::schema::{activities as ac, planning_settings as ps};
+use crate::domain::bounds;
 use crate::domain::competencies::stale;
 use crate::domain::types::Period;
 use crate::error::{ApiError, Detail};
@@ -20,6 +21,7 @@ use crate::error::{ApiError, Detail};
 pub struct Settings {
     /// Productive hours of one full-time agent in one month (default 1607 / 12).
     #[serde(default = "gpec_planning::scenario::default_hours_per_fte")]
+    #[schema(exclusive_minimum = 0, maximum = 744)]
     pub hours_per_fte: f64,
     #[serde(default)]
     #[schema(value_type = Object)]
@@ -78,6 +80,14 @@ pub fn get(conn: &mut DbConnection, organisation_id: i32) -> Result<StoredSettin
 /// the organisation's activities.
 fn check(conn: &mut DbConnection, organisation_id: i32, settings: &Settings) -> Result<(), ApiError> {
     let mut details = Vec::new();
+    if let Some(problem) = bounds::HOURS_PER_FTE.problem(settings.hours_per_fte) {
+        details.push(Detail::field("hours_per_fte", problem));
+    }
+    for (field, part) in
+        [("pools", serde_json::to_value(&settings.pools)), ("penalties", serde_json::to_value(&settings.penalties))]
+    {
+        bounded_numbers(&part.map_err(internal)?, field.to_owned(), &mut details);
+    }
     let mut probe = settings.pools.clone();
     for (k, team) in probe.flying_teams.iter_mut().enumerate() {
         for month in team.hours_per_period.keys() {
@@ -128,6 +138,28 @@ fn check(conn: &mut DbConnection, organisation_id: i32, settings: &Settings) -> 
         details.push(Detail::field("pools.overtime.max_share", "must be at most 1 (a share of capacity)"));
     }
     if details.is_empty() { Ok(()) } else { Err(ApiError::problems("the settings", details)) }
+}
+
+/// Every number of `value` within [`bounds::SETTING`], each one outside named by its path.
+fn bounded_numbers(value: &serde_json::Value, path: String, details: &mut Vec<Detail>) {
+    match value {
+        serde_json::Value::Number(n) => {
+            if let Some(problem) = n.as_f64().and_then(|v| bounds::SETTING.problem(v)) {
+                details.push(Detail::field(path, problem));
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                bounded_numbers(item, format!("{path}[{i}]"), details);
+            }
+        }
+        serde_json::Value::Object(fields) => {
+            for (key, item) in fields {
+                bounded_numbers(item, format!("{path}.{key}"), details);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Saves the settings if `expected_version` is still current (0 when none were saved).

@@ -43,7 +43,7 @@ pub fn is_unseeded(conn: &mut DbConnection) -> Result<bool, ApiError> {
 /// Adds every seed competency, activity and job profile that is missing, in one transaction.
 /// The national sheets are created as validated version 1.
 pub fn run(conn: &mut DbConnection) -> Result<SeedReport, ApiError> {
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         let mut report = SeedReport::default();
         for (code, content) in comp_csv::parse(COMPETENCIES)? {
             if competencies::find(conn, code.as_str())?.is_none() {

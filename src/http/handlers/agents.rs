@@ -18,6 +18,7 @@ use crate::domain::organisations;
 use crate::domain::types::Role;
 use crate::error::ApiError;
 use crate::http::AppState;
+use crate::http::extract::Json;
 use crate::http::openapi::{AuthErrors, BodyErrors, Conflict, NotFound};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -125,12 +126,24 @@ pub async fn list_agents(
     Ok(HttpResponse::Ok().json(found))
 }
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Serialize, ToSchema)]
 pub struct NewAgent {
     /// Organisation code; defaults to the caller's.
     pub organisation: Option<String>,
     #[serde(flatten)]
     pub agent: AgentInput,
+}
+
+/// By hand, so that an unknown field is refused as in every other input (see `split_object`).
+impl<'de> Deserialize<'de> for NewAgent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let (organisation, agent) = crate::http::extract::split_object(
+            deserializer,
+            "organisation",
+            crate::http::extract::UnknownFields::Refused,
+        )?;
+        Ok(Self { organisation, agent })
+    }
 }
 
 /// Adds an agent (roles `hr`, `admin`).
@@ -144,7 +157,7 @@ pub struct NewAgent {
 pub async fn create_agent(
     state: web::Data<AppState>,
     who: Principal,
-    body: web::Json<NewAgent>,
+    body: Json<NewAgent>,
 ) -> Result<HttpResponse, ApiError> {
     who.require_any(&[Role::Hr])?;
     let NewAgent { organisation, agent } = body.into_inner();
@@ -189,7 +202,7 @@ pub async fn update_agent(
     state: web::Data<AppState>,
     who: Principal,
     id: web::Path<i32>,
-    body: web::Json<Versioned<AgentInput>>,
+    body: Json<Versioned<AgentInput>>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, Versioned { version, content: agent }) = (id.into_inner(), body.into_inner());
     let updated = state
@@ -246,7 +259,7 @@ pub async fn add_assessment(
     state: web::Data<AppState>,
     who: Principal,
     id: web::Path<i32>,
-    body: web::Json<AssessmentInput>,
+    body: Json<AssessmentInput>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, input) = (id.into_inner(), body.into_inner());
     let created = state

@@ -10,6 +10,7 @@ use crate::domain::access::Principal;
 use crate::domain::users;
 use crate::error::{ApiError, ErrorBody};
 use crate::http::AppState;
+use crate::http::extract::Json;
 use crate::http::openapi::{AuthErrors, BodyErrors};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -20,6 +21,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[serde(deny_unknown_fields)]
 pub struct TokenRequest {
     pub username: String,
+    #[schema(max_length = 128)]
     pub password: String,
 }
 
@@ -44,7 +46,7 @@ pub struct TokenResponse {
     )
 )]
 #[post("/auth/token")]
-pub async fn token(state: web::Data<AppState>, body: web::Json<TokenRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn token(state: web::Data<AppState>, body: Json<TokenRequest>) -> Result<HttpResponse, ApiError> {
     let TokenRequest { username, password } = body.into_inner();
     let user = state.db.run(move |conn| users::authenticate(conn, &username, &password)).await?;
     let user = user.ok_or_else(|| ApiError::Unauthorized("invalid username or password".to_owned()))?;

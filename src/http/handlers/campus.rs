@@ -23,6 +23,7 @@ use crate::domain::competencies::Resolver;
 use crate::domain::types::Party;
 use crate::error::ApiError;
 use crate::http::AppState;
+use crate::http::extract::Json;
 use crate::http::openapi::{AuthErrors, BodyErrors, Conflict, NotFound};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -98,7 +99,7 @@ pub async fn create_module(
     state: web::Data<AppState>,
     who: Principal,
     q: web::Query<CampusQuery>,
-    body: web::Json<ModuleInput>,
+    body: Json<ModuleInput>,
 ) -> Result<HttpResponse, ApiError> {
     let created = state
         .db
@@ -135,7 +136,7 @@ pub async fn update_module(
     who: Principal,
     code: web::Path<String>,
     q: web::Query<CampusQuery>,
-    body: web::Json<Versioned<ModuleInput>>,
+    body: Json<Versioned<ModuleInput>>,
 ) -> Result<HttpResponse, ApiError> {
     let Versioned { version, content } = body.into_inner();
     let updated = state
@@ -172,7 +173,7 @@ pub async fn add_trainer(
     state: web::Data<AppState>,
     who: Principal,
     q: web::Query<CampusQuery>,
-    body: web::Json<TrainerInput>,
+    body: Json<TrainerInput>,
 ) -> Result<HttpResponse, ApiError> {
     let created = state
         .db
@@ -230,7 +231,7 @@ pub async fn update_trainer(
     state: web::Data<AppState>,
     who: Principal,
     id: web::Path<i32>,
-    body: web::Json<TrainerChange>,
+    body: Json<TrainerChange>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let updated = state
@@ -262,7 +263,7 @@ pub async fn create_engagement(
     state: web::Data<AppState>,
     who: Principal,
     q: web::Query<CampusQuery>,
-    body: web::Json<EngagementInput>,
+    body: Json<EngagementInput>,
 ) -> Result<HttpResponse, ApiError> {
     let created = state
         .db
@@ -327,7 +328,7 @@ pub async fn agree(
     state: web::Data<AppState>,
     who: Principal,
     id: web::Path<i32>,
-    body: web::Json<AgreementInput>,
+    body: Json<AgreementInput>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let updated = state
@@ -360,7 +361,7 @@ pub async fn transition(
     state: web::Data<AppState>,
     who: Principal,
     id: web::Path<i32>,
-    body: web::Json<TransitionBody>,
+    body: Json<TransitionBody>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let body = body.into_inner();
@@ -397,7 +398,7 @@ pub async fn create_session(
     state: web::Data<AppState>,
     who: Principal,
     q: web::Query<CampusQuery>,
-    body: web::Json<SessionInput>,
+    body: Json<SessionInput>,
 ) -> Result<HttpResponse, ApiError> {
     let created = state
         .db
@@ -438,7 +439,7 @@ pub async fn evaluate(
     state: web::Data<AppState>,
     who: Principal,
     id: web::Path<i32>,
-    body: web::Json<EvaluationInput>,
+    body: Json<EvaluationInput>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     state
@@ -467,7 +468,7 @@ pub async fn validate(
     state: web::Data<AppState>,
     who: Principal,
     id: web::Path<i32>,
-    body: web::Json<ValidationInput>,
+    body: Json<ValidationInput>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let assessments = state

@@ -13,6 +13,7 @@ use crate::domain::competencies::{self, Competency, CompetencyContent, FieldChan
 use crate::domain::types::{Arc, Category, CompetencyCode, CompetencyStatus, Level, normalize};
 use crate::error::ApiError;
 use crate::http::AppState;
+use crate::http::extract::Json;
 use crate::http::openapi::{AuthErrors, BodyErrors, Conflict, NotFound};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -152,7 +153,7 @@ pub struct NewCompetency {
 pub async fn create(
     state: web::Data<AppState>,
     who: Principal,
-    body: web::Json<NewCompetency>,
+    body: Json<NewCompetency>,
 ) -> Result<HttpResponse, ApiError> {
     who.require_referential_editor()?;
     let NewCompetency { code, content } = body.into_inner();
@@ -174,7 +175,7 @@ pub async fn update(
     state: web::Data<AppState>,
     who: Principal,
     code: web::Path<String>,
-    body: web::Json<Versioned<CompetencyContent>>,
+    body: Json<Versioned<CompetencyContent>>,
 ) -> Result<HttpResponse, ApiError> {
     who.require_referential_editor()?;
     let (code, Versioned { version, content }) = (code.into_inner(), body.into_inner());
@@ -204,7 +205,7 @@ pub async fn retire(
     state: web::Data<AppState>,
     who: Principal,
     code: web::Path<String>,
-    body: web::Json<VersionRef>,
+    body: Json<VersionRef>,
 ) -> Result<HttpResponse, ApiError> {
     who.require_referential_editor()?;
     let (code, version) = (code.into_inner(), body.version);

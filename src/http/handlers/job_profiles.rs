@@ -15,6 +15,7 @@ use crate::domain::job_profiles::{self, ProfileContent, ProfileVersion, Requirem
 use crate::domain::types::{ProfileCode, ProfileStatus};
 use crate::error::ApiError;
 use crate::http::AppState;
+use crate::http::extract::Json;
 use crate::http::openapi::{AuthErrors, BodyErrors, Conflict, NotFound};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -136,7 +137,7 @@ pub struct NewJobProfile {
 pub async fn create(
     state: web::Data<AppState>,
     who: Principal,
-    body: web::Json<NewJobProfile>,
+    body: Json<NewJobProfile>,
 ) -> Result<HttpResponse, ApiError> {
     who.require_referential_editor()?;
     let NewJobProfile { code, content } = body.into_inner();
@@ -159,7 +160,7 @@ pub async fn update(
     state: web::Data<AppState>,
     who: Principal,
     code: web::Path<String>,
-    body: web::Json<Versioned<ProfileContent>>,
+    body: Json<Versioned<ProfileContent>>,
 ) -> Result<HttpResponse, ApiError> {
     who.require_referential_editor()?;
     let (code, Versioned { version, content }) = (code.into_inner(), body.into_inner());
@@ -192,7 +193,7 @@ pub async fn validate(
     state: web::Data<AppState>,
     who: Principal,
     code: web::Path<String>,
-    body: web::Json<VersionRef>,
+    body: Json<VersionRef>,
 ) -> Result<HttpResponse, ApiError> {
     set_status(state, who, code.into_inner(), body.version, ProfileStatus::Validated).await
 }
@@ -210,7 +211,7 @@ pub async fn archive(
     state: web::Data<AppState>,
     who: Principal,
     code: web::Path<String>,
-    body: web::Json<VersionRef>,
+    body: Json<VersionRef>,
 ) -> Result<HttpResponse, ApiError> {
     set_status(state, who, code.into_inner(), body.version, ProfileStatus::Archived).await
 }

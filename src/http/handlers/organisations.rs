@@ -11,6 +11,7 @@ use crate::domain::organisations::{self, Organisation};
 use crate::domain::types::{OrgCode, OrgKind};
 use crate::error::ApiError;
 use crate::http::AppState;
+use crate::http::extract::Json;
 use crate::http::openapi::{AuthErrors, BodyErrors, Conflict, NotFound};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -20,6 +21,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct OrganisationDto {
     pub code: String,
+    #[schema(max_length = 200)]
     pub name: String,
     pub kind: OrgKind,
     pub created_at: NaiveDateTime,
@@ -36,6 +38,7 @@ impl From<Organisation> for OrganisationDto {
 pub struct NewOrganisationDto {
     /// 2–32 characters among A-Z, 0-9, '-', '_' (stored upper-case), e.g. `CAF-78`.
     pub code: String,
+    #[schema(max_length = 200)]
     pub name: String,
     pub kind: OrgKind,
 }
@@ -84,7 +87,7 @@ pub async fn get_one(
 pub async fn create(
     state: web::Data<AppState>,
     who: Principal,
-    body: web::Json<NewOrganisationDto>,
+    body: Json<NewOrganisationDto>,
 ) -> Result<HttpResponse, ApiError> {
     who.require_national_admin()?;
     let body = body.into_inner();

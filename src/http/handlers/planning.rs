@@ -20,6 +20,7 @@ use crate::domain::planning::{organisation_id, scenario};
 use crate::domain::types::{Period, Role};
 use crate::error::ApiError;
 use crate::http::AppState;
+use crate::http::extract::Json;
 use crate::http::openapi::{AuthErrors, BodyErrors, Conflict, NotFound, Unprocessable};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -135,7 +136,7 @@ pub async fn create_activity(
     state: web::Data<AppState>,
     who: Principal,
     query: web::Query<OrgQuery>,
-    body: web::Json<ActivityInput>,
+    body: Json<ActivityInput>,
 ) -> Result<HttpResponse, ApiError> {
     who.require_any(&[Role::Production])?;
     let created = state
@@ -181,7 +182,7 @@ pub async fn update_activity(
     who: Principal,
     code: web::Path<String>,
     query: web::Query<OrgQuery>,
-    body: web::Json<Versioned<ActivityInput>>,
+    body: Json<Versioned<ActivityInput>>,
 ) -> Result<HttpResponse, ApiError> {
     who.require_any(&[Role::Production])?;
     let Versioned { version, content } = body.into_inner();
@@ -266,7 +267,7 @@ pub async fn put_loads(
     state: web::Data<AppState>,
     who: Principal,
     query: web::Query<OrgQuery>,
-    body: web::Json<Rows<LoadRow>>,
+    body: Json<Rows<LoadRow>>,
 ) -> Result<HttpResponse, ApiError> {
     org_write(&state, who, query.into_inner().organisation, move |conn, org, _| {
         let mut checker = LoadChecker::load(conn, org)?;
@@ -307,7 +308,7 @@ pub async fn put_unavailability(
     state: web::Data<AppState>,
     who: Principal,
     query: web::Query<OrgQuery>,
-    body: web::Json<Rows<UnavailabilityRow>>,
+    body: Json<Rows<UnavailabilityRow>>,
 ) -> Result<HttpResponse, ApiError> {
     org_write(&state, who, query.into_inner().organisation, move |conn, org, _| {
         let mut checker = UnavailabilityChecker::load(conn, org)?;
@@ -346,7 +347,7 @@ pub async fn put_settings(
     state: web::Data<AppState>,
     who: Principal,
     query: web::Query<OrgQuery>,
-    body: web::Json<Versioned<Settings>>,
+    body: Json<Versioned<Settings>>,
 ) -> Result<HttpResponse, ApiError> {
     let Versioned { version, content } = body.into_inner();
     org_write(&state, who, query.into_inner().organisation, move |conn, org, who| {

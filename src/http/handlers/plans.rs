@@ -3,8 +3,8 @@
 //! is saved, never changed again, and can be compared with another. Every role reads its
 //! organisation's plans; `production` (and `admin`) ask for and cancel them.
 
-use actix_web::{HttpResponse, delete, get, post, web};
-use serde::{Deserialize, Serialize};
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
+use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -12,12 +12,13 @@ use super::agents::today;
 use super::planning::OrgQuery;
 use crate::db::DbConnection;
 use crate::domain::access::Principal;
-use crate::domain::planning::plans::{self, NewPlan, PlanSummary};
-use crate::domain::planning::{organisation_id, scenario};
-use crate::domain::types::{Period, Role};
+use crate::domain::planning::plans::{self, PlanSummary};
+use crate::domain::planning::request::{self, IdempotencyKey, PlanRequest, Requested};
+use crate::domain::types::Role;
 use crate::error::ApiError;
 use crate::http::AppState;
-use crate::http::openapi::{AuthErrors, BodyErrors, Conflict, NotFound, Unprocessable};
+use crate::http::extract::Json;
+use crate::http::openapi::{AuthErrors, BodyErrors, Conflict, NotFound, TooManyRequests, Unprocessable};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(create_plan)
@@ -26,27 +27,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(get_scenario)
         .service(cancel_plan)
         .service(compare_plans);
-}
-
-/// Longest search a plan may ask for, in seconds.
-const MAX_TIME_LIMIT: f64 = 600.0;
-
-/// What a plan covers and how long the solver may search.
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PlanRequest {
-    /// Organisation code (national users); default: the caller's own.
-    pub organisation: Option<String>,
-    /// A name to find the plan by, e.g. "Pic rentrée, avec CDD".
-    #[serde(default)]
-    pub name: Option<String>,
-    /// First month, `YYYY-MM`.
-    pub from: String,
-    /// Last month, `YYYY-MM` (36 months at most).
-    pub to: String,
-    /// Seconds before the search stops with the best plan found (default 60, at most 600).
-    #[serde(default)]
-    pub time_limit_seconds: Option<f64>,
 }
 
 /// A plan, with its result once done (the planning model's result).
@@ -68,58 +48,46 @@ fn json(text: &str) -> Result<serde_json::Value, ApiError> {
 }
 
 /// Asks for a plan: its scenario is built now from the stored data (agents' ETP and current
-/// levels, unavailability, loads, pools) and the plan is queued; 202 with its id.
+/// levels, unavailability, loads, pools) and the plan is queued; 202 with its id. With an
+/// `Idempotency-Key` header, a request sent again answers with the plan the first one queued
+/// (header `Idempotent-Replayed: true`); the same key with another request is refused (422).
+/// An organisation with its quota of plans queued or solving gets 429 with `Retry-After`.
 #[utoipa::path(
     tag = "plans",
     security(("bearer" = [])),
     request_body = PlanRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "1 to 255 visible ASCII characters, e.g. a UUID")),
     responses(
         (status = 202, description = "Queued; poll GET /api/v1/plans/{id}", body = PlanSummary),
-        AuthErrors, BodyErrors, NotFound, Unprocessable
+        AuthErrors, BodyErrors, NotFound, Unprocessable, TooManyRequests
     )
 )]
 #[post("/plans")]
 pub async fn create_plan(
     state: web::Data<AppState>,
     who: Principal,
-    body: web::Json<PlanRequest>,
+    req: HttpRequest,
+    body: Json<PlanRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    who.require_any(&[Role::Production])?;
-    let request = body.into_inner();
-    let time_limit = request.time_limit_seconds.unwrap_or(60.0);
-    if !(time_limit.is_finite() && time_limit > 0.0 && time_limit <= MAX_TIME_LIMIT) {
-        return Err(ApiError::invalid("time_limit_seconds", "must be more than 0 and at most 600 seconds"));
+    let key = match req.headers().get("Idempotency-Key") {
+        None => None,
+        Some(value) => Some(IdempotencyKey::parse("Idempotency-Key", value.to_str().unwrap_or("\u{0}"))?),
+    };
+    let (input, quota) = (body.into_inner(), state.plan_quota);
+    let requested = state.db.transaction(move |conn| request::request(conn, &who, input, key, quota, today())).await?;
+    let (plan, replayed) = match requested {
+        Requested::Queued(plan) => {
+            tracing::info!(plan = plan.id, organisation = %plan.organisation, "plan queued");
+            (plan, false)
+        }
+        Requested::Replayed(plan) => (plan, true),
+    };
+    let mut response = HttpResponse::Accepted();
+    response.insert_header(("Location", format!("/api/v1/plans/{}", plan.id)));
+    if replayed {
+        response.insert_header(("Idempotent-Replayed", "true"));
     }
-    let name = request.name.as_deref().map(str::trim).unwrap_or("").to_owned();
-    if name.chars().count() > 200 {
-        return Err(ApiError::invalid("name", "must be at most 200 characters"));
-    }
-    let plan = state
-        .db
-        .transaction(move |conn| {
-            let (from, to) = (Period::parse("from", &request.from)?, Period::parse("to", &request.to)?);
-            let org = organisation_id(conn, &who, request.organisation.as_deref())?;
-            let built = scenario::build(conn, org, from, to, today())?;
-            gpec_planning::validate(&built).map_err(scenario::refused)?;
-            let text = serde_json::to_string(&built).map_err(|e| ApiError::internal("scenario", e))?;
-            let name = if name.is_empty() { format!("{from} – {to}") } else { name };
-            let id = plans::enqueue(
-                conn,
-                NewPlan {
-                    organisation_id: org,
-                    name: &name,
-                    from: from.to_string(),
-                    to: to.to_string(),
-                    time_limit,
-                    scenario: text,
-                    author: &who.username,
-                },
-            )?;
-            plans::get(conn, id)
-        })
-        .await?;
-    tracing::info!(plan = plan.id, organisation = %plan.organisation, "plan queued");
-    Ok(HttpResponse::Accepted().insert_header(("Location", format!("/api/v1/plans/{}", plan.id))).json(plan))
+    Ok(response.json(plan))
 }
 
 /// The plans of an organisation, newest first, without their documents.
@@ -157,7 +125,7 @@ pub async fn get_plan(
         .db
         .run(move |conn| {
             let plan = visible_plan(conn, &who, id)?;
-            let (_, result) = plans::documents(conn, id)?;
+            let result = plans::result(conn, id)?;
             Ok(PlanView { plan, result: result.as_deref().map(json).transpose()? })
         })
         .await?;
@@ -183,7 +151,7 @@ pub async fn get_scenario(
         .db
         .run(move |conn| {
             visible_plan(conn, &who, id)?;
-            json(&plans::documents(conn, id)?.0)
+            json(&plans::scenario(conn, id)?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(scenario))
@@ -236,7 +204,7 @@ pub async fn compare_plans(
         .run(move |conn| {
             let mut done = |id: i32| -> Result<gpec_planning::Plan, ApiError> {
                 let plan = visible_plan(conn, &who, id)?;
-                match plans::documents(conn, id)?.1 {
+                match plans::result(conn, id)? {
                     Some(result) if plan.status == plans::DONE => {
                         serde_json::from_str(&result).map_err(|e| ApiError::internal("stored plan", e))
                     }

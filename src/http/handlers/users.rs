@@ -12,6 +12,7 @@ use crate::domain::users::{self, User};
 use crate::domain::{organisations, password};
 use crate::error::ApiError;
 use crate::http::AppState;
+use crate::http::extract::Json;
 use crate::http::openapi::{AuthErrors, BodyErrors, Conflict, NotFound};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -37,6 +38,7 @@ impl From<User> for UserDto {
 pub struct NewUserDto {
     pub username: String,
     /// At least 8 characters. Stored only as an argon2id hash.
+    #[schema(max_length = 128)]
     pub password: String,
     /// Organisation code.
     pub organisation: String,
@@ -68,7 +70,7 @@ pub async fn list(state: web::Data<AppState>, who: Principal) -> Result<HttpResp
 pub async fn create(
     state: web::Data<AppState>,
     who: Principal,
-    body: web::Json<NewUserDto>,
+    body: Json<NewUserDto>,
 ) -> Result<HttpResponse, ApiError> {
     who.require_any(&[Role::Admin])?;
     let body = body.into_inner();

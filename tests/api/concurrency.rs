@@ -1,0 +1,137 @@
+//! Concurrent writers: on SQLite every writing transaction takes the write lock first, so
+//! writers queue instead of failing with "database is locked"; on PostgreSQL concurrent
+//! assessments of one (agent, competency) pair are all written. Both tests run on both backends.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use futures_util::future::join_all;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, TestDb, USER_PASSWORD, spawn_with, test_config};
+use crate::planning::{LOADS, fill_org};
+
+type Call<'a> = Pin<Box<dyn Future<Output = (String, StatusCode, String)> + 'a>>;
+
+fn call<'a>(label: String, req: reqwest::RequestBuilder) -> Call<'a> {
+    Box::pin(async move {
+        let res = req.send().await.expect("request sent");
+        let status = res.status();
+        (label, status, res.text().await.unwrap_or_default())
+    })
+}
+
+async fn agent_ids(app: &TestApp, token: &str) -> Vec<i64> {
+    let page = app.get_json("/api/v1/agents?per_page=100", token).await;
+    page["items"].as_array().unwrap().iter().map(|a| a["id"].as_i64().unwrap()).collect()
+}
+
+/// The day `k` days after 2020-01-01, so that every write has its own date.
+fn day(k: usize) -> String {
+    (chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap() + chrono::Duration::days(k as i64)).to_string()
+}
+
+#[actix_web::test]
+async fn concurrent_writers_on_every_write_route_get_no_5xx_and_every_accepted_write_is_kept() {
+    let db = TestDb::new();
+    let mut config = test_config(&db);
+    config.plan_queue_limit = 1000;
+    config.workers = Some(2);
+    let app = spawn_with(db, config).await;
+    let production = fill_org(&app, "CAF-33").await;
+    let hr = app.token("rh33", USER_PASSWORD).await;
+    let ids = agent_ids(&app, &hr).await;
+    let (c, url) = (&app.client, |p: &str| app.url(p));
+
+    let mut calls: Vec<Call> = Vec::new();
+    // Four clients post assessments, as in the probe; everything else writes beside them.
+    for client in 0..4 {
+        for k in 0..15 {
+            let body = json!({"competency": "qualite-expression", "level": 1 + (k % 4), "assessed_on": day(client * 100 + k), "source": "manager"});
+            let req = c.post(url(&format!("/api/v1/agents/{}/assessments", ids[client % ids.len()]))).bearer_auth(&hr);
+            calls.push(call(format!("assessment {client}/{k}"), req.json(&body)));
+        }
+    }
+    for k in 0..15 {
+        let rows = json!({"rows": [{"activity": "ACC", "period": "2027-03", "volume": 100 + k}]});
+        calls.push(call(format!("loads {k}"), c.put(url("/api/v1/loads")).bearer_auth(&production).json(&rows)));
+        let plan = json!({"from": "2027-01", "to": "2027-02", "name": format!("rafale {k}")});
+        calls.push(call(format!("plan {k}"), c.post(url("/api/v1/plans")).bearer_auth(&production).json(&plan)));
+        let agent = json!({"matricule": format!("N{k}"), "last_name": "Nouveau", "unit": "PROD", "fte": 1, "start_date": "2026-01-01"});
+        calls.push(call(format!("agent {k}"), c.post(url("/api/v1/agents")).bearer_auth(&hr).json(&agent)));
+    }
+    for k in 0..5 {
+        let away = json!({"rows": [{"matricule": "P2", "period": "2027-01", "kind": "training", "hours": k}]});
+        calls.push(call(
+            format!("unavailability {k}"),
+            c.put(url("/api/v1/unavailability")).bearer_auth(&production).json(&away),
+        ));
+        let file = format!(
+            "organisation,matricule,competency,level,assessed_on,assessor,source,comment,evidence_ref,valid_until\n\
+             CAF-33,P3,qualite-expression,2,{},M. Martin,eaea,,,\n",
+            day(1000 + k)
+        );
+        let req = c.post(url("/api/v1/csv/assessments")).bearer_auth(&hr).header("Content-Type", "text/csv");
+        calls.push(call(format!("assessments csv {k}"), req.body(file)));
+        let req = c.post(url("/api/v1/csv/loads")).bearer_auth(&production).header("Content-Type", "text/csv");
+        calls.push(call(format!("loads csv {k}"), req.body(LOADS.to_owned())));
+    }
+
+    let answers = join_all(calls).await;
+    let failures: Vec<_> = answers.iter().filter(|(_, s, _)| s.is_server_error()).collect();
+    assert!(failures.is_empty(), "{} of {} got a 5xx: {failures:?}", failures.len(), answers.len());
+    let refused: Vec<_> = answers.iter().filter(|(_, s, _)| !s.is_success()).collect();
+    assert!(refused.is_empty(), "every write here is valid and must land: {refused:?}");
+
+    // Every accepted write is there.
+    let mut assessments = 0;
+    for id in &ids {
+        assessments += app.get_json(&format!("/api/v1/agents/{id}/assessments"), &hr).await.as_array().unwrap().len();
+    }
+    assert_eq!(assessments, 2 + 60 + 5, "the fixture's, the posted ones and the imported ones");
+    assert_eq!(agent_ids(&app, &hr).await.len(), 3 + 15);
+    let plans = app.get_json("/api/v1/plans", &production).await;
+    assert_eq!(plans.as_array().unwrap().len(), 15);
+    let loads = app.get_json("/api/v1/loads", &production).await;
+    assert!(loads.to_string().contains("2027-03"), "{loads}");
+}
+
+#[actix_web::test]
+async fn concurrent_assessments_of_one_pair_are_all_written_and_the_latest_is_current() {
+    let db = TestDb::new();
+    let mut config = test_config(&db);
+    config.workers = Some(2);
+    config.pool_size = 8;
+    let app = spawn_with(db, config).await;
+    fill_org(&app, "CAF-33").await;
+    let hr = app.token("rh33", USER_PASSWORD).await;
+    let agent = agent_ids(&app, &hr).await[0];
+    let path = format!("/api/v1/agents/{agent}/assessments");
+
+    // Eight clients, 25 assessments each, all of one agent and competency, every date distinct.
+    let clients = (0..8).map(|client| {
+        let (app, hr, path) = (&app, &hr, &path);
+        async move {
+            let mut statuses = Vec::new();
+            for k in 0..25 {
+                let n = client * 25 + k;
+                let body = json!({"competency": "qualite-expression", "level": 1 + (n % 4), "assessed_on": day(n), "source": "manager"});
+                let res = app.post(path, hr, body).await;
+                statuses.push((res.status(), res.text().await.unwrap()));
+            }
+            statuses
+        }
+    });
+    let statuses: Vec<_> = join_all(clients).await.into_iter().flatten().collect();
+    let refused: Vec<_> = statuses.iter().filter(|(s, _)| *s != StatusCode::CREATED).collect();
+    assert!(refused.is_empty(), "{} of 200 refused: {:?}", refused.len(), &refused[..refused.len().min(3)]);
+
+    let history = app.get_json(&path, &hr).await;
+    assert_eq!(history.as_array().unwrap().iter().filter(|a| a["competency"] == "qualite-expression").count(), 200);
+    // The latest date (n = 199, level 1 + 199 % 4 = 4) is the current level, whatever the order.
+    let levels: Value = app.get_json(&format!("/api/v1/agents/{agent}/levels"), &hr).await;
+    let current = levels.as_array().unwrap().iter().find(|l| l["competency"] == "qualite-expression").cloned();
+    let current = current.unwrap_or_else(|| panic!("a current level in {levels}"));
+    assert_eq!((current["level"].as_i64(), current["assessed_on"].as_str()), (Some(4), Some(day(199).as_str())));
+}
