@@ -82,13 +82,14 @@ const START_UP_LOCK: i64 = 0x6770_6563;
 /// at once on an empty PostgreSQL database would otherwise both run the migrations and one would
 /// fail on PostgreSQL's catalogue. The session-level advisory lock waits for the other instance
 /// and is released even when `f` fails; a crashed instance's lock ends with its connection.
-/// SQLite has no other instance to wait for.
+/// On SQLite, two processes opening one file at once wait on its write lock instead: `f` runs
+/// in one immediate transaction, so it lands whole or not at all.
 pub fn exclusively<T>(
     conn: &mut DbConnection,
     f: impl FnOnce(&mut DbConnection) -> Result<T, ApiError>,
 ) -> Result<T, ApiError> {
     if !matches!(conn, DbConnection::Pg(_)) {
-        return f(conn);
+        return transaction(conn, f);
     }
     conn.batch_execute(&format!("SELECT pg_advisory_lock({START_UP_LOCK})"))?;
     let result = f(conn);

@@ -58,7 +58,15 @@ async fn organisation_add_and_user_add_create_a_user_who_can_log_in() {
 fn help_documents_every_environment_variable() {
     let out = Command::new(env!("CARGO_BIN_EXE_gpec")).arg("--help").output().unwrap();
     let help = String::from_utf8_lossy(&out.stdout);
-    for var in ["GPEC_BIND", "DATABASE_URL", "GPEC_JWT_SECRET", "GPEC_ADMIN_PASSWORD", "GPEC_LOG"] {
+    for var in [
+        "GPEC_BIND",
+        "DATABASE_URL",
+        "GPEC_JWT_SECRET",
+        "GPEC_ADMIN_PASSWORD",
+        "GPEC_LOG",
+        "GPEC_PLAN_QUEUE_LIMIT",
+        "GPEC_PLAN_RETENTION_DAYS",
+    ] {
         assert!(help.contains(var), "{var} missing from --help");
     }
 }
@@ -97,4 +105,36 @@ fn plan_generate_solve_and_check_work_together_and_bad_input_is_named() {
     let out = plan(&["solve", scenario.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("agents[0].fte: must be in (0, 1], got 1.5"));
+}
+
+#[test]
+fn logs_written_to_a_file_or_pipe_carry_no_colour_codes() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gpec"))
+        .arg("serve")
+        .env("DATABASE_URL", format!("sqlite://{}", dir.path().join("gpec.db").display()))
+        .env("GPEC_BIND", "127.0.0.1:0")
+        .env("GPEC_ADMIN_PASSWORD", "a-long-enough-password")
+        .env("GPEC_LOG", "info")
+        .env("GPEC_SEED", "false")
+        .env_remove("NO_COLOR")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = Vec::new();
+    for line in BufReader::new(child.stderr.take().unwrap()).lines() {
+        let line = line.unwrap();
+        let listening = line.contains("gpec listening");
+        lines.push(line);
+        if listening || lines.len() > 200 {
+            break;
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let log = lines.join("\n");
+    assert!(log.contains("gpec listening") && log.contains("INFO"), "{log}");
+    assert!(!log.contains('\u{1b}'), "no ANSI escape in a piped log: {log:?}");
 }

@@ -8,6 +8,7 @@ mod campus;
 mod cli;
 mod concurrency;
 mod csv;
+mod edge_input;
 mod errors;
 mod helpers;
 mod migrations;

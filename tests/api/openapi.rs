@@ -163,3 +163,86 @@ async fn the_openapi_document_parses_and_lists_every_route_the_app_serves() {
     let res = app.client.get(app.url("/docs")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK, "/docs leads to the UI");
 }
+
+/// The bounds the document states for a field, as (minimum or exclusive minimum, maximum).
+fn stated_bounds(doc: &Value, schema: &str, field: &str) -> (Option<f64>, Option<f64>, Option<f64>) {
+    let property = &doc["components"]["schemas"][schema]["properties"][field];
+    assert!(property.is_object(), "{schema}.{field} is in the document: {}", doc["components"]["schemas"][schema]);
+    (property["minimum"].as_f64(), property["exclusiveMinimum"].as_f64(), property["maximum"].as_f64())
+}
+
+#[actix_web::test]
+async fn the_document_states_the_bounds_the_checks_apply() {
+    use gpec::domain::bounds::{self, Bound};
+    let app = spawn_app().await;
+    let doc: Value = app.client.get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let cases: [(&str, &str, Bound); 9] = [
+        ("ActivityInput", "minutes_per_item", bounds::MINUTES_PER_ITEM),
+        ("ActivityInput", "backlog_normal_max", bounds::ITEMS),
+        ("ActivityInput", "backlog_critical_max", bounds::ITEMS),
+        ("LoadRow", "volume", bounds::ITEMS),
+        ("LoadRow", "opening_backlog", bounds::ITEMS),
+        ("UnavailabilityRow", "hours", bounds::MONTH_HOURS),
+        ("Settings", "hours_per_fte", bounds::HOURS_PER_FTE),
+        ("ModuleInput", "duration_hours", bounds::MODULE_HOURS),
+        ("TrainerHours", "hours", Bound { min: 0.0, min_exclusive: true, max: 744.0, unit: "hours" }),
+    ];
+    for (schema, field, bound) in cases {
+        let (min, exclusive_min, max) = stated_bounds(&doc, schema, field);
+        let expected = if bound.min_exclusive { (None, Some(bound.min)) } else { (Some(bound.min), None) };
+        assert_eq!((min, exclusive_min), expected, "{schema}.{field}: minimum");
+        assert_eq!(max, Some(bound.max), "{schema}.{field}: maximum");
+    }
+    for (schema, field, max) in [
+        ("AgentInput", "last_name", 200),
+        ("AgentInput", "unit", 200),
+        ("NewOrganisationDto", "name", 200),
+        ("ActivityInput", "label", 200),
+        ("ModuleInput", "title", 200),
+        ("TokenRequest", "password", 128),
+    ] {
+        let property = &doc["components"]["schemas"][schema]["properties"][field];
+        assert_eq!(property["maxLength"].as_u64(), Some(max), "{schema}.{field}: maxLength in {property}");
+    }
+    assert_eq!(gpec::domain::types::NAME_MAX_CHARS, 200);
+}
+
+/// The name each `ToSchema` type takes in the document: its own, or the one `#[schema(as = …)]`
+/// gives it.
+fn schema_names(dir: &std::path::Path, names: &mut Vec<(String, String)>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            schema_names(&path, names);
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut pending: Option<Option<String>> = None; // after a derive(ToSchema): the `as` name, if any
+        for line in text.lines().map(str::trim) {
+            if line.starts_with("#[derive(") && line.contains("ToSchema") {
+                pending = Some(None);
+            } else if let (Some(alias), Some(rest)) = (&mut pending, line.strip_prefix("#[schema(as = ")) {
+                *alias = Some(rest.trim_end_matches(")]").to_owned());
+            } else if let Some(alias) = &pending
+                && let Some(rest) =
+                    ["pub struct ", "pub enum ", "struct ", "enum "].iter().find_map(|p| line.strip_prefix(p))
+            {
+                let own: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                names.push((alias.clone().unwrap_or(own), path.display().to_string()));
+                pending = None;
+            }
+        }
+    }
+}
+
+#[test]
+fn every_schema_has_a_name_of_its_own() {
+    // utoipa keeps one schema per name: a second type of the same name silently replaces the
+    // first in the document, and clients see the wrong fields.
+    let mut names = Vec::new();
+    schema_names(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")), &mut names);
+    assert!(names.len() > 50, "the scan finds the schemas: {}", names.len());
+    names.sort();
+    let clashes: Vec<_> = names.windows(2).filter(|w| w[0].0 == w[1].0).collect();
+    assert!(clashes.is_empty(), "schema names used twice: {clashes:?}");
+}

@@ -71,16 +71,29 @@ async fn a_burst_of_plan_requests_gets_no_5xx_and_429_past_the_quota() {
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
 }
 
+/// Two organisations' queues: CAF-33 asks for `backlog` plans, then CAF-44 for one.
+struct TwoQueues {
+    big: String,
+    small: String,
+    first_org: Vec<i64>,
+    second_org: i64,
+}
+
+async fn two_queues(app: &TestApp, backlog: usize) -> TwoQueues {
+    let big = fill_org(app, "CAF-33").await;
+    let small = fill_org(app, "CAF-44").await;
+    let mut first_org = Vec::new();
+    for k in 0..backlog {
+        first_org.push(id_of(post_plan(app, &big, format!("lot {k}"), None).await).await);
+    }
+    let second_org = id_of(post_plan(app, &small, "un mois", None).await).await;
+    TwoQueues { big, small, first_org, second_org }
+}
+
 #[actix_web::test]
 async fn claiming_takes_turns_between_organisations() {
     let app = queue_only(10).await;
-    let big = fill_org(&app, "CAF-33").await;
-    let small = fill_org(&app, "CAF-44").await;
-    let mut first_org = Vec::new();
-    for k in 0..5 {
-        first_org.push(id_of(post_plan(&app, &big, &format!("lot {k}"), None).await).await);
-    }
-    let second_org = id_of(post_plan(&app, &small, "un mois", None).await).await;
+    let TwoQueues { first_org, second_org, .. } = two_queues(&app, 5).await;
 
     let mut conn = connect(&app.db);
     let mut order = Vec::new();
@@ -99,13 +112,7 @@ async fn a_second_organisations_plan_is_solved_before_the_first_ones_backlog() {
     let mut config = test_config(&db);
     config.plan_workers = 0;
     let app = spawn_with(db, config.clone()).await;
-    let big = fill_org(&app, "CAF-33").await;
-    let small = fill_org(&app, "CAF-44").await;
-    let mut first_org = Vec::new();
-    for k in 0..4 {
-        first_org.push(id_of(post_plan(&app, &big, &format!("lot {k}"), None).await).await);
-    }
-    let second_org = id_of(post_plan(&app, &small, "un mois", None).await).await;
+    let TwoQueues { big, small, first_org, second_org } = two_queues(&app, 4).await;
     // One worker now serves the queue.
     config.plan_workers = 1;
     let app = spawn_with(app.stop().await, config).await;

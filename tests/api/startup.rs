@@ -58,3 +58,32 @@ async fn a_short_secret_is_refused() {
     let err = Application::build(config).await.err().expect("start refused");
     assert_eq!(err.to_string(), "GPEC_JWT_SECRET: must be at least 32 characters long");
 }
+
+#[actix_web::test]
+async fn two_and_three_instances_started_at_once_on_one_empty_database_all_become_ready() {
+    for instances in [2, 3] {
+        let db = TestDb::new();
+        let config = test_config(&db);
+        // Every instance prepares the database at the same moment: migrations, secret, admin, seed.
+        let started = futures_util::future::join_all((0..instances).map(|_| Application::build(config.clone()))).await;
+        let client = reqwest::Client::new();
+        let mut handles = Vec::new();
+        for app in started {
+            let app = app.unwrap_or_else(|e| panic!("every one of {instances} instances starts: {e}"));
+            let ready = format!("http://127.0.0.1:{}/ready", app.port());
+            handles.push(app.handle());
+            actix_web::rt::spawn(app.run_until_stopped());
+            assert_eq!(client.get(&ready).send().await.unwrap().status(), StatusCode::OK);
+        }
+        // They share one referential and one first administrator.
+        let app = spawn_with(db, config).await;
+        let token = app.admin_token().await;
+        let users = app.get_json("/api/v1/users", &token).await;
+        assert_eq!(users.as_array().map(Vec::len), Some(1), "{users}");
+        let competency = app.get_json("/api/v1/competencies/pedagogie", &token).await;
+        assert_eq!(competency["code"], "pedagogie");
+        for handle in handles {
+            handle.stop(true).await;
+        }
+    }
+}

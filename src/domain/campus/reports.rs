@@ -47,7 +47,7 @@ pub fn expiring(conn: &mut DbConnection, who: &Principal, days: i64, today: Naiv
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct TrainerHours {
+pub struct HoursDelivered {
     pub trainer: i32,
     pub organisation: String,
     pub matricule: String,
@@ -64,7 +64,7 @@ fn overlap_days(start: NaiveDate, end: NaiveDate, year: i32) -> i64 {
 }
 
 /// Per trainer of a campus, hours delivered against planned in `year`.
-pub fn hours(conn: &mut DbConnection, campus_id: i32, year: i32) -> Result<Vec<TrainerHours>, ApiError> {
+pub fn hours(conn: &mut DbConnection, campus_id: i32, year: i32) -> Result<Vec<HoursDelivered>, ApiError> {
     let trainers = tr::table
         .inner_join(a::table.inner_join(o::table))
         .filter(tr::campus_id.eq(campus_id))
@@ -95,7 +95,7 @@ pub fn hours(conn: &mut DbConnection, campus_id: i32, year: i32) -> Result<Vec<T
         });
     Ok(trainers
         .into_iter()
-        .map(|(id, organisation, matricule)| TrainerHours {
+        .map(|(id, organisation, matricule)| HoursDelivered {
             trainer: id,
             organisation,
             matricule,

@@ -67,14 +67,14 @@ pub struct Activity {
     pub backlog_critical_max: f64,
     pub temp_eligible: bool,
     pub branch_activity: Option<String>,
-    pub requirements: Vec<Requirement>,
+    pub requirements: Vec<ActivityRequirement>,
     pub version: i32,
     pub updated_at: NaiveDateTime,
     pub updated_by: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
-pub struct Requirement {
+pub struct ActivityRequirement {
     pub competency: String,
     #[serde(skip)]
     pub competency_id: i32,
@@ -176,7 +176,7 @@ struct Row {
 
 fn with_requirements(conn: &mut DbConnection, rows: Vec<Row>) -> Result<Vec<Activity>, ApiError> {
     let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
-    let mut reqs: BTreeMap<i32, Vec<Requirement>> = BTreeMap::new();
+    let mut reqs: BTreeMap<i32, Vec<ActivityRequirement>> = BTreeMap::new();
     for (activity, competency_id, competency, level) in ar::table
         .inner_join(c::table)
         .filter(ar::activity_id.eq_any(&ids))
@@ -185,7 +185,7 @@ fn with_requirements(conn: &mut DbConnection, rows: Vec<Row>) -> Result<Vec<Acti
         .load::<(i32, i32, String, i32)>(conn)?
     {
         let min_level = Level::new(i64::from(level)).map_err(|e| ApiError::internal("stored level", e))?;
-        reqs.entry(activity).or_default().push(Requirement { competency, competency_id, min_level });
+        reqs.entry(activity).or_default().push(ActivityRequirement { competency, competency_id, min_level });
     }
     Ok(rows
         .into_iter()

@@ -279,7 +279,7 @@ pub async fn add_assessment(
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct LevelDto {
+pub struct CurrentLevelDto {
     pub competency: String,
     pub competency_label: String,
     #[serde(flatten)]
@@ -292,7 +292,7 @@ pub struct LevelDto {
     tag = "agents",
     security(("bearer" = [])),
     params(("id" = i32, Path)),
-    responses((status = 200, description = "Current levels", body = Vec<LevelDto>), AuthErrors, NotFound)
+    responses((status = 200, description = "Current levels", body = Vec<CurrentLevelDto>), AuthErrors, NotFound)
 )]
 #[get("/agents/{id}/levels")]
 pub async fn current_levels(
@@ -312,7 +312,7 @@ pub async fn current_levels(
                 .into_iter()
                 .filter_map(|c| {
                     let level = *mine?.get(&c.id)?;
-                    Some(LevelDto { competency: c.code, competency_label: c.content.label, level })
+                    Some(CurrentLevelDto { competency: c.code, competency_label: c.content.label, level })
                 })
                 .collect::<Vec<_>>())
         })

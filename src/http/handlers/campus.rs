@@ -15,7 +15,7 @@ use crate::db::DbConnection;
 use crate::domain::access::Principal;
 use crate::domain::campus::engagements::{self, Action, Engagement, EngagementInput, Event, TransitionInput};
 use crate::domain::campus::modules::{self, Module, ModuleInput};
-use crate::domain::campus::reports::{self, Contribution, Expiring, ModuleSatisfaction, TrainerHours};
+use crate::domain::campus::reports::{self, Contribution, Expiring, HoursDelivered, ModuleSatisfaction};
 use crate::domain::campus::sessions::{self, EvaluationInput, Session, SessionInput, ValidationInput};
 use crate::domain::campus::trainers::{self, Trainer, TrainerInput};
 use crate::domain::campus::{campus, require_manager};
@@ -522,7 +522,7 @@ fn year(raw: Option<i32>) -> Result<i32, ApiError> {
 
 /// Per trainer of a campus: hours delivered in the year against the hours planned.
 #[utoipa::path(tag = "campus", security(("bearer" = [])), params(YearQuery),
-    responses((status = 200, description = "Hours per trainer", body = Vec<TrainerHours>), AuthErrors, BodyErrors, NotFound))]
+    responses((status = 200, description = "Hours per trainer", body = Vec<HoursDelivered>), AuthErrors, BodyErrors, NotFound))]
 #[get("/campus-reports/hours")]
 pub async fn hours(
     state: web::Data<AppState>,
