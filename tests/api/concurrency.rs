@@ -41,6 +41,7 @@ async fn concurrent_writers_on_every_write_route_get_no_5xx_and_every_accepted_w
     let app = spawn_with(db, config).await;
     let production = fill_org(&app, "CAF-33").await;
     let hr = app.token("rh33", USER_PASSWORD).await;
+    let admin = app.admin_token().await;
     let ids = agent_ids(&app, &hr).await;
     let (c, url) = (&app.client, |p: &str| app.url(p));
 
@@ -78,11 +79,52 @@ async fn concurrent_writers_on_every_write_route_get_no_5xx_and_every_accepted_w
         calls.push(call(format!("loads csv {k}"), req.body(LOADS.to_owned())));
     }
 
+    // The other write routes: referential, organisations, users, activities, agents by CSV.
+    for k in 0..3 {
+        let competency = json!({"code": format!("concurrente-{k}"), "label": format!("Concurrente {k}"),
+            "category": "savoir", "arc": "analytique", "descriptors": ["a", "b", "c", "d"]});
+        calls.push(call(
+            format!("competency {k}"),
+            c.post(url("/api/v1/competencies")).bearer_auth(&admin).json(&competency),
+        ));
+        let job = json!({"code": format!("JOB-{k}"), "title": format!("Emploi {k}"), "requirements": [{"competency": "ecoute", "level": 2}]});
+        calls
+            .push(call(format!("job profile {k}"), c.post(url("/api/v1/job-profiles")).bearer_auth(&admin).json(&job)));
+        let org = json!({"code": format!("CAF-9{k}"), "name": format!("CAF {k}"), "kind": "caf"});
+        calls.push(call(
+            format!("organisation {k}"),
+            c.post(url("/api/v1/organisations")).bearer_auth(&admin).json(&org),
+        ));
+        let user = json!({"username": format!("lecteur.{k}"), "password": USER_PASSWORD, "organisation": "CAF-33", "roles": ["viewer"]});
+        calls.push(call(format!("user {k}"), c.post(url("/api/v1/users")).bearer_auth(&admin).json(&user)));
+        let activity = json!({"code": format!("ACT{k}"), "label": "Activité", "minutes_per_item": 10, "backlog_normal_max": 0, "backlog_critical_max": 10});
+        calls.push(call(
+            format!("activity {k}"),
+            c.post(url("/api/v1/activities")).bearer_auth(&production).json(&activity),
+        ));
+        let file = format!(
+            "organisation,matricule,last_name,first_name,unit,manager_matricule,job_profile,fte,start_date,end_date\n\
+             CAF-33,CSV{k},Importé,,PROD,,,1,2024-01-01,\n"
+        );
+        let req = c.post(url("/api/v1/csv/agents")).bearer_auth(&hr).header("Content-Type", "text/csv");
+        calls.push(call(format!("agents csv {k}"), req.body(file)));
+        // Three edits from one version: one lands, the others are stale (409), none fails.
+        let settings = json!({"version": 1, "hours_per_fte": 100 + k});
+        calls.push(call(
+            format!("settings {k}"),
+            c.put(url("/api/v1/planning-settings")).bearer_auth(&production).json(&settings),
+        ));
+    }
+
     let answers = join_all(calls).await;
     let failures: Vec<_> = answers.iter().filter(|(_, s, _)| s.is_server_error()).collect();
     assert!(failures.is_empty(), "{} of {} got a 5xx: {failures:?}", failures.len(), answers.len());
-    let refused: Vec<_> = answers.iter().filter(|(_, s, _)| !s.is_success()).collect();
+    let stale = |label: &str| label.starts_with("settings");
+    let refused: Vec<_> = answers.iter().filter(|(l, s, _)| !s.is_success() && !stale(l)).collect();
     assert!(refused.is_empty(), "every write here is valid and must land: {refused:?}");
+    let settings: Vec<_> = answers.iter().filter(|(l, _, _)| stale(l)).map(|(_, s, _)| s.as_u16()).collect();
+    assert_eq!(settings.iter().filter(|&&s| s == 200).count(), 1, "one edit of version 1 lands: {settings:?}");
+    assert!(settings.iter().all(|&s| s == 200 || s == 409), "{settings:?}");
 
     // Every accepted write is there.
     let mut assessments = 0;
@@ -90,7 +132,16 @@ async fn concurrent_writers_on_every_write_route_get_no_5xx_and_every_accepted_w
         assessments += app.get_json(&format!("/api/v1/agents/{id}/assessments"), &hr).await.as_array().unwrap().len();
     }
     assert_eq!(assessments, 2 + 60 + 5, "the fixture's, the posted ones and the imported ones");
-    assert_eq!(agent_ids(&app, &hr).await.len(), 3 + 15);
+    assert_eq!(agent_ids(&app, &hr).await.len(), 3 + 15 + 3);
+    assert_eq!(app.get_json("/api/v1/activities", &production).await.as_array().unwrap().len(), 2 + 3);
+    for path in [
+        "/api/v1/competencies/concurrente-2",
+        "/api/v1/job-profiles/JOB-2",
+        "/api/v1/organisations/CAF-92",
+        "/api/v1/users/lecteur.2",
+    ] {
+        app.get_json(path, &admin).await;
+    }
     let plans = app.get_json("/api/v1/plans", &production).await;
     assert_eq!(plans.as_array().unwrap().len(), 15);
     let loads = app.get_json("/api/v1/loads", &production).await;

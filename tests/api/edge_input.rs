@@ -154,6 +154,12 @@ async fn texts_beyond_their_bounds_and_unknown_fields_are_refused_with_the_field
     assert_eq!(refused_field(res).await, "first_name");
     // POST /agents refuses an unknown field, as every other input does.
     assert_eq!(refused_field(app.post("/api/v1/agents", &hr, agent(json!({"salary": 3000}))).await).await, "salary");
+    // So do the other creates whose body once went through serde's `flatten`.
+    let job = json!({"code": "JOB-X", "title": "Emploi", "requirements": [], "salaire": 1});
+    assert_eq!(refused_field(app.post("/api/v1/job-profiles", &admin, job).await).await, "salaire");
+    let competency = json!({"code": "nouvelle", "label": "Nouvelle", "category": "savoir", "arc": "analytique",
+                            "descriptors": ["a", "b", "c", "d"], "niveau": 2});
+    assert_eq!(refused_field(app.post("/api/v1/competencies", &admin, competency).await).await, "niveau");
     let org = json!({"code": "CAF-98", "name": "n".repeat(201), "kind": "caf"});
     assert_eq!(refused_field(app.post("/api/v1/organisations", &admin, org).await).await, "name");
 

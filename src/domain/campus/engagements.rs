@@ -386,7 +386,7 @@ pub fn agree(conn: &mut DbConnection, g: &Engagement, party: Party, by: &str) ->
 }
 
 /// A change of state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Action {
     Activate,
@@ -396,7 +396,7 @@ pub enum Action {
 }
 
 /// What a transition may carry: the proposed next period (renewal request) and a note.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TransitionInput {
     /// The engagement's version the change was made from (409 when it changed since).

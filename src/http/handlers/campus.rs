@@ -23,7 +23,7 @@ use crate::domain::competencies::Resolver;
 use crate::domain::types::Party;
 use crate::error::ApiError;
 use crate::http::AppState;
-use crate::http::extract::Json;
+use crate::http::extract::{Json, UnknownFields, split_object};
 use crate::http::openapi::{AuthErrors, BodyErrors, Conflict, NotFound};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -343,13 +343,21 @@ pub async fn agree(
     Ok(HttpResponse::Ok().json(updated))
 }
 
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Serialize, ToSchema)]
 pub struct TransitionBody {
     /// activate, request-renewal, renew or end.
     pub action: Action,
     #[serde(flatten)]
     pub input: TransitionInput,
+}
+
+/// By hand: serde cannot refuse unknown fields through `flatten` (see `split_object`).
+impl<'de> Deserialize<'de> for TransitionBody {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let (action, input) = split_object(deserializer, "action", UnknownFields::Refused)?;
+        let action = action.ok_or_else(|| serde::de::Error::missing_field("action"))?;
+        Ok(Self { action, input })
+    }
 }
 
 /// Moves an engagement on (role `campus`): activation and renewal need all three agreements

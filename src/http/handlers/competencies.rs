@@ -13,7 +13,7 @@ use crate::domain::competencies::{self, Competency, CompetencyContent, FieldChan
 use crate::domain::types::{Arc, Category, CompetencyCode, CompetencyStatus, Level, normalize};
 use crate::error::ApiError;
 use crate::http::AppState;
-use crate::http::extract::Json;
+use crate::http::extract::{Json, UnknownFields, split_object};
 use crate::http::openapi::{AuthErrors, BodyErrors, Conflict, NotFound};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -134,12 +134,21 @@ pub async fn get_one(
     Ok(HttpResponse::Ok().json(CompetencyDto::from(found)))
 }
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Serialize, ToSchema)]
 pub struct NewCompetency {
     /// A slug: a-z, 0-9 and '-'.
     pub code: String,
     #[serde(flatten)]
     pub content: CompetencyContent,
+}
+
+/// By hand: a new competency refuses unknown fields (see `split_object`).
+impl<'de> Deserialize<'de> for NewCompetency {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let (code, content) = split_object(deserializer, "code", UnknownFields::Refused)?;
+        let code = code.ok_or_else(|| serde::de::Error::missing_field("code"))?;
+        Ok(Self { code, content })
+    }
 }
 
 /// Adds a competency to the dictionary (version 1).

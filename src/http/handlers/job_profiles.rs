@@ -15,7 +15,7 @@ use crate::domain::job_profiles::{self, ProfileContent, ProfileVersion, Requirem
 use crate::domain::types::{ProfileCode, ProfileStatus};
 use crate::error::ApiError;
 use crate::http::AppState;
-use crate::http::extract::Json;
+use crate::http::extract::{Json, UnknownFields, split_object};
 use crate::http::openapi::{AuthErrors, BodyErrors, Conflict, NotFound};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -118,12 +118,21 @@ pub async fn get_one(
     Ok(HttpResponse::Ok().json(JobProfileDto::from(found)))
 }
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Serialize, ToSchema)]
 pub struct NewJobProfile {
     /// A-Z, 0-9, '-' and '_'.
     pub code: String,
     #[serde(flatten)]
     pub content: ProfileContent,
+}
+
+/// By hand: a new job profile refuses unknown fields (see `split_object`).
+impl<'de> Deserialize<'de> for NewJobProfile {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let (code, content) = split_object(deserializer, "code", UnknownFields::Refused)?;
+        let code = code.ok_or_else(|| serde::de::Error::missing_field("code"))?;
+        Ok(Self { code, content })
+    }
 }
 
 /// Creates a job profile as a draft version 1.
