@@ -54,18 +54,20 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
 /// Checks the text of a parsed body, then gives it its type.
 pub fn parse_body<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
     let mut path = String::new();
-    if let Some(problem) = find_control(&value, &mut path) {
+    if let Some(problem) = find_bad_text(&value, &mut path) {
         return Err(problem);
     }
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let message = e.into_inner().to_string();
-        // A missing field is reported at its parent: name the field itself.
+        // A missing field is reported at its parent, and `split_object` reports an inner field
+        // at the root in backticks: name the field itself.
         let field = match (path.as_str(), backticked(&message)) {
             (".", Some(name)) => name.to_owned(),
             (parent, Some(name)) if message.starts_with("missing field") => format!("{parent}.{name}"),
             _ => path,
         };
+        let message = message.strip_prefix(&format!("`{field}`: ")).map(str::to_owned).unwrap_or(message);
         ApiError::invalid(&field, message)
     })
 }
@@ -111,15 +113,15 @@ where
     }
 }
 
-/// The first string or key holding a control character, as a 400 naming where it is.
-fn find_control(value: &serde_json::Value, path: &mut String) -> Option<ApiError> {
+/// The first string or key holding a control character or too long, as a 400 naming where it is.
+fn find_bad_text(value: &serde_json::Value, path: &mut String) -> Option<ApiError> {
     let at = |path: &str| if path.is_empty() { "body".to_owned() } else { path.to_owned() };
     match value {
-        serde_json::Value::String(text) => control_problem(&at(path), text),
+        serde_json::Value::String(text) => text_problem(&at(path), text),
         serde_json::Value::Array(items) => items.iter().enumerate().find_map(|(i, item)| {
             let len = path.len();
             path.push_str(&format!("[{i}]"));
-            let found = find_control(item, path);
+            let found = find_bad_text(item, path);
             path.truncate(len);
             found
         }),
@@ -129,7 +131,7 @@ fn find_control(value: &serde_json::Value, path: &mut String) -> Option<ApiError
                 path.push('.');
             }
             path.push_str(key);
-            let found = control_problem(&at(path), key).or_else(|| find_control(item, path));
+            let found = text_problem(&at(path), key).or_else(|| find_bad_text(item, path));
             path.truncate(len);
             found
         }),
@@ -141,7 +143,7 @@ fn find_control(value: &serde_json::Value, path: &mut String) -> Option<ApiError
 /// job sheet, far below the body limit. Names have their own, smaller bound.
 pub const MAX_TEXT_CHARS: usize = 20_000;
 
-fn control_problem(field: &str, text: &str) -> Option<ApiError> {
+fn text_problem(field: &str, text: &str) -> Option<ApiError> {
     if text.len() > MAX_TEXT_CHARS && text.chars().count() > MAX_TEXT_CHARS {
         return Some(ApiError::invalid(field, format!("must be at most {MAX_TEXT_CHARS} characters")));
     }
@@ -155,21 +157,21 @@ pub async fn refuse_control_characters(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<actix_web::body::EitherBody<impl MessageBody>>, actix_web::Error> {
-    if let Some(problem) = request_control_problem(req.path(), req.query_string()) {
+    if let Some(problem) = request_text_problem(req.path(), req.query_string()) {
         return Ok(req.into_response(problem.error_response()).map_into_right_body());
     }
     next.call(req).await.map(ServiceResponse::map_into_left_body)
 }
 
-fn request_control_problem(path: &str, query: &str) -> Option<ApiError> {
+fn request_text_problem(path: &str, query: &str) -> Option<ApiError> {
     let decode = |raw: &str| percent_decode_str(&raw.replace('+', " ")).decode_utf8_lossy().into_owned();
-    if let Some(problem) = control_problem("path", &percent_decode_str(path).decode_utf8_lossy()) {
+    if let Some(problem) = text_problem("path", &percent_decode_str(path).decode_utf8_lossy()) {
         return Some(problem);
     }
     query.split('&').filter(|pair| !pair.is_empty()).find_map(|pair| {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         let key = decode(key);
-        control_problem(&key, &key).or_else(|| control_problem(&key, &decode(value)))
+        text_problem(&key, &key).or_else(|| text_problem(&key, &decode(value)))
     })
 }
 
