@@ -31,6 +31,10 @@ pub struct Config {
     pub plan_queue_limit: u32,
     /// Days the scenario of a failed or cancelled plan is kept (`GPEC_PLAN_RETENTION_DAYS`).
     pub plan_retention_days: u32,
+    /// Failed sign-ins of one account name before it is locked (`GPEC_LOGIN_MAX_FAILURES`).
+    pub login_max_failures: u32,
+    /// Seconds a sign-in lock lasts (`GPEC_LOGIN_LOCK_SECS`).
+    pub login_lock_secs: u64,
 }
 
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
@@ -53,6 +57,8 @@ impl Config {
             job_poll_ms: 500,
             plan_queue_limit: 10,
             plan_retention_days: 30,
+            login_max_failures: 5,
+            login_lock_secs: 900,
         }
     }
 }

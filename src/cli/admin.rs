@@ -6,8 +6,10 @@ use clap::Subcommand;
 
 use crate::config::Config;
 use crate::db::{DbConnection, migrations};
+use crate::domain::access::Principal;
 use crate::domain::types::{OrgCode, OrgKind, Password, Role, Username};
-use crate::domain::{organisations, users};
+use crate::domain::{accounts, organisations, users};
+use crate::error::ApiError;
 use crate::http::server::{open_db, prepare};
 
 #[derive(Subcommand)]
@@ -43,6 +45,34 @@ pub enum UserCmd {
     },
     /// List users
     List,
+    /// Give a user a one-time password, printed once, to be changed at the next sign-in
+    ResetPassword {
+        #[arg(long)]
+        username: String,
+    },
+    /// Replace a user's roles
+    Roles {
+        #[arg(long)]
+        username: String,
+        /// A role (repeat for several): admin, hr, production, campus, viewer
+        #[arg(long = "role", required = true, value_parser = clap::value_parser!(Role))]
+        roles: Vec<Role>,
+    },
+    /// Deactivate an account: it cannot sign in and its tokens stop working
+    Deactivate {
+        #[arg(long)]
+        username: String,
+    },
+    /// Reactivate an account
+    Reactivate {
+        #[arg(long)]
+        username: String,
+    },
+    /// Lift a sign-in lock before its time
+    Unlock {
+        #[arg(long)]
+        username: String,
+    },
 }
 
 /// A prepared database connection: migrations applied, first admin in place.
@@ -96,19 +126,59 @@ pub fn user(config: &Config, cmd: UserCmd) -> Result<(), String> {
         UserCmd::List => {
             for u in users::list(&mut conn, None).map_err(|e| e.to_string())? {
                 let roles: Vec<&str> = u.roles.iter().map(|r| r.as_str()).collect();
-                println!("{}\t{}\t{}", u.username, u.organisation_code, roles.join(","));
+                let state = if u.active { "active" } else { "deactivated" };
+                println!("{}\t{}\t{}\t{state}", u.username, u.organisation_code, roles.join(","));
             }
             Ok(())
         }
+        UserCmd::ResetPassword { username } => as_operator(&mut conn, |conn, operator| {
+            let (user, one_time) = accounts::reset_password(conn, operator, &username)?;
+            println!("one-time password of {}: {one_time}", user.username);
+            Ok((user, "must change their password at the next sign-in"))
+        }),
+        UserCmd::Roles { username, mut roles } => as_operator(&mut conn, |conn, operator| {
+            roles.sort();
+            roles.dedup();
+            Ok((accounts::set_roles(conn, operator, &username, &roles)?, "has new roles"))
+        }),
+        UserCmd::Deactivate { username } => as_operator(&mut conn, |conn, operator| {
+            Ok((accounts::set_active(conn, operator, &username, false)?, "is deactivated"))
+        }),
+        UserCmd::Reactivate { username } => as_operator(&mut conn, |conn, operator| {
+            Ok((accounts::set_active(conn, operator, &username, true)?, "is active"))
+        }),
+        UserCmd::Unlock { username } => as_operator(&mut conn, |conn, operator| {
+            Ok((accounts::unlock(conn, operator, &username)?, "may sign in again"))
+        }),
     }
+}
+
+/// Runs an account action as the server's operator (see [`Principal::operator`]), through the
+/// same use case as the API, and says what it did.
+fn as_operator(
+    conn: &mut DbConnection,
+    action: impl FnOnce(&mut DbConnection, &Principal) -> Result<(users::User, &'static str), ApiError>,
+) -> Result<(), String> {
+    let national = organisations::find_by_code(conn, organisations::NATIONAL_CODE)
+        .map_err(|e| e.to_string())?
+        .ok_or("organisation NATIONAL not found")?;
+    let operator = Principal::operator(national.id, &national.code);
+    let (user, done) = action(conn, &operator).map_err(|e| e.to_string())?;
+    let roles: Vec<&str> = user.roles.iter().map(|r| r.as_str()).collect();
+    println!("{} ({}, {}) {done}", user.username, user.organisation_code, roles.join(","));
+    Ok(())
 }
 
 fn add_user(conn: &mut DbConnection, username: &str, mut roles: Vec<Role>, organisation: &str) -> Result<(), String> {
     let username = Username::parse("--username", username).map_err(|e| e.to_string())?;
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line).map_err(|e| format!("reading the password: {e}"))?;
-    let password =
-        Password::parse("password (stdin)", line.trim_end_matches(['\r', '\n'])).map_err(|e| e.to_string())?;
+    let password = Password::new_checked(
+        "password (stdin)",
+        line.trim_end_matches(['\r', '\n']),
+        &[username.as_str(), organisation],
+    )
+    .map_err(|e| e.to_string())?;
     let org = organisations::find_by_code(conn, organisation)
         .map_err(|e| e.to_string())?
         .ok_or_else(|| format!("--organisation: no organisation {organisation}"))?;

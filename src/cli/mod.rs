@@ -33,6 +33,10 @@ Environment (each option can also be given as its variable):
                        request gets 429 with Retry-After [default: 10]
   GPEC_PLAN_RETENTION_DAYS
                        days the scenario of a failed or cancelled plan is kept [default: 30]
+  GPEC_LOGIN_MAX_FAILURES
+                       failed sign-ins of one account name before it is locked (an address: five
+                       times as many) [default: 5]
+  GPEC_LOGIN_LOCK_SECS seconds a sign-in lock lasts [default: 900]
   GPEC_LOG             log filter, e.g. info or gpec=debug,actix_web=info [default: info]
   GPEC_LOG_FORMAT      text or json [default: text]";
 
@@ -85,6 +89,12 @@ pub struct GlobalOpts {
     /// Days the scenario of a failed or cancelled plan is kept
     #[arg(long, env = "GPEC_PLAN_RETENTION_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..), global = true)]
     pub plan_retention_days: u32,
+    /// Failed sign-ins of one account name before it is locked
+    #[arg(long, env = "GPEC_LOGIN_MAX_FAILURES", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..), global = true)]
+    pub login_max_failures: u32,
+    /// Seconds a sign-in lock lasts
+    #[arg(long, env = "GPEC_LOGIN_LOCK_SECS", default_value_t = 900, value_parser = clap::value_parser!(u64).range(1..), global = true)]
+    pub login_lock_secs: u64,
     /// Log filter (tracing EnvFilter syntax)
     #[arg(long, env = "GPEC_LOG", default_value = "info", global = true)]
     pub log: String,
@@ -169,6 +179,8 @@ impl GlobalOpts {
             job_poll_ms: 500,
             plan_queue_limit: self.plan_queue_limit,
             plan_retention_days: self.plan_retention_days,
+            login_max_failures: self.login_max_failures,
+            login_lock_secs: self.login_lock_secs,
         }
     }
 }

@@ -17,6 +17,9 @@ diesel::table! {
         password_hash -> Text,
         organisation_id -> Integer,
         created_at -> Timestamp,
+        active -> Integer,
+        must_change_password -> Integer,
+        token_epoch -> Integer,
     }
 }
 
@@ -295,6 +298,15 @@ diesel::table! {
         attempts -> Integer,
         idempotency_key -> Nullable<Text>,
         scenario_discarded_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    sign_in_failures (subject) {
+        subject -> Text,
+        failures -> Integer,
+        last_failure_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
     }
 }
 

@@ -17,6 +17,20 @@ pub struct Principal {
 }
 
 impl Principal {
+    /// Whoever runs the `gpec` command on the server: they hold the database itself, so they act
+    /// as a national administrator. `user_id` 0 is no user's, so "not yourself" rules never bite.
+    pub fn operator(national_organisation_id: i32, national_code: &str) -> Self {
+        let login = std::env::var("USER").unwrap_or_else(|_| "unknown".to_owned());
+        Self {
+            user_id: 0,
+            username: format!("cli:{login}"),
+            organisation_id: national_organisation_id,
+            organisation_code: national_code.to_owned(),
+            national: true,
+            roles: vec![Role::Admin],
+        }
+    }
+
     pub fn has(&self, role: Role) -> bool {
         self.roles.contains(&role)
     }

@@ -72,7 +72,7 @@ pub fn first_admin(conn: &mut DbConnection, configured: Option<&str>) -> Result<
             )?,
         };
         let (password, generated) = match configured {
-            Some(p) => (Password::parse("GPEC_ADMIN_PASSWORD", p)?, None),
+            Some(p) => (Password::new_checked("GPEC_ADMIN_PASSWORD", p, &["admin", "national", "gpec"])?, None),
             None => {
                 let p = super::password::generate();
                 (Password::parse("password", &p)?, Some(p))

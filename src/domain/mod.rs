@@ -1,6 +1,7 @@
 //! Domain rules and queries: values parsed at the edge, access rules, and the data they act on.
 
 pub mod access;
+pub mod accounts;
 pub mod agents;
 pub mod agents_csv;
 pub mod analytics;
@@ -17,6 +18,7 @@ pub mod organisations;
 pub mod password;
 pub mod planning;
 pub mod referential_csv;
+pub mod sign_in;
 pub mod types;
 pub mod users;
 

@@ -19,6 +19,9 @@ struct UserRow {
     password_hash: String,
     organisation_id: i32,
     created_at: NaiveDateTime,
+    active: i32,
+    must_change_password: i32,
+    token_epoch: i32,
 }
 
 #[derive(Insertable)]
@@ -40,6 +43,12 @@ pub struct User {
     pub national: bool,
     pub roles: Vec<Role>,
     pub created_at: NaiveDateTime,
+    /// A deactivated account signs in no more, and its tokens stop working at once.
+    pub active: bool,
+    /// Signed in with a one-time password: only changing it is allowed.
+    pub must_change_password: bool,
+    /// Tokens carry the epoch they were issued in; raising it revokes them all.
+    pub token_epoch: i32,
 }
 
 impl User {
@@ -73,6 +82,9 @@ fn assemble(conn: &mut DbConnection, row: UserRow, org: Organisation) -> Result<
         national: org.kind() == OrgKind::National,
         organisation_code: org.code,
         created_at: row.created_at,
+        active: row.active != 0,
+        must_change_password: row.must_change_password != 0,
+        token_epoch: row.token_epoch,
     })
 }
 
@@ -123,7 +135,10 @@ pub fn authenticate(conn: &mut DbConnection, username: &str, password: &str) -> 
         return Err(ApiError::invalid("username", "must be at most 64 characters"));
     }
     match load(conn, Key::Username(username))? {
-        Some((row, org)) if password::verify(password, &row.password_hash) => Ok(Some(assemble(conn, row, org)?)),
+        // A deactivated account answers like a wrong password: nothing tells it exists.
+        Some((row, org)) if password::verify(password, &row.password_hash) && row.active != 0 => {
+            Ok(Some(assemble(conn, row, org)?))
+        }
         Some(_) => Ok(None),
         None => {
             password::verify_dummy(password);
@@ -184,6 +199,15 @@ pub fn create_with_password(
 ) -> Result<User, ApiError> {
     let hash = password::hash(password)?;
     create(conn, username, &hash, organisation, roles)
+}
+
+/// Whether `candidate` is the stored password of user `id`.
+pub fn password_matches(conn: &mut DbConnection, id: i32, candidate: &str) -> Result<bool, ApiError> {
+    if candidate.chars().count() > Password::MAX_LEN {
+        return Ok(false);
+    }
+    let hash: String = users::table.find(id).select(users::password_hash).first(conn)?;
+    Ok(password::verify(candidate, &hash))
 }
 
 pub fn delete(conn: &mut DbConnection, id: i32) -> Result<(), ApiError> {

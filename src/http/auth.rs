@@ -21,6 +21,18 @@ struct Claims {
     sub: String,
     iat: i64,
     exp: i64,
+    /// A unique id per token (128 random bits), so that one token can be told from another in
+    /// logs and, later, revoked alone.
+    jti: String,
+    /// The user's token epoch when it was issued: a password change or a deactivation raises
+    /// the epoch and so revokes every earlier token.
+    ver: i32,
+}
+
+/// What a valid token says.
+struct Checked {
+    user_id: i32,
+    epoch: i32,
 }
 
 /// Signing and checking keys, and how long a token lives.
@@ -36,7 +48,7 @@ impl Jwt {
         // Only HS256 is accepted: `alg: none` and every other algorithm are refused by decode.
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 5;
-        validation.set_required_spec_claims(&["exp", "sub"]);
+        validation.set_required_spec_claims(&["exp", "sub", "iat", "jti"]);
         Self {
             encoding: EncodingKey::from_secret(secret.as_bytes()),
             decoding: DecodingKey::from_secret(secret.as_bytes()),
@@ -45,15 +57,19 @@ impl Jwt {
         }
     }
 
-    pub fn issue(&self, user_id: i32) -> Result<String, ApiError> {
+    pub fn issue(&self, user_id: i32, epoch: i32) -> Result<String, ApiError> {
+        use rand::Rng;
         let now = Utc::now().timestamp();
-        let claims = Claims { sub: user_id.to_string(), iat: now, exp: now + self.ttl_secs as i64 };
+        let jti = format!("{:032x}", rand::rng().random::<u128>());
+        let claims = Claims { sub: user_id.to_string(), iat: now, exp: now + self.ttl_secs as i64, jti, ver: epoch };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(|e| ApiError::internal("token signing failed", e))
     }
 
-    /// The user id a valid token names.
-    fn check(&self, token: &str) -> Result<i32, ApiError> {
+    /// The user and epoch a valid token names. A token that lives longer than this service
+    /// issues them is refused even when correctly signed: it was not made here, or was made
+    /// under an older, longer setting.
+    fn check(&self, token: &str) -> Result<Checked, ApiError> {
         let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).map_err(|e| {
             ApiError::Unauthorized(
                 match e.kind() {
@@ -66,7 +82,12 @@ impl Jwt {
                 .to_owned(),
             )
         })?;
-        data.claims.sub.parse().map_err(|_| ApiError::Unauthorized("the token is not valid".to_owned()))
+        let claims = data.claims;
+        if claims.exp - claims.iat > self.ttl_secs as i64 {
+            return Err(ApiError::Unauthorized("the token's lifetime exceeds the maximum".to_owned()));
+        }
+        let user_id = claims.sub.parse().map_err(|_| ApiError::Unauthorized("the token is not valid".to_owned()))?;
+        Ok(Checked { user_id, epoch: claims.ver })
     }
 }
 
@@ -85,8 +106,12 @@ fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
     }
 }
 
-/// Taking a `Principal` argument makes a handler require a valid token of an existing user.
-/// Roles are read from the database on each request, so a change applies at once.
+/// Routes a user signed in with a one-time password may use: who am I, and changing it.
+const ONE_TIME_ROUTES: [&str; 2] = ["/api/v1/me", "/api/v1/me/password"];
+
+/// Taking a `Principal` argument makes a handler require a valid token of an existing, active
+/// user, issued since their last password change. Roles are read from the database on each
+/// request, so a change applies at once.
 impl FromRequest for Principal {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
@@ -94,12 +119,27 @@ impl FromRequest for Principal {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = bearer(req);
+        let one_time_route = ONE_TIME_ROUTES.contains(&req.path());
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal("app state", "missing"))?;
-            let user_id = state.jwt.check(&token?)?;
+            let checked = state.jwt.check(&token?)?;
+            let user_id = checked.user_id;
             let user = state.db.run(move |conn| users::find_by_id(conn, user_id)).await?;
-            user.map(|u| u.principal())
-                .ok_or_else(|| ApiError::Unauthorized("the token's user no longer exists".to_owned()))
+            let user = user.ok_or_else(|| ApiError::Unauthorized("the token's user no longer exists".to_owned()))?;
+            if !user.active {
+                return Err(ApiError::Unauthorized("the account is deactivated".to_owned()));
+            }
+            if user.token_epoch != checked.epoch {
+                return Err(ApiError::Unauthorized(
+                    "the token was revoked: the password was changed or the account deactivated".to_owned(),
+                ));
+            }
+            if user.must_change_password && !one_time_route {
+                return Err(ApiError::forbidden(
+                    "signed in with a one-time password: change it first (POST /api/v1/me/password)",
+                ));
+            }
+            Ok(user.principal())
         })
     }
 }

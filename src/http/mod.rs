@@ -17,6 +17,8 @@ pub struct AppState {
     pub jwt: Jwt,
     /// Plans one organisation may have queued or solving.
     pub plan_quota: crate::domain::planning::request::QueueQuota,
+    /// How failed sign-ins are slowed and locked.
+    pub sign_in: crate::domain::sign_in::Throttle,
 }
 
 /// Every route of the service, registered once for the server and the tests alike. Routes go
@@ -27,6 +29,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(handlers::auth::configure)
             .configure(handlers::organisations::configure)
             .configure(handlers::users::configure)
+            .configure(handlers::accounts::configure)
             .configure(handlers::competencies::configure)
             .configure(handlers::job_profiles::configure)
             .configure(handlers::csv::configure)

@@ -19,6 +19,7 @@ use crate::db::{DatabaseUrl, Db, migrations};
 use crate::domain::bootstrap;
 use crate::domain::planning::request::QueueQuota;
 use crate::domain::referential_csv::seed;
+use crate::domain::sign_in::Throttle;
 use crate::error::ApiError;
 use crate::jobs;
 
@@ -98,7 +99,11 @@ impl Application {
 
         let plan_quota = QueueQuota { pending: i64::from(config.plan_queue_limit), retry_after: PLAN_RETRY_AFTER_SECS };
         let jwt = Jwt::new(&prepared.jwt_secret, config.token_ttl_secs);
-        let state = web::Data::new(AppState { db, jwt, plan_quota });
+        let sign_in = Throttle {
+            max_failures: i32::try_from(config.login_max_failures).unwrap_or(i32::MAX),
+            lock: Duration::from_secs(config.login_lock_secs),
+        };
+        let state = web::Data::new(AppState { db, jwt, plan_quota, sign_in });
         let worker_db = state.db.clone();
         let doc = openapi();
         let mut server = HttpServer::new(move || {

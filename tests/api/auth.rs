@@ -75,7 +75,7 @@ async fn a_malformed_token_gets_401() {
 async fn an_expired_token_gets_401() {
     let app = spawn_app().await;
     let past = Utc::now().timestamp() - 3600;
-    let token = signed(JWT_SECRET, json!({"sub": "1", "iat": past - 3600, "exp": past}));
+    let token = signed(JWT_SECRET, json!({"sub": "1", "iat": past - 3600, "exp": past, "jti": "expired", "ver": 0}));
     assert_refused(&app, Some(&format!("Bearer {token}")), "the token has expired").await;
 }
 
@@ -126,7 +126,8 @@ async fn a_valid_token_without_the_needed_role_gets_403() {
     let viewer = app.user_with_roles("viewer78", "CAF-78", &["viewer"]).await;
     let hr = app.user_with_roles("hr78", "CAF-78", &["hr"]).await;
 
-    let new_user = json!({"username": "x-user", "password": "long-enough", "organisation": "CAF-78", "roles": ["hr"]});
+    let new_user =
+        json!({"username": "x-user", "password": "long-enough-and-more", "organisation": "CAF-78", "roles": ["hr"]});
     let res = app.request(Method::POST, "/api/v1/users", Some(&viewer), Some(new_user)).await;
     let body = assert_error(res, StatusCode::FORBIDDEN, "forbidden").await;
     assert_eq!(body["message"], "this action needs the role admin");

@@ -24,16 +24,16 @@ async fn organisation_add_and_user_add_create_a_user_who_can_log_in() {
         "--organisation",
         "CAF-78",
     ];
-    let out = gpec(&db, &args, "mot-de-passe-rh\n");
+    let out = gpec(&db, &args, "gestion des compétences à Versailles\n");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("created user rh.yvelines in CAF-78 with roles hr,viewer"), "{stdout}");
-    assert!(!stdout.contains("mot-de-passe-rh"));
+    assert!(!stdout.contains("gestion des compétences à Versailles"));
 
     let out = gpec(
         &db,
         &["user", "add", "--username", "user-x1", "--password-stdin", "--role", "hr", "--organisation", "CAF-99"],
-        "long-enough\n",
+        "long-enough-and-more\n",
     );
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--organisation: no organisation CAF-99"));
@@ -44,11 +44,11 @@ async fn organisation_add_and_user_add_create_a_user_who_can_log_in() {
         "short\n",
     );
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("must be at least 8 characters"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("must be at least 12 characters"));
 
     let config = test_config(&db);
     let app = spawn_with(db, config).await;
-    let token = app.token("rh.yvelines", "mot-de-passe-rh").await;
+    let token = app.token("rh.yvelines", "gestion des compétences à Versailles").await;
     let me: serde_json::Value = app.get("/api/v1/me", &token).await.json().await.unwrap();
     assert_eq!(me["organisation"], "CAF-78");
     assert_eq!(me["roles"], serde_json::json!(["hr", "viewer"]));

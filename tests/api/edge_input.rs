@@ -171,8 +171,11 @@ async fn texts_beyond_their_bounds_and_unknown_fields_are_refused_with_the_field
     let user =
         json!({"username": "long.pass", "password": "p".repeat(129), "organisation": "CAF-33", "roles": ["viewer"]});
     assert_eq!(refused_field(app.post("/api/v1/users", &admin, user).await).await, "password");
-    let user =
-        json!({"username": "long.pass", "password": "p".repeat(128), "organisation": "CAF-33", "roles": ["viewer"]});
+    let sentence = "Le 12 mars, la CAF des Yvelines a planifié 3 sessions de formation pour 27 agents du pôle accueil, \
+                    puis 4 autres en avril à Versailles et à Mantes.";
+    let longest: String = sentence.chars().take(128).collect();
+    assert_eq!(longest.chars().count(), 128);
+    let user = json!({"username": "long.pass", "password": longest, "organisation": "CAF-33", "roles": ["viewer"]});
     assert_eq!(app.post("/api/v1/users", &admin, user).await.status(), StatusCode::CREATED);
 
     assert_eq!(app.get_json("/api/v1/agents", &hr).await["total"], 3, "no agent was written");

@@ -1,6 +1,7 @@
 //! Integration tests over HTTP: each test spawns the real app on port 0 with its own database
 //! (a temporary SQLite file, or a fresh PostgreSQL database when `GPEC_TEST_DATABASE_URL` is set).
 
+mod accounts;
 mod agent_imports;
 mod agents;
 mod auth;

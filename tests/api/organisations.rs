@@ -24,7 +24,7 @@ async fn a_user_of_one_caf_gets_404_for_another_cafs_resources() {
     assert_error(app.get("/api/v1/users/admin13", &admin78).await, StatusCode::NOT_FOUND, "not_found").await;
     assert_error(app.delete("/api/v1/users/admin13", &admin78).await, StatusCode::NOT_FOUND, "not_found").await;
     let into_other =
-        json!({"username": "intruder", "password": "long-enough", "organisation": "CAF-13", "roles": ["hr"]});
+        json!({"username": "intruder", "password": "long-enough-and-more", "organisation": "CAF-13", "roles": ["hr"]});
     assert_error(app.post("/api/v1/users", &admin78, into_other).await, StatusCode::NOT_FOUND, "not_found").await;
 
     let listed: Vec<Value> = app.get("/api/v1/organisations", &admin78).await.json().await.unwrap();
@@ -46,7 +46,7 @@ async fn a_caf_admin_creates_users_in_their_own_caf_only() {
     let app = spawn_app().await;
     app.create_organisation("CAF-78", "caf").await;
     let admin78 = app.user_with_roles("admin78", "CAF-78", &["admin"]).await;
-    let body = json!({"username": "hr.dupont", "password": "long-enough", "organisation": "caf-78", "roles": ["hr", "viewer", "hr"]});
+    let body = json!({"username": "hr.dupont", "password": "long-enough-and-more", "organisation": "caf-78", "roles": ["hr", "viewer", "hr"]});
     let res = app.post("/api/v1/users", &admin78, body).await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let created: Value = res.json().await.unwrap();
@@ -54,7 +54,8 @@ async fn a_caf_admin_creates_users_in_their_own_caf_only() {
     assert_eq!(created["roles"], json!(["hr", "viewer"]));
     assert!(created.get("password").is_none() && created.get("password_hash").is_none());
 
-    let again = json!({"username": "hr.dupont", "password": "long-enough", "organisation": "CAF-78", "roles": ["hr"]});
+    let again =
+        json!({"username": "hr.dupont", "password": "long-enough-and-more", "organisation": "CAF-78", "roles": ["hr"]});
     assert_error(app.post("/api/v1/users", &admin78, again).await, StatusCode::CONFLICT, "conflict").await;
 }
 

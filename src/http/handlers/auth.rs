@@ -1,20 +1,21 @@
-//! `POST /api/v1/auth/token` and `GET /api/v1/me`.
+//! `POST /api/v1/auth/token`, `GET /api/v1/me` and `POST /api/v1/me/password`.
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::users::UserDto;
 use crate::domain::access::Principal;
-use crate::domain::users;
+use crate::domain::sign_in::{self, Outcome};
+use crate::domain::{accounts, users};
 use crate::error::{ApiError, ErrorBody};
 use crate::http::AppState;
 use crate::http::extract::Json;
-use crate::http::openapi::{AuthErrors, BodyErrors};
+use crate::http::openapi::{AuthErrors, BodyErrors, TooManyRequests};
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(token).service(me);
+    cfg.service(token).service(me).service(change_password);
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -34,7 +35,18 @@ pub struct TokenResponse {
     pub expires_in: u64,
 }
 
-/// Exchanges a username and password for a bearer token.
+fn token_for(state: &AppState, user: &users::User) -> Result<TokenResponse, ApiError> {
+    Ok(TokenResponse {
+        access_token: state.jwt.issue(user.id, user.token_epoch)?,
+        token_type: "Bearer",
+        expires_in: state.jwt.ttl_secs,
+    })
+}
+
+/// Exchanges a username and password for a bearer token. Refusals are answered more slowly as
+/// failures add up; after `GPEC_LOGIN_MAX_FAILURES` the account name is locked (429 with
+/// `Retry-After`) for `GPEC_LOGIN_LOCK_SECS`, and so is an address after five times as many.
+/// A user with a one-time password gets a token that can only change it.
 #[utoipa::path(
     tag = "auth",
     request_body = TokenRequest,
@@ -42,20 +54,63 @@ pub struct TokenResponse {
         (status = 200, description = "A token", body = TokenResponse),
         (status = 401, description = "Wrong username or password (which one is not said)", body = ErrorBody),
         (status = 503, description = "The database is unavailable", body = ErrorBody),
-        BodyErrors,
+        BodyErrors, TooManyRequests,
     )
 )]
 #[post("/auth/token")]
-pub async fn token(state: web::Data<AppState>, body: Json<TokenRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn token(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: Json<TokenRequest>,
+) -> Result<HttpResponse, ApiError> {
     let TokenRequest { username, password } = body.into_inner();
-    let user = state.db.run(move |conn| users::authenticate(conn, &username, &password)).await?;
-    let user = user.ok_or_else(|| ApiError::Unauthorized("invalid username or password".to_owned()))?;
-    tracing::info!(user = %user.username, "token issued");
-    Ok(HttpResponse::Ok().json(TokenResponse {
-        access_token: state.jwt.issue(user.id)?,
-        token_type: "Bearer",
-        expires_in: state.jwt.ttl_secs,
-    }))
+    // The peer itself: a forwarded-for header is the client's word, which an attacker would vary.
+    let from = req.peer_addr().map(|a| a.ip());
+    let throttle = state.sign_in;
+    let outcome = state.db.run(move |conn| sign_in::sign_in(conn, &username, &password, from, throttle)).await?;
+    match outcome {
+        Outcome::SignedIn(user) => {
+            tracing::info!(user = %user.username, "token issued");
+            Ok(HttpResponse::Ok().json(token_for(&state, &user)?))
+        }
+        Outcome::Refused { failures } => {
+            actix_web::rt::time::sleep(sign_in::delay(failures)).await;
+            Err(ApiError::Unauthorized("invalid username or password".to_owned()))
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    #[schema(max_length = 128)]
+    pub current_password: String,
+    /// 12 to 128 characters, not easy to guess (common passwords and the username are refused).
+    #[schema(min_length = 12, max_length = 128)]
+    pub new_password: String,
+}
+
+/// Changes the caller's own password, given the current one. Every earlier token of the caller
+/// stops working; the answer carries a new one.
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = [])),
+    request_body = PasswordChange,
+    responses((status = 200, description = "Changed; a new token", body = TokenResponse), AuthErrors, BodyErrors)
+)]
+#[post("/me/password")]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    who: Principal,
+    body: Json<PasswordChange>,
+) -> Result<HttpResponse, ApiError> {
+    let PasswordChange { current_password, new_password } = body.into_inner();
+    let user = state
+        .db
+        .run(move |conn| accounts::change_own_password(conn, who.user_id, &current_password, &new_password))
+        .await?;
+    tracing::info!(user = %user.username, "password changed");
+    Ok(HttpResponse::Ok().json(token_for(&state, &user)?))
 }
 
 /// The caller: username, organisation and roles.

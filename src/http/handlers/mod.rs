@@ -1,5 +1,6 @@
 //! One module per resource; each handler extracts, authorises, calls the domain, returns a DTO.
 
+pub mod accounts;
 pub mod agents;
 pub mod analytics;
 pub mod auth;

@@ -9,7 +9,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::domain::access::Principal;
 use crate::domain::types::{Password, Role, Username, parse_roles};
 use crate::domain::users::{self, User};
-use crate::domain::{organisations, password};
+use crate::domain::{accounts, organisations, password};
 use crate::error::ApiError;
 use crate::http::AppState;
 use crate::http::extract::Json;
@@ -25,11 +25,22 @@ pub struct UserDto {
     pub organisation: String,
     pub roles: Vec<Role>,
     pub created_at: NaiveDateTime,
+    /// A deactivated account cannot sign in.
+    pub active: bool,
+    /// Signed in with a one-time password that must be changed first.
+    pub must_change_password: bool,
 }
 
 impl From<User> for UserDto {
     fn from(u: User) -> Self {
-        Self { username: u.username, organisation: u.organisation_code, roles: u.roles, created_at: u.created_at }
+        Self {
+            username: u.username,
+            organisation: u.organisation_code,
+            roles: u.roles,
+            created_at: u.created_at,
+            active: u.active,
+            must_change_password: u.must_change_password,
+        }
     }
 }
 
@@ -37,8 +48,8 @@ impl From<User> for UserDto {
 #[serde(deny_unknown_fields)]
 pub struct NewUserDto {
     pub username: String,
-    /// At least 8 characters. Stored only as an argon2id hash.
-    #[schema(max_length = 128)]
+    /// 12 to 128 characters, not easy to guess. Stored only as an argon2id hash.
+    #[schema(min_length = 12, max_length = 128)]
     pub password: String,
     /// Organisation code.
     pub organisation: String,
@@ -76,7 +87,7 @@ pub async fn create(
     let body = body.into_inner();
     let username = Username::parse("username", &body.username)?;
     let roles = parse_roles("roles", &body.roles)?;
-    let password = Password::parse("password", &body.password)?;
+    let password = Password::new_checked("password", &body.password, &[&body.username, &body.organisation])?;
     let org_code = body.organisation;
     let user = state
         .db
@@ -123,7 +134,8 @@ pub async fn get_one(
     Ok(HttpResponse::Ok().json(UserDto::from(user)))
 }
 
-/// Deletes a user; their tokens stop working at once. Administrators cannot delete themselves.
+/// Deletes a user; their tokens stop working at once. Administrators cannot delete themselves,
+/// nor the last active administrator of NATIONAL (409).
 #[utoipa::path(
     tag = "users",
     security(("bearer" = [])),
@@ -136,12 +148,9 @@ pub async fn remove(
     who: Principal,
     username: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    who.require_any(&[Role::Admin])?;
-    let user = visible_user(&state, &who, username.into_inner()).await?;
-    if user.id == who.user_id {
-        return Err(ApiError::conflict("you cannot delete your own account"));
-    }
-    state.db.transaction(move |conn| users::delete(conn, user.id)).await?;
-    tracing::info!(user = %who.username, "user deleted");
+    let username = username.into_inner();
+    let name = username.clone();
+    state.db.run(move |conn| accounts::delete(conn, &who, &name)).await?;
+    tracing::info!(user = %username, "user deleted");
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,0 +1,146 @@
+//! Running accounts: one's own password; and, for an organisation's administrators (national
+//! ones over all), password resets, roles, deactivation, unlocking and deletion. Every front end
+//! (API, CLI, pages) calls these functions. The last active administrator of `NATIONAL` cannot be
+//! removed, demoted or deactivated: nobody could then run the accounts.
+
+use diesel::prelude::*;
+
+use super::access::Principal;
+use super::password;
+use super::sign_in;
+use super::types::{OrgKind, Password, Role};
+use super::users::{self, User};
+use crate::db::DbConnection;
+use crate::db::schema::{organisations as o, user_roles, users as u};
+use crate::error::ApiError;
+
+/// A user an administrator may act on: of their organisation, or any for national ones. Another
+/// organisation's user answers 404, like one that does not exist.
+pub fn target(conn: &mut DbConnection, who: &Principal, username: &str) -> Result<User, ApiError> {
+    let user = users::find_by_username(conn, username)?
+        .filter(|user| who.can_access(user.organisation_id))
+        .ok_or_else(|| ApiError::not_found(format!("user {username} not found")))?;
+    who.require_any(&[Role::Admin])?;
+    Ok(user)
+}
+
+/// Changes one's own password, given the current one. Every earlier token stops working; the
+/// caller gets the user as now stored, to issue a new one.
+pub fn change_own_password(conn: &mut DbConnection, user_id: i32, current: &str, new: &str) -> Result<User, ApiError> {
+    let user = users::find_by_id(conn, user_id)?.ok_or_else(|| ApiError::not_found("user not found"))?;
+    if !users::password_matches(conn, user_id, current)? {
+        return Err(ApiError::invalid("current_password", "is not your current password"));
+    }
+    if current == new {
+        return Err(ApiError::invalid("new_password", "must differ from the current password"));
+    }
+    let new = Password::new_checked("new_password", new, &[&user.username, &user.organisation_code])?;
+    set_password(conn, user_id, &password::hash(&new)?, false)
+}
+
+/// Gives `username` a one-time password, returned once, to be changed at the next sign-in. Their
+/// tokens stop working and a sign-in lock is lifted.
+pub fn reset_password(conn: &mut DbConnection, who: &Principal, username: &str) -> Result<(User, String), ApiError> {
+    let user = target(conn, who, username)?;
+    let one_time = password::generate();
+    let hash = password::hash(&Password::parse("password", &one_time)?)?;
+    let user = set_password(conn, user.id, &hash, true)?;
+    sign_in::unlock_account(conn, &user.username)?;
+    Ok((user, one_time))
+}
+
+fn set_password(conn: &mut DbConnection, user_id: i32, hash: &str, one_time: bool) -> Result<User, ApiError> {
+    diesel::update(u::table.find(user_id))
+        .set((
+            u::password_hash.eq(hash),
+            u::must_change_password.eq(i32::from(one_time)),
+            u::token_epoch.eq(u::token_epoch + 1),
+        ))
+        .execute(conn)?;
+    users::find_by_id(conn, user_id)?.ok_or_else(|| ApiError::not_found("user not found"))
+}
+
+/// Replaces the roles of `username`.
+pub fn set_roles(conn: &mut DbConnection, who: &Principal, username: &str, roles: &[Role]) -> Result<User, ApiError> {
+    crate::db::transaction(conn, |conn| {
+        let user = target(conn, who, username)?;
+        if !roles.contains(&Role::Admin) {
+            keep_a_national_admin(conn, &user, "lose the admin role")?;
+        }
+        diesel::delete(user_roles::table.filter(user_roles::user_id.eq(user.id))).execute(conn)?;
+        for role in roles {
+            diesel::insert_into(user_roles::table)
+                .values((user_roles::user_id.eq(user.id), user_roles::role.eq(role.as_str())))
+                .execute(conn)?;
+        }
+        users::find_by_id(conn, user.id)?.ok_or_else(|| ApiError::not_found("user not found"))
+    })
+}
+
+/// Deactivates or reactivates `username`. A deactivated account's tokens stop working at once and
+/// stay dead after a reactivation.
+pub fn set_active(conn: &mut DbConnection, who: &Principal, username: &str, active: bool) -> Result<User, ApiError> {
+    crate::db::transaction(conn, |conn| {
+        let user = target(conn, who, username)?;
+        if !active {
+            if user.id == who.user_id {
+                return Err(ApiError::conflict("you cannot deactivate your own account"));
+            }
+            keep_a_national_admin(conn, &user, "be deactivated")?;
+        }
+        if user.active != active {
+            let epoch = if active { user.token_epoch } else { user.token_epoch + 1 };
+            diesel::update(u::table.find(user.id))
+                .set((u::active.eq(i32::from(active)), u::token_epoch.eq(epoch)))
+                .execute(conn)?;
+        }
+        users::find_by_id(conn, user.id)?.ok_or_else(|| ApiError::not_found("user not found"))
+    })
+}
+
+/// Lifts a sign-in lock of `username` before its time.
+pub fn unlock(conn: &mut DbConnection, who: &Principal, username: &str) -> Result<User, ApiError> {
+    let user = target(conn, who, username)?;
+    sign_in::unlock_account(conn, &user.username)?;
+    Ok(user)
+}
+
+/// Deletes `username`; their tokens stop working at once.
+pub fn delete(conn: &mut DbConnection, who: &Principal, username: &str) -> Result<(), ApiError> {
+    crate::db::transaction(conn, |conn| {
+        let user = target(conn, who, username)?;
+        if user.id == who.user_id {
+            return Err(ApiError::conflict("you cannot delete your own account"));
+        }
+        keep_a_national_admin(conn, &user, "be deleted")?;
+        users::delete(conn, user.id)
+    })
+}
+
+/// Refuses a change that would leave `NATIONAL` without an active administrator. Changes of
+/// national administrators wait for one another (the organisation's row is locked on
+/// PostgreSQL; SQLite has one writer), so two cannot remove each other at once.
+fn keep_a_national_admin(conn: &mut DbConnection, user: &User, change: &str) -> Result<(), ApiError> {
+    if !(user.national && user.active && user.roles.contains(&Role::Admin)) {
+        return Ok(());
+    }
+    if let DbConnection::Pg(pg) = conn {
+        o::table.filter(o::id.eq(user.organisation_id)).select(o::id).for_no_key_update().first::<i32>(pg)?;
+    }
+    let others: i64 = u::table
+        .inner_join(o::table)
+        .inner_join(user_roles::table)
+        .filter(o::kind.eq(OrgKind::National.as_str()))
+        .filter(user_roles::role.eq(Role::Admin.as_str()))
+        .filter(u::active.eq(1))
+        .filter(u::id.ne(user.id))
+        .count()
+        .get_result(conn)?;
+    if others == 0 {
+        return Err(ApiError::conflict(format!(
+            "{} is the last active administrator of NATIONAL and cannot {change}",
+            user.username
+        )));
+    }
+    Ok(())
+}
