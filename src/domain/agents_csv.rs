@@ -268,7 +268,7 @@ pub fn import_assessments(
     let before: Option<i32> = s::table.select(diesel::dsl::max(s::id)).first(conn)?;
     assessments::insert_many(conn, &rows)?;
     if !rows.is_empty() {
-        levels::refresh(conn, Scope::AddedAfter(before.unwrap_or(0)))?;
+        levels::refresh(conn, Scope::AddedAfter { after: before.unwrap_or(0), agents: &agents })?;
     }
     Ok(ImportReport { rows: rows.len(), created: rows.len(), ..Default::default() })
 }

@@ -19,13 +19,19 @@ use crate::db::schema::current_levels as cl;
 use crate::error::ApiError;
 
 /// Which current levels to rebuild.
-pub enum Scope {
+pub enum Scope<'a> {
     Pair {
         agent_id: i32,
         competency_id: i32,
     },
-    /// The pairs that have an assessment with an id above this one: those an import just added.
-    AddedAfter(i32),
+    /// The pairs of `agents` that have an assessment with an id above `after`: those an import
+    /// just added. Limited to the import's agents, which it holds locked: on PostgreSQL, rows
+    /// that other transactions committed meanwhile also have higher ids, and rebuilding their
+    /// pairs would race with the writers that hold those agents.
+    AddedAfter {
+        after: i32,
+        agents: &'a [i32],
+    },
 }
 
 /// Makes the writers of these agents' current levels wait for one another, until the end of the
@@ -55,12 +61,14 @@ pub fn refresh(conn: &mut DbConnection, scope: Scope) -> Result<(), ApiError> {
             format!("agent_id = {agent_id} AND competency_id = {competency_id}"),
             format!("a.agent_id = {agent_id} AND a.competency_id = {competency_id}"),
         ),
-        Scope::AddedAfter(id) => (
-            format!("(agent_id, competency_id) IN (SELECT agent_id, competency_id FROM assessments WHERE id > {id})"),
-            format!(
-                "(a.agent_id, a.competency_id) IN (SELECT agent_id, competency_id FROM assessments WHERE id > {id})"
-            ),
-        ),
+        Scope::AddedAfter { after, agents } => {
+            let agents: Vec<String> = agents.iter().map(i32::to_string).collect();
+            let added = format!(
+                "SELECT agent_id, competency_id FROM assessments WHERE id > {after} AND agent_id IN ({})",
+                agents.join(",")
+            );
+            (format!("(agent_id, competency_id) IN ({added})"), format!("(a.agent_id, a.competency_id) IN ({added})"))
+        }
     };
     conn.batch_execute(&format!(
         "DELETE FROM current_levels WHERE {delete};

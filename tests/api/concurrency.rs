@@ -186,3 +186,41 @@ async fn concurrent_assessments_of_one_pair_are_all_written_and_the_latest_is_cu
     let current = current.unwrap_or_else(|| panic!("a current level in {levels}"));
     assert_eq!((current["level"].as_i64(), current["assessed_on"].as_str()), (Some(4), Some(day(199).as_str())));
 }
+
+#[actix_web::test]
+async fn imports_and_single_assessments_of_other_agents_do_not_collide() {
+    let db = TestDb::new();
+    let mut config = test_config(&db);
+    config.workers = Some(2);
+    config.pool_size = 8;
+    let app = spawn_with(db, config).await;
+    fill_org(&app, "CAF-33").await;
+    let hr = app.token("rh33", USER_PASSWORD).await;
+    let ids = agent_ids(&app, &hr).await;
+    let (c, url) = (&app.client, |p: &str| app.url(p));
+    let mut calls: Vec<Call> = Vec::new();
+    for k in 0..40 {
+        // An import of P3's assessments rebuilds P3's levels only, while P1 and P2 are written.
+        let file = format!(
+            "organisation,matricule,competency,level,assessed_on,assessor,source,comment,evidence_ref,valid_until\n\
+             CAF-33,P3,qualite-expression,2,{},M. Martin,eaea,,,\n",
+            day(2000 + k)
+        );
+        let req = c.post(url("/api/v1/csv/assessments")).bearer_auth(&hr).header("Content-Type", "text/csv");
+        calls.push(call(format!("import {k}"), req.body(file)));
+        for agent in &ids[..2] {
+            let body = json!({"competency": "qualite-expression", "level": 3, "assessed_on": day(3000 + k), "source": "manager"});
+            let req = c.post(url(&format!("/api/v1/agents/{agent}/assessments"))).bearer_auth(&hr).json(&body);
+            calls.push(call(format!("agent {agent} {k}"), req));
+        }
+    }
+    let answers = join_all(calls).await;
+    let refused: Vec<_> = answers.iter().filter(|(_, s, _)| !s.is_success()).collect();
+    assert!(
+        refused.is_empty(),
+        "{} of {} refused: {:?}",
+        refused.len(),
+        answers.len(),
+        &refused[..refused.len().min(3)]
+    );
+}
