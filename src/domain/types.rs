@@ -214,11 +214,40 @@ impl Password {
         Ok(Self(raw.to_owned()))
     }
 
+    /// Words zxcvbn's English lists lack and a French user may build a password from: the AZERTY
+    /// keyboard rows, common French passwords and the branch's own names.
+    const FRENCH_WORDS: [&'static str; 22] = [
+        "azerty",
+        "azertyuiop",
+        "qsdfghjklm",
+        "wxcvbn",
+        "azertyuiopqsdfghjklm",
+        "motdepasse",
+        "bonjour",
+        "soleil",
+        "doudou",
+        "chouchou",
+        "loulou",
+        "marseille",
+        "toulouse",
+        "nicolas",
+        "camille",
+        "caf",
+        "urssaf",
+        "cnaf",
+        "allocations",
+        "familiales",
+        "securite",
+        "sociale",
+    ];
+
     /// A new password: the length rule, then a strength estimate that refuses the common
-    /// passwords, keyboard walks, dates and words of `context` (the username, the organisation).
+    /// passwords, keyboard walks, dates and words of `context` (the username, the organisation)
+    /// and of [`Self::FRENCH_WORDS`].
     pub fn new_checked(field: &str, raw: &str, context: &[&str]) -> Result<Self, ApiError> {
         let password = Self::parse(field, raw)?;
-        let estimate = zxcvbn::zxcvbn(raw, context);
+        let words: Vec<&str> = context.iter().copied().chain(Self::FRENCH_WORDS).collect();
+        let estimate = zxcvbn::zxcvbn(raw, &words);
         if (estimate.score() as u8) < Self::MIN_SCORE {
             let hint = estimate
                 .feedback()
@@ -468,5 +497,33 @@ string_enum! {
         RenewalRequested => "renewal_requested",
         Renewed => "renewed",
         Ended => "ended",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_password_is_long_enough_and_hard_to_guess_in_french_too() {
+        for strong in ["gestion des compétences à Versailles", "une phrase de passe assez longue"] {
+            assert!(Password::new_checked("p", strong, &["rh.yvelines", "CAF-78"]).is_ok(), "{strong}");
+        }
+        let refused = |raw: &str, context: &[&str]| Password::new_checked("p", raw, context).is_err();
+        assert!(refused("court", &[]), "too short");
+        assert!(refused(&"x".repeat(129), &[]), "too long");
+        for weak in ["motdepasse2024", "qsdfghjklmwxcvbn", "allocationsfamiliales", "password1234"] {
+            assert!(refused(weak, &[]), "{weak}");
+        }
+        assert!(refused("rh.yvelinesrh.yvelines", &["rh.yvelines"]), "the username is known to the estimate");
+    }
+
+    #[test]
+    fn a_name_is_one_line_of_at_most_200_characters() {
+        assert_eq!(name_problem("CAF des Yvelines"), None);
+        assert!(name_problem("").is_some());
+        assert!(name_problem(&"é".repeat(201)).is_some());
+        assert_eq!(name_problem(&"é".repeat(200)), None);
+        assert!(name_problem("Nom\tPrénom").is_some());
     }
 }

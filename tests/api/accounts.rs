@@ -172,7 +172,14 @@ async fn the_last_active_national_admin_cannot_be_removed_demoted_or_deactivated
 async fn a_weak_or_common_password_is_refused_when_a_user_is_created() {
     let app = spawn_app().await;
     let admin = app.admin_token().await;
-    for weak in ["password1234", "motdepasse2024", "azertyuiop123", "nouveau.user1234"] {
+    for weak in [
+        "password1234",
+        "motdepasse2024",
+        "azertyuiop123",
+        "nouveau.user1234",
+        "qsdfghjklmwxcvbn",
+        "allocationsfamiliales",
+    ] {
         let user =
             json!({"username": "nouveau.user", "password": weak, "organisation": "NATIONAL", "roles": ["viewer"]});
         let body =
