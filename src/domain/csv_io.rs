@@ -21,15 +21,27 @@ pub struct Table {
     pub rows: Vec<Row>,
 }
 
+/// One record. A whole file is held while it is checked, so a row keeps its fields in one text
+/// with the end of each, two allocations per row instead of one per cell: a 57 MB file of
+/// 2,000,000 short lines took 11 times its size in memory with a `String` per cell.
 pub struct Row {
     pub line: u64,
-    fields: Vec<String>,
+    text: Box<str>,
+    ends: Box<[u32]>,
+}
+
+impl Row {
+    fn field(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)? as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        self.text.get(start..end)
+    }
 }
 
 impl Table {
     /// The value of `column` in `row` (every required column exists once the table is read).
     pub fn get<'a>(&self, row: &'a Row, column: &str) -> &'a str {
-        self.columns.get(column).and_then(|&i| row.fields.get(i)).map(|s| s.trim()).unwrap_or("")
+        self.columns.get(column).and_then(|&i| row.field(i)).map(str::trim).unwrap_or("")
     }
 
     /// A number as spreadsheets write it (a decimal comma is accepted), or the problem with it.
@@ -229,25 +241,25 @@ fn read_into(bytes: &[u8], columns: &[&str], what: &str, problems: &mut Problems
             }
         };
         check_quotes(bytes, previous.replace(position), position.1, problems);
-        let mut fields = Vec::with_capacity(record.len());
+        let mut text = String::with_capacity(record.as_slice().len());
+        let mut ends = Vec::with_capacity(record.len());
         for (i, raw) in record.iter().enumerate() {
             match std::str::from_utf8(raw) {
-                Ok(text) => {
-                    if let Some(c) = text.chars().find(|&c| is_forbidden_control(c)) {
+                Ok(field) => {
+                    if let Some(c) = field.chars().find(|&c| is_forbidden_control(c)) {
                         problems.add(position.0, &header[i], format!("holds the control character U+{:04X}", c as u32));
                     }
-                    fields.push(text.to_owned());
+                    text.push_str(field);
                 }
-                Err(_) => {
-                    problems.add(position.0, &header[i], "not valid UTF-8 (save the file as UTF-8)");
-                    fields.push(String::new());
-                }
+                Err(_) => problems.add(position.0, &header[i], "not valid UTF-8 (save the file as UTF-8)"),
             }
+            // A file is at most the raw body limit (64 MiB), far below u32::MAX.
+            ends.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
         }
-        if fields.iter().all(|f| f.trim().is_empty()) {
+        if text.trim().is_empty() {
             continue; // a blank line
         }
-        rows.push(Row { line: position.0, fields });
+        rows.push(Row { line: position.0, text: text.into_boxed_str(), ends: ends.into_boxed_slice() });
     }
     if !problems.is_full() {
         check_quotes(bytes, previous, bytes.len() as u64, problems);
@@ -353,6 +365,18 @@ mod tests {
         assert_eq!(problems.steps, 160_000, "one step per record problem, whatever was kept before");
         assert_eq!(problems.details.len(), MAX_DETAILS);
         assert!(problems.details.iter().all(|d| d.message == "broken quoting"));
+    }
+
+    #[test]
+    fn cells_are_read_back_by_column_trimmed_and_empty_ones_empty() {
+        let (_, table) = steps("code,label,level\n AB ,\"un, deux\",\nCD,,4\n\n".as_bytes());
+        let table = table.expect("clean");
+        assert_eq!(table.rows.len(), 2, "the blank line is skipped");
+        let cells = |r: &Row| COLUMNS.map(|c| table.get(r, c).to_owned());
+        assert_eq!(cells(&table.rows[0]), ["AB", "un, deux", ""]);
+        assert_eq!(cells(&table.rows[1]), ["CD", "", "4"]);
+        assert_eq!((table.rows[0].line, table.rows[1].line), (2, 3));
+        assert_eq!(table.get(&table.rows[0], "missing"), "");
     }
 
     #[test]
