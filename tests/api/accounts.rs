@@ -128,6 +128,8 @@ async fn an_admin_changes_roles_and_deactivation_stops_tokens_at_once_and_for_go
         assert_error(app.login("nobody78", USER_PASSWORD).await, StatusCode::UNAUTHORIZED, "unauthorized").await;
     assert_eq!(refused, unknown, "a deactivated account answers like an unknown one");
 
+    let res = app.post("/api/v1/users/agent78/reactivate", &admin13, json!({})).await;
+    assert_error(res, StatusCode::NOT_FOUND, "not_found").await;
     let on = body_of(app.post("/api/v1/users/agent78/reactivate", &admin78, json!({})).await, StatusCode::OK).await;
     assert_eq!(on["active"], true);
     assert_error(app.get("/api/v1/me", &user).await, StatusCode::UNAUTHORIZED, "unauthorized").await;
@@ -221,6 +223,12 @@ async fn repeated_failures_lock_the_account_until_time_or_an_admin_lifts_it() {
     for _ in 0..3 {
         app.login("rh78", "wrong-password-here").await;
     }
+    assert_eq!(app.login("rh78", USER_PASSWORD).await.status(), StatusCode::TOO_MANY_REQUESTS);
+    // Another organisation's administrator cannot lift it: the account is not in their reach.
+    app.create_organisation("CAF-13", "caf").await;
+    let admin13 = app.user_with_roles("admin13", "CAF-13", &["admin"]).await;
+    let res = app.post("/api/v1/users/rh78/unlock", &admin13, json!({})).await;
+    assert_error(res, StatusCode::NOT_FOUND, "not_found").await;
     assert_eq!(app.login("rh78", USER_PASSWORD).await.status(), StatusCode::TOO_MANY_REQUESTS);
     let admin = app.admin_token().await;
     assert_eq!(app.post("/api/v1/users/rh78/unlock", &admin, json!({})).await.status(), StatusCode::OK);
