@@ -53,15 +53,16 @@ pub fn start(db: Db, config: WorkerConfig) -> Workers {
     let instance = format!("{}-{:06x}", std::process::id(), rand::rng().random::<u32>() & 0xff_ffff);
     for n in 0..config.count {
         let (db, stop, name) = (db.clone(), stop.clone(), format!("{instance}-{n}"));
-        actix_web::rt::spawn(async move { work(db, config, stop, name).await });
+        // The first worker of an instance also applies the retention rule, between jobs.
+        let keeper = n == 0;
+        actix_web::rt::spawn(async move { work(db, config, stop, name, keeper).await });
     }
     Workers { stop }
 }
 
-async fn work(db: Db, config: WorkerConfig, stop: Arc<AtomicBool>, name: String) {
+async fn work(db: Db, config: WorkerConfig, stop: Arc<AtomicBool>, name: String, keeper: bool) {
     tracing::debug!(worker = %name, "plan worker started");
-    // The first worker of an instance also applies the retention rule, between jobs.
-    let mut retention_due = name.ends_with("-0").then(std::time::Instant::now);
+    let mut retention_due = keeper.then(std::time::Instant::now);
     while !stop.load(Ordering::Relaxed) {
         if let Some(due) = retention_due
             && due <= std::time::Instant::now()

@@ -6,6 +6,7 @@
 use diesel::prelude::*;
 
 use super::access::Principal;
+use super::organisations;
 use super::password;
 use super::sign_in;
 use super::types::{OrgKind, Password, Role};
@@ -24,10 +25,15 @@ pub fn target(conn: &mut DbConnection, who: &Principal, username: &str) -> Resul
     Ok(user)
 }
 
+/// The user `id` as now stored.
+fn reload(conn: &mut DbConnection, id: i32) -> Result<User, ApiError> {
+    users::find_by_id(conn, id)?.ok_or_else(|| ApiError::not_found("user not found"))
+}
+
 /// Changes one's own password, given the current one. Every earlier token stops working; the
 /// caller gets the user as now stored, to issue a new one.
 pub fn change_own_password(conn: &mut DbConnection, user_id: i32, current: &str, new: &str) -> Result<User, ApiError> {
-    let user = users::find_by_id(conn, user_id)?.ok_or_else(|| ApiError::not_found("user not found"))?;
+    let user = reload(conn, user_id)?;
     if !users::password_matches(conn, user_id, current)? {
         return Err(ApiError::invalid("current_password", "is not your current password"));
     }
@@ -57,7 +63,7 @@ fn set_password(conn: &mut DbConnection, user_id: i32, hash: &str, one_time: boo
             u::token_epoch.eq(u::token_epoch + 1),
         ))
         .execute(conn)?;
-    users::find_by_id(conn, user_id)?.ok_or_else(|| ApiError::not_found("user not found"))
+    reload(conn, user_id)
 }
 
 /// Replaces the roles of `username`.
@@ -73,7 +79,7 @@ pub fn set_roles(conn: &mut DbConnection, who: &Principal, username: &str, roles
                 .values((user_roles::user_id.eq(user.id), user_roles::role.eq(role.as_str())))
                 .execute(conn)?;
         }
-        users::find_by_id(conn, user.id)?.ok_or_else(|| ApiError::not_found("user not found"))
+        reload(conn, user.id)
     })
 }
 
@@ -94,7 +100,7 @@ pub fn set_active(conn: &mut DbConnection, who: &Principal, username: &str, acti
                 .set((u::active.eq(i32::from(active)), u::token_epoch.eq(epoch)))
                 .execute(conn)?;
         }
-        users::find_by_id(conn, user.id)?.ok_or_else(|| ApiError::not_found("user not found"))
+        reload(conn, user.id)
     })
 }
 
@@ -118,15 +124,13 @@ pub fn delete(conn: &mut DbConnection, who: &Principal, username: &str) -> Resul
 }
 
 /// Refuses a change that would leave `NATIONAL` without an active administrator. Changes of
-/// national administrators wait for one another (the organisation's row is locked on
-/// PostgreSQL; SQLite has one writer), so two cannot remove each other at once.
+/// national administrators wait for one another ([`organisations::lock`]), so two cannot remove
+/// each other at once.
 fn keep_a_national_admin(conn: &mut DbConnection, user: &User, change: &str) -> Result<(), ApiError> {
     if !(user.national && user.active && user.roles.contains(&Role::Admin)) {
         return Ok(());
     }
-    if let DbConnection::Pg(pg) = conn {
-        o::table.filter(o::id.eq(user.organisation_id)).select(o::id).for_no_key_update().first::<i32>(pg)?;
-    }
+    organisations::lock(conn, user.organisation_id)?;
     let others: i64 = u::table
         .inner_join(o::table)
         .inner_join(user_roles::table)

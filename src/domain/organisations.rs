@@ -56,6 +56,20 @@ pub fn reachable(conn: &mut DbConnection, who: &Principal, code: &str) -> Result
         .ok_or_else(|| ApiError::not_found(format!("organisation {code} not found")))
 }
 
+/// Makes changes that count within one organisation (its plan quota, its administrators) wait
+/// for one another until the end of the transaction: its row is locked on PostgreSQL, and SQLite
+/// runs one writer at a time already.
+pub fn lock(conn: &mut DbConnection, id: i32) -> Result<(), ApiError> {
+    if let DbConnection::Pg(pg) = conn {
+        organisations::table
+            .filter(organisations::id.eq(id))
+            .select(organisations::id)
+            .for_no_key_update()
+            .first::<i32>(pg)?;
+    }
+    Ok(())
+}
+
 pub fn find_by_id(conn: &mut DbConnection, id: i32) -> Result<Organisation, ApiError> {
     Ok(organisations::table.find(id).select(Organisation::as_select()).first(conn)?)
 }

@@ -50,7 +50,6 @@ pub fn prepare(db: &Db, config: &Config) -> Result<Prepared, ApiError> {
 }
 
 fn prepare_locked(conn: &mut crate::db::DbConnection, config: &Config) -> Result<Prepared, ApiError> {
-    let conn = &mut *conn;
     let applied = migrations::run_pending(conn)?;
     if !applied.is_empty() {
         tracing::info!(?applied, "migrations applied");
@@ -71,10 +70,6 @@ fn prepare_locked(conn: &mut crate::db::DbConnection, config: &Config) -> Result
     };
     Ok(Prepared { jwt_secret, generated_admin_password })
 }
-
-/// What a client refused for its organisation's plan quota is told to wait: about the time a
-/// typical plan takes to solve.
-const PLAN_RETRY_AFTER_SECS: u64 = 30;
 
 pub struct Application {
     port: u16,
@@ -97,7 +92,7 @@ impl Application {
         let port = listener.local_addr().map_err(|e| ApiError::internal("listener", e))?.port();
         tracing::info!(address = %config.bind, port, database = %db.url(), "gpec listening");
 
-        let plan_quota = QueueQuota { pending: i64::from(config.plan_queue_limit), retry_after: PLAN_RETRY_AFTER_SECS };
+        let plan_quota = QueueQuota::new(config.plan_queue_limit);
         let jwt = Jwt::new(&prepared.jwt_secret, config.token_ttl_secs);
         let sign_in = Throttle {
             max_failures: i32::try_from(config.login_max_failures).unwrap_or(i32::MAX),

@@ -32,6 +32,17 @@ fn day(k: usize) -> String {
     (chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap() + chrono::Duration::days(k as i64)).to_string()
 }
 
+/// The import of one assessment of agent P3, dated `day(n)`.
+fn import_p3(app: &TestApp, hr: &str, n: usize) -> reqwest::RequestBuilder {
+    let file = format!(
+        "organisation,matricule,competency,level,assessed_on,assessor,source,comment,evidence_ref,valid_until\n\
+         CAF-33,P3,qualite-expression,2,{},M. Martin,eaea,,,\n",
+        day(n)
+    );
+    let req = app.client.post(app.url("/api/v1/csv/assessments")).bearer_auth(hr);
+    req.header("Content-Type", "text/csv").body(file)
+}
+
 #[actix_web::test]
 async fn concurrent_writers_on_every_write_route_get_no_5xx_and_every_accepted_write_is_kept() {
     let db = TestDb::new();
@@ -68,13 +79,7 @@ async fn concurrent_writers_on_every_write_route_get_no_5xx_and_every_accepted_w
             format!("unavailability {k}"),
             c.put(url("/api/v1/unavailability")).bearer_auth(&production).json(&away),
         ));
-        let file = format!(
-            "organisation,matricule,competency,level,assessed_on,assessor,source,comment,evidence_ref,valid_until\n\
-             CAF-33,P3,qualite-expression,2,{},M. Martin,eaea,,,\n",
-            day(1000 + k)
-        );
-        let req = c.post(url("/api/v1/csv/assessments")).bearer_auth(&hr).header("Content-Type", "text/csv");
-        calls.push(call(format!("assessments csv {k}"), req.body(file)));
+        calls.push(call(format!("assessments csv {k}"), import_p3(&app, &hr, 1000 + k)));
         let req = c.post(url("/api/v1/csv/loads")).bearer_auth(&production).header("Content-Type", "text/csv");
         calls.push(call(format!("loads csv {k}"), req.body(LOADS.to_owned())));
     }
@@ -201,13 +206,7 @@ async fn imports_and_single_assessments_of_other_agents_do_not_collide() {
     let mut calls: Vec<Call> = Vec::new();
     for k in 0..40 {
         // An import of P3's assessments rebuilds P3's levels only, while P1 and P2 are written.
-        let file = format!(
-            "organisation,matricule,competency,level,assessed_on,assessor,source,comment,evidence_ref,valid_until\n\
-             CAF-33,P3,qualite-expression,2,{},M. Martin,eaea,,,\n",
-            day(2000 + k)
-        );
-        let req = c.post(url("/api/v1/csv/assessments")).bearer_auth(&hr).header("Content-Type", "text/csv");
-        calls.push(call(format!("import {k}"), req.body(file)));
+        calls.push(call(format!("import {k}"), import_p3(&app, &hr, 2000 + k)));
         for agent in &ids[..2] {
             let body = json!({"competency": "qualite-expression", "level": 3, "assessed_on": day(3000 + k), "source": "manager"});
             let req = c.post(url(&format!("/api/v1/agents/{agent}/assessments"))).bearer_auth(&hr).json(&body);

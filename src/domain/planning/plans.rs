@@ -274,13 +274,6 @@ fn claimable_sql(expired: &str) -> String {
     format!("(p.status = 'queued' OR (p.status = 'running' AND p.heartbeat_at < {expired}))")
 }
 
-/// Queued, or running under an expired lease.
-macro_rules! claimable {
-    ($expired:expr) => {
-        pl::status.eq(QUEUED).or(pl::status.eq(RUNNING).and(pl::heartbeat_at.lt($expired)))
-    };
-}
-
 fn claim_by_recheck(
     conn: &mut DbConnection,
     worker: &str,
@@ -288,20 +281,24 @@ fn claim_by_recheck(
     expired: NaiveDateTime,
 ) -> Result<Option<i32>, ApiError> {
     let next = format!("SELECT p.id FROM plans p WHERE {} ORDER BY {FAIR_ORDER} LIMIT 1", claimable_sql("?"));
+    let take = format!(
+        "UPDATE plans AS p SET status = 'running', claimed_by = ?, started_at = ?, heartbeat_at = ?, \
+         attempts = attempts + 1 WHERE p.id = ? AND {}",
+        claimable_sql("?")
+    );
     for _ in 0..8 {
         let Some(Claimed { id }) =
             diesel::sql_query(&next).bind::<Timestamp, _>(expired).get_result::<Claimed>(conn).optional()?
         else {
             return Ok(None);
         };
-        let changed = diesel::update(pl::table.filter(pl::id.eq(id)).filter(claimable!(expired)))
-            .set((
-                pl::status.eq(RUNNING),
-                pl::claimed_by.eq(worker),
-                pl::started_at.eq(now),
-                pl::heartbeat_at.eq(now),
-                pl::attempts.eq(pl::attempts + 1),
-            ))
+        // The state is checked again as the row is taken: another worker may have been first.
+        let changed = diesel::sql_query(&take)
+            .bind::<Text, _>(worker)
+            .bind::<Timestamp, _>(now)
+            .bind::<Timestamp, _>(now)
+            .bind::<Integer, _>(id)
+            .bind::<Timestamp, _>(expired)
             .execute(conn)?;
         if changed == 1 {
             return Ok(Some(id));

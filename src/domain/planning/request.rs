@@ -10,8 +10,9 @@ use utoipa::ToSchema;
 use super::plans::{self, NewPlan, PlanSummary};
 use super::{organisation_id, scenario};
 use crate::db::DbConnection;
-use crate::db::schema::{organisations as o, plans as pl};
+use crate::db::schema::plans as pl;
 use crate::domain::access::Principal;
+use crate::domain::organisations;
 use crate::domain::types::{Period, Role};
 use crate::error::ApiError;
 
@@ -48,11 +49,13 @@ pub struct PlanRequest {
 pub struct IdempotencyKey(String);
 
 impl IdempotencyKey {
-    pub fn parse(field: &str, raw: &str) -> Result<Self, ApiError> {
-        if (1..=255).contains(&raw.len()) && raw.bytes().all(|b| b.is_ascii_graphic()) {
-            Ok(Self(raw.to_owned()))
-        } else {
-            Err(ApiError::invalid(field, "must be 1 to 255 visible ASCII characters, e.g. a UUID"))
+    /// Parses the header's bytes as sent (a header value need not be text).
+    pub fn parse(field: &str, raw: &[u8]) -> Result<Self, ApiError> {
+        match std::str::from_utf8(raw) {
+            Ok(key) if (1..=255).contains(&key.len()) && raw.iter().all(u8::is_ascii_graphic) => {
+                Ok(Self(key.to_owned()))
+            }
+            _ => Err(ApiError::invalid(field, "must be 1 to 255 visible ASCII characters, e.g. a UUID")),
         }
     }
 }
@@ -64,6 +67,16 @@ pub struct QueueQuota {
     pub pending: i64,
     /// Seconds a refused client is told to wait before asking again.
     pub retry_after: u64,
+}
+
+impl QueueQuota {
+    /// What a client refused for the quota is told to wait: about the time a typical plan takes
+    /// to solve.
+    const RETRY_AFTER_SECS: u64 = 30;
+
+    pub fn new(pending: u32) -> Self {
+        Self { pending: i64::from(pending), retry_after: Self::RETRY_AFTER_SECS }
+    }
 }
 
 /// What a request led to.
@@ -98,10 +111,8 @@ pub fn request(
     let name = if name.is_empty() { format!("{from} – {to}") } else { name.to_owned() };
 
     // Requests of one organisation queue here one at a time, so that neither the quota nor the
-    // idempotency key can be passed by two requests at once. SQLite has one writer already.
-    if let DbConnection::Pg(pg) = conn {
-        o::table.filter(o::id.eq(org)).select(o::id).for_no_key_update().first::<i32>(pg)?;
-    }
+    // idempotency key can be passed by two requests at once.
+    organisations::lock(conn, org)?;
     if let Some(key) = &key
         && let Some(earlier) = by_key(conn, org, &who.username, key)?
     {
@@ -175,9 +186,9 @@ mod tests {
 
     #[test]
     fn an_idempotency_key_is_visible_ascii_of_bounded_length() {
-        assert!(IdempotencyKey::parse("k", "3f1c8a52-9b7e-4c1d-a0f2-6e5d4c3b2a19").is_ok());
+        assert!(IdempotencyKey::parse("k", b"3f1c8a52-9b7e-4c1d-a0f2-6e5d4c3b2a19").is_ok());
         for bad in ["", "with space", "tab\there", "é", &"x".repeat(256)] {
-            assert!(IdempotencyKey::parse("k", bad).is_err(), "{bad:?}");
+            assert!(IdempotencyKey::parse("k", bad.as_bytes()).is_err(), "{bad:?}");
         }
     }
 }

@@ -69,10 +69,8 @@ pub async fn create_plan(
     req: HttpRequest,
     body: Json<PlanRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let key = match req.headers().get("Idempotency-Key") {
-        None => None,
-        Some(value) => Some(IdempotencyKey::parse("Idempotency-Key", value.to_str().unwrap_or("\u{0}"))?),
-    };
+    let key = req.headers().get("Idempotency-Key").map(|v| IdempotencyKey::parse("Idempotency-Key", v.as_bytes()));
+    let key = key.transpose()?;
     let (input, quota) = (body.into_inner(), state.plan_quota);
     let requested = state.db.transaction(move |conn| request::request(conn, &who, input, key, quota, today())).await?;
     let (plan, replayed) = match requested {
