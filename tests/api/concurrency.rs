@@ -10,7 +10,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, TestDb, USER_PASSWORD, spawn_with, test_config};
-use crate::planning::{LOADS, fill_org};
+use crate::planning::{LOADS, fill_org, finished};
 
 type Call<'a> = Pin<Box<dyn Future<Output = (String, StatusCode, String)> + 'a>>;
 
@@ -149,6 +149,12 @@ async fn concurrent_writers_on_every_write_route_get_no_5xx_and_every_accepted_w
     }
     let plans = app.get_json("/api/v1/plans", &production).await;
     assert_eq!(plans.as_array().unwrap().len(), 15);
+    // Each queued plan is solved. Waiting for them also keeps a solve from running while the
+    // test binary exits, which crashed it once (HiGHS is C++ and has static destructors).
+    for plan in plans.as_array().unwrap() {
+        let done = finished(&app, &production, plan["id"].as_i64().unwrap()).await;
+        assert_eq!(done["status"], "done", "{done}");
+    }
     let loads = app.get_json("/api/v1/loads", &production).await;
     assert!(loads.to_string().contains("2027-03"), "{loads}");
 }

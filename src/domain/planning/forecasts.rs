@@ -180,28 +180,60 @@ pub struct WriteReport {
     pub updated: usize,
 }
 
+impl WriteReport {
+    /// Counts one row written, `created` or updated.
+    fn count(&mut self, created: bool) {
+        if created { self.created += 1 } else { self.updated += 1 }
+    }
+}
+
+/// Updates a row by its key, or inserts it; true when it was inserted. Two writers of one new
+/// key at once on PostgreSQL would both find nothing to update and both insert: the second
+/// insert fails on the key once the first commits. It runs in a savepoint, so the second writer
+/// then updates the row the first wrote, as if it had come second.
+fn update_or_insert(
+    conn: &mut DbConnection,
+    update: impl Fn(&mut DbConnection) -> diesel::QueryResult<usize>,
+    insert: impl FnOnce(&mut DbConnection) -> diesel::QueryResult<usize>,
+) -> Result<bool, ApiError> {
+    if update(conn)? > 0 {
+        return Ok(false);
+    }
+    match crate::db::transaction(conn, insert) {
+        Ok(_) => Ok(true),
+        Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
+            update(conn)?;
+            Ok(false)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Writes checked load rows (call inside a transaction).
 pub fn write_loads(conn: &mut DbConnection, rows: &[ValidLoad]) -> Result<WriteReport, ApiError> {
     let mut report = WriteReport { rows: rows.len(), ..Default::default() };
     for r in rows {
         let period = r.period.to_string();
-        let key = am::table.filter(am::activity_id.eq(r.activity_id)).filter(am::period.eq(&period));
-        let changed = diesel::update(key)
-            .set((am::volume.eq(r.volume), am::opening_backlog.eq(r.opening_backlog)))
-            .execute(conn)?;
-        if changed == 0 {
-            diesel::insert_into(am::table)
-                .values((
-                    am::activity_id.eq(r.activity_id),
-                    am::period.eq(&period),
-                    am::volume.eq(r.volume),
-                    am::opening_backlog.eq(r.opening_backlog),
-                ))
-                .execute(conn)?;
-            report.created += 1;
-        } else {
-            report.updated += 1;
-        }
+        let created = update_or_insert(
+            conn,
+            |conn| {
+                let key = am::table.filter(am::activity_id.eq(r.activity_id)).filter(am::period.eq(&period));
+                diesel::update(key)
+                    .set((am::volume.eq(r.volume), am::opening_backlog.eq(r.opening_backlog)))
+                    .execute(conn)
+            },
+            |conn| {
+                diesel::insert_into(am::table)
+                    .values((
+                        am::activity_id.eq(r.activity_id),
+                        am::period.eq(&period),
+                        am::volume.eq(r.volume),
+                        am::opening_backlog.eq(r.opening_backlog),
+                    ))
+                    .execute(conn)
+            },
+        )?;
+        report.count(created);
     }
     Ok(report)
 }
@@ -211,24 +243,27 @@ pub fn write_unavailability(conn: &mut DbConnection, rows: &[ValidUnavailability
     let mut report = WriteReport { rows: rows.len(), ..Default::default() };
     for r in rows {
         let period = r.period.to_string();
-        let key = au::table
-            .filter(au::agent_id.eq(r.agent_id))
-            .filter(au::period.eq(&period))
-            .filter(au::kind.eq(r.kind.as_str()));
-        let changed = diesel::update(key).set(au::hours.eq(r.hours)).execute(conn)?;
-        if changed == 0 {
-            diesel::insert_into(au::table)
-                .values((
-                    au::agent_id.eq(r.agent_id),
-                    au::period.eq(&period),
-                    au::kind.eq(r.kind.as_str()),
-                    au::hours.eq(r.hours),
-                ))
-                .execute(conn)?;
-            report.created += 1;
-        } else {
-            report.updated += 1;
-        }
+        let created = update_or_insert(
+            conn,
+            |conn| {
+                let key = au::table
+                    .filter(au::agent_id.eq(r.agent_id))
+                    .filter(au::period.eq(&period))
+                    .filter(au::kind.eq(r.kind.as_str()));
+                diesel::update(key).set(au::hours.eq(r.hours)).execute(conn)
+            },
+            |conn| {
+                diesel::insert_into(au::table)
+                    .values((
+                        au::agent_id.eq(r.agent_id),
+                        au::period.eq(&period),
+                        au::kind.eq(r.kind.as_str()),
+                        au::hours.eq(r.hours),
+                    ))
+                    .execute(conn)
+            },
+        )?;
+        report.count(created);
     }
     Ok(report)
 }
