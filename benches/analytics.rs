@@ -79,7 +79,8 @@ async fn run(url: &str) {
 
     let started = Instant::now();
     let mut conn = DatabaseUrl::parse(url).unwrap().connect().expect("connect");
-    let report = gpec::domain::demo::generate(&mut conn, "CAF-BENCH", AGENTS, 7).expect("demo data");
+    let system = gpec::domain::access::Principal::system();
+    let report = gpec::domain::demo::generate(&mut conn, &system, "CAF-BENCH", AGENTS, 7).expect("demo data");
     println!(
         "[{backend}] generated {} agents, {} assessments in {:.1} s",
         report.agents,

@@ -1,5 +1,10 @@
 //! Runtime configuration, filled from the command line and the environment (see `gpec --help`).
 
+use std::time::Duration;
+
+use crate::domain::directory::{self, DirectorySettings, UserLookup};
+use crate::error::ApiError;
+
 /// Everything the service needs to start.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -35,6 +40,8 @@ pub struct Config {
     pub login_max_failures: u32,
     /// Seconds a sign-in lock lasts (`GPEC_LOGIN_LOCK_SECS`).
     pub login_lock_secs: u64,
+    /// Directory sign-in (`GPEC_LDAP_*`); `None` for local accounts only.
+    pub directory: Option<DirectorySettings>,
 }
 
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
@@ -59,6 +66,164 @@ impl Config {
             plan_retention_days: 30,
             login_max_failures: 5,
             login_lock_secs: 900,
+            directory: None,
         }
+    }
+}
+
+/// Directory sign-in options, as the command line and the environment give them.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct LdapOpts {
+    /// Directory URL, ldaps://HOST:636 or ldap://HOST:389 (with --ldap-starttls); unset: local accounts only
+    #[arg(long, env = "GPEC_LDAP_URL", global = true)]
+    pub ldap_url: Option<String>,
+    /// Upgrade an ldap:// connection with StartTLS before any password is sent
+    #[arg(long, env = "GPEC_LDAP_STARTTLS", default_value_t = false, action = clap::ArgAction::Set, global = true)]
+    pub ldap_starttls: bool,
+    /// Seconds a directory sign-in may take before it answers 503
+    #[arg(long, env = "GPEC_LDAP_TIMEOUT", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=60), global = true)]
+    pub ldap_timeout: u64,
+    /// DN to bind as, with {username}: uid={username},ou=people,dc=example,dc=org
+    #[arg(long, env = "GPEC_LDAP_BIND_DN", global = true)]
+    pub ldap_bind_dn: Option<String>,
+    /// Or: where to search for the user's entry
+    #[arg(long, env = "GPEC_LDAP_USER_BASE", global = true)]
+    pub ldap_user_base: Option<String>,
+    /// Search filter with {username} (Active Directory: (sAMAccountName={username}))
+    #[arg(long, env = "GPEC_LDAP_USER_FILTER", default_value = directory::DEFAULT_SEARCH_FILTER, global = true)]
+    pub ldap_user_filter: String,
+    /// DN of the account that searches (anonymous search when unset)
+    #[arg(long, env = "GPEC_LDAP_SERVICE_DN", global = true)]
+    pub ldap_service_dn: Option<String>,
+    /// Its password (prefer the environment variable)
+    #[arg(long, env = "GPEC_LDAP_SERVICE_PASSWORD", global = true, hide_env_values = true)]
+    pub ldap_service_password: Option<String>,
+    /// Where the groups are searched
+    #[arg(long, env = "GPEC_LDAP_GROUP_BASE", global = true)]
+    pub ldap_group_base: Option<String>,
+    /// Group filter with {dn}, the user's DN
+    #[arg(long, env = "GPEC_LDAP_GROUP_FILTER", default_value = directory::DEFAULT_GROUP_FILTER, global = true)]
+    pub ldap_group_filter: String,
+    /// Group rules: 'GROUP DN => ORGANISATION:role,role', separated by ';'
+    #[arg(long, env = "GPEC_LDAP_GROUPS", global = true)]
+    pub ldap_groups: Option<String>,
+}
+
+/// Whether `url` names this machine, where a password in clear never crosses a network.
+fn is_loopback(url: &str) -> bool {
+    let host = url.split("://").nth(1).unwrap_or("").split(['/', '?']).next().unwrap_or("");
+    let host = host.rsplit_once(':').filter(|(h, _)| !h.is_empty() && !h.ends_with(':')).map_or(host, |(h, _)| h);
+    matches!(host.trim_matches(['[', ']']), "127.0.0.1" | "::1" | "localhost")
+}
+
+impl LdapOpts {
+    /// The directory settings, or `None` without a URL. Each refusal names its option.
+    pub fn settings(&self) -> Result<Option<DirectorySettings>, ApiError> {
+        let Some(url) = self.ldap_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) else {
+            return Ok(None);
+        };
+        let ldaps = url.starts_with("ldaps://");
+        if !ldaps && !url.starts_with("ldap://") {
+            return Err(ApiError::invalid("GPEC_LDAP_URL", "must start with ldaps:// or ldap://"));
+        }
+        if ldaps && self.ldap_starttls {
+            return Err(ApiError::invalid("GPEC_LDAP_STARTTLS", "is for ldap:// URLs; ldaps:// is encrypted already"));
+        }
+        if !ldaps && !self.ldap_starttls && !is_loopback(url) {
+            return Err(ApiError::invalid(
+                "GPEC_LDAP_URL",
+                "passwords would cross the network in clear: use ldaps://, or set GPEC_LDAP_STARTTLS=true",
+            ));
+        }
+        let lookup = match (&self.ldap_bind_dn, &self.ldap_user_base) {
+            (Some(template), None) if template.contains("{username}") => UserLookup::BindTemplate(template.clone()),
+            (Some(_), None) => return Err(ApiError::invalid("GPEC_LDAP_BIND_DN", "must contain {username}")),
+            (None, Some(base)) => {
+                if !self.ldap_user_filter.contains("{username}") {
+                    return Err(ApiError::invalid("GPEC_LDAP_USER_FILTER", "must contain {username}"));
+                }
+                let service = match (&self.ldap_service_dn, &self.ldap_service_password) {
+                    (Some(dn), Some(password)) => Some((dn.clone(), password.clone())),
+                    (None, None) => None,
+                    _ => {
+                        return Err(ApiError::invalid(
+                            "GPEC_LDAP_SERVICE_DN",
+                            "and GPEC_LDAP_SERVICE_PASSWORD go together",
+                        ));
+                    }
+                };
+                UserLookup::Search { base: base.clone(), filter: self.ldap_user_filter.clone(), service }
+            }
+            _ => {
+                return Err(ApiError::invalid("GPEC_LDAP_BIND_DN", "set it, or GPEC_LDAP_USER_BASE, but not both"));
+            }
+        };
+        let group_base = self
+            .ldap_group_base
+            .clone()
+            .ok_or_else(|| ApiError::invalid("GPEC_LDAP_GROUP_BASE", "is required with GPEC_LDAP_URL"))?;
+        if !self.ldap_group_filter.contains("{dn}") {
+            return Err(ApiError::invalid("GPEC_LDAP_GROUP_FILTER", "must contain {dn}"));
+        }
+        let groups = self
+            .ldap_groups
+            .as_deref()
+            .ok_or_else(|| ApiError::invalid("GPEC_LDAP_GROUPS", "is required with GPEC_LDAP_URL"))?;
+        Ok(Some(DirectorySettings {
+            url: url.to_owned(),
+            starttls: self.ldap_starttls,
+            timeout: Duration::from_secs(self.ldap_timeout),
+            lookup,
+            group_base,
+            group_filter: self.ldap_group_filter.clone(),
+            rules: directory::parse_rules("GPEC_LDAP_GROUPS", groups)?,
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts(url: &str) -> LdapOpts {
+        LdapOpts {
+            ldap_url: Some(url.to_owned()),
+            ldap_timeout: 5,
+            ldap_bind_dn: Some("uid={username},dc=t".to_owned()),
+            ldap_user_filter: directory::DEFAULT_SEARCH_FILTER.to_owned(),
+            ldap_group_base: Some("dc=t".to_owned()),
+            ldap_group_filter: directory::DEFAULT_GROUP_FILTER.to_owned(),
+            ldap_groups: Some("cn=g,dc=t => CAF75:hr".to_owned()),
+            ..LdapOpts::default()
+        }
+    }
+
+    #[test]
+    fn passwords_cross_a_network_only_encrypted() {
+        assert!(opts("ldaps://ldap.caf.fr").settings().unwrap().is_some());
+        assert!(opts("ldap://127.0.0.1:3890").settings().unwrap().is_some());
+        assert!(opts("ldap://[::1]:389").settings().unwrap().is_some());
+        let e = opts("ldap://ldap.caf.fr").settings().unwrap_err();
+        assert!(e.to_string().contains("GPEC_LDAP_URL"), "{e}");
+        let tls = LdapOpts { ldap_starttls: true, ..opts("ldap://ldap.caf.fr") };
+        assert!(tls.settings().unwrap().unwrap().starttls);
+        assert!(opts("ldap://localhost.evil.example").settings().is_err());
+    }
+
+    #[test]
+    fn each_missing_or_contradictory_option_is_named() {
+        assert!(LdapOpts::default().settings().unwrap().is_none());
+        let both = LdapOpts { ldap_user_base: Some("dc=t".to_owned()), ..opts("ldaps://h") };
+        assert!(both.settings().unwrap_err().to_string().contains("GPEC_LDAP_BIND_DN"));
+        let no_groups = LdapOpts { ldap_groups: None, ..opts("ldaps://h") };
+        assert!(no_groups.settings().unwrap_err().to_string().contains("GPEC_LDAP_GROUPS"));
+        let half = LdapOpts {
+            ldap_bind_dn: None,
+            ldap_user_base: Some("dc=t".to_owned()),
+            ldap_service_dn: Some("cn=svc".to_owned()),
+            ..opts("ldaps://h")
+        };
+        assert!(half.settings().unwrap_err().to_string().contains("GPEC_LDAP_SERVICE_DN"));
+        assert!(opts("http://h").settings().is_err());
     }
 }

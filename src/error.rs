@@ -62,6 +62,9 @@ pub enum ApiError {
     Busy,
     #[error("the database is unavailable")]
     Unavailable,
+    /// The directory (LDAP) did not answer; local accounts still sign in.
+    #[error("the directory (LDAP) is unavailable; try again later")]
+    DirectoryUnavailable,
     #[error("internal error")]
     Internal,
 }
@@ -120,6 +123,7 @@ impl ApiError {
             Self::TooManyRequests { .. } => "too_many_requests",
             Self::Busy => "busy",
             Self::Unavailable => "unavailable",
+            Self::DirectoryUnavailable => "directory_unavailable",
             Self::Internal => "internal",
         }
     }
@@ -152,7 +156,7 @@ impl ResponseError for ApiError {
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
-            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable | Self::DirectoryUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -107,7 +107,8 @@ pub fn organisation(config: &Config, cmd: OrganisationCmd) -> Result<(), String>
     match cmd {
         OrganisationCmd::Add { code, name, kind } => {
             let code = OrgCode::parse("--code", &code).map_err(|e| e.to_string())?;
-            let org = organisations::create(&mut conn, &code, &name, kind).map_err(|e| e.to_string())?;
+            let operator = operator(&mut conn)?;
+            let org = organisations::create(&mut conn, &operator, &code, &name, kind).map_err(|e| e.to_string())?;
             println!("created organisation {} ({}, {})", org.code, org.name, org.kind);
         }
         OrganisationCmd::List => {
@@ -159,14 +160,19 @@ fn as_operator(
     conn: &mut DbConnection,
     action: impl FnOnce(&mut DbConnection, &Principal) -> Result<(users::User, &'static str), ApiError>,
 ) -> Result<(), String> {
-    let national = organisations::find_by_code(conn, organisations::NATIONAL_CODE)
-        .map_err(|e| e.to_string())?
-        .ok_or("organisation NATIONAL not found")?;
-    let operator = Principal::operator(national.id, &national.code);
+    let operator = operator(conn)?;
     let (user, done) = action(conn, &operator).map_err(|e| e.to_string())?;
     let roles: Vec<&str> = user.roles.iter().map(|r| r.as_str()).collect();
     println!("{} ({}, {}) {done}", user.username, user.organisation_code, roles.join(","));
     Ok(())
+}
+
+/// The server's operator (see [`Principal::operator`]), as whom every CLI write is done.
+pub fn operator(conn: &mut DbConnection) -> Result<Principal, String> {
+    let national = organisations::find_by_code(conn, organisations::NATIONAL_CODE)
+        .map_err(|e| e.to_string())?
+        .ok_or("organisation NATIONAL not found")?;
+    Ok(Principal::operator(national.id, &national.code))
 }
 
 fn add_user(conn: &mut DbConnection, username: &str, mut roles: Vec<Role>, organisation: &str) -> Result<(), String> {
@@ -184,7 +190,9 @@ fn add_user(conn: &mut DbConnection, username: &str, mut roles: Vec<Role>, organ
         .ok_or_else(|| format!("--organisation: no organisation {organisation}"))?;
     roles.sort();
     roles.dedup();
-    let user = users::create_with_password(conn, &username, &password, &org, &roles).map_err(|e| e.to_string())?;
+    let operator = operator(conn)?;
+    let user =
+        users::create_with_password(conn, &operator, &username, &password, &org, &roles).map_err(|e| e.to_string())?;
     let names: Vec<&str> = user.roles.iter().map(|r| r.as_str()).collect();
     println!("created user {} in {} with roles {}", user.username, user.organisation_code, names.join(","));
     Ok(())

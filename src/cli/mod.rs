@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use tracing_subscriber::EnvFilter;
 
-use crate::config::{Config, DEFAULT_BIND, DEFAULT_DATABASE_URL};
+use crate::config::{Config, DEFAULT_BIND, DEFAULT_DATABASE_URL, LdapOpts};
 use crate::http::server::Application;
 
 const ENVIRONMENT: &str = "\
@@ -37,6 +37,13 @@ Environment (each option can also be given as its variable):
                        failed sign-ins of one account name before it is locked (an address: five
                        times as many) [default: 5]
   GPEC_LOGIN_LOCK_SECS seconds a sign-in lock lasts [default: 900]
+  GPEC_LDAP_URL        directory sign-in: ldaps://HOST or ldap://HOST with GPEC_LDAP_STARTTLS=true
+                       (plain ldap:// only on this machine); unset: local accounts only. With it:
+                       GPEC_LDAP_BIND_DN (uid={username},ou=people,…) or GPEC_LDAP_USER_BASE and
+                       GPEC_LDAP_USER_FILTER [(uid={username})], optionally GPEC_LDAP_SERVICE_DN and
+                       GPEC_LDAP_SERVICE_PASSWORD; GPEC_LDAP_GROUP_BASE, GPEC_LDAP_GROUP_FILTER
+                       [(|(member={dn})(uniqueMember={dn}))], GPEC_LDAP_GROUPS ('GROUP DN =>
+                       ORGANISATION:role,role; …') and GPEC_LDAP_TIMEOUT [seconds, default: 5]
   GPEC_LOG             log filter, e.g. info or gpec=debug,actix_web=info [default: info]
   GPEC_LOG_FORMAT      text or json [default: text]";
 
@@ -101,6 +108,8 @@ pub struct GlobalOpts {
     /// Log format
     #[arg(long, env = "GPEC_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,
+    #[command(flatten)]
+    pub ldap: LdapOpts,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -164,8 +173,8 @@ pub enum DemoCmd {
 }
 
 impl GlobalOpts {
-    pub fn config(&self) -> Config {
-        Config {
+    pub fn config(&self) -> Result<Config, String> {
+        Ok(Config {
             bind: self.bind.clone(),
             database_url: self.database_url.clone(),
             jwt_secret: self.jwt_secret.clone(),
@@ -181,7 +190,8 @@ impl GlobalOpts {
             plan_retention_days: self.plan_retention_days,
             login_max_failures: self.login_max_failures,
             login_lock_secs: self.login_lock_secs,
-        }
+            directory: self.ldap.settings().map_err(|e| e.to_string())?,
+        })
     }
 }
 
@@ -201,7 +211,6 @@ fn init_tracing(opts: &GlobalOpts) {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     init_tracing(&cli.opts);
-    let config = cli.opts.config();
     let command = cli.command.unwrap_or(Command::Serve);
     if let Command::Plan(cmd) = command {
         return match plan::run(cmd) {
@@ -213,6 +222,13 @@ pub fn run() -> ExitCode {
             }
         };
     }
+    let config = match cli.opts.config() {
+        Ok(config) => config,
+        Err(message) => {
+            eprintln!("gpec: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
     let result = match command {
         Command::Serve => serve(config),
         Command::Migrate { revert_all } => admin::migrate(&config, revert_all),

@@ -8,11 +8,6 @@ use crate::domain::referential_csv::{self, Entity, seed};
 use crate::error::ApiError;
 use crate::http::server::{open_db, prepare};
 
-/// Who the CLI writes as in version histories.
-fn author() -> String {
-    format!("cli:{}", std::env::var("USER").unwrap_or_else(|_| "unknown".to_owned()))
-}
-
 fn connect(config: &Config) -> Result<crate::db::PooledConn, String> {
     let db = open_db(config).map_err(|e| e.to_string())?;
     prepare(&db, config).map_err(|e| e.to_string())?;
@@ -22,7 +17,8 @@ fn connect(config: &Config) -> Result<crate::db::PooledConn, String> {
 pub fn run_seed(config: &Config) -> Result<(), String> {
     // Seeded here, not by the start-up preparation, so that the report says what this did.
     let mut conn = connect(&Config { seed_on_start: false, ..config.clone() })?;
-    let report = seed::run(&mut conn).map_err(|e| e.to_string())?;
+    let operator = super::admin::operator(&mut conn)?;
+    let report = seed::run(&mut conn, &operator).map_err(|e| e.to_string())?;
     if report.is_empty() {
         println!("the referential is already seeded: nothing to add");
     } else {
@@ -56,9 +52,9 @@ fn describe(error: &ApiError) -> String {
 pub fn import(config: &Config, entity: Entity, file: &std::path::Path) -> Result<(), String> {
     let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
     let mut conn = connect(config)?;
-    let author = author();
     let conn: &mut DbConnection = &mut conn;
-    let report = crate::db::transaction(conn, |conn| referential_csv::import(conn, entity, &bytes, &author, None))
+    let operator = super::admin::operator(conn)?;
+    let report = crate::db::transaction(conn, |conn| referential_csv::import(conn, &operator, entity, &bytes, None))
         .map_err(|e| describe(&e))?;
     println!(
         "imported {} {} rows: {} created, {} updated, {} unchanged",
@@ -74,7 +70,9 @@ pub fn import(config: &Config, entity: Entity, file: &std::path::Path) -> Result
 pub fn demo(config: &Config, organisation: &str, agents: usize, seed: u64) -> Result<(), String> {
     let mut conn = connect(config)?;
     let started = std::time::Instant::now();
-    let report = crate::domain::demo::generate(&mut conn, organisation, agents, seed).map_err(|e| describe(&e))?;
+    let operator = super::admin::operator(&mut conn)?;
+    let report =
+        crate::domain::demo::generate(&mut conn, &operator, organisation, agents, seed).map_err(|e| describe(&e))?;
     println!(
         "organisation {}: {} units, {} agents, {} assessments ({:.1} s)",
         report.organisation,

@@ -20,6 +20,7 @@ diesel::table! {
         active -> Integer,
         must_change_password -> Integer,
         token_epoch -> Integer,
+        directory -> Integer,
     }
 }
 
@@ -499,3 +500,21 @@ diesel::allow_tables_to_appear_in_same_query!(training_modules, agents);
 diesel::allow_tables_to_appear_in_same_query!(module_competencies, agents);
 diesel::allow_tables_to_appear_in_same_query!(engagement_agreements, agents);
 diesel::allow_tables_to_appear_in_same_query!(engagement_events, agents);
+
+diesel::table! {
+    audit_records (id) {
+        id -> Integer,
+        at -> Timestamp,
+        organisation_id -> Nullable<Integer>,
+        actor_user_id -> Nullable<Integer>,
+        actor -> Text,
+        channel -> Text,
+        request_id -> Text,
+        entity -> Text,
+        entity_key -> Text,
+        action -> Text,
+        before -> Nullable<Text>,
+        after -> Nullable<Text>,
+        counts -> Nullable<Text>,
+    }
+}

@@ -3,6 +3,7 @@
 //! Users of the `national` organisation see every organisation; everyone else sees only their
 //! own. Anything outside a user's reach answers 404, so its existence is not revealed.
 
+use super::audit::{Channel, Origin};
 use super::types::Role;
 use crate::error::ApiError;
 
@@ -14,6 +15,8 @@ pub struct Principal {
     pub organisation_code: String,
     pub national: bool,
     pub roles: Vec<Role>,
+    /// The request this principal acts through, for the audit trail.
+    pub origin: Origin,
 }
 
 impl Principal {
@@ -28,6 +31,22 @@ impl Principal {
             organisation_code: national_code.to_owned(),
             national: true,
             roles: vec![Role::Admin],
+            origin: Origin::fresh(Channel::Cli),
+        }
+    }
+
+    /// gpec itself, for what it writes on its own account (first start, the national seed, a
+    /// directory sign-in): a national administrator named `system`, of no organisation row (the
+    /// national one may not exist yet).
+    pub fn system() -> Self {
+        Self {
+            user_id: 0,
+            username: "system".to_owned(),
+            organisation_id: 0,
+            organisation_code: super::organisations::NATIONAL_CODE.to_owned(),
+            national: true,
+            roles: vec![Role::Admin],
+            origin: Origin::fresh(Channel::System),
         }
     }
 

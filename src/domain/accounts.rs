@@ -6,6 +6,7 @@
 use diesel::prelude::*;
 
 use super::access::Principal;
+use super::audit::{self, Change};
 use super::organisations;
 use super::password;
 use super::sign_in;
@@ -25,6 +26,21 @@ pub fn target(conn: &mut DbConnection, who: &Principal, username: &str) -> Resul
     Ok(user)
 }
 
+/// What the trail keeps of an account: never its password.
+fn snapshot(user: &User) -> serde_json::Value {
+    let roles: Vec<&str> = user.roles.iter().map(|r| r.as_str()).collect();
+    serde_json::json!({
+        "organisation": user.organisation_code,
+        "roles": roles,
+        "active": user.active,
+        "must_change_password": user.must_change_password,
+    })
+}
+
+fn change(user: &User, action: &'static str) -> Change {
+    Change::new(Some(user.organisation_id), "user", &user.username, action)
+}
+
 /// The user `id` as now stored.
 fn reload(conn: &mut DbConnection, id: i32) -> Result<User, ApiError> {
     users::find_by_id(conn, id)?.ok_or_else(|| ApiError::not_found("user not found"))
@@ -32,8 +48,17 @@ fn reload(conn: &mut DbConnection, id: i32) -> Result<User, ApiError> {
 
 /// Changes one's own password, given the current one. Every earlier token stops working; the
 /// caller gets the user as now stored, to issue a new one.
-pub fn change_own_password(conn: &mut DbConnection, user_id: i32, current: &str, new: &str) -> Result<User, ApiError> {
+pub fn change_own_password(
+    conn: &mut DbConnection,
+    who: &Principal,
+    current: &str,
+    new: &str,
+) -> Result<User, ApiError> {
+    let user_id = who.user_id;
     let user = reload(conn, user_id)?;
+    if user.directory {
+        return Err(ApiError::conflict("a directory account's password is changed in the directory"));
+    }
     if !users::password_matches(conn, user_id, current)? {
         return Err(ApiError::invalid("current_password", "is not your current password"));
     }
@@ -41,18 +66,29 @@ pub fn change_own_password(conn: &mut DbConnection, user_id: i32, current: &str,
         return Err(ApiError::invalid("new_password", "must differ from the current password"));
     }
     let new = Password::new_checked("new_password", new, &[&user.username, &user.organisation_code])?;
-    set_password(conn, user_id, &password::hash(&new)?, false)
+    let hash = password::hash(&new)?;
+    crate::db::transaction(conn, |conn| {
+        let after = set_password(conn, user_id, &hash, false)?;
+        audit::record(conn, who, change(&user, "password_change").changed(&snapshot(&user), &snapshot(&after)))?;
+        Ok(after)
+    })
 }
 
 /// Gives `username` a one-time password, returned once, to be changed at the next sign-in. Their
 /// tokens stop working and a sign-in lock is lifted.
 pub fn reset_password(conn: &mut DbConnection, who: &Principal, username: &str) -> Result<(User, String), ApiError> {
     let user = target(conn, who, username)?;
+    if user.directory {
+        return Err(ApiError::conflict(format!("{username} signs in with the directory: reset the password there")));
+    }
     let one_time = password::generate();
     let hash = password::hash(&Password::parse("password", &one_time)?)?;
-    let user = set_password(conn, user.id, &hash, true)?;
-    sign_in::unlock_account(conn, &user.username)?;
-    Ok((user, one_time))
+    crate::db::transaction(conn, |conn| {
+        let after = set_password(conn, user.id, &hash, true)?;
+        sign_in::unlock_account(conn, &after.username)?;
+        audit::record(conn, who, change(&user, "password_reset").changed(&snapshot(&user), &snapshot(&after)))?;
+        Ok((after, one_time))
+    })
 }
 
 fn set_password(conn: &mut DbConnection, user_id: i32, hash: &str, one_time: bool) -> Result<User, ApiError> {
@@ -73,13 +109,15 @@ pub fn set_roles(conn: &mut DbConnection, who: &Principal, username: &str, roles
         if !roles.contains(&Role::Admin) {
             keep_a_national_admin(conn, &user, "lose the admin role")?;
         }
-        diesel::delete(user_roles::table.filter(user_roles::user_id.eq(user.id))).execute(conn)?;
-        for role in roles {
-            diesel::insert_into(user_roles::table)
-                .values((user_roles::user_id.eq(user.id), user_roles::role.eq(role.as_str())))
-                .execute(conn)?;
+        if user.directory {
+            return Err(ApiError::conflict(format!(
+                "{username}'s roles come from their directory groups; change the groups instead"
+            )));
         }
-        reload(conn, user.id)
+        users::replace_roles(conn, user.id, roles)?;
+        let after = reload(conn, user.id)?;
+        audit::record(conn, who, change(&user, "roles").changed(&snapshot(&user), &snapshot(&after)))?;
+        Ok(after)
     })
 }
 
@@ -100,15 +138,21 @@ pub fn set_active(conn: &mut DbConnection, who: &Principal, username: &str, acti
                 .set((u::active.eq(i32::from(active)), u::token_epoch.eq(epoch)))
                 .execute(conn)?;
         }
-        reload(conn, user.id)
+        let after = reload(conn, user.id)?;
+        let action = if active { "reactivate" } else { "deactivate" };
+        audit::record(conn, who, change(&user, action).changed(&snapshot(&user), &snapshot(&after)))?;
+        Ok(after)
     })
 }
 
 /// Lifts a sign-in lock of `username` before its time.
 pub fn unlock(conn: &mut DbConnection, who: &Principal, username: &str) -> Result<User, ApiError> {
-    let user = target(conn, who, username)?;
-    sign_in::unlock_account(conn, &user.username)?;
-    Ok(user)
+    crate::db::transaction(conn, |conn| {
+        let user = target(conn, who, username)?;
+        sign_in::unlock_account(conn, &user.username)?;
+        audit::record(conn, who, change(&user, "unlock"))?;
+        Ok(user)
+    })
 }
 
 /// Deletes `username`; their tokens stop working at once.
@@ -119,7 +163,8 @@ pub fn delete(conn: &mut DbConnection, who: &Principal, username: &str) -> Resul
             return Err(ApiError::conflict("you cannot delete your own account"));
         }
         keep_a_national_admin(conn, &user, "be deleted")?;
-        users::delete(conn, user.id)
+        users::delete(conn, user.id)?;
+        audit::record(conn, who, change(&user, "delete").removed(&snapshot(&user)))
     })
 }
 

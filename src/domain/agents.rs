@@ -8,8 +8,10 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::access::Principal;
+use super::audit::{self, Change};
 use super::competencies::stale;
-use super::types::{Fte, name_problem};
+use super::types::{Fte, Role, name_problem};
 use crate::db::DbConnection;
 use crate::db::schema::{agents as a, job_profiles as jp, organisations as o};
 use crate::error::{ApiError, Detail};
@@ -252,7 +254,21 @@ fn resolve_profile(conn: &mut DbConnection, input: &AgentInput) -> Result<Option
     input.job_profile.as_deref().map(|code| profile_id(conn, "job_profile", code)).transpose()
 }
 
-pub fn create(conn: &mut DbConnection, organisation_id: i32, input: AgentInput) -> Result<Agent, ApiError> {
+/// The agent if `who` may see it, else 404.
+pub fn visible(conn: &mut DbConnection, who: &Principal, id: i32) -> Result<Agent, ApiError> {
+    let agent = get(conn, id)?;
+    who.visible(agent.organisation_id, agent, "agent")
+}
+
+/// Creates an agent in `organisation_id` (roles `hr`, `admin`; the caller resolved the
+/// organisation within their reach).
+pub fn create(
+    conn: &mut DbConnection,
+    who: &Principal,
+    organisation_id: i32,
+    input: AgentInput,
+) -> Result<Agent, ApiError> {
+    who.require_any(&[Role::Hr])?;
     let input = input.validated()?;
     crate::db::transaction(conn, |conn| {
         if find(conn, organisation_id, &input.matricule)?.is_some() {
@@ -263,7 +279,32 @@ pub fn create(conn: &mut DbConnection, organisation_id: i32, input: AgentInput) 
             .values((a::organisation_id.eq(organisation_id), a::version.eq(1), Write::new(&input, profile)))
             .returning(a::id)
             .get_result(conn)?;
-        get(conn, id)
+        let agent = get(conn, id)?;
+        let change = Change::new(Some(organisation_id), "agent", &agent.input.matricule, "create").created(&agent);
+        audit::record(conn, who, change)?;
+        Ok(agent)
+    })
+}
+
+/// Changes an agent `who` may see and edit (roles `hr`, `admin`), if `expected_version` is still
+/// current; the fields that changed go to the audit trail.
+pub fn edit(
+    conn: &mut DbConnection,
+    who: &Principal,
+    id: i32,
+    expected_version: i32,
+    input: AgentInput,
+) -> Result<Agent, ApiError> {
+    crate::db::transaction(conn, |conn| {
+        let before = visible(conn, who, id)?;
+        who.require_any(&[Role::Hr])?;
+        let after = update(conn, id, expected_version, input)?;
+        if after.version != before.version {
+            let change = Change::new(Some(after.organisation_id), "agent", &after.input.matricule, "update")
+                .changed(&before, &after);
+            audit::record(conn, who, change)?;
+        }
+        Ok(after)
     })
 }
 

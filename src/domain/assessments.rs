@@ -6,14 +6,17 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::access::Principal;
+use super::audit::{self, Change};
+use super::competencies::Resolver;
 use super::levels::{self, Scope};
-use super::types::{AssessmentSource, Level};
+use super::types::{AssessmentSource, Level, Role};
 use crate::db::DbConnection;
 use crate::db::schema::{assessments as s, competencies as c};
 use crate::error::ApiError;
 
 /// A new assessment as a client sends it.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssessmentInput {
     /// Competency code, label or alias.
@@ -76,6 +79,29 @@ pub fn add(conn: &mut DbConnection, row: NewAssessment) -> Result<i32, ApiError>
         levels::lock_agents(conn, &[agent_id])?;
         let id: i32 = diesel::insert_into(s::table).values(&row).returning(s::id).get_result(conn)?;
         levels::refresh(conn, Scope::Pair { agent_id, competency_id })?;
+        Ok(id)
+    })
+}
+
+/// Records an assessment of an agent `who` may see (roles `hr`, `admin`); the competency may be
+/// named by code, label or alias.
+pub fn record(
+    conn: &mut DbConnection,
+    who: &Principal,
+    agent_id: i32,
+    input: AssessmentInput,
+) -> Result<i32, ApiError> {
+    crate::db::transaction(conn, |conn| {
+        let agent = super::agents::visible(conn, who, agent_id)?;
+        who.require_any(&[Role::Hr])?;
+        let (competency_id, _) = Resolver::load(conn)?
+            .resolve(&input.competency)
+            .cloned()
+            .ok_or_else(|| ApiError::invalid("competency", format!("unknown competency {:?}", input.competency)))?;
+        let id = add(conn, NewAssessment::new(agent_id, competency_id, input.clone(), &who.username)?)?;
+        let change = Change::new(Some(agent.organisation_id), "assessment", id, "create")
+            .created(&serde_json::json!({"agent": agent.input.matricule, "assessment": input}));
+        audit::record(conn, who, change)?;
         Ok(id)
     })
 }

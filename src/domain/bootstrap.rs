@@ -3,6 +3,7 @@
 
 use diesel::prelude::*;
 
+use super::access::Principal;
 use super::organisations::{self, NATIONAL_CODE};
 use super::types::{OrgCode, OrgKind, Password, Role, Username};
 use super::users;
@@ -62,10 +63,12 @@ pub fn first_admin(conn: &mut DbConnection, configured: Option<&str>) -> Result<
         if users::count(conn)? > 0 {
             return Ok(None);
         }
+        let system = Principal::system();
         let national = match organisations::find_by_code(conn, NATIONAL_CODE)? {
             Some(org) => org,
             None => organisations::create(
                 conn,
+                &system,
                 &OrgCode::parse("code", NATIONAL_CODE)?,
                 "Caisse nationale des allocations familiales",
                 OrgKind::National,
@@ -80,6 +83,7 @@ pub fn first_admin(conn: &mut DbConnection, configured: Option<&str>) -> Result<
         };
         users::create_with_password(
             conn,
+            &system,
             &Username::parse("username", "admin")?,
             &password,
             &national,

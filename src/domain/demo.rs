@@ -7,10 +7,12 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::Serialize;
 
-use super::agents_csv::{self, AGENT_COLUMNS, ASSESSMENT_COLUMNS};
+use super::access::Principal;
+use super::agents_csv::{AGENT_COLUMNS, ASSESSMENT_COLUMNS};
 use super::analytics;
 use super::csv_io;
 use super::organisations;
+use super::referential_csv::{self, Entity};
 use super::types::{OrgCode, OrgKind};
 use crate::db::DbConnection;
 use crate::error::ApiError;
@@ -92,11 +94,17 @@ fn around(rng: &mut StdRng, required: i32) -> i32 {
 }
 
 /// Creates `organisation` if needed (a CAF) and fills it with `agents` agents and their history.
-pub fn generate(conn: &mut DbConnection, organisation: &str, agents: usize, seed: u64) -> Result<DemoReport, ApiError> {
+pub fn generate(
+    conn: &mut DbConnection,
+    who: &Principal,
+    organisation: &str,
+    agents: usize,
+    seed: u64,
+) -> Result<DemoReport, ApiError> {
     let code = OrgCode::parse("--organisation", organisation)?;
     if organisations::find_by_code(conn, code.as_str())?.is_none() {
         let name = format!("Organisation de démonstration {}", code.as_str());
-        organisations::create(conn, &code, &name, OrgKind::Caf)?;
+        organisations::create(conn, who, &code, &name, OrgKind::Caf)?;
     }
     let needs = analytics::needs_by_profile(conn)?;
     let profile_ids = super::agents::Codes::load(conn)?;
@@ -159,8 +167,8 @@ pub fn generate(conn: &mut DbConnection, organisation: &str, agents: usize, seed
     let people = csv_io::finish(people)?;
     let history = csv_io::finish(history)?;
     crate::db::transaction(conn, |conn| {
-        agents_csv::import_agents(conn, &people, None)?;
-        agents_csv::import_assessments(conn, &history, None, "demo")
+        referential_csv::import(conn, who, Entity::Agents, &people, None)?;
+        referential_csv::import(conn, who, Entity::Assessments, &history, None)
     })?;
     Ok(DemoReport { organisation: code.as_str().to_owned(), units, agents: made, assessments })
 }

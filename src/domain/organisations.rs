@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::access::Principal;
+use super::audit::{self, Change};
 use super::types::{OrgCode, OrgKind};
 use crate::db::DbConnection;
 use crate::db::schema::organisations;
@@ -83,17 +84,28 @@ pub fn list(conn: &mut DbConnection, scope: Option<i32>) -> Result<Vec<Organisat
     Ok(query.order(organisations::code).load(conn)?)
 }
 
-pub fn create(conn: &mut DbConnection, code: &OrgCode, name: &str, kind: OrgKind) -> Result<Organisation, ApiError> {
+pub fn create(
+    conn: &mut DbConnection,
+    who: &Principal,
+    code: &OrgCode,
+    name: &str,
+    kind: OrgKind,
+) -> Result<Organisation, ApiError> {
     let name = name.trim();
     if let Some(problem) = super::types::name_problem(name) {
         return Err(ApiError::invalid("name", problem));
     }
-    if find_by_code(conn, code.as_str())?.is_some() {
-        return Err(ApiError::conflict(format!("organisation {} already exists", code.as_str())));
-    }
-    let id: i32 = diesel::insert_into(organisations::table)
-        .values(NewOrganisation { code: code.as_str(), name, kind: kind.as_str(), created_at: super::now() })
-        .returning(organisations::id)
-        .get_result(conn)?;
-    find_by_id(conn, id)
+    crate::db::transaction(conn, |conn| {
+        if find_by_code(conn, code.as_str())?.is_some() {
+            return Err(ApiError::conflict(format!("organisation {} already exists", code.as_str())));
+        }
+        let id: i32 = diesel::insert_into(organisations::table)
+            .values(NewOrganisation { code: code.as_str(), name, kind: kind.as_str(), created_at: super::now() })
+            .returning(organisations::id)
+            .get_result(conn)?;
+        let org = find_by_id(conn, id)?;
+        let fields = serde_json::json!({"code": org.code, "name": org.name, "kind": org.kind});
+        audit::record(conn, who, Change::new(Some(id), "organisation", code.as_str(), "create").created(&fields))?;
+        Ok(org)
+    })
 }

@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::access::Principal;
+use super::audit::{self, Change, Origin};
 use super::organisations::{self, Organisation};
 use super::password;
 use super::types::{OrgKind, Password, Role, Username};
@@ -22,6 +23,7 @@ struct UserRow {
     active: i32,
     must_change_password: i32,
     token_epoch: i32,
+    directory: i32,
 }
 
 #[derive(Insertable)]
@@ -49,10 +51,12 @@ pub struct User {
     pub must_change_password: bool,
     /// Tokens carry the epoch they were issued in; raising it revokes them all.
     pub token_epoch: i32,
+    /// Signs in with the directory's password; gpec keeps none.
+    pub directory: bool,
 }
 
 impl User {
-    pub fn principal(&self) -> Principal {
+    pub fn principal(&self, origin: Origin) -> Principal {
         Principal {
             user_id: self.id,
             username: self.username.clone(),
@@ -60,6 +64,7 @@ impl User {
             organisation_code: self.organisation_code.clone(),
             national: self.national,
             roles: self.roles.clone(),
+            origin,
         }
     }
 }
@@ -85,6 +90,7 @@ fn assemble(conn: &mut DbConnection, row: UserRow, org: Organisation) -> Result<
         active: row.active != 0,
         must_change_password: row.must_change_password != 0,
         token_epoch: row.token_epoch,
+        directory: row.directory != 0,
     })
 }
 
@@ -136,7 +142,7 @@ pub fn authenticate(conn: &mut DbConnection, username: &str, password: &str) -> 
     }
     match load(conn, Key::Username(username))? {
         // A deactivated account answers like a wrong password: nothing tells it exists.
-        Some((row, org)) if password::verify(password, &row.password_hash) && row.active != 0 => {
+        Some((row, org)) if row.directory == 0 && password::verify(password, &row.password_hash) && row.active != 0 => {
             Ok(Some(assemble(conn, row, org)?))
         }
         Some(_) => Ok(None),
@@ -158,10 +164,12 @@ pub fn list(conn: &mut DbConnection, scope: Option<i32>) -> Result<Vec<User>, Ap
     rows.into_iter().map(|(row, org)| assemble(conn, row, org)).collect()
 }
 
-/// Creates a user in one transaction (the user row and its roles land together).
-/// `password_hash` comes from [`password::hash`], computed by the caller outside the transaction.
+/// Creates a user in one transaction (the user row, its roles and its audit record land
+/// together). `password_hash` comes from [`password::hash`], computed by the caller outside the
+/// transaction.
 pub fn create(
     conn: &mut DbConnection,
+    who: &Principal,
     username: &Username,
     password_hash: &str,
     organisation: &Organisation,
@@ -180,25 +188,90 @@ pub fn create(
             })
             .returning(users::id)
             .get_result(conn)?;
-        for role in roles {
-            diesel::insert_into(user_roles::table)
-                .values((user_roles::user_id.eq(id), user_roles::role.eq(role.as_str())))
-                .execute(conn)?;
-        }
-        find_by_id(conn, id)?.ok_or_else(|| ApiError::internal("user vanished", "after insert"))
+        replace_roles(conn, id, roles)?;
+        let user = find_by_id(conn, id)?.ok_or_else(|| ApiError::internal("user vanished", "after insert"))?;
+        let roles: Vec<&str> = user.roles.iter().map(|r| r.as_str()).collect();
+        let change = Change::new(Some(user.organisation_id), "user", &user.username, "create")
+            .created(&serde_json::json!({"organisation": user.organisation_code, "roles": roles}));
+        audit::record(conn, who, change)?;
+        Ok(user)
     })
+}
+
+/// What the trail keeps of an account's grant.
+fn grant_of(organisation: &str, roles: &[Role]) -> serde_json::Value {
+    let roles: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+    serde_json::json!({"organisation": organisation, "roles": roles})
+}
+
+/// Creates or brings up to date the directory account `username` from what its groups grant:
+/// its organisation and roles. A local account of that name is left alone (409).
+pub fn sync_directory_account(
+    conn: &mut DbConnection,
+    who: &Principal,
+    username: &Username,
+    organisation: &Organisation,
+    roles: &[Role],
+) -> Result<User, ApiError> {
+    crate::db::transaction(conn, |conn| {
+        let Some(user) = find_by_username(conn, username.as_str())? else {
+            let user = create(conn, who, username, "", organisation, roles)?;
+            diesel::update(users::table.find(user.id)).set(users::directory.eq(1)).execute(conn)?;
+            return find_by_id(conn, user.id)?.ok_or_else(|| ApiError::internal("user vanished", "after insert"));
+        };
+        if !user.directory {
+            return Err(ApiError::conflict(format!("{} is a local account", user.username)));
+        }
+        if user.organisation_id == organisation.id && user.roles == roles {
+            return Ok(user);
+        }
+        diesel::update(users::table.find(user.id)).set(users::organisation_id.eq(organisation.id)).execute(conn)?;
+        replace_roles(conn, user.id, roles)?;
+        let change = Change::new(Some(organisation.id), "user", &user.username, "directory_sync")
+            .changed(&grant_of(&user.organisation_code, &user.roles), &grant_of(organisation.code.as_str(), roles));
+        audit::record(conn, who, change)?;
+        find_by_id(conn, user.id)?.ok_or_else(|| ApiError::internal("user vanished", "after update"))
+    })
+}
+
+/// Takes every role from the directory account `username`, whose groups no longer grant any, and
+/// revokes its tokens. Nothing happens to an unknown name or a local account.
+pub fn revoke_directory_account(conn: &mut DbConnection, who: &Principal, username: &Username) -> Result<(), ApiError> {
+    crate::db::transaction(conn, |conn| {
+        let Some(user) = find_by_username(conn, username.as_str())?.filter(|u| u.directory) else { return Ok(()) };
+        if user.roles.is_empty() {
+            return Ok(());
+        }
+        replace_roles(conn, user.id, &[])?;
+        diesel::update(users::table.find(user.id)).set(users::token_epoch.eq(users::token_epoch + 1)).execute(conn)?;
+        let change = Change::new(Some(user.organisation_id), "user", &user.username, "directory_revoke")
+            .changed(&grant_of(&user.organisation_code, &user.roles), &grant_of(&user.organisation_code, &[]));
+        audit::record(conn, who, change)
+    })
+}
+
+/// Replaces the roles of user `id`.
+pub fn replace_roles(conn: &mut DbConnection, id: i32, roles: &[Role]) -> Result<(), ApiError> {
+    diesel::delete(user_roles::table.filter(user_roles::user_id.eq(id))).execute(conn)?;
+    for role in roles {
+        diesel::insert_into(user_roles::table)
+            .values((user_roles::user_id.eq(id), user_roles::role.eq(role.as_str())))
+            .execute(conn)?;
+    }
+    Ok(())
 }
 
 /// Hashes and creates in one call, for the CLI and start-up.
 pub fn create_with_password(
     conn: &mut DbConnection,
+    who: &Principal,
     username: &Username,
     password: &Password,
     organisation: &Organisation,
     roles: &[Role],
 ) -> Result<User, ApiError> {
     let hash = password::hash(password)?;
-    create(conn, username, &hash, organisation, roles)
+    create(conn, who, username, &hash, organisation, roles)
 }
 
 /// Whether `candidate` is the stored password of user `id`.

@@ -3,15 +3,20 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use actix_web::http::header::AUTHORIZATION;
-use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{AUTHORIZATION, HeaderName, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
 use chrono::Utc;
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
+use tracing_actix_web::RequestId;
 
 use super::AppState;
 use crate::domain::access::Principal;
+use crate::domain::audit::{Channel, Origin};
 use crate::domain::users;
 use crate::error::ApiError;
 
@@ -106,6 +111,14 @@ fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
     }
 }
 
+/// The API request's channel and id, as `TracingLogger` gave it (and `X-Request-Id` answers it).
+pub fn origin(req: &HttpRequest) -> Origin {
+    match req.extensions().get::<RequestId>() {
+        Some(id) => Origin::new(Channel::Api, id.to_string()),
+        None => Origin::fresh(Channel::Api),
+    }
+}
+
 /// Routes a user signed in with a one-time password may use: who am I, and changing it.
 const ONE_TIME_ROUTES: [&str; 2] = ["/api/v1/me", "/api/v1/me/password"];
 
@@ -120,6 +133,7 @@ impl FromRequest for Principal {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = bearer(req);
         let one_time_route = ONE_TIME_ROUTES.contains(&req.path());
+        let origin = origin(req);
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal("app state", "missing"))?;
             let checked = state.jwt.check(&token?)?;
@@ -139,7 +153,21 @@ impl FromRequest for Principal {
                     "signed in with a one-time password: change it first (POST /api/v1/me/password)",
                 ));
             }
-            Ok(user.principal())
+            Ok(user.principal(origin))
         })
     }
+}
+
+/// Answers every request with its `X-Request-Id`, the id its audit records and log lines carry,
+/// so that a user reporting a problem can name the request.
+pub async fn answer_request_id(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let id = req.extensions().get::<RequestId>().map(|id| id.to_string());
+    let mut res = next.call(req).await?;
+    if let Some(value) = id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+        res.headers_mut().insert(HeaderName::from_static("x-request-id"), value);
+    }
+    Ok(res)
 }

@@ -19,6 +19,8 @@ pub struct AppState {
     pub plan_quota: crate::domain::planning::request::QueueQuota,
     /// How failed sign-ins are slowed and locked.
     pub sign_in: crate::domain::sign_in::Throttle,
+    /// Directory sign-in, when set.
+    pub directory: Option<crate::ldap::LdapDirectory>,
 }
 
 /// Every route of the service, registered once for the server and the tests alike. Routes go
@@ -37,6 +39,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(handlers::analytics::configure)
             .configure(handlers::planning::configure)
             .configure(handlers::plans::configure)
-            .configure(handlers::campus::configure),
+            .configure(handlers::campus::configure)
+            .configure(handlers::audit::configure),
     );
 }

@@ -28,6 +28,7 @@ use crate::error::ErrorBody;
         (name = "planning", description = "Activities, monthly loads, unavailability, pools and penalties; the ETP report"),
         (name = "campus", description = "Training campuses: modules, internal trainers, engagements, sessions, reports"),
         (name = "plans", description = "Exact allocation plans, solved as durable jobs, saved and compared"),
+        (name = "audit", description = "The append-only audit trail of every write"),
     )
 )]
 pub struct ApiDoc;

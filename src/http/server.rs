@@ -56,7 +56,7 @@ fn prepare_locked(conn: &mut crate::db::DbConnection, config: &Config) -> Result
     }
     let jwt_secret = bootstrap::jwt_secret(conn, config.jwt_secret.as_deref())?;
     if config.seed_on_start && seed::is_unseeded(conn)? {
-        match seed::run(conn) {
+        match seed::run(conn, &crate::domain::access::Principal::system()) {
             Ok(report) => tracing::info!(?report, "loaded the national referential"),
             // Another instance sharing the database seeded it first.
             Err(ApiError::Conflict { .. }) => {}
@@ -98,13 +98,15 @@ impl Application {
             max_failures: i32::try_from(config.login_max_failures).unwrap_or(i32::MAX),
             lock: Duration::from_secs(config.login_lock_secs),
         };
-        let state = web::Data::new(AppState { db, jwt, plan_quota, sign_in });
+        let directory = config.directory.clone().map(crate::ldap::LdapDirectory);
+        let state = web::Data::new(AppState { db, jwt, plan_quota, sign_in, directory });
         let worker_db = state.db.clone();
         let doc = openapi();
         let mut server = HttpServer::new(move || {
             App::new()
                 .wrap(extract::raw_too_large_as_json())
                 .wrap(actix_web::middleware::from_fn(extract::refuse_control_characters))
+                .wrap(actix_web::middleware::from_fn(super::auth::answer_request_id))
                 .wrap(TracingLogger::default())
                 .app_data(state.clone())
                 .app_data(extract::json_config())

@@ -7,16 +7,20 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, assert_error, spawn_app};
 use crate::planning::{ask_plan, fill, finished};
 
-struct Campus {
-    app: TestApp,
-    coord: String,
-    hr33: String,
-    production: String,
-    trainer: i64,
+pub struct Campus {
+    pub app: TestApp,
+    pub coord: String,
+    pub hr33: String,
+    pub production: String,
+    pub trainer: i64,
 }
 
 async fn campus() -> Campus {
-    let app = spawn_app().await;
+    campus_in(spawn_app().await).await
+}
+
+/// The campus fixture in `app`.
+pub async fn campus_in(app: TestApp) -> Campus {
     let production = fill(&app).await;
     app.create_organisation("CAMPUS-NORD", "campus").await;
     let coord = app.user_with_roles("coord.nord", "CAMPUS-NORD", &["campus"]).await;

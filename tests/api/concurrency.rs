@@ -2,6 +2,7 @@
 //! writers queue instead of failing with "database is locked"; on PostgreSQL concurrent
 //! assessments of one (agent, competency) pair are all written. Both tests run on both backends.
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -12,13 +13,16 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, TestDb, USER_PASSWORD, spawn_with, test_config};
 use crate::planning::{LOADS, fill_org, finished};
 
-type Call<'a> = Pin<Box<dyn Future<Output = (String, StatusCode, String)> + 'a>>;
+/// A write's label, status, body and request id.
+type Answer = (String, StatusCode, String, String);
+type Call<'a> = Pin<Box<dyn Future<Output = Answer> + 'a>>;
 
 fn call<'a>(label: String, req: reqwest::RequestBuilder) -> Call<'a> {
     Box::pin(async move {
         let res = req.send().await.expect("request sent");
         let status = res.status();
-        (label, status, res.text().await.unwrap_or_default())
+        let id = res.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+        (label, status, res.text().await.unwrap_or_default(), id)
     })
 }
 
@@ -122,12 +126,12 @@ async fn concurrent_writers_on_every_write_route_get_no_5xx_and_every_accepted_w
     }
 
     let answers = join_all(calls).await;
-    let failures: Vec<_> = answers.iter().filter(|(_, s, _)| s.is_server_error()).collect();
+    let failures: Vec<_> = answers.iter().filter(|(_, s, _, _)| s.is_server_error()).collect();
     assert!(failures.is_empty(), "{} of {} got a 5xx: {failures:?}", failures.len(), answers.len());
     let stale = |label: &str| label.starts_with("settings");
-    let refused: Vec<_> = answers.iter().filter(|(l, s, _)| !s.is_success() && !stale(l)).collect();
+    let refused: Vec<_> = answers.iter().filter(|(l, s, _, _)| !s.is_success() && !stale(l)).collect();
     assert!(refused.is_empty(), "every write here is valid and must land: {refused:?}");
-    let settings: Vec<_> = answers.iter().filter(|(l, _, _)| stale(l)).map(|(_, s, _)| s.as_u16()).collect();
+    let settings: Vec<_> = answers.iter().filter(|(l, _, _, _)| stale(l)).map(|(_, s, _, _)| s.as_u16()).collect();
     assert_eq!(settings.iter().filter(|&&s| s == 200).count(), 1, "one edit of version 1 lands: {settings:?}");
     assert!(settings.iter().all(|&s| s == 200 || s == 409), "{settings:?}");
 
@@ -157,6 +161,19 @@ async fn concurrent_writers_on_every_write_route_get_no_5xx_and_every_accepted_w
     }
     let loads = app.get_json("/api/v1/loads", &production).await;
     assert!(loads.to_string().contains("2027-03"), "{loads}");
+
+    // Every accepted write left exactly one audit record, under its own request id; the stale
+    // edits left none.
+    let trail = app.get_json("/api/v1/audit?per_page=500", &admin).await;
+    assert_eq!(trail["total"].as_u64().unwrap() as usize, trail["items"].as_array().unwrap().len(), "one page");
+    let mut recorded: HashMap<String, usize> = HashMap::new();
+    for record in trail["items"].as_array().unwrap() {
+        *recorded.entry(record["request_id"].as_str().unwrap().to_owned()).or_default() += 1;
+    }
+    for (label, status, _, id) in &answers {
+        let expected = usize::from(status.is_success());
+        assert_eq!(recorded.get(id).copied().unwrap_or(0), expected, "{label} ({status}, request {id})");
+    }
 }
 
 #[actix_web::test]
@@ -220,7 +237,7 @@ async fn imports_and_single_assessments_of_other_agents_do_not_collide() {
         }
     }
     let answers = join_all(calls).await;
-    let refused: Vec<_> = answers.iter().filter(|(_, s, _)| !s.is_success()).collect();
+    let refused: Vec<_> = answers.iter().filter(|(_, s, _, _)| !s.is_success()).collect();
     assert!(
         refused.is_empty(),
         "{} of {} refused: {:?}",

@@ -4,11 +4,13 @@
 mod accounts;
 mod agent_imports;
 mod agents;
+mod audit;
 mod auth;
 mod campus;
 mod cli;
 mod concurrency;
 mod csv;
+mod directory;
 mod edge_input;
 mod errors;
 mod helpers;

@@ -100,6 +100,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/campus-reports/hours"),
     ("GET", "/api/v1/campus-reports/satisfaction"),
     ("GET", "/api/v1/campus-reports/contribution"),
+    ("GET", "/api/v1/audit"),
 ];
 
 const PUBLIC: &[&str] = &["/health", "/ready", "/api/v1/auth/token"];

@@ -239,7 +239,7 @@ fn trainee_id(conn: &mut DbConnection, s: &Session, r: &AgentRef) -> Result<i32,
     id.ok_or_else(|| ApiError::invalid("trainee", format!("{matricule} is not a trainee of this session")))
 }
 
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EvaluationInput {
     /// The trainer evaluated (a trainer of the session).
@@ -285,7 +285,7 @@ pub fn evaluate(conn: &mut DbConnection, s: &Session, input: &EvaluationInput, b
     Ok(())
 }
 
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ValidationInput {
     pub trainee: AgentRef,
@@ -296,7 +296,7 @@ pub struct ValidationInput {
     pub assessed_on: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ValidatedLevel {
     /// Competency code.

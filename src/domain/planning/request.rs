@@ -12,6 +12,7 @@ use super::{organisation_id, scenario};
 use crate::db::DbConnection;
 use crate::db::schema::plans as pl;
 use crate::domain::access::Principal;
+use crate::domain::audit::{self, Change};
 use crate::domain::organisations;
 use crate::domain::types::{Period, Role};
 use crate::error::ApiError;
@@ -161,7 +162,9 @@ pub fn request(
             idempotency_key: key.as_ref().map(|k| k.0.as_str()),
         },
     )?;
-    Ok(Requested::Queued(plans::get(conn, id)?))
+    let plan = plans::get(conn, id)?;
+    audit::record(conn, who, Change::new(Some(org), "plan", id, "request").created(&plan))?;
+    Ok(Requested::Queued(plan))
 }
 
 fn by_key(

@@ -101,7 +101,24 @@ pub fn export(
 
 /// Imports `bytes` as `entity`, all or nothing, inside the caller's transaction. With `scope`
 /// set, lines of any other organisation are refused.
+///
+/// The import leaves one audit record with its counts, not one per row. Call it in a
+/// transaction, so that the rows and the record land together.
 pub fn import(
+    conn: &mut crate::db::DbConnection,
+    who: &crate::domain::access::Principal,
+    entity: Entity,
+    bytes: &[u8],
+    scope: Option<i32>,
+) -> Result<ImportReport, crate::error::ApiError> {
+    use crate::domain::audit::{self, Change};
+    let report = import_rows(conn, entity, bytes, &who.username, scope)?;
+    let organisation = scope.or((who.organisation_id > 0).then_some(who.organisation_id));
+    audit::record(conn, who, Change::new(organisation, entity.name(), "csv", "import").counts(&report))?;
+    Ok(report)
+}
+
+fn import_rows(
     conn: &mut crate::db::DbConnection,
     entity: Entity,
     bytes: &[u8],

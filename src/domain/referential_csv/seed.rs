@@ -10,6 +10,8 @@ use serde::Serialize;
 use super::{competencies as comp_csv, profiles};
 use crate::db::DbConnection;
 use crate::db::schema::{branch_activities as ba, competencies as c};
+use crate::domain::access::Principal;
+use crate::domain::audit::{self, Change};
 use crate::domain::competencies::{self, Resolver};
 use crate::domain::job_profiles::{self, ProfileContent, write};
 use crate::domain::types::ProfileStatus;
@@ -42,7 +44,7 @@ pub fn is_unseeded(conn: &mut DbConnection) -> Result<bool, ApiError> {
 
 /// Adds every seed competency, activity and job profile that is missing, in one transaction.
 /// The national sheets are created as validated version 1.
-pub fn run(conn: &mut DbConnection) -> Result<SeedReport, ApiError> {
+pub fn run(conn: &mut DbConnection, who: &Principal) -> Result<SeedReport, ApiError> {
     crate::db::transaction(conn, |conn| {
         let mut report = SeedReport::default();
         for (code, content) in comp_csv::parse(COMPETENCIES)? {
@@ -70,6 +72,9 @@ pub fn run(conn: &mut DbConnection) -> Result<SeedReport, ApiError> {
             };
             write::create(conn, &code, content, ProfileStatus::Validated, AUTHOR)?;
             report.job_profiles_created += 1;
+        }
+        if !report.is_empty() {
+            audit::record(conn, who, Change::new(None, "referential", "seed", "import").counts(&report))?;
         }
         Ok(report)
     })

@@ -11,10 +11,10 @@ use crate::db::DbConnection;
 use crate::domain::access::Principal;
 use crate::domain::agents::{self, Agent, AgentInput, Selection};
 use crate::domain::analytics::{self, Gap};
-use crate::domain::assessments::{self, AssessmentInput, AssessmentView, NewAssessment};
-use crate::domain::competencies::Resolver;
+use crate::domain::assessments::{self, AssessmentInput, AssessmentView};
 use crate::domain::levels::{self, CurrentLevel};
 use crate::domain::organisations;
+pub use crate::domain::paging::{Page, page_bounds};
 use crate::domain::types::Role;
 use crate::error::ApiError;
 use crate::http::AppState;
@@ -45,11 +45,7 @@ pub fn scope(conn: &mut DbConnection, who: &Principal, organisation: Option<&str
     }
 }
 
-/// The agent if the caller may see it, else 404.
-pub fn visible_agent(conn: &mut DbConnection, who: &Principal, id: i32) -> Result<Agent, ApiError> {
-    let agent = agents::get(conn, id)?;
-    who.visible(agent.organisation_id, agent, "agent")
-}
+pub use agents::visible as visible_agent;
 
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -68,24 +64,6 @@ pub struct AgentQuery {
     pub page: Option<usize>,
     /// 1 to 500, default 50.
     pub per_page: Option<usize>,
-}
-
-/// One page of a list.
-#[derive(Serialize, ToSchema)]
-pub struct Page<T: ToSchema> {
-    pub items: Vec<T>,
-    pub total: usize,
-    pub page: usize,
-    pub per_page: usize,
-}
-
-/// The page (from 1) and page size asked for; refuses a page size outside 1..=500.
-pub fn page_bounds(page: Option<usize>, per_page: Option<usize>) -> Result<(usize, usize), ApiError> {
-    let per_page = per_page.unwrap_or(50);
-    if !(1..=500).contains(&per_page) {
-        return Err(ApiError::invalid("per_page", "must be 1 to 500"));
-    }
-    Ok((page.unwrap_or(1).max(1), per_page))
 }
 
 /// Cuts `items` to the asked page.
@@ -165,7 +143,7 @@ pub async fn create_agent(
         .db
         .run(move |conn| {
             let org = scope(conn, &who, organisation.as_deref())?.unwrap_or(who.organisation_id);
-            agents::create(conn, org, agent)
+            agents::create(conn, &who, org, agent)
         })
         .await?;
     Ok(HttpResponse::Created().json(created))
@@ -205,14 +183,7 @@ pub async fn update_agent(
     body: Json<Versioned<AgentInput>>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, Versioned { version, content: agent }) = (id.into_inner(), body.into_inner());
-    let updated = state
-        .db
-        .run(move |conn| {
-            visible_agent(conn, &who, id)?;
-            who.require_any(&[Role::Hr])?;
-            agents::update(conn, id, version, agent)
-        })
-        .await?;
+    let updated = state.db.run(move |conn| agents::edit(conn, &who, id, version, agent)).await?;
     Ok(HttpResponse::Ok().json(updated))
 }
 
@@ -262,19 +233,7 @@ pub async fn add_assessment(
     body: Json<AssessmentInput>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, input) = (id.into_inner(), body.into_inner());
-    let created = state
-        .db
-        .run(move |conn| {
-            visible_agent(conn, &who, id)?;
-            who.require_any(&[Role::Hr])?;
-            let resolver = Resolver::load(conn)?;
-            let (competency_id, _) = resolver
-                .resolve(&input.competency)
-                .cloned()
-                .ok_or_else(|| ApiError::invalid("competency", format!("unknown competency {:?}", input.competency)))?;
-            assessments::add(conn, NewAssessment::new(id, competency_id, input, &who.username)?)
-        })
-        .await?;
+    let created = state.db.run(move |conn| assessments::record(conn, &who, id, input)).await?;
     Ok(HttpResponse::Created().json(Created { id: created }))
 }
 

@@ -7,10 +7,11 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::users::UserDto;
 use crate::domain::access::Principal;
-use crate::domain::sign_in::{self, Outcome};
+use crate::domain::sign_in::{self, Attempt, Outcome};
 use crate::domain::{accounts, users};
 use crate::error::{ApiError, ErrorBody};
 use crate::http::AppState;
+use crate::http::auth::origin;
 use crate::http::extract::Json;
 use crate::http::openapi::{AuthErrors, BodyErrors, TooManyRequests};
 
@@ -46,14 +47,17 @@ fn token_for(state: &AppState, user: &users::User) -> Result<TokenResponse, ApiE
 /// Exchanges a username and password for a bearer token. Refusals are answered more slowly as
 /// failures add up; after `GPEC_LOGIN_MAX_FAILURES` the account name is locked (429 with
 /// `Retry-After`) for `GPEC_LOGIN_LOCK_SECS`, and so is an address after five times as many.
-/// A user with a one-time password gets a token that can only change it.
+/// A user with a one-time password gets a token that can only change it. With a directory set
+/// (`GPEC_LDAP_URL`), directory accounts, and names gpec does not know, sign in with their
+/// directory password; their organisation and roles follow their directory groups.
 #[utoipa::path(
     tag = "auth",
     request_body = TokenRequest,
     responses(
         (status = 200, description = "A token", body = TokenResponse),
         (status = 401, description = "Wrong username or password (which one is not said)", body = ErrorBody),
-        (status = 503, description = "The database is unavailable", body = ErrorBody),
+        (status = 403, description = "A directory account whose groups grant no access to gpec", body = ErrorBody),
+        (status = 503, description = "The database, or the directory (`directory_unavailable`), is unavailable", body = ErrorBody),
         BodyErrors, TooManyRequests,
     )
 )]
@@ -66,8 +70,8 @@ pub async fn token(
     let TokenRequest { username, password } = body.into_inner();
     // The peer itself: a forwarded-for header is the client's word, which an attacker would vary.
     let from = req.peer_addr().map(|a| a.ip());
-    let throttle = state.sign_in;
-    let outcome = state.db.run(move |conn| sign_in::sign_in(conn, &username, &password, from, throttle)).await?;
+    let attempt = Attempt { username, password, from };
+    let outcome = sign_in::sign_in(&state.db, state.directory.as_ref(), attempt, state.sign_in, origin(&req)).await?;
     match outcome {
         Outcome::SignedIn(user) => {
             tracing::info!(user = %user.username, "token issued");
@@ -77,6 +81,7 @@ pub async fn token(
             actix_web::rt::time::sleep(sign_in::delay(failures)).await;
             Err(ApiError::Unauthorized("invalid username or password".to_owned()))
         }
+        Outcome::NoAccess(why) => Err(ApiError::forbidden(why)),
     }
 }
 
@@ -105,10 +110,8 @@ pub async fn change_password(
     body: Json<PasswordChange>,
 ) -> Result<HttpResponse, ApiError> {
     let PasswordChange { current_password, new_password } = body.into_inner();
-    let user = state
-        .db
-        .run(move |conn| accounts::change_own_password(conn, who.user_id, &current_password, &new_password))
-        .await?;
+    let user =
+        state.db.run(move |conn| accounts::change_own_password(conn, &who, &current_password, &new_password)).await?;
     tracing::info!(user = %user.username, "password changed");
     Ok(HttpResponse::Ok().json(token_for(&state, &user)?))
 }

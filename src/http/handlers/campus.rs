@@ -13,6 +13,7 @@ use super::agents::today;
 use super::planning::org_read;
 use crate::db::DbConnection;
 use crate::domain::access::Principal;
+use crate::domain::audit::{self, Change};
 use crate::domain::campus::engagements::{self, Action, Engagement, EngagementInput, Event, TransitionInput};
 use crate::domain::campus::modules::{self, Module, ModuleInput};
 use crate::domain::campus::reports::{self, Contribution, Expiring, HoursDelivered, ModuleSatisfaction};
@@ -108,7 +109,9 @@ pub async fn create_module(
             require_manager(&who, c.id)?;
             let valid = modules::check(&Resolver::load(conn)?, &body).map_err(modules::invalid)?;
             modules::create(conn, c.id, &valid, &who.username)?;
-            modules::get(conn, c.id, &valid.code)
+            let created = modules::get(conn, c.id, &valid.code)?;
+            audit::record(conn, &who, Change::new(Some(c.id), "module", &valid.code, "create").created(&created))?;
+            Ok(created)
         })
         .await?;
     Ok(HttpResponse::Created().json(created))
@@ -147,7 +150,9 @@ pub async fn update_module(
             let current = modules::get(conn, c.id, &code)?;
             let valid = modules::check(&Resolver::load(conn)?, &content).map_err(modules::invalid)?;
             modules::update(conn, &current, version, &valid, &who.username)?;
-            modules::get(conn, c.id, &code)
+            let updated = modules::get(conn, c.id, &code)?;
+            audit::record(conn, &who, Change::new(Some(c.id), "module", &code, "update").changed(&current, &updated))?;
+            Ok(updated)
         })
         .await?;
     Ok(HttpResponse::Ok().json(updated))
@@ -181,7 +186,9 @@ pub async fn add_trainer(
             let c = campus(conn, &who, q.campus.as_deref())?;
             require_manager(&who, c.id)?;
             let id = trainers::register(conn, c.id, &body, &who.username)?;
-            one_trainer(conn, c.id, id)
+            let created = one_trainer(conn, c.id, id)?;
+            audit::record(conn, &who, Change::new(Some(c.id), "trainer", id, "create").created(&created))?;
+            Ok(created)
         })
         .await?;
     Ok(HttpResponse::Created().json(created))
@@ -239,8 +246,11 @@ pub async fn update_trainer(
         .transaction(move |conn| {
             let campus_id = visible_trainer(conn, &who, id)?;
             require_manager(&who, campus_id)?;
+            let before = one_trainer(conn, campus_id, id)?;
             trainers::update(conn, id, campus_id, &body.modules, body.adfo_date)?;
-            one_trainer(conn, campus_id, id)
+            let after = one_trainer(conn, campus_id, id)?;
+            audit::record(conn, &who, Change::new(Some(campus_id), "trainer", id, "update").changed(&before, &after))?;
+            Ok(after)
         })
         .await?;
     Ok(HttpResponse::Ok().json(updated))
@@ -271,7 +281,9 @@ pub async fn create_engagement(
             let c = campus(conn, &who, q.campus.as_deref())?;
             require_manager(&who, c.id)?;
             let id = engagements::create(conn, c.id, &body, &who.username)?;
-            engagements::get(conn, id)
+            let created = engagements::get(conn, id)?;
+            audit::record(conn, &who, Change::new(Some(c.id), "engagement", id, "create").created(&created))?;
+            Ok(created)
         })
         .await?;
     Ok(HttpResponse::Created().json(created))
@@ -336,8 +348,12 @@ pub async fn agree(
         .transaction(move |conn| {
             let g = visible_engagement(conn, &who, id)?;
             engagements::may_record(&who, &g, body.party)?;
+            let before = engagements::get(conn, id)?;
             engagements::agree(conn, &g, body.party, &who.username)?;
-            engagements::get(conn, id)
+            let after = engagements::get(conn, id)?;
+            let change = Change::new(Some(g.campus_id), "engagement", id, "agree").changed(&before, &after);
+            audit::record(conn, &who, change)?;
+            Ok(after)
         })
         .await?;
     Ok(HttpResponse::Ok().json(updated))
@@ -378,8 +394,12 @@ pub async fn transition(
         .transaction(move |conn| {
             let g = visible_engagement(conn, &who, id)?;
             require_manager(&who, g.campus_id)?;
+            let before = engagements::get(conn, id)?;
             engagements::transition(conn, &g, body.action, &body.input, &who.username)?;
-            engagements::get(conn, id)
+            let after = engagements::get(conn, id)?;
+            let change = Change::new(Some(g.campus_id), "engagement", id, "transition").changed(&before, &after);
+            audit::record(conn, &who, change)?;
+            Ok(after)
         })
         .await?;
     Ok(HttpResponse::Ok().json(updated))
@@ -415,7 +435,9 @@ pub async fn create_session(
             require_manager(&who, c.id)?;
             let checked = sessions::check(conn, c.id, &body).map_err(|d| ApiError::problems("the session", d))?;
             let id = sessions::create(conn, c.id, &body, checked, &who.username)?;
-            sessions::get(conn, id)
+            let created = sessions::get(conn, id)?;
+            audit::record(conn, &who, Change::new(Some(c.id), "session", id, "create").created(&created))?;
+            Ok(created)
         })
         .await?;
     Ok(HttpResponse::Created().json(created))
@@ -455,7 +477,9 @@ pub async fn evaluate(
         .transaction(move |conn| {
             let s = visible_session(conn, &who, id)?;
             require_manager(&who, s.campus_id)?;
-            sessions::evaluate(conn, &s, &body, &who.username)
+            sessions::evaluate(conn, &s, &body, &who.username)?;
+            let change = Change::new(Some(s.campus_id), "session", id, "evaluate").created(&*body);
+            audit::record(conn, &who, change)
         })
         .await?;
     Ok(HttpResponse::Created().finish())
@@ -484,7 +508,12 @@ pub async fn validate(
         .transaction(move |conn| {
             let s = visible_session(conn, &who, id)?;
             require_manager(&who, s.campus_id)?;
-            sessions::validate(conn, &s, &body, &who.username, today())
+            let assessments = sessions::validate(conn, &s, &body, &who.username, today())?;
+            let change = Change::new(Some(s.campus_id), "session", id, "validate")
+                .created(&*body)
+                .counts(&serde_json::json!({ "assessments": assessments }));
+            audit::record(conn, &who, change)?;
+            Ok(assessments)
         })
         .await?;
     Ok(HttpResponse::Created().json(Validated { assessments }))

@@ -56,8 +56,9 @@ pub async fn import(
     } else {
         who.require_any(&[entity.writer_role()])?;
     }
-    let (author, scope) = (who.username.clone(), who.scope());
-    let report = state.db.transaction(move |conn| referential_csv::import(conn, entity, &body, &author, scope)).await?;
-    tracing::info!(user = %who.username, entity = entity.name(), ?report, "csv import");
+    let username = who.username.clone();
+    let report =
+        state.db.transaction(move |conn| referential_csv::import(conn, &who, entity, &body, who.scope())).await?;
+    tracing::info!(user = %username, entity = entity.name(), ?report, "csv import");
     Ok(HttpResponse::Ok().json(report))
 }

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod agents;
 pub mod analytics;
+pub mod audit;
 pub mod auth;
 pub mod campus;
 pub mod competencies;

@@ -92,6 +92,6 @@ pub async fn create(
     who.require_national_admin()?;
     let body = body.into_inner();
     let code = OrgCode::parse("code", &body.code)?;
-    let org = state.db.transaction(move |conn| organisations::create(conn, &code, &body.name, body.kind)).await?;
+    let org = state.db.run(move |conn| organisations::create(conn, &who, &code, &body.name, body.kind)).await?;
     Ok(HttpResponse::Created().json(OrganisationDto::from(org)))
 }

@@ -11,6 +11,7 @@ use super::Versioned;
 use super::agents::today;
 use crate::db::DbConnection;
 use crate::domain::access::Principal;
+use crate::domain::audit::{self, Change};
 use crate::domain::planning::activities::{self, Activity, ActivityInput, Checker};
 use crate::domain::planning::forecasts::{
     self, LoadChecker, LoadRow, UnavailabilityChecker, UnavailabilityRow, WriteReport, check_all,
@@ -145,7 +146,9 @@ pub async fn create_activity(
             let org = organisation_id(conn, &who, query.organisation.as_deref())?;
             let valid = checked(&body, &Checker::load(conn)?)?;
             activities::create(conn, org, &valid, &who.username)?;
-            activities::get(conn, org, &valid.code)
+            let created = activities::get(conn, org, &valid.code)?;
+            audit::record(conn, &who, Change::new(Some(org), "activity", &valid.code, "create").created(&created))?;
+            Ok(created)
         })
         .await?;
     Ok(HttpResponse::Created().json(created))
@@ -196,7 +199,10 @@ pub async fn update_activity(
                 return Err(ApiError::invalid("code", "cannot change; create a new activity instead"));
             }
             activities::update(conn, &current, version, &valid, &who.username)?;
-            activities::get(conn, org, &code)
+            let updated = activities::get(conn, org, &code)?;
+            let change = Change::new(Some(org), "activity", &code, "update").changed(&current, &updated);
+            audit::record(conn, &who, change)?;
+            Ok(updated)
         })
         .await?;
     Ok(HttpResponse::Ok().json(updated))
@@ -222,7 +228,8 @@ pub async fn delete_activity(
         .transaction(move |conn| {
             let org = organisation_id(conn, &who, query.organisation.as_deref())?;
             let current = activities::get(conn, org, &code)?;
-            activities::delete(conn, &current)
+            activities::delete(conn, &current)?;
+            audit::record(conn, &who, Change::new(Some(org), "activity", &code, "delete").removed(&current))
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -269,10 +276,12 @@ pub async fn put_loads(
     query: web::Query<OrgQuery>,
     body: Json<Rows<LoadRow>>,
 ) -> Result<HttpResponse, ApiError> {
-    org_write(&state, who, query.into_inner().organisation, move |conn, org, _| {
+    org_write(&state, who, query.into_inner().organisation, move |conn, org, who| {
         let mut checker = LoadChecker::load(conn, org)?;
         let valid = check_all(&body.rows, |r| checker.check(r))?;
-        forecasts::write_loads(conn, &valid)
+        let report = forecasts::write_loads(conn, &valid)?;
+        audit::record(conn, who, Change::new(Some(org), "load", "rows", "put").counts(&report))?;
+        Ok(report)
     })
     .await
 }
@@ -310,10 +319,12 @@ pub async fn put_unavailability(
     query: web::Query<OrgQuery>,
     body: Json<Rows<UnavailabilityRow>>,
 ) -> Result<HttpResponse, ApiError> {
-    org_write(&state, who, query.into_inner().organisation, move |conn, org, _| {
+    org_write(&state, who, query.into_inner().organisation, move |conn, org, who| {
         let mut checker = UnavailabilityChecker::load(conn, org)?;
         let valid = check_all(&body.rows, |r| checker.check(r))?;
-        forecasts::write_unavailability(conn, &valid)
+        let report = forecasts::write_unavailability(conn, &valid)?;
+        audit::record(conn, who, Change::new(Some(org), "unavailability", "rows", "put").counts(&report))?;
+        Ok(report)
     })
     .await
 }
@@ -351,7 +362,11 @@ pub async fn put_settings(
 ) -> Result<HttpResponse, ApiError> {
     let Versioned { version, content } = body.into_inner();
     org_write(&state, who, query.into_inner().organisation, move |conn, org, who| {
-        settings::put(conn, org, version, &content, &who.username)
+        let before = settings::get(conn, org)?;
+        let after = settings::put(conn, org, version, &content, &who.username)?;
+        let change = Change::new(Some(org), "planning_settings", org, "update").changed(&before, &after);
+        audit::record(conn, who, change)?;
+        Ok(after)
     })
     .await
 }

@@ -12,6 +12,7 @@ use super::agents::today;
 use super::planning::OrgQuery;
 use crate::db::DbConnection;
 use crate::domain::access::Principal;
+use crate::domain::audit::{self, Change};
 use crate::domain::planning::plans::{self, PlanSummary};
 use crate::domain::planning::request::{self, IdempotencyKey, PlanRequest, Requested};
 use crate::domain::types::Role;
@@ -172,11 +173,14 @@ pub async fn cancel_plan(
     let id = id.into_inner();
     let plan = state
         .db
-        .run(move |conn| {
-            visible_plan(conn, &who, id)?;
+        .transaction(move |conn| {
+            let before = visible_plan(conn, &who, id)?;
             who.require_any(&[Role::Production])?;
             plans::cancel(conn, id)?;
-            plans::get(conn, id)
+            let after = plans::get(conn, id)?;
+            let change = Change::new(Some(before.organisation_id), "plan", id, "cancel").changed(&before, &after);
+            audit::record(conn, &who, change)?;
+            Ok(after)
         })
         .await?;
     Ok(HttpResponse::Ok().json(plan))

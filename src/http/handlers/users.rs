@@ -29,6 +29,8 @@ pub struct UserDto {
     pub active: bool,
     /// Signed in with a one-time password that must be changed first.
     pub must_change_password: bool,
+    /// Signs in with the directory's password; organisation and roles follow the directory groups.
+    pub directory: bool,
 }
 
 impl From<User> for UserDto {
@@ -40,6 +42,7 @@ impl From<User> for UserDto {
             created_at: u.created_at,
             active: u.active,
             must_change_password: u.must_change_password,
+            directory: u.directory,
         }
     }
 }
@@ -97,7 +100,7 @@ pub async fn create(
                 .ok_or_else(|| ApiError::not_found(format!("organisation {org_code} not found")))?;
             // Hashed here, on the blocking pool: argon2 would otherwise hold an actix worker.
             let hash = password::hash(&password)?;
-            users::create(conn, &username, &hash, &org, &roles)
+            users::create(conn, &who, &username, &hash, &org, &roles)
         })
         .await?;
     tracing::info!(user = %user.username, organisation = %user.organisation_code, "user created");
