@@ -59,7 +59,7 @@ impl CompetencyContent {
 }
 
 /// One competency as it stands now.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Competency {
     pub id: i32,
     pub code: String,

@@ -21,6 +21,7 @@ pub mod paging;
 pub mod password;
 pub mod planning;
 pub mod referential_csv;
+pub mod referential_edits;
 pub mod sign_in;
 pub mod types;
 pub mod users;

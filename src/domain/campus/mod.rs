@@ -12,6 +12,7 @@ pub mod modules;
 pub mod reports;
 pub mod sessions;
 pub mod trainers;
+pub mod writes;
 
 use super::access::Principal;
 use super::organisations::{self, Organisation};

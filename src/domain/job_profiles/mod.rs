@@ -98,7 +98,7 @@ pub struct RequirementView {
 }
 
 /// One version of a job profile, as stored.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
 pub struct ProfileVersion {
     pub code: String,
     pub version: i32,

@@ -8,6 +8,7 @@ pub mod plans;
 pub mod request;
 pub mod scenario;
 pub mod settings;
+pub mod writes;
 
 use super::access::Principal;
 use super::organisations;

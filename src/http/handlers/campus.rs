@@ -13,14 +13,13 @@ use super::agents::today;
 use super::planning::org_read;
 use crate::db::DbConnection;
 use crate::domain::access::Principal;
-use crate::domain::audit::{self, Change};
+use crate::domain::campus::campus;
 use crate::domain::campus::engagements::{self, Action, Engagement, EngagementInput, Event, TransitionInput};
 use crate::domain::campus::modules::{self, Module, ModuleInput};
 use crate::domain::campus::reports::{self, Contribution, Expiring, HoursDelivered, ModuleSatisfaction};
 use crate::domain::campus::sessions::{self, EvaluationInput, Session, SessionInput, ValidationInput};
 use crate::domain::campus::trainers::{self, Trainer, TrainerInput};
-use crate::domain::campus::{campus, require_manager};
-use crate::domain::competencies::Resolver;
+use crate::domain::campus::writes::{self, one_trainer, visible_engagement, visible_session, visible_trainer};
 use crate::domain::types::Party;
 use crate::error::ApiError;
 use crate::http::AppState;
@@ -102,18 +101,7 @@ pub async fn create_module(
     q: web::Query<CampusQuery>,
     body: Json<ModuleInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let created = state
-        .db
-        .transaction(move |conn| {
-            let c = campus(conn, &who, q.campus.as_deref())?;
-            require_manager(&who, c.id)?;
-            let valid = modules::check(&Resolver::load(conn)?, &body).map_err(modules::invalid)?;
-            modules::create(conn, c.id, &valid, &who.username)?;
-            let created = modules::get(conn, c.id, &valid.code)?;
-            audit::record(conn, &who, Change::new(Some(c.id), "module", &valid.code, "create").created(&created))?;
-            Ok(created)
-        })
-        .await?;
+    let created = state.db.run(move |conn| writes::create_module(conn, &who, q.campus.as_deref(), &body)).await?;
     Ok(HttpResponse::Created().json(created))
 }
 
@@ -144,16 +132,7 @@ pub async fn update_module(
     let Versioned { version, content } = body.into_inner();
     let updated = state
         .db
-        .transaction(move |conn| {
-            let c = campus(conn, &who, q.campus.as_deref())?;
-            require_manager(&who, c.id)?;
-            let current = modules::get(conn, c.id, &code)?;
-            let valid = modules::check(&Resolver::load(conn)?, &content).map_err(modules::invalid)?;
-            modules::update(conn, &current, version, &valid, &who.username)?;
-            let updated = modules::get(conn, c.id, &code)?;
-            audit::record(conn, &who, Change::new(Some(c.id), "module", &code, "update").changed(&current, &updated))?;
-            Ok(updated)
-        })
+        .run(move |conn| writes::update_module(conn, &who, q.campus.as_deref(), &code, version, &content))
         .await?;
     Ok(HttpResponse::Ok().json(updated))
 }
@@ -180,27 +159,9 @@ pub async fn add_trainer(
     q: web::Query<CampusQuery>,
     body: Json<TrainerInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let created = state
-        .db
-        .transaction(move |conn| {
-            let c = campus(conn, &who, q.campus.as_deref())?;
-            require_manager(&who, c.id)?;
-            let id = trainers::register(conn, c.id, &body, &who.username)?;
-            let created = one_trainer(conn, c.id, id)?;
-            audit::record(conn, &who, Change::new(Some(c.id), "trainer", id, "create").created(&created))?;
-            Ok(created)
-        })
-        .await?;
+    let created =
+        state.db.run(move |conn| writes::add_trainer(conn, &who, q.campus.as_deref(), &body, today())).await?;
     Ok(HttpResponse::Created().json(created))
-}
-
-fn one_trainer(conn: &mut DbConnection, campus_id: i32, id: i32) -> Result<Trainer, ApiError> {
-    trainers::list(conn, campus_id, Some(id), today())?.pop().ok_or_else(|| ApiError::not_found("trainer not found"))
-}
-
-fn visible_trainer(conn: &mut DbConnection, who: &Principal, id: i32) -> Result<i32, ApiError> {
-    let (campus_id, _) = trainers::get_row(conn, id)?;
-    who.visible(campus_id, campus_id, "trainer")
 }
 
 #[utoipa::path(tag = "campus", security(("bearer" = [])), params(("id" = i32, Path)),
@@ -216,7 +177,7 @@ pub async fn get_trainer(
         .db
         .run(move |conn| {
             let campus_id = visible_trainer(conn, &who, id)?;
-            one_trainer(conn, campus_id, id)
+            one_trainer(conn, campus_id, id, today())
         })
         .await?;
     Ok(HttpResponse::Ok().json(found))
@@ -243,15 +204,7 @@ pub async fn update_trainer(
     let id = id.into_inner();
     let updated = state
         .db
-        .transaction(move |conn| {
-            let campus_id = visible_trainer(conn, &who, id)?;
-            require_manager(&who, campus_id)?;
-            let before = one_trainer(conn, campus_id, id)?;
-            trainers::update(conn, id, campus_id, &body.modules, body.adfo_date)?;
-            let after = one_trainer(conn, campus_id, id)?;
-            audit::record(conn, &who, Change::new(Some(campus_id), "trainer", id, "update").changed(&before, &after))?;
-            Ok(after)
-        })
+        .run(move |conn| writes::update_trainer(conn, &who, id, &body.modules, body.adfo_date, today()))
         .await?;
     Ok(HttpResponse::Ok().json(updated))
 }
@@ -275,17 +228,7 @@ pub async fn create_engagement(
     q: web::Query<CampusQuery>,
     body: Json<EngagementInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let created = state
-        .db
-        .transaction(move |conn| {
-            let c = campus(conn, &who, q.campus.as_deref())?;
-            require_manager(&who, c.id)?;
-            let id = engagements::create(conn, c.id, &body, &who.username)?;
-            let created = engagements::get(conn, id)?;
-            audit::record(conn, &who, Change::new(Some(c.id), "engagement", id, "create").created(&created))?;
-            Ok(created)
-        })
-        .await?;
+    let created = state.db.run(move |conn| writes::create_engagement(conn, &who, q.campus.as_deref(), &body)).await?;
     Ok(HttpResponse::Created().json(created))
 }
 
@@ -295,15 +238,6 @@ pub struct EngagementView {
     #[serde(flatten)]
     pub engagement: Engagement,
     pub history: Vec<Event>,
-}
-
-fn visible_engagement(conn: &mut DbConnection, who: &Principal, id: i32) -> Result<Engagement, ApiError> {
-    let g = engagements::get(conn, id)?;
-    if engagements::can_see(who, g.campus_id, g.employer_id) {
-        Ok(g)
-    } else {
-        Err(ApiError::not_found(format!("engagement {id} not found")))
-    }
 }
 
 #[utoipa::path(tag = "campus", security(("bearer" = [])), params(("id" = i32, Path)),
@@ -343,19 +277,7 @@ pub async fn agree(
     body: Json<AgreementInput>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let updated = state
-        .db
-        .transaction(move |conn| {
-            let g = visible_engagement(conn, &who, id)?;
-            engagements::may_record(&who, &g, body.party)?;
-            let before = engagements::get(conn, id)?;
-            engagements::agree(conn, &g, body.party, &who.username)?;
-            let after = engagements::get(conn, id)?;
-            let change = Change::new(Some(g.campus_id), "engagement", id, "agree").changed(&before, &after);
-            audit::record(conn, &who, change)?;
-            Ok(after)
-        })
-        .await?;
+    let updated = state.db.run(move |conn| writes::agree(conn, &who, id, body.party)).await?;
     Ok(HttpResponse::Ok().json(updated))
 }
 
@@ -387,21 +309,8 @@ pub async fn transition(
     id: web::Path<i32>,
     body: Json<TransitionBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let body = body.into_inner();
-    let updated = state
-        .db
-        .transaction(move |conn| {
-            let g = visible_engagement(conn, &who, id)?;
-            require_manager(&who, g.campus_id)?;
-            let before = engagements::get(conn, id)?;
-            engagements::transition(conn, &g, body.action, &body.input, &who.username)?;
-            let after = engagements::get(conn, id)?;
-            let change = Change::new(Some(g.campus_id), "engagement", id, "transition").changed(&before, &after);
-            audit::record(conn, &who, change)?;
-            Ok(after)
-        })
-        .await?;
+    let (id, body) = (id.into_inner(), body.into_inner());
+    let updated = state.db.run(move |conn| writes::transition(conn, &who, id, body.action, &body.input)).await?;
     Ok(HttpResponse::Ok().json(updated))
 }
 
@@ -428,24 +337,8 @@ pub async fn create_session(
     q: web::Query<CampusQuery>,
     body: Json<SessionInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let created = state
-        .db
-        .transaction(move |conn| {
-            let c = campus(conn, &who, q.campus.as_deref())?;
-            require_manager(&who, c.id)?;
-            let checked = sessions::check(conn, c.id, &body).map_err(|d| ApiError::problems("the session", d))?;
-            let id = sessions::create(conn, c.id, &body, checked, &who.username)?;
-            let created = sessions::get(conn, id)?;
-            audit::record(conn, &who, Change::new(Some(c.id), "session", id, "create").created(&created))?;
-            Ok(created)
-        })
-        .await?;
+    let created = state.db.run(move |conn| writes::create_session(conn, &who, q.campus.as_deref(), &body)).await?;
     Ok(HttpResponse::Created().json(created))
-}
-
-fn visible_session(conn: &mut DbConnection, who: &Principal, id: i32) -> Result<Session, ApiError> {
-    let s = sessions::get(conn, id)?;
-    who.visible(s.campus_id, s, "session")
 }
 
 #[utoipa::path(tag = "campus", security(("bearer" = [])), params(("id" = i32, Path)),
@@ -472,16 +365,7 @@ pub async fn evaluate(
     body: Json<EvaluationInput>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    state
-        .db
-        .transaction(move |conn| {
-            let s = visible_session(conn, &who, id)?;
-            require_manager(&who, s.campus_id)?;
-            sessions::evaluate(conn, &s, &body, &who.username)?;
-            let change = Change::new(Some(s.campus_id), "session", id, "evaluate").created(&*body);
-            audit::record(conn, &who, change)
-        })
-        .await?;
+    state.db.run(move |conn| writes::evaluate(conn, &who, id, &body)).await?;
     Ok(HttpResponse::Created().finish())
 }
 
@@ -503,19 +387,7 @@ pub async fn validate(
     body: Json<ValidationInput>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let assessments = state
-        .db
-        .transaction(move |conn| {
-            let s = visible_session(conn, &who, id)?;
-            require_manager(&who, s.campus_id)?;
-            let assessments = sessions::validate(conn, &s, &body, &who.username, today())?;
-            let change = Change::new(Some(s.campus_id), "session", id, "validate")
-                .created(&*body)
-                .counts(&serde_json::json!({ "assessments": assessments }));
-            audit::record(conn, &who, change)?;
-            Ok(assessments)
-        })
-        .await?;
+    let assessments = state.db.run(move |conn| writes::validate(conn, &who, id, &body, today())).await?;
     Ok(HttpResponse::Created().json(Validated { assessments }))
 }
 

@@ -8,10 +8,9 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::Versioned;
-use crate::db::DbConnection;
 use crate::domain::access::Principal;
-use crate::domain::audit::{self, Change};
 use crate::domain::competencies::{self, Competency, CompetencyContent, FieldChange, Snapshot, VersionInfo};
+use crate::domain::referential_edits;
 use crate::domain::types::{Arc, Category, CompetencyCode, CompetencyStatus, Level, normalize};
 use crate::error::ApiError;
 use crate::http::AppState;
@@ -166,20 +165,10 @@ pub async fn create(
     who: Principal,
     body: Json<NewCompetency>,
 ) -> Result<HttpResponse, ApiError> {
-    who.require_referential_editor()?;
     let NewCompetency { code, content } = body.into_inner();
     let code = CompetencyCode::parse("code", &code)?;
-    let created = state
-        .db
-        .transaction(move |conn| {
-            let created = CompetencyDto::from(competencies::create(conn, &code, content, &who.username)?);
-            let change =
-                Change::new(Some(who.organisation_id), "competency", &created.code, "create").created(&created);
-            audit::record(conn, &who, change)?;
-            Ok(created)
-        })
-        .await?;
-    Ok(HttpResponse::Created().json(created))
+    let created = state.db.run(move |conn| referential_edits::create_competency(conn, &who, &code, content)).await?;
+    Ok(HttpResponse::Created().json(CompetencyDto::from(created)))
 }
 
 /// Edits a competency (label, definition, arc, levels, aliases…), making a new version.
@@ -197,17 +186,10 @@ pub async fn update(
     code: web::Path<String>,
     body: Json<Versioned<CompetencyContent>>,
 ) -> Result<HttpResponse, ApiError> {
-    who.require_referential_editor()?;
     let (code, Versioned { version, content }) = (code.into_inner(), body.into_inner());
-    let updated = state
-        .db
-        .transaction(move |conn| {
-            audited(conn, &who, &code, "update", |conn| {
-                competencies::update(conn, &code, version, content, None, &who.username)
-            })
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(updated))
+    let updated =
+        state.db.run(move |conn| referential_edits::update_competency(conn, &who, &code, version, content)).await?;
+    Ok(HttpResponse::Ok().json(CompetencyDto::from(updated)))
 }
 
 /// The version a status change applies to.
@@ -233,34 +215,9 @@ pub async fn retire(
     code: web::Path<String>,
     body: Json<VersionRef>,
 ) -> Result<HttpResponse, ApiError> {
-    who.require_referential_editor()?;
     let (code, version) = (code.into_inner(), body.version);
-    let retired = state
-        .db
-        .transaction(move |conn| {
-            audited(conn, &who, &code, "retire", |conn| {
-                let content = competencies::get(conn, &code)?.content;
-                competencies::update(conn, &code, version, content, Some(CompetencyStatus::Retired), &who.username)
-            })
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(retired))
-}
-
-/// Runs `write` on competency `code` and records what changed in the audit trail. Call it in a
-/// transaction.
-fn audited(
-    conn: &mut DbConnection,
-    who: &Principal,
-    code: &str,
-    action: &'static str,
-    write: impl FnOnce(&mut DbConnection) -> Result<Competency, ApiError>,
-) -> Result<CompetencyDto, ApiError> {
-    let before = CompetencyDto::from(competencies::get(conn, code)?);
-    let after = CompetencyDto::from(write(conn)?);
-    let change = Change::new(Some(who.organisation_id), "competency", &after.code, action).changed(&before, &after);
-    audit::record(conn, who, change)?;
-    Ok(after)
+    let retired = state.db.run(move |conn| referential_edits::retire_competency(conn, &who, &code, version)).await?;
+    Ok(HttpResponse::Ok().json(CompetencyDto::from(retired)))
 }
 
 /// Every version of a competency: number, author, time.

@@ -9,11 +9,10 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::Versioned;
 use super::competencies::{DiffQuery, VersionRef};
-use crate::db::DbConnection;
 use crate::domain::access::Principal;
-use crate::domain::audit::{self, Change};
 use crate::domain::job_profiles::compare::{self, ArcLevel, Comparison, Diff};
-use crate::domain::job_profiles::{self, ProfileContent, ProfileVersion, RequirementView, write};
+use crate::domain::job_profiles::{self, ProfileContent, ProfileVersion, RequirementView};
+use crate::domain::referential_edits;
 use crate::domain::types::{ProfileCode, ProfileStatus};
 use crate::error::ApiError;
 use crate::http::AppState;
@@ -150,21 +149,10 @@ pub async fn create(
     who: Principal,
     body: Json<NewJobProfile>,
 ) -> Result<HttpResponse, ApiError> {
-    who.require_referential_editor()?;
     let NewJobProfile { code, content } = body.into_inner();
     let code = ProfileCode::parse("code", &code)?;
-    let created = state
-        .db
-        .transaction(move |conn| {
-            let created =
-                JobProfileDto::from(write::create(conn, &code, content, ProfileStatus::Draft, &who.username)?);
-            let change =
-                Change::new(Some(who.organisation_id), "job_profile", &created.code, "create").created(&created);
-            audit::record(conn, &who, change)?;
-            Ok(created)
-        })
-        .await?;
-    Ok(HttpResponse::Created().json(created))
+    let created = state.db.run(move |conn| referential_edits::create_job_profile(conn, &who, &code, content)).await?;
+    Ok(HttpResponse::Created().json(JobProfileDto::from(created)))
 }
 
 /// Saves a new draft version. Content equal to the current version's saves nothing.
@@ -182,15 +170,10 @@ pub async fn update(
     code: web::Path<String>,
     body: Json<Versioned<ProfileContent>>,
 ) -> Result<HttpResponse, ApiError> {
-    who.require_referential_editor()?;
     let (code, Versioned { version, content }) = (code.into_inner(), body.into_inner());
-    let saved = state
-        .db
-        .transaction(move |conn| {
-            audited(conn, &who, &code, "update", |conn| write::update(conn, &code, version, content, &who.username))
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(saved))
+    let saved =
+        state.db.run(move |conn| referential_edits::update_job_profile(conn, &who, &code, version, content)).await?;
+    Ok(HttpResponse::Ok().json(JobProfileDto::from(saved)))
 }
 
 async fn set_status(
@@ -200,31 +183,9 @@ async fn set_status(
     version: i32,
     target: ProfileStatus,
 ) -> Result<HttpResponse, ApiError> {
-    who.require_referential_editor()?;
-    let action = if target == ProfileStatus::Validated { "validate" } else { "archive" };
-    let changed = state
-        .db
-        .transaction(move |conn| {
-            audited(conn, &who, &code, action, |conn| write::set_status(conn, &code, version, target, &who.username))
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(changed))
-}
-
-/// Runs `write` on job sheet `code` and records what changed in the audit trail. Call it in a
-/// transaction.
-fn audited(
-    conn: &mut DbConnection,
-    who: &Principal,
-    code: &str,
-    action: &'static str,
-    write: impl FnOnce(&mut DbConnection) -> Result<ProfileVersion, ApiError>,
-) -> Result<JobProfileDto, ApiError> {
-    let before = JobProfileDto::from(job_profiles::get(conn, code, None)?);
-    let after = JobProfileDto::from(write(conn)?);
-    let change = Change::new(Some(who.organisation_id), "job_profile", &after.code, action).changed(&before, &after);
-    audit::record(conn, who, change)?;
-    Ok(after)
+    let changed =
+        state.db.run(move |conn| referential_edits::set_job_profile_status(conn, &who, &code, version, target)).await?;
+    Ok(HttpResponse::Ok().json(JobProfileDto::from(changed)))
 }
 
 /// Validates the current version; the version validated before it is archived.

@@ -11,14 +11,12 @@ use super::Versioned;
 use super::agents::today;
 use crate::db::DbConnection;
 use crate::domain::access::Principal;
-use crate::domain::audit::{self, Change};
-use crate::domain::planning::activities::{self, Activity, ActivityInput, Checker};
-use crate::domain::planning::forecasts::{
-    self, LoadChecker, LoadRow, UnavailabilityChecker, UnavailabilityRow, WriteReport, check_all,
-};
+
+use crate::domain::planning::activities::{self, Activity, ActivityInput};
+use crate::domain::planning::forecasts::{self, LoadRow, UnavailabilityRow, WriteReport};
 use crate::domain::planning::settings::{self, Settings, StoredSettings};
-use crate::domain::planning::{organisation_id, scenario};
-use crate::domain::types::{Period, Role};
+use crate::domain::planning::{organisation_id, scenario, writes};
+use crate::domain::types::Period;
 use crate::error::ApiError;
 use crate::http::AppState;
 use crate::http::extract::Json;
@@ -82,32 +80,6 @@ where
     Ok(HttpResponse::Ok().json(found))
 }
 
-/// Writes, in one transaction, to the named organisation (or the caller's own) as `production`.
-async fn org_write<T, F>(
-    state: &AppState,
-    who: Principal,
-    code: Option<String>,
-    write: F,
-) -> Result<HttpResponse, ApiError>
-where
-    T: serde::Serialize + Send + 'static,
-    F: FnOnce(&mut DbConnection, i32, &Principal) -> Result<T, ApiError> + Send + 'static,
-{
-    who.require_any(&[Role::Production])?;
-    let done = state
-        .db
-        .transaction(move |conn| {
-            let org = organisation_id(conn, &who, code.as_deref())?;
-            write(conn, org, &who)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(done))
-}
-
-fn checked(input: &ActivityInput, checker: &Checker) -> Result<activities::Valid, ApiError> {
-    checker.check(input).map_err(|details| ApiError::problems("the activity", details))
-}
-
 /// The activities of an organisation, by code.
 #[utoipa::path(
     tag = "planning",
@@ -139,18 +111,8 @@ pub async fn create_activity(
     query: web::Query<OrgQuery>,
     body: Json<ActivityInput>,
 ) -> Result<HttpResponse, ApiError> {
-    who.require_any(&[Role::Production])?;
-    let created = state
-        .db
-        .transaction(move |conn| {
-            let org = organisation_id(conn, &who, query.organisation.as_deref())?;
-            let valid = checked(&body, &Checker::load(conn)?)?;
-            activities::create(conn, org, &valid, &who.username)?;
-            let created = activities::get(conn, org, &valid.code)?;
-            audit::record(conn, &who, Change::new(Some(org), "activity", &valid.code, "create").created(&created))?;
-            Ok(created)
-        })
-        .await?;
+    let created =
+        state.db.run(move |conn| writes::create_activity(conn, &who, query.organisation.as_deref(), &body)).await?;
     Ok(HttpResponse::Created().json(created))
 }
 
@@ -187,23 +149,10 @@ pub async fn update_activity(
     query: web::Query<OrgQuery>,
     body: Json<Versioned<ActivityInput>>,
 ) -> Result<HttpResponse, ApiError> {
-    who.require_any(&[Role::Production])?;
     let Versioned { version, content } = body.into_inner();
     let updated = state
         .db
-        .transaction(move |conn| {
-            let org = organisation_id(conn, &who, query.organisation.as_deref())?;
-            let current = activities::get(conn, org, &code)?;
-            let valid = checked(&content, &Checker::load(conn)?)?;
-            if valid.code != current.code {
-                return Err(ApiError::invalid("code", "cannot change; create a new activity instead"));
-            }
-            activities::update(conn, &current, version, &valid, &who.username)?;
-            let updated = activities::get(conn, org, &code)?;
-            let change = Change::new(Some(org), "activity", &code, "update").changed(&current, &updated);
-            audit::record(conn, &who, change)?;
-            Ok(updated)
-        })
+        .run(move |conn| writes::update_activity(conn, &who, query.organisation.as_deref(), &code, version, &content))
         .await?;
     Ok(HttpResponse::Ok().json(updated))
 }
@@ -222,16 +171,7 @@ pub async fn delete_activity(
     code: web::Path<String>,
     query: web::Query<OrgQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    who.require_any(&[Role::Production])?;
-    state
-        .db
-        .transaction(move |conn| {
-            let org = organisation_id(conn, &who, query.organisation.as_deref())?;
-            let current = activities::get(conn, org, &code)?;
-            activities::delete(conn, &current)?;
-            audit::record(conn, &who, Change::new(Some(org), "activity", &code, "delete").removed(&current))
-        })
-        .await?;
+    state.db.run(move |conn| writes::delete_activity(conn, &who, query.organisation.as_deref(), &code)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -276,14 +216,9 @@ pub async fn put_loads(
     query: web::Query<OrgQuery>,
     body: Json<Rows<LoadRow>>,
 ) -> Result<HttpResponse, ApiError> {
-    org_write(&state, who, query.into_inner().organisation, move |conn, org, who| {
-        let mut checker = LoadChecker::load(conn, org)?;
-        let valid = check_all(&body.rows, |r| checker.check(r))?;
-        let report = forecasts::write_loads(conn, &valid)?;
-        audit::record(conn, who, Change::new(Some(org), "load", "rows", "put").counts(&report))?;
-        Ok(report)
-    })
-    .await
+    let report =
+        state.db.run(move |conn| writes::put_loads(conn, &who, query.organisation.as_deref(), &body.rows)).await?;
+    Ok(HttpResponse::Ok().json(report))
 }
 
 /// Hours agents are away, by month and kind (absence, training, other).
@@ -319,14 +254,11 @@ pub async fn put_unavailability(
     query: web::Query<OrgQuery>,
     body: Json<Rows<UnavailabilityRow>>,
 ) -> Result<HttpResponse, ApiError> {
-    org_write(&state, who, query.into_inner().organisation, move |conn, org, who| {
-        let mut checker = UnavailabilityChecker::load(conn, org)?;
-        let valid = check_all(&body.rows, |r| checker.check(r))?;
-        let report = forecasts::write_unavailability(conn, &valid)?;
-        audit::record(conn, who, Change::new(Some(org), "unavailability", "rows", "put").counts(&report))?;
-        Ok(report)
-    })
-    .await
+    let report = state
+        .db
+        .run(move |conn| writes::put_unavailability(conn, &who, query.organisation.as_deref(), &body.rows))
+        .await?;
+    Ok(HttpResponse::Ok().json(report))
 }
 
 /// Hours per ETP, reinforcement pools and penalties (version 0: none saved, defaults apply).
@@ -361,14 +293,11 @@ pub async fn put_settings(
     body: Json<Versioned<Settings>>,
 ) -> Result<HttpResponse, ApiError> {
     let Versioned { version, content } = body.into_inner();
-    org_write(&state, who, query.into_inner().organisation, move |conn, org, who| {
-        let before = settings::get(conn, org)?;
-        let after = settings::put(conn, org, version, &content, &who.username)?;
-        let change = Change::new(Some(org), "planning_settings", org, "update").changed(&before, &after);
-        audit::record(conn, who, change)?;
-        Ok(after)
-    })
-    .await
+    let stored = state
+        .db
+        .run(move |conn| writes::put_settings(conn, &who, query.organisation.as_deref(), version, &content))
+        .await?;
+    Ok(HttpResponse::Ok().json(stored))
 }
 
 #[derive(Deserialize, IntoParams)]

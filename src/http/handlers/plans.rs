@@ -10,12 +10,10 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::agents::today;
 use super::planning::OrgQuery;
-use crate::db::DbConnection;
 use crate::domain::access::Principal;
-use crate::domain::audit::{self, Change};
 use crate::domain::planning::plans::{self, PlanSummary};
 use crate::domain::planning::request::{self, IdempotencyKey, PlanRequest, Requested};
-use crate::domain::types::Role;
+use crate::domain::planning::writes::{self, visible_plan};
 use crate::error::ApiError;
 use crate::http::AppState;
 use crate::http::extract::Json;
@@ -37,11 +35,6 @@ pub struct PlanView {
     pub plan: PlanSummary,
     #[schema(value_type = Option<Object>)]
     pub result: Option<serde_json::Value>,
-}
-
-fn visible_plan(conn: &mut DbConnection, who: &Principal, id: i32) -> Result<PlanSummary, ApiError> {
-    let plan = plans::get(conn, id)?;
-    who.visible(plan.organisation_id, plan, "plan")
 }
 
 fn json(text: &str) -> Result<serde_json::Value, ApiError> {
@@ -171,18 +164,7 @@ pub async fn cancel_plan(
     id: web::Path<i32>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let plan = state
-        .db
-        .transaction(move |conn| {
-            let before = visible_plan(conn, &who, id)?;
-            who.require_any(&[Role::Production])?;
-            plans::cancel(conn, id)?;
-            let after = plans::get(conn, id)?;
-            let change = Change::new(Some(before.organisation_id), "plan", id, "cancel").changed(&before, &after);
-            audit::record(conn, &who, change)?;
-            Ok(after)
-        })
-        .await?;
+    let plan = state.db.run(move |conn| writes::cancel_plan(conn, &who, id)).await?;
     Ok(HttpResponse::Ok().json(plan))
 }
 
