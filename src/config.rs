@@ -80,6 +80,9 @@ pub struct LdapOpts {
     /// Upgrade an ldap:// connection with StartTLS before any password is sent
     #[arg(long, env = "GPEC_LDAP_STARTTLS", default_value_t = false, action = clap::ArgAction::Set, global = true)]
     pub ldap_starttls: bool,
+    /// PEM file of certificate authorities to trust for the directory, besides the system's
+    #[arg(long, env = "GPEC_LDAP_CA_FILE", global = true)]
+    pub ldap_ca_file: Option<std::path::PathBuf>,
     /// Seconds a directory sign-in may take before it answers 503
     #[arg(long, env = "GPEC_LDAP_TIMEOUT", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=60), global = true)]
     pub ldap_timeout: u64,
@@ -172,6 +175,7 @@ impl LdapOpts {
         Ok(Some(DirectorySettings {
             url: url.to_owned(),
             starttls: self.ldap_starttls,
+            ca_file: self.ldap_ca_file.clone(),
             timeout: Duration::from_secs(self.ldap_timeout),
             lookup,
             group_base,

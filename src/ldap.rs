@@ -8,6 +8,7 @@
 use std::panic::AssertUnwindSafe;
 
 use ldap3::{Ldap, LdapConnAsync, LdapConnSettings, LdapError, Scope, SearchEntry, dn_escape, ldap_escape};
+use native_tls::{Certificate, TlsConnector};
 
 use crate::domain::directory::{Checked, Directory, DirectorySettings, GroupRule, UserLookup};
 use crate::error::ApiError;
@@ -15,27 +16,51 @@ use crate::error::ApiError;
 /// LDAP result code of a bind with a wrong DN or password (RFC 4511, appendix A).
 const INVALID_CREDENTIALS: u32 = 49;
 
-/// The directory of `GPEC_LDAP_*`.
-#[derive(Debug, Clone)]
-pub struct LdapDirectory(pub DirectorySettings);
+/// The directory of `GPEC_LDAP_*`, with the TLS trust it was given.
+#[derive(Clone)]
+pub struct LdapDirectory {
+    settings: DirectorySettings,
+    tls: TlsConnector,
+}
+
+impl LdapDirectory {
+    /// Reads the settings' CA file, if any, into the TLS trust; a bad file is named.
+    pub fn new(settings: DirectorySettings) -> Result<Self, ApiError> {
+        let mut tls = TlsConnector::builder();
+        if let Some(path) = &settings.ca_file {
+            let field = "GPEC_LDAP_CA_FILE";
+            let pem = std::fs::read(path).map_err(|e| ApiError::invalid(field, format!("{}: {e}", path.display())))?;
+            let ca = Certificate::from_pem(&pem)
+                .map_err(|e| ApiError::invalid(field, format!("{}: not a PEM certificate: {e}", path.display())))?;
+            tls.add_root_certificate(ca);
+        }
+        let tls = tls.build().map_err(|e| ApiError::internal("TLS for the directory", e))?;
+        Ok(Self { settings, tls })
+    }
+}
 
 impl Directory for LdapDirectory {
     async fn check(&self, username: &str, password: &str) -> Result<Checked, ApiError> {
-        check(&self.0, username, password).await
+        check(&self.settings, &self.tls, username, password).await
     }
 
     fn rules(&self) -> &[GroupRule] {
-        &self.0.rules
+        &self.settings.rules
     }
 }
 
 /// Checks `username` and `password` against the directory, within the settings' time limit.
-async fn check(settings: &DirectorySettings, username: &str, password: &str) -> Result<Checked, ApiError> {
+async fn check(
+    settings: &DirectorySettings,
+    tls: &TlsConnector,
+    username: &str,
+    password: &str,
+) -> Result<Checked, ApiError> {
     // An empty password makes a simple bind "unauthenticated", which many servers accept.
     if password.is_empty() || username.trim().is_empty() {
         return Ok(Checked::Invalid);
     }
-    match actix_web::rt::time::timeout(settings.timeout, converse(settings, username, password)).await {
+    match actix_web::rt::time::timeout(settings.timeout, converse(settings, tls, username, password)).await {
         Ok(Ok(checked)) => Ok(checked),
         Ok(Err(e)) => {
             tracing::error!(error = %e, url = %settings.url, "directory sign-in failed");
@@ -48,8 +73,16 @@ async fn check(settings: &DirectorySettings, username: &str, password: &str) -> 
     }
 }
 
-async fn converse(settings: &DirectorySettings, username: &str, password: &str) -> Result<Checked, LdapError> {
-    let options = LdapConnSettings::new().set_conn_timeout(settings.timeout).set_starttls(settings.starttls);
+async fn converse(
+    settings: &DirectorySettings,
+    tls: &TlsConnector,
+    username: &str,
+    password: &str,
+) -> Result<Checked, LdapError> {
+    let options = LdapConnSettings::new()
+        .set_conn_timeout(settings.timeout)
+        .set_starttls(settings.starttls)
+        .set_connector(tls.clone());
     let (conn, mut ldap) = LdapConnAsync::with_settings(options, &settings.url).await?;
     ldap3::drive!(conn);
     let checked = match find_dn(&mut ldap, &settings.lookup, username).await? {

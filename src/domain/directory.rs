@@ -56,6 +56,8 @@ pub struct DirectorySettings {
     pub url: String,
     /// Upgrade an `ldap://` connection with StartTLS before sending any password.
     pub starttls: bool,
+    /// A PEM file of the certificate authorities to trust besides the system's (an internal CA).
+    pub ca_file: Option<std::path::PathBuf>,
     /// For the whole sign-in conversation.
     pub timeout: Duration,
     pub lookup: UserLookup,

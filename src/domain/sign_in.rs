@@ -20,7 +20,7 @@ use super::access::Principal;
 use super::audit::Origin;
 use super::directory::{Checked, Directory, Grant, GroupRule, grant};
 use super::organisations;
-use super::types::Username;
+use super::types::{Password, Username};
 use super::users::{self, User};
 use crate::db::schema::sign_in_failures as f;
 use crate::db::{Db, DbConnection};
@@ -118,6 +118,10 @@ fn first_check(
             message: format!("too many failed sign-ins: try again in {retry_after} seconds"),
             retry_after,
         });
+    }
+    // Refused before any hashing or directory call: neither should work on whatever a client sends.
+    if attempt.password.chars().count() > Password::MAX_LEN {
+        return Err(ApiError::invalid("password", format!("must be at most {} characters", Password::MAX_LEN)));
     }
     let known = users::find_by_username(conn, attempt.username.trim())?;
     if directory_on && known.as_ref().is_none_or(|u| u.directory) {

@@ -98,7 +98,7 @@ impl Application {
             max_failures: i32::try_from(config.login_max_failures).unwrap_or(i32::MAX),
             lock: Duration::from_secs(config.login_lock_secs),
         };
-        let directory = config.directory.clone().map(crate::ldap::LdapDirectory);
+        let directory = config.directory.clone().map(crate::ldap::LdapDirectory::new).transpose()?;
         let state = web::Data::new(AppState { db, jwt, plan_quota, sign_in, directory });
         let worker_db = state.db.clone();
         let doc = openapi();

@@ -20,10 +20,28 @@ const JEANNE: &str = "uid=jdupont,ou=people,dc=gpec,dc=test";
 const JEANNE_PASSWORD: &str = "Annuaire-Jeanne-2026";
 const HR_GROUP: &str = "cn=gpec-rh-caf78,ou=groups,dc=gpec,dc=test";
 
-/// One `slapd` serving a fresh directory; stopped when dropped.
+/// One `slapd` serving a fresh directory over `ldap://` (with StartTLS) and `ldaps://`, with a
+/// certificate of its own test authority; stopped when dropped.
 struct Slapd {
     dir: tempfile::TempDir,
     port: u16,
+    tls_port: u16,
+}
+
+fn openssl(dir: &Path, args: &[&str]) {
+    let out = Command::new("openssl").args(args).current_dir(dir).output().expect("openssl runs");
+    assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// A test certificate authority, and a certificate it signed for 127.0.0.1.
+fn certificates(dir: &Path) {
+    let ca = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem"];
+    openssl(dir, &[&ca[..], &["-days", "2", "-subj", "/CN=gpec test CA"]].concat());
+    let request = ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr"];
+    openssl(dir, &[&request[..], &["-subj", "/CN=localhost"]].concat());
+    std::fs::write(dir.join("san.cnf"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n").unwrap();
+    let sign = ["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial"];
+    openssl(dir, &[&sign[..], &["-out", "server.pem", "-days", "2", "-extfile", "san.cnf"]].concat());
 }
 
 fn free_port() -> u16 {
@@ -35,10 +53,13 @@ impl Slapd {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         std::fs::create_dir(root.join("db")).unwrap();
+        certificates(root);
         let conf = format!(
             "include /etc/ldap/schema/core.schema\ninclude /etc/ldap/schema/cosine.schema\n\
              include /etc/ldap/schema/inetorgperson.schema\nmodulepath /usr/lib/ldap\nmoduleload back_mdb\n\
-             pidfile {root}/slapd.pid\ndatabase mdb\nmaxsize 10485760\nsuffix \"{SUFFIX}\"\n\
+             pidfile {root}/slapd.pid\nTLSCACertificateFile {root}/ca.pem\n\
+             TLSCertificateFile {root}/server.pem\nTLSCertificateKeyFile {root}/server.key\n\
+             database mdb\nmaxsize 10485760\nsuffix \"{SUFFIX}\"\n\
              rootdn \"{ROOT_DN}\"\nrootpw {ROOT_PASSWORD}\ndirectory {root}/db\n",
             root = root.display()
         );
@@ -68,22 +89,34 @@ impl Slapd {
             .output()
             .expect("slapadd runs: install Debian's slapd package");
         assert!(loaded.status.success(), "slapadd: {}", String::from_utf8_lossy(&loaded.stderr));
-        let port = free_port();
+        let (port, tls_port) = (free_port(), free_port());
+        let listen = format!("ldap://127.0.0.1:{port}/ ldaps://127.0.0.1:{tls_port}/");
         let started = Command::new(slapd_tool("slapd"))
-            .args(["-f", conf_path.to_str().unwrap(), "-h", &format!("ldap://127.0.0.1:{port}/")])
+            .args(["-f", conf_path.to_str().unwrap(), "-h", &listen])
             .output()
             .expect("slapd runs");
         assert!(started.status.success(), "slapd: {}", String::from_utf8_lossy(&started.stderr));
         let deadline = Instant::now() + Duration::from_secs(10);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "slapd did not start listening");
-            std::thread::sleep(Duration::from_millis(50));
+        for p in [port, tls_port] {
+            while std::net::TcpStream::connect(("127.0.0.1", p)).is_err() {
+                assert!(Instant::now() < deadline, "slapd did not start listening");
+                std::thread::sleep(Duration::from_millis(50));
+            }
         }
-        Self { dir, port }
+        Self { dir, port, tls_port }
     }
 
     fn url(&self) -> String {
         format!("ldap://127.0.0.1:{}", self.port)
+    }
+
+    fn ldaps_url(&self) -> String {
+        format!("ldaps://127.0.0.1:{}", self.tls_port)
+    }
+
+    /// The test authority that signed the server's certificate.
+    fn ca_file(&self) -> std::path::PathBuf {
+        self.dir.path().join("ca.pem")
     }
 
     /// Takes `member` out of `group`, as a directory administrator would.
@@ -115,6 +148,7 @@ fn settings(url: String, lookup: UserLookup) -> DirectorySettings {
     DirectorySettings {
         url,
         starttls: false,
+        ca_file: None,
         timeout: Duration::from_secs(3),
         lookup,
         group_base: format!("ou=groups,{SUFFIX}"),
@@ -187,6 +221,9 @@ async fn a_wrong_or_empty_directory_password_is_refused_like_a_wrong_local_one()
         let res = app.login(name, password).await;
         assert_error(res, StatusCode::UNAUTHORIZED, "unauthorized").await;
     }
+    let long = "x".repeat(200);
+    let body = assert_error(app.login("jdupont", &long).await, StatusCode::BAD_REQUEST, "invalid_input").await;
+    assert_eq!(body["details"][0]["field"], "password", "refused before the directory is asked");
     // A name that is not a valid DN part cannot reach past the template.
     let res = app.login("jdupont,ou=people", JEANNE_PASSWORD).await;
     assert_error(res, StatusCode::UNAUTHORIZED, "unauthorized").await;
@@ -224,4 +261,27 @@ async fn the_directory_down_gives_a_clear_503_and_local_accounts_still_sign_in()
     let body = assert_error(res, StatusCode::SERVICE_UNAVAILABLE, "directory_unavailable").await;
     assert!(body["message"].as_str().unwrap().contains("directory"), "{body}");
     app.admin_token().await;
+}
+
+#[actix_web::test]
+async fn the_directory_is_reached_over_ldaps_or_starttls_and_its_certificate_is_checked() {
+    let slapd = Slapd::start();
+    let trusted = |url: String, starttls: bool| DirectorySettings {
+        starttls,
+        ca_file: Some(slapd.ca_file()),
+        ..settings(url, bind_template())
+    };
+    for tls in [trusted(slapd.ldaps_url(), false), trusted(slapd.url(), true)] {
+        let app = app_with(tls).await;
+        app.token("jdupont", JEANNE_PASSWORD).await;
+    }
+    // Without the test authority, its certificate is not trusted: no password is sent.
+    for untrusted in [
+        settings(slapd.ldaps_url(), bind_template()),
+        DirectorySettings { starttls: true, ..settings(slapd.url(), bind_template()) },
+    ] {
+        let app = app_with(untrusted).await;
+        let res = app.login("jdupont", JEANNE_PASSWORD).await;
+        assert_error(res, StatusCode::SERVICE_UNAVAILABLE, "directory_unavailable").await;
+    }
 }
