@@ -43,7 +43,8 @@ Environment (each option can also be given as its variable):
                        GPEC_LDAP_USER_FILTER [(uid={username})], optionally GPEC_LDAP_SERVICE_DN and
                        GPEC_LDAP_SERVICE_PASSWORD; GPEC_LDAP_GROUP_BASE, GPEC_LDAP_GROUP_FILTER
                        [(|(member={dn})(uniqueMember={dn}))], GPEC_LDAP_GROUPS ('GROUP DN =>
-                       ORGANISATION:role,role; …') and GPEC_LDAP_TIMEOUT [seconds, default: 5]
+                       ORGANISATION:role,role; …'), GPEC_LDAP_CA_FILE (PEM of CAs to trust) and
+                       GPEC_LDAP_TIMEOUT [seconds, default: 5]
   GPEC_LOG             log filter, e.g. info or gpec=debug,actix_web=info [default: info]
   GPEC_LOG_FORMAT      text or json [default: text]";
 
@@ -140,6 +141,7 @@ pub enum Command {
     Import {
         #[arg(value_enum)]
         entity: crate::domain::referential_csv::Entity,
+        /// The file (`,` or `;`, UTF-8 or Windows-1252); `-` reads standard input
         file: std::path::PathBuf,
     },
     /// Demonstration data
@@ -152,6 +154,9 @@ pub enum Command {
     Export {
         #[arg(value_enum)]
         entity: crate::domain::referential_csv::Entity,
+        /// standard (`,`, ISO dates) or excel-fr (`;`, BOM, dd/mm/yyyy, decimal commas)
+        #[arg(long, value_enum, default_value_t = crate::domain::csv_io::Dialect::Standard)]
+        dialect: crate::domain::csv_io::Dialect,
     },
 }
 
@@ -236,7 +241,7 @@ pub fn run() -> ExitCode {
         Command::User(cmd) => admin::user(&config, cmd),
         Command::Seed => referential::run_seed(&config),
         Command::Import { entity, file } => referential::import(&config, entity, &file),
-        Command::Export { entity } => referential::export(&config, entity),
+        Command::Export { entity, dialect } => referential::export(&config, entity, dialect),
         Command::Plan(_) => unreachable!("handled above"),
         Command::Demo(DemoCmd::Generate { organisation, agents, seed }) => {
             referential::demo(&config, &organisation, agents, seed)

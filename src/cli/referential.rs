@@ -4,6 +4,7 @@ use std::io::Write;
 
 use crate::config::Config;
 use crate::db::DbConnection;
+use crate::domain::csv_io::{self, Dialect};
 use crate::domain::referential_csv::{self, Entity, seed};
 use crate::error::ApiError;
 use crate::http::server::{open_db, prepare};
@@ -30,9 +31,11 @@ pub fn run_seed(config: &Config) -> Result<(), String> {
     Ok(())
 }
 
-pub fn export(config: &Config, entity: Entity) -> Result<(), String> {
+pub fn export(config: &Config, entity: Entity, dialect: Dialect) -> Result<(), String> {
     let mut conn = connect(config)?;
-    let bytes = referential_csv::export(&mut conn, entity, None).map_err(|e| e.to_string())?;
+    let bytes = referential_csv::export(&mut conn, entity, None)
+        .and_then(|standard| csv_io::in_dialect(standard, dialect))
+        .map_err(|e| e.to_string())?;
     std::io::stdout().write_all(&bytes).map_err(|e| format!("writing the export: {e}"))
 }
 
@@ -50,7 +53,14 @@ fn describe(error: &ApiError) -> String {
 }
 
 pub fn import(config: &Config, entity: Entity, file: &std::path::Path) -> Result<(), String> {
-    let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let bytes = if file == std::path::Path::new("-") {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
+            .map_err(|e| format!("reading standard input: {e}"))?;
+        bytes
+    } else {
+        std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?
+    };
     let mut conn = connect(config)?;
     let conn: &mut DbConnection = &mut conn;
     let operator = super::admin::operator(conn)?;

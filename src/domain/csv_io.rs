@@ -1,6 +1,13 @@
 //! Reading and writing CSV files. Reading checks the whole file first and reports every bad line
 //! and column; callers write nothing unless it is clean.
+//!
+//! Files come as people have them: gpec's own (`,`, UTF-8, `2026-12-03`, `0.8`) or saved by a
+//! French Excel (`;`, Windows-1252 or UTF-8 with a BOM, `03/12/2026`, `0,8`, `1 234,5`). The
+//! delimiter and the encoding are found from the file. Exports are gpec's own dialect, or French
+//! Excel's on request ([`Dialect`]). A text cell that a spreadsheet would run as a formula is
+//! written with a leading `'` and read back without it (OWASP "CSV injection").
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -44,24 +51,24 @@ impl Table {
         self.columns.get(column).and_then(|&i| row.field(i)).map(str::trim).unwrap_or("")
     }
 
-    /// A number as spreadsheets write it (a decimal comma is accepted), or the problem with it.
+    /// A number as spreadsheets write it ([`spreadsheet_number`]), or the problem with it.
     pub fn number(&self, row: &Row, column: &str, problems: &mut Problems) -> Option<f64> {
         let raw = self.get(row, column);
-        raw.replace(',', ".").parse::<f64>().ok().filter(|v| v.is_finite()).or_else(|| {
+        spreadsheet_number(raw).or_else(|| {
             problems.add(row.line, column, format!("{raw:?} is not a number"));
             None
         })
     }
 
-    /// A date `YYYY-MM-DD`, or the problem with it.
+    /// A date `YYYY-MM-DD` or `DD/MM/YYYY`, or the problem with it.
     pub fn date(&self, row: &Row, column: &str, problems: &mut Problems) -> Result<NaiveDate, Reported> {
-        parse_date(column, self.get(row, column)).map_err(|e| {
+        spreadsheet_date(column, self.get(row, column)).map_err(|e| {
             problems.from_error(row.line, column, e);
             Reported
         })
     }
 
-    /// An optional date `YYYY-MM-DD` (`Ok(None)` when the cell is empty), or the problem with it.
+    /// An optional date (`Ok(None)` when the cell is empty), or the problem with it.
     pub fn optional_date(
         &self,
         row: &Row,
@@ -70,12 +77,82 @@ impl Table {
     ) -> Result<Option<NaiveDate>, Reported> {
         match self.get(row, column) {
             "" => Ok(None),
-            raw => parse_date(column, raw).map(Some).map_err(|e| {
+            raw => spreadsheet_date(column, raw).map(Some).map_err(|e| {
                 problems.from_error(row.line, column, e);
                 Reported
             }),
         }
     }
+}
+
+/// A number as gpec or a French spreadsheet writes it: `1234.5`, `1234,5`, `1 234,5` (with a
+/// space or the no-break spaces Excel uses between thousands).
+pub fn spreadsheet_number(raw: &str) -> Option<f64> {
+    let digits: String = raw.chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}')).collect();
+    digits.replace(',', ".").parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// A date as gpec (`2026-12-03`) or a French spreadsheet (`03/12/2026`) writes it.
+pub fn spreadsheet_date(field: &str, raw: &str) -> Result<NaiveDate, ApiError> {
+    let raw = raw.trim();
+    if raw.contains('/') {
+        return NaiveDate::parse_from_str(raw, "%d/%m/%Y")
+            .map_err(|_| ApiError::invalid(field, format!("{raw:?} is not a date DD/MM/YYYY or YYYY-MM-DD")));
+    }
+    parse_date(field, raw)
+}
+
+/// The first characters by which a spreadsheet runs a cell as a formula (OWASP).
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+/// Put before such a cell on export, so that a spreadsheet shows it as text.
+const TEXT_MARK: char = '\'';
+
+/// `cell` as exported: a text a spreadsheet would run as a formula gets a leading `'`, and so
+/// does one already starting with `'`, so that reading it back takes exactly one away. Numbers,
+/// negative ones included, are left as they are: they cannot run.
+fn neutralised(cell: &[u8]) -> Cow<'_, [u8]> {
+    let Ok(text) = std::str::from_utf8(cell) else { return Cow::Borrowed(cell) };
+    match text.chars().next() {
+        Some(c) if (FORMULA_STARTS.contains(&c) && !is_plain_number(text)) || c == TEXT_MARK => {
+            let mut marked = Vec::with_capacity(cell.len() + 1);
+            marked.push(TEXT_MARK as u8);
+            marked.extend_from_slice(cell);
+            Cow::Owned(marked)
+        }
+        _ => Cow::Borrowed(cell),
+    }
+}
+
+/// A number as gpec writes it (`-12.5`), nothing else: `+33 1 23` is not one, and would run.
+fn is_plain_number(text: &str) -> bool {
+    text.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.')) && text.parse::<f64>().is_ok()
+}
+
+/// `cell` as imported: the mark [`neutralised`] added is taken away.
+fn unmarked(cell: &str) -> &str {
+    match cell.strip_prefix(TEXT_MARK) {
+        Some(rest) if rest.starts_with(|c| FORMULA_STARTS.contains(&c) || c == TEXT_MARK) => rest,
+        _ => cell,
+    }
+}
+
+/// A file's text as UTF-8: as it is when it is UTF-8 (a BOM taken away), else read as
+/// Windows-1252, the encoding a French Excel saves "CSV (séparateur: point-virgule)" in. Every
+/// byte sequence is some Windows-1252 text, so nothing is refused here.
+fn decoded(bytes: &[u8]) -> Cow<'_, [u8]> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if std::str::from_utf8(bytes).is_ok() {
+        return Cow::Borrowed(bytes);
+    }
+    let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
+    Cow::Owned(text.into_owned().into_bytes())
+}
+
+/// `;` when the header line holds more semicolons than commas (a French Excel), else `,`.
+fn delimiter(bytes: &[u8]) -> u8 {
+    let header = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+    let count = |d: u8| header.iter().filter(|&&b| b == d).count();
+    if count(b';') > count(b',') { b';' } else { b',' }
 }
 
 /// The items of a `a;b;c` cell, trimmed, empty ones left out.
@@ -188,8 +265,9 @@ pub fn read(bytes: &[u8], columns: &[&str], what: &str) -> Result<Table, ApiErro
 
 /// Reads the file, recording its problems; stops early once no more problems would be kept.
 fn read_into(bytes: &[u8], columns: &[&str], what: &str, problems: &mut Problems) -> Result<Table, ApiError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes); // a BOM, as spreadsheets write
-    let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(bytes);
+    let text = decoded(bytes);
+    let bytes: &[u8] = &text;
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).delimiter(delimiter(bytes)).from_reader(bytes);
     let header: Vec<String> = match reader.byte_headers() {
         Ok(h) => h.iter().map(|f| String::from_utf8_lossy(f).trim().to_owned()).collect(),
         Err(e) => return Err(ApiError::bad_request(format!("the {what} file cannot be read: {e}"), vec![])),
@@ -222,13 +300,13 @@ fn read_into(bytes: &[u8], columns: &[&str], what: &str, problems: &mut Problems
         problems.steps += 1;
         let position = match reader.read_byte_record(&mut record) {
             Ok(false) => break,
-            Ok(true) => record.position().map_or((0, 0), |p| (p.line(), p.byte())),
+            Ok(true) => record.position().map_or((0, 0), |p| at(bytes, p)),
             Err(e) => {
                 let Some(p) = e.position() else {
                     problems.add(0, "-", format!("unreadable record: {e}"));
                     continue;
                 };
-                let position = (p.line(), p.byte());
+                let position = at(bytes, p);
                 check_quotes(bytes, previous.replace(position), position.1, problems);
                 let message = match e.kind() {
                     csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
@@ -249,7 +327,7 @@ fn read_into(bytes: &[u8], columns: &[&str], what: &str, problems: &mut Problems
                     if let Some(c) = field.chars().find(|&c| is_forbidden_control(c)) {
                         problems.add(position.0, &header[i], format!("holds the control character U+{:04X}", c as u32));
                     }
-                    text.push_str(field);
+                    text.push_str(unmarked(field.trim_start()));
                 }
                 Err(_) => problems.add(position.0, &header[i], "not valid UTF-8 (save the file as UTF-8)"),
             }
@@ -267,6 +345,14 @@ fn read_into(bytes: &[u8], columns: &[&str], what: &str, problems: &mut Problems
         problems.dropped += 1; // reading stopped with records left: there may be more problems
     }
     Ok(Table { columns: index, rows })
+}
+
+/// The (line, byte offset) where a record starts. After a `\r\n` line end the reader puts the
+/// next record at the `\n` and counts it on the line before; a Windows file's lines would all be
+/// named one too early.
+fn at(bytes: &[u8], p: &csv::Position) -> (u64, u64) {
+    let after_crlf = bytes.get(p.byte() as usize) == Some(&b'\n');
+    (p.line() + u64::from(after_crlf), p.byte())
 }
 
 /// A control character no text of gpec may hold (tab and line ends are text). PostgreSQL
@@ -296,16 +382,76 @@ pub fn writer(columns: &[&str]) -> Result<csv::Writer<Vec<u8>>, ApiError> {
     Ok(w)
 }
 
+/// Writes one row, each text cell a spreadsheet would run as a formula marked as text.
 pub fn write_row<I, T>(w: &mut csv::Writer<Vec<u8>>, fields: I) -> Result<(), ApiError>
 where
     I: IntoIterator<Item = T>,
     T: AsRef<[u8]>,
 {
-    w.write_record(fields).map_err(|e| ApiError::internal("csv row", e))
+    let fields: Vec<T> = fields.into_iter().collect();
+    w.write_record(fields.iter().map(|f| neutralised(f.as_ref()))).map_err(|e| ApiError::internal("csv row", e))
 }
 
 pub fn finish(w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, ApiError> {
     w.into_inner().map_err(|e| ApiError::internal("csv flush", e))
+}
+
+/// How an export is written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum Dialect {
+    /// gpec's own: `,`, UTF-8, dates `2026-12-03`, decimal points.
+    #[default]
+    Standard,
+    /// What a French Excel opens in columns: `;`, UTF-8 with a BOM, dates `03/12/2026`, decimal
+    /// commas, Windows line ends.
+    ExcelFr,
+}
+
+/// Columns that hold a date, and columns that hold a number, in every entity's files: the only
+/// cells a dialect writes differently, so that a text that looks like a date stays as it is.
+const DATE_COLUMNS: [&str; 5] = ["start_date", "end_date", "adfo_date", "assessed_on", "valid_until"];
+const NUMBER_COLUMNS: [&str; 9] = [
+    "fte",
+    "minutes_per_item",
+    "backlog_normal_max",
+    "backlog_critical_max",
+    "volume",
+    "opening_backlog",
+    "hours",
+    "duration_hours",
+    "hours_per_year",
+];
+
+/// An export written by [`writer`] (gpec's dialect), in `dialect`.
+pub fn in_dialect(standard: Vec<u8>, dialect: Dialect) -> Result<Vec<u8>, ApiError> {
+    if dialect == Dialect::Standard {
+        return Ok(standard);
+    }
+    let broken = |e: csv::Error| ApiError::internal("csv dialect", e);
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(standard.as_slice());
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    {
+        let mut w = csv::WriterBuilder::new().delimiter(b';').terminator(csv::Terminator::CRLF).from_writer(&mut out);
+        let mut kinds: Vec<(bool, bool)> = Vec::new();
+        for (i, record) in reader.records().enumerate() {
+            let record = record.map_err(broken)?;
+            if i == 0 {
+                kinds = record.iter().map(|c| (DATE_COLUMNS.contains(&c), NUMBER_COLUMNS.contains(&c))).collect();
+                w.write_record(&record).map_err(broken)?;
+                continue;
+            }
+            let cells = record.iter().enumerate().map(|(k, cell)| match kinds.get(k) {
+                Some((true, _)) => NaiveDate::parse_from_str(cell, "%Y-%m-%d")
+                    .map_or_else(|_| cell.to_owned(), |d| d.format("%d/%m/%Y").to_string()),
+                Some((_, true)) if spreadsheet_number(cell).is_some() => cell.replace('.', ","),
+                _ => cell.to_owned(),
+            });
+            w.write_record(cells).map_err(broken)?;
+        }
+        w.flush().map_err(|e| ApiError::internal("csv dialect", e))?;
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -377,6 +523,87 @@ mod tests {
         assert_eq!(cells(&table.rows[1]), ["CD", "", "4"]);
         assert_eq!((table.rows[0].line, table.rows[1].line), (2, 3));
         assert_eq!(table.get(&table.rows[0], "missing"), "");
+    }
+
+    #[test]
+    fn a_french_excel_file_is_read_whatever_its_delimiter_and_encoding() {
+        // `;`, Windows-1252, a quoted list cell, a decimal comma and a French date.
+        let file = b"code;label;level\r\nA;P\xe9dagogie;\"1,5\"\r\nB;\"un;deux\";03/12/2026\r\n";
+        let table = read(file, &COLUMNS, "test").unwrap();
+        let (a, b) = (&table.rows[0], &table.rows[1]);
+        assert_eq!(table.get(a, "label"), "Pédagogie");
+        assert_eq!(table.number(a, "level", &mut Problems::default()), Some(1.5));
+        assert_eq!(table.get(b, "label"), "un;deux");
+        let date = table.date(b, "level", &mut Problems::default()).unwrap();
+        assert_eq!(date, NaiveDate::from_ymd_opt(2026, 12, 3).unwrap());
+        let utf8_bom = "\u{feff}code;label;level\nA;Écoute;2\n";
+        assert_eq!(read(utf8_bom.as_bytes(), &COLUMNS, "test").unwrap().get(&table.rows[0], "code"), "A");
+    }
+
+    #[test]
+    fn lines_are_named_alike_whatever_the_line_ends() {
+        let lines = |file: &[u8]| -> Vec<u64> {
+            let table = read(file, &COLUMNS, "test").unwrap();
+            table.rows.iter().map(|r| r.line).collect()
+        };
+        assert_eq!(lines(b"code,label,level\nA,x,1\nB,y,2\n"), [2, 3]);
+        assert_eq!(lines(b"code,label,level\r\nA,x,1\r\nB,y,2\r\n"), [2, 3]);
+        assert_eq!(lines(b"code,label,level\r\nA,\"two\r\nlines\",1\r\nB,y,2\r\n"), [2, 4]);
+    }
+
+    #[test]
+    fn numbers_are_read_with_a_comma_and_thousands_spaces() {
+        assert_eq!(spreadsheet_number("1 234,5"), Some(1234.5));
+        assert_eq!(spreadsheet_number("1\u{a0}234,5"), Some(1234.5));
+        assert_eq!(spreadsheet_number("-0.25"), Some(-0.25));
+        assert_eq!(spreadsheet_number("1,2,3"), None);
+        assert_eq!(spreadsheet_number("NaN"), None);
+        assert!(spreadsheet_date("d", "31/02/2026").is_err());
+    }
+
+    #[test]
+    fn a_formula_is_exported_as_text_and_read_back_unchanged() {
+        let cells = ["=1+1", "+33 1 23", "-x", "@SUM(A1)", "'quoted", "''twice", "-12.5", "plain", "a=b"];
+        let mut w = writer(&COLUMNS).unwrap();
+        for cell in cells {
+            write_row(&mut w, [cell, "x", "1"]).unwrap();
+        }
+        let bytes = finish(w).unwrap();
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        for line in text.lines().skip(1) {
+            let first = line.split(',').next().unwrap();
+            assert!(!first.starts_with(['=', '+', '@']), "{line}");
+            assert!(!first.starts_with('-') || first == "-12.5", "{line}");
+        }
+        let table = read(&bytes, &COLUMNS, "test").unwrap();
+        let back: Vec<&str> = table.rows.iter().map(|r| table.get(r, "code")).collect();
+        assert_eq!(back, cells);
+    }
+
+    #[test]
+    fn the_french_dialect_changes_only_date_and_number_columns_and_reads_back_the_same() {
+        let columns = ["matricule", "label", "fte", "start_date"];
+        let mut w = writer(&columns).unwrap();
+        write_row(&mut w, ["A1", "2026-01-01 et 0.5", "0.8", "2026-12-03"]).unwrap();
+        write_row(&mut w, ["A2", "=danger", "1", "2020-02-29"]).unwrap();
+        let standard = finish(w).unwrap();
+        let french = in_dialect(standard.clone(), Dialect::ExcelFr).unwrap();
+        let text = String::from_utf8(french.clone()).unwrap();
+        assert_eq!(
+            text,
+            "\u{feff}matricule;label;fte;start_date\r\nA1;2026-01-01 et 0.5;0,8;03/12/2026\r\nA2;'=danger;1;29/02/2020\r\n"
+        );
+        let (a, b) = (read(&standard, &columns, "t").unwrap(), read(&french, &columns, "t").unwrap());
+        for (x, y) in a.rows.iter().zip(&b.rows) {
+            for c in ["matricule", "label"] {
+                assert_eq!(a.get(x, c), b.get(y, c));
+            }
+            assert_eq!(a.number(x, "fte", &mut Problems::default()), b.number(y, "fte", &mut Problems::default()));
+            assert_eq!(
+                a.date(x, "start_date", &mut Problems::default()).ok(),
+                b.date(y, "start_date", &mut Problems::default()).ok()
+            );
+        }
     }
 
     #[test]

@@ -109,14 +109,16 @@ async fn a_missing_column_a_duplicate_code_and_broken_quoting_are_refused_whole(
 }
 
 #[actix_web::test]
-async fn non_utf8_bytes_are_refused_with_their_line_and_column() {
+async fn a_file_that_is_not_utf8_is_read_as_windows_1252_as_french_excel_saves_it() {
     let app = spawn_app().await;
     let token = app.admin_token().await;
-    // "Pédagogie" written in Latin-1, as an old spreadsheet would save it.
+    // "Pédagogie" in Windows-1252, as Excel saves "CSV (séparateur: point-virgule)".
     let mut file = REQ_HEADER.as_bytes().to_vec();
-    file.extend_from_slice(b"CSU,,autonomie,,Autonomie,2\nCSU,,pedagogie,,P\xe9dagogie,2\n");
-    let body = refused(&app, &token, "requirements", &file, &[(3, "source_label")]).await;
-    assert_eq!(body["details"][0]["message"], "not valid UTF-8 (save the file as UTF-8)");
+    file.extend_from_slice(b"CSU,,autonomie,,Autonomie,2\nCSU,,pedagogie,,P\xe9dagogie \x80 \x9c,2\n");
+    let res = app.post_csv("/api/v1/csv/requirements", &token, file).await;
+    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+    let exported = String::from_utf8(app.get_bytes("/api/v1/csv/requirements", &token).await).unwrap();
+    assert!(exported.contains("Pédagogie € œ"), "{exported}");
 }
 
 #[actix_web::test]

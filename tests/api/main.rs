@@ -13,6 +13,7 @@ mod csv;
 mod directory;
 mod edge_input;
 mod errors;
+mod excel_csv;
 mod helpers;
 mod migrations;
 mod openapi;

@@ -3,9 +3,12 @@
 //! and assessments are read and written within the caller's organisation.
 
 use actix_web::{HttpResponse, get, post, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::domain::access::Principal;
+use crate::domain::csv_io::{self, Dialect};
 use crate::domain::referential_csv::{self, Entity, ImportReport};
 use crate::error::ApiError;
 use crate::http::AppState;
@@ -15,11 +18,22 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(export).service(import);
 }
 
-/// Exports a table as CSV.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ExportQuery {
+    /// `standard` (`,`, dates `2026-12-03`, decimal points) or `excel-fr` (`;`, a UTF-8 BOM,
+    /// dates `03/12/2026`, decimal commas), what a French Excel opens in columns.
+    #[serde(default)]
+    #[param(inline)]
+    pub dialect: Dialect,
+}
+
+/// Exports a table as CSV. A text cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`,
+/// tab, CR) starts with `'`, which an import takes away again.
 #[utoipa::path(
     tag = "csv",
     security(("bearer" = [])),
-    params(("entity" = Entity, Path, description = "competencies, job-profiles, requirements, activity-roles, agents, assessments, activities, loads, unavailability, modules, trainers, engagements or sessions")),
+    params(("entity" = Entity, Path, description = "competencies, job-profiles, requirements, activity-roles, agents, assessments, activities, loads, unavailability, modules, trainers, engagements or sessions"), ExportQuery),
     responses((status = 200, description = "The CSV file", body = String, content_type = "text/csv"), AuthErrors, BodyErrors)
 )]
 #[get("/csv/{entity}")]
@@ -27,15 +41,19 @@ pub async fn export(
     state: web::Data<AppState>,
     who: Principal,
     entity: web::Path<Entity>,
+    q: web::Query<ExportQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let entity = entity.into_inner();
+    let (entity, dialect) = (entity.into_inner(), q.dialect);
     let scope = if entity.is_referential() { None } else { who.scope() };
-    let bytes = state.db.run(move |conn| referential_csv::export(conn, entity, scope)).await?;
+    let bytes =
+        state.db.run(move |conn| csv_io::in_dialect(referential_csv::export(conn, entity, scope)?, dialect)).await?;
     Ok(HttpResponse::Ok().content_type("text/csv; charset=utf-8").body(bytes))
 }
 
 /// Imports a CSV file: every bad line is reported (400, with line and column) and nothing is
-/// written unless the whole file is valid. Entries equal to what is stored are left as they are.
+/// written unless the whole file is valid. The file may be gpec's own or saved by a French Excel:
+/// `,` or `;`, UTF-8 (with or without a BOM) or Windows-1252, dates `2026-12-03` or `03/12/2026`,
+/// decimal points or commas. Entries equal to what is stored are left as they are.
 #[utoipa::path(
     tag = "csv",
     security(("bearer" = [])),
