@@ -1,4 +1,4 @@
-//! The one error type: every failure a client can see, with one JSON body shape.
+//! The one error type: every failure a client can see, with one body shape (RFC 9457).
 //!
 //! Internal causes are logged where the error is made and never put in the response.
 
@@ -26,16 +26,29 @@ impl Detail {
     }
 }
 
-/// The body of every error response.
+/// The body of every error response: an RFC 9457 problem, served as `application/problem+json`,
+/// with gpec's members beside the standard ones.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ErrorBody {
-    /// Stable machine-readable code, e.g. `invalid_input`, `not_found`.
+    /// Always `about:blank`: the kind of problem is its status, made precise by `error`.
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    /// The status's name, e.g. `Bad Request`.
+    pub title: String,
+    /// The HTTP status, repeated for whoever reads the body alone.
+    pub status: u16,
+    /// What went wrong this time, for a person.
+    pub detail: String,
+    /// Extension: a stable machine-readable code, e.g. `invalid_input`, `not_found`.
     pub error: String,
-    /// Human-readable explanation.
+    /// Extension: the same text as `detail`, under the name earlier versions gave it.
     pub message: String,
-    /// Per-field or per-line problems, possibly empty.
+    /// Extension: each field or line (and column) at fault, possibly none.
     pub details: Vec<Detail>,
 }
+
+/// The media type of an error body (RFC 9457).
+pub const PROBLEM_JSON: &str = "application/problem+json";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -49,10 +62,19 @@ pub enum ApiError {
     NotFound(String),
     #[error("{message}")]
     Conflict { message: String, details: Vec<Detail> },
+    /// An edit made from a version that is no longer current (409; 412 under `If-Match`).
+    #[error("{message}")]
+    Stale { message: String, current: i32 },
+    /// `If-Match` named a version that is no longer current: nothing was written.
+    #[error("{message}")]
+    PreconditionFailed { message: String, current: i32 },
     #[error("{message}")]
     Unprocessable { message: String, details: Vec<Detail> },
     #[error("{0}")]
     PayloadTooLarge(String),
+    /// The path exists, not with this method; `allowed` are the methods it takes.
+    #[error("{message}")]
+    MethodNotAllowed { message: String, allowed: Vec<String> },
     /// A quota is used up; the client may try again after `retry_after` seconds.
     #[error("{message}")]
     TooManyRequests { message: String, retry_after: u64 },
@@ -70,6 +92,14 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// This error as an edit made under `If-Match` answers it: a stale version is 412.
+    pub fn under_if_match(self) -> Self {
+        match self {
+            Self::Stale { message, current } => Self::PreconditionFailed { message, current },
+            other => other,
+        }
+    }
+
     /// A 400 naming the offending field.
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         let message = message.into();
@@ -117,9 +147,11 @@ impl ApiError {
             Self::Unauthorized(_) => "unauthorized",
             Self::Forbidden(_) => "forbidden",
             Self::NotFound(_) => "not_found",
-            Self::Conflict { .. } => "conflict",
+            Self::Conflict { .. } | Self::Stale { .. } => "conflict",
+            Self::PreconditionFailed { .. } => "precondition_failed",
             Self::Unprocessable { .. } => "unprocessable",
             Self::PayloadTooLarge(_) => "payload_too_large",
+            Self::MethodNotAllowed { .. } => "method_not_allowed",
             Self::TooManyRequests { .. } => "too_many_requests",
             Self::Busy => "busy",
             Self::Unavailable => "unavailable",
@@ -133,6 +165,9 @@ impl ApiError {
         match self {
             Self::BadRequest { details, .. } | Self::Conflict { details, .. } | Self::Unprocessable { details, .. } => {
                 details.clone()
+            }
+            Self::Stale { current, .. } | Self::PreconditionFailed { current, .. } => {
+                vec![Detail::field("version", format!("current version is {current}"))]
             }
             _ => vec![],
         }
@@ -151,9 +186,11 @@ impl ResponseError for ApiError {
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
-            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::Conflict { .. } | Self::Stale { .. } => StatusCode::CONFLICT,
+            Self::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
             Self::Unavailable | Self::DirectoryUnavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -173,9 +210,25 @@ impl ResponseError for ApiError {
             Self::Busy => {
                 response.insert_header((header::RETRY_AFTER, "1"));
             }
+            Self::MethodNotAllowed { allowed, .. } => {
+                response.insert_header((header::ALLOW, allowed.join(", ")));
+            }
+            Self::Stale { current, .. } | Self::PreconditionFailed { current, .. } => {
+                response.insert_header((header::ETAG, format!("\"{current}\"")));
+            }
             _ => {}
         }
-        response.json(ErrorBody { error: self.code().to_owned(), message: self.to_string(), details: self.details() })
+        let status = self.status_code();
+        let message = self.to_string();
+        response.content_type(PROBLEM_JSON).json(ErrorBody {
+            problem_type: "about:blank".to_owned(),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail: message.clone(),
+            error: self.code().to_owned(),
+            message,
+            details: self.details(),
+        })
     }
 }
 

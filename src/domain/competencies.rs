@@ -267,9 +267,9 @@ pub fn update(
 
 /// The 409 of an edit made against a version that is no longer the current one.
 pub fn stale(what: &str, code: &str, expected: i32, current: i32) -> ApiError {
-    ApiError::Conflict {
+    ApiError::Stale {
         message: format!("{what} {code} is at version {current}, not {expected}: reload it and apply the change again"),
-        details: vec![crate::error::Detail::field("version", format!("current version is {current}"))],
+        current,
     }
 }
 

@@ -253,7 +253,66 @@ fn backticked(message: &str) -> Option<&str> {
     Some(&message[start..start + len])
 }
 
-/// Answer for a path no route serves.
+/// Answer for a request no route serves: 405 with `Allow` when the path is served with other
+/// methods, else 404.
 pub async fn no_route(req: HttpRequest) -> HttpResponse {
-    ApiError::NotFound(format!("no route for {} {}", req.method(), req.path())).error_response()
+    let (method, path) = (req.method().as_str(), req.path());
+    let allowed = routes::methods_of(path);
+    if allowed.is_empty() {
+        return ApiError::NotFound(format!("no route for {method} {path}")).error_response();
+    }
+    let message = format!("{path} does not take {method}; it takes {}", allowed.join(", "));
+    ApiError::MethodNotAllowed { message, allowed }.error_response()
+}
+
+/// The paths the service answers and their methods, read once from the OpenAPI document, which
+/// lists every route `configure` registers.
+mod routes {
+    use std::sync::OnceLock;
+
+    /// A path template's segments (`None` for a `{parameter}`) and its methods.
+    type Template = (Vec<Option<String>>, Vec<String>);
+
+    fn templates() -> &'static [Template] {
+        static TEMPLATES: OnceLock<Vec<Template>> = OnceLock::new();
+        TEMPLATES.get_or_init(|| {
+            let doc = crate::http::server::openapi();
+            doc.paths
+                .paths
+                .iter()
+                .map(|(path, item)| {
+                    let segments = path.split('/').map(|s| (!s.starts_with('{')).then(|| s.to_owned())).collect();
+                    let methods: Vec<String> = [
+                        ("GET", item.get.is_some()),
+                        ("POST", item.post.is_some()),
+                        ("PUT", item.put.is_some()),
+                        ("PATCH", item.patch.is_some()),
+                        ("DELETE", item.delete.is_some()),
+                    ]
+                    .into_iter()
+                    .filter(|(_, served)| *served)
+                    .map(|(m, _)| m.to_owned())
+                    .collect();
+                    (segments, methods)
+                })
+                .collect()
+        })
+    }
+
+    /// The methods `path` is served with (empty when no route has that path).
+    pub fn methods_of(path: &str) -> Vec<String> {
+        let parts: Vec<&str> = path.split('/').collect();
+        let mut methods: Vec<String> = Vec::new();
+        for (segments, served) in templates() {
+            let fits = segments.len() == parts.len()
+                && segments.iter().zip(&parts).all(|(s, p)| match s {
+                    Some(literal) => literal == p,
+                    None => !p.is_empty(),
+                });
+            if fits {
+                methods.extend(served.iter().filter(|m| !methods.contains(m)).cloned().collect::<Vec<_>>());
+            }
+        }
+        methods
+    }
 }

@@ -5,6 +5,7 @@ pub mod extract;
 pub mod handlers;
 pub mod openapi;
 pub mod server;
+pub mod versions;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 

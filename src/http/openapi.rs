@@ -50,13 +50,13 @@ impl Modify for BearerScheme {
 #[allow(dead_code)]
 pub enum AuthErrors {
     /// Missing, malformed, expired or invalid token, or its user no longer exists.
-    #[response(status = 401)]
+    #[response(status = 401, content_type = "application/problem+json")]
     Unauthorized(ErrorBody),
     /// The token is valid but lacks the role this action needs.
-    #[response(status = 403)]
+    #[response(status = 403, content_type = "application/problem+json")]
     Forbidden(ErrorBody),
     /// The database is unavailable, or a write collided with a concurrent one (`Retry-After`).
-    #[response(status = 503)]
+    #[response(status = 503, content_type = "application/problem+json")]
     Unavailable(ErrorBody),
 }
 
@@ -64,7 +64,7 @@ pub enum AuthErrors {
 #[derive(IntoResponses)]
 #[allow(dead_code)]
 pub enum NotFound {
-    #[response(status = 404)]
+    #[response(status = 404, content_type = "application/problem+json")]
     NotFound(ErrorBody),
 }
 
@@ -73,10 +73,10 @@ pub enum NotFound {
 #[allow(dead_code)]
 pub enum BodyErrors {
     /// Invalid input; `details` names each field or line.
-    #[response(status = 400)]
+    #[response(status = 400, content_type = "application/problem+json")]
     BadRequest(ErrorBody),
     /// The body is too large.
-    #[response(status = 413)]
+    #[response(status = 413, content_type = "application/problem+json")]
     TooLarge(ErrorBody),
 }
 
@@ -84,15 +84,23 @@ pub enum BodyErrors {
 #[derive(IntoResponses)]
 #[allow(dead_code)]
 pub enum Conflict {
-    #[response(status = 409)]
+    #[response(status = 409, content_type = "application/problem+json")]
     Conflict(ErrorBody),
+}
+
+/// `If-Match` named a version that is no longer current; nothing was written.
+#[derive(IntoResponses)]
+#[allow(dead_code)]
+pub enum Stale {
+    #[response(status = 412, content_type = "application/problem+json", headers(("ETag" = String, description = "The current version")))]
+    PreconditionFailed(ErrorBody),
 }
 
 /// The stored data cannot be planned as it is; `details` names each field.
 #[derive(IntoResponses)]
 #[allow(dead_code)]
 pub enum Unprocessable {
-    #[response(status = 422)]
+    #[response(status = 422, content_type = "application/problem+json")]
     Unprocessable(ErrorBody),
 }
 
@@ -100,6 +108,6 @@ pub enum Unprocessable {
 #[derive(IntoResponses)]
 #[allow(dead_code)]
 pub enum TooManyRequests {
-    #[response(status = 429, headers(("Retry-After" = u64, description = "Seconds to wait")))]
+    #[response(status = 429, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds to wait")))]
     TooManyRequests(ErrorBody),
 }

@@ -107,6 +107,8 @@ impl Application {
                 .wrap(extract::raw_too_large_as_json())
                 .wrap(actix_web::middleware::from_fn(extract::refuse_control_characters))
                 .wrap(actix_web::middleware::from_fn(super::auth::answer_request_id))
+                // Plans and exports run to megabytes of JSON and CSV: compressed when asked.
+                .wrap(actix_web::middleware::Compress::default())
                 .wrap(TracingLogger::default())
                 .app_data(state.clone())
                 .app_data(extract::json_config())

@@ -212,11 +212,17 @@ struct Sent {
     body: Value,
 }
 
+/// Sends a write that must succeed; a 201 must name in `Location` where what it made is read.
 async fn send(app: &TestApp, label: &'static str, method: Method, path: &str, token: &str, body: Value) -> Sent {
     let res = app.request(method, path, Some(token), Some(body)).await;
     let (status, request_id) = (res.status(), res.headers()["x-request-id"].to_str().unwrap().to_owned());
+    let location = res.headers().get("location").map(|l| l.to_str().unwrap().to_owned());
     let body = res.json().await.unwrap_or(Value::Null);
     assert!(status.is_success(), "{label}: {status} {body}");
+    if status == StatusCode::CREATED {
+        let location = location.unwrap_or_else(|| panic!("{label}: a 201 without Location"));
+        assert_eq!(app.get(&location, token).await.status(), StatusCode::OK, "{label}: GET {location}");
+    }
     Sent { label, status, request_id, body }
 }
 

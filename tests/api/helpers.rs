@@ -221,12 +221,17 @@ impl TestApp {
     }
 }
 
-/// Asserts the status and the one error shape, and returns the body.
+/// Asserts the status and the one error shape, an RFC 9457 problem, and returns the body.
 pub async fn assert_error(res: Response, status: StatusCode, code: &str) -> Value {
     assert_eq!(res.status(), status);
+    let media = res.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned());
+    assert_eq!(media.as_deref(), Some("application/problem+json"));
     let body: Value = res.json().await.expect("error body is JSON");
     assert_eq!(body["error"], code, "error code in {body}");
-    assert!(body["message"].is_string(), "message in {body}");
+    assert_eq!(body["type"], "about:blank", "{body}");
+    assert_eq!(body["status"], status.as_u16(), "{body}");
+    assert_eq!(body["title"], status.canonical_reason().unwrap(), "{body}");
+    assert!(body["detail"].is_string() && body["detail"] == body["message"], "detail and message in {body}");
     assert!(body["details"].is_array(), "details in {body}");
     body
 }

@@ -15,6 +15,7 @@ mod edge_input;
 mod errors;
 mod excel_csv;
 mod helpers;
+mod http_conventions;
 mod migrations;
 mod openapi;
 mod organisations;

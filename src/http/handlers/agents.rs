@@ -19,7 +19,8 @@ use crate::domain::types::Role;
 use crate::error::ApiError;
 use crate::http::AppState;
 use crate::http::extract::Json;
-use crate::http::openapi::{AuthErrors, BodyErrors, Conflict, NotFound};
+use crate::http::openapi::{AuthErrors, BodyErrors, Conflict, NotFound, Stale};
+use crate::http::versions::{self, IfMatch, etag};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_agents)
@@ -146,7 +147,7 @@ pub async fn create_agent(
             agents::create(conn, &who, org, agent)
         })
         .await?;
-    Ok(HttpResponse::Created().json(created))
+    Ok(super::created(format!("/api/v1/agents/{}", created.id), created))
 }
 
 /// One agent.
@@ -164,7 +165,7 @@ pub async fn get_agent(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let agent = state.db.run(move |conn| visible_agent(conn, &who, id)).await?;
-    Ok(HttpResponse::Ok().json(agent))
+    Ok(HttpResponse::Ok().insert_header(etag(agent.version)).json(agent))
 }
 
 /// Changes an agent, e.g. their unit, job profile or end date (roles `hr`, `admin`).
@@ -173,18 +174,21 @@ pub async fn get_agent(
     security(("bearer" = [])),
     params(("id" = i32, Path)),
     request_body = Versioned<AgentInput>,
-    responses((status = 200, description = "The agent", body = Agent), AuthErrors, BodyErrors, NotFound, Conflict)
+    responses((status = 200, description = "The agent", body = Agent), AuthErrors, BodyErrors, NotFound, Conflict, Stale)
 )]
 #[put("/agents/{id}")]
 pub async fn update_agent(
     state: web::Data<AppState>,
     who: Principal,
     id: web::Path<i32>,
+    if_match: IfMatch,
     body: Json<Versioned<AgentInput>>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, Versioned { version, content: agent }) = (id.into_inner(), body.into_inner());
-    let updated = state.db.run(move |conn| agents::edit(conn, &who, id, version, agent)).await?;
-    Ok(HttpResponse::Ok().json(updated))
+    let expected = if_match.expected(version)?;
+    let updated =
+        state.db.run(move |conn| versions::edit(expected, |v| agents::edit(conn, &who, id, v, agent))).await?;
+    Ok(HttpResponse::Ok().insert_header(etag(updated.version)).json(updated))
 }
 
 /// An agent's assessments, newest first (the full history, self-assessments included).
@@ -234,7 +238,8 @@ pub async fn add_assessment(
 ) -> Result<HttpResponse, ApiError> {
     let (id, input) = (id.into_inner(), body.into_inner());
     let created = state.db.run(move |conn| assessments::record(conn, &who, id, input)).await?;
-    Ok(HttpResponse::Created().json(Created { id: created }))
+    // An assessment is read in its agent's history.
+    Ok(super::created(format!("/api/v1/agents/{id}/assessments"), Created { id: created }))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -55,9 +55,9 @@ fn token_for(state: &AppState, user: &users::User) -> Result<TokenResponse, ApiE
     request_body = TokenRequest,
     responses(
         (status = 200, description = "A token", body = TokenResponse),
-        (status = 401, description = "Wrong username or password (which one is not said)", body = ErrorBody),
-        (status = 403, description = "A directory account whose groups grant no access to gpec", body = ErrorBody),
-        (status = 503, description = "The database, or the directory (`directory_unavailable`), is unavailable", body = ErrorBody),
+        (status = 401, description = "Wrong username or password (which one is not said)", body = ErrorBody, content_type = "application/problem+json"),
+        (status = 403, description = "A directory account whose groups grant no access to gpec", body = ErrorBody, content_type = "application/problem+json"),
+        (status = 503, description = "The database, or the directory (`directory_unavailable`), is unavailable", body = ErrorBody, content_type = "application/problem+json"),
         BodyErrors, TooManyRequests,
     )
 )]

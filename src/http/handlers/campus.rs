@@ -2,15 +2,16 @@
 //! agreements, sessions with evaluations and training validations, and the campus reports.
 //! `?campus=CODE` names a campus for national users; a campus user works in their own.
 
+use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, get, post, put, web};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::Versioned;
 use super::agents::today;
 use super::planning::org_read;
+use super::{Versioned, escaped, query};
 use crate::db::DbConnection;
 use crate::domain::access::Principal;
 use crate::domain::campus::campus;
@@ -24,7 +25,8 @@ use crate::domain::types::Party;
 use crate::error::ApiError;
 use crate::http::AppState;
 use crate::http::extract::{Json, UnknownFields, split_object};
-use crate::http::openapi::{AuthErrors, BodyErrors, Conflict, NotFound};
+use crate::http::openapi::{AuthErrors, BodyErrors, Conflict, NotFound, Stale};
+use crate::http::versions::{self, IfMatch, etag};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_modules)
@@ -101,8 +103,9 @@ pub async fn create_module(
     q: web::Query<CampusQuery>,
     body: Json<ModuleInput>,
 ) -> Result<HttpResponse, ApiError> {
+    let campus = query("campus", q.campus.as_deref());
     let created = state.db.run(move |conn| writes::create_module(conn, &who, q.campus.as_deref(), &body)).await?;
-    Ok(HttpResponse::Created().json(created))
+    Ok(super::created(format!("/api/v1/modules/{}{campus}", escaped(&created.code)), created))
 }
 
 #[utoipa::path(tag = "campus", security(("bearer" = [])), params(("code" = String, Path), CampusQuery),
@@ -114,27 +117,38 @@ pub async fn get_module(
     code: web::Path<String>,
     q: web::Query<CampusQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    campus_read(&state, who, q.into_inner().campus, move |conn, id| modules::get(conn, id, &code)).await
+    let found = state
+        .db
+        .run(move |conn| {
+            let c = campus(conn, &who, q.campus.as_deref())?;
+            modules::get(conn, c.id, &code)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().insert_header(etag(found.version)).json(found))
 }
 
 /// Changes a module made from `version` (409 if it changed since).
 #[utoipa::path(tag = "campus", security(("bearer" = [])), params(("code" = String, Path), CampusQuery),
     request_body = Versioned<ModuleInput>,
-    responses((status = 200, description = "The module", body = Module), AuthErrors, BodyErrors, NotFound, Conflict))]
+    responses((status = 200, description = "The module", body = Module), AuthErrors, BodyErrors, NotFound, Conflict, Stale))]
 #[put("/modules/{code}")]
 pub async fn update_module(
     state: web::Data<AppState>,
     who: Principal,
     code: web::Path<String>,
     q: web::Query<CampusQuery>,
+    if_match: IfMatch,
     body: Json<Versioned<ModuleInput>>,
 ) -> Result<HttpResponse, ApiError> {
     let Versioned { version, content } = body.into_inner();
+    let expected = if_match.expected(version)?;
     let updated = state
         .db
-        .run(move |conn| writes::update_module(conn, &who, q.campus.as_deref(), &code, version, &content))
+        .run(move |conn| {
+            versions::edit(expected, |v| writes::update_module(conn, &who, q.campus.as_deref(), &code, v, &content))
+        })
         .await?;
-    Ok(HttpResponse::Ok().json(updated))
+    Ok(HttpResponse::Ok().insert_header(etag(updated.version)).json(updated))
 }
 
 /// The trainers of a campus, with technicité, pédagogie, satisfaction and the ADFO date.
@@ -161,7 +175,7 @@ pub async fn add_trainer(
 ) -> Result<HttpResponse, ApiError> {
     let created =
         state.db.run(move |conn| writes::add_trainer(conn, &who, q.campus.as_deref(), &body, today())).await?;
-    Ok(HttpResponse::Created().json(created))
+    Ok(super::created(format!("/api/v1/trainers/{}", created.id), created))
 }
 
 #[utoipa::path(tag = "campus", security(("bearer" = [])), params(("id" = i32, Path)),
@@ -229,7 +243,7 @@ pub async fn create_engagement(
     body: Json<EngagementInput>,
 ) -> Result<HttpResponse, ApiError> {
     let created = state.db.run(move |conn| writes::create_engagement(conn, &who, q.campus.as_deref(), &body)).await?;
-    Ok(HttpResponse::Created().json(created))
+    Ok(super::created(format!("/api/v1/engagements/{}", created.id), created))
 }
 
 /// An engagement with the history of its transitions.
@@ -338,7 +352,7 @@ pub async fn create_session(
     body: Json<SessionInput>,
 ) -> Result<HttpResponse, ApiError> {
     let created = state.db.run(move |conn| writes::create_session(conn, &who, q.campus.as_deref(), &body)).await?;
-    Ok(HttpResponse::Created().json(created))
+    Ok(super::created(format!("/api/v1/sessions/{}", created.id), created))
 }
 
 #[utoipa::path(tag = "campus", security(("bearer" = [])), params(("id" = i32, Path)),
@@ -366,7 +380,8 @@ pub async fn evaluate(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     state.db.run(move |conn| writes::evaluate(conn, &who, id, &body)).await?;
-    Ok(HttpResponse::Created().finish())
+    // An evaluation is read with its session.
+    Ok(HttpResponse::Created().insert_header((LOCATION, format!("/api/v1/sessions/{id}"))).finish())
 }
 
 #[derive(Serialize, ToSchema)]
@@ -388,7 +403,8 @@ pub async fn validate(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let assessments = state.db.run(move |conn| writes::validate(conn, &who, id, &body, today())).await?;
-    Ok(HttpResponse::Created().json(Validated { assessments }))
+    // The validation is read with its session, the assessments it made with the trainee.
+    Ok(super::created(format!("/api/v1/sessions/{id}"), Validated { assessments }))
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -15,7 +15,8 @@ use crate::domain::types::{Arc, Category, CompetencyCode, CompetencyStatus, Leve
 use crate::error::ApiError;
 use crate::http::AppState;
 use crate::http::extract::{Json, UnknownFields, split_object};
-use crate::http::openapi::{AuthErrors, BodyErrors, Conflict, NotFound};
+use crate::http::openapi::{AuthErrors, BodyErrors, Conflict, NotFound, Stale};
+use crate::http::versions::{IfMatch, edit as versioned_edit, etag};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_all)
@@ -132,7 +133,7 @@ pub async fn get_one(
 ) -> Result<HttpResponse, ApiError> {
     let code = code.into_inner();
     let found = state.db.run(move |conn| competencies::get(conn, &code)).await?;
-    Ok(HttpResponse::Ok().json(CompetencyDto::from(found)))
+    Ok(HttpResponse::Ok().insert_header(etag(found.version)).json(CompetencyDto::from(found)))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -168,7 +169,7 @@ pub async fn create(
     let NewCompetency { code, content } = body.into_inner();
     let code = CompetencyCode::parse("code", &code)?;
     let created = state.db.run(move |conn| referential_edits::create_competency(conn, &who, &code, content)).await?;
-    Ok(HttpResponse::Created().json(CompetencyDto::from(created)))
+    Ok(super::created(format!("/api/v1/competencies/{}", super::escaped(&created.code)), CompetencyDto::from(created)))
 }
 
 /// Edits a competency (label, definition, arc, levels, aliases…), making a new version.
@@ -177,19 +178,25 @@ pub async fn create(
     security(("bearer" = [])),
     params(("code" = String, Path)),
     request_body = Versioned<CompetencyContent>,
-    responses((status = 200, description = "The new version", body = CompetencyDto), AuthErrors, BodyErrors, NotFound, Conflict)
+    responses((status = 200, description = "The new version", body = CompetencyDto), AuthErrors, BodyErrors, NotFound, Conflict, Stale)
 )]
 #[put("/competencies/{code}")]
 pub async fn update(
     state: web::Data<AppState>,
     who: Principal,
     code: web::Path<String>,
+    if_match: IfMatch,
     body: Json<Versioned<CompetencyContent>>,
 ) -> Result<HttpResponse, ApiError> {
     let (code, Versioned { version, content }) = (code.into_inner(), body.into_inner());
-    let updated =
-        state.db.run(move |conn| referential_edits::update_competency(conn, &who, &code, version, content)).await?;
-    Ok(HttpResponse::Ok().json(CompetencyDto::from(updated)))
+    let expected = if_match.expected(version)?;
+    let updated = state
+        .db
+        .run(move |conn| {
+            versioned_edit(expected, |v| referential_edits::update_competency(conn, &who, &code, v, content))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().insert_header(etag(updated.version)).json(CompetencyDto::from(updated)))
 }
 
 /// The version a status change applies to.

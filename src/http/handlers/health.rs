@@ -26,7 +26,7 @@ pub async fn health() -> HttpResponse {
     tag = "ops",
     responses(
         (status = 200, description = "Ready to serve", body = Status),
-        (status = 503, description = "Database unreachable or migrations pending", body = ErrorBody),
+        (status = 503, description = "Database unreachable or migrations pending", body = ErrorBody, content_type = "application/problem+json"),
     )
 )]
 #[get("/ready")]

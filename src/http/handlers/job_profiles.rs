@@ -17,7 +17,8 @@ use crate::domain::types::{ProfileCode, ProfileStatus};
 use crate::error::ApiError;
 use crate::http::AppState;
 use crate::http::extract::{Json, UnknownFields, split_object};
-use crate::http::openapi::{AuthErrors, BodyErrors, Conflict, NotFound};
+use crate::http::openapi::{AuthErrors, BodyErrors, Conflict, NotFound, Stale};
+use crate::http::versions::{IfMatch, edit as versioned_edit, etag};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_all)
@@ -116,7 +117,7 @@ pub async fn get_one(
 ) -> Result<HttpResponse, ApiError> {
     let code = code.into_inner();
     let found = state.db.run(move |conn| job_profiles::get(conn, &code, None)).await?;
-    Ok(HttpResponse::Ok().json(JobProfileDto::from(found)))
+    Ok(HttpResponse::Ok().insert_header(etag(found.current_version)).json(JobProfileDto::from(found)))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -152,7 +153,7 @@ pub async fn create(
     let NewJobProfile { code, content } = body.into_inner();
     let code = ProfileCode::parse("code", &code)?;
     let created = state.db.run(move |conn| referential_edits::create_job_profile(conn, &who, &code, content)).await?;
-    Ok(HttpResponse::Created().json(JobProfileDto::from(created)))
+    Ok(super::created(format!("/api/v1/job-profiles/{}", super::escaped(&created.code)), JobProfileDto::from(created)))
 }
 
 /// Saves a new draft version. Content equal to the current version's saves nothing.
@@ -161,19 +162,25 @@ pub async fn create(
     security(("bearer" = [])),
     params(("code" = String, Path)),
     request_body = Versioned<ProfileContent>,
-    responses((status = 200, description = "The new current version", body = JobProfileDto), AuthErrors, BodyErrors, NotFound, Conflict)
+    responses((status = 200, description = "The new current version", body = JobProfileDto), AuthErrors, BodyErrors, NotFound, Conflict, Stale)
 )]
 #[put("/job-profiles/{code}")]
 pub async fn update(
     state: web::Data<AppState>,
     who: Principal,
     code: web::Path<String>,
+    if_match: IfMatch,
     body: Json<Versioned<ProfileContent>>,
 ) -> Result<HttpResponse, ApiError> {
     let (code, Versioned { version, content }) = (code.into_inner(), body.into_inner());
-    let saved =
-        state.db.run(move |conn| referential_edits::update_job_profile(conn, &who, &code, version, content)).await?;
-    Ok(HttpResponse::Ok().json(JobProfileDto::from(saved)))
+    let expected = if_match.expected(version)?;
+    let saved = state
+        .db
+        .run(move |conn| {
+            versioned_edit(expected, |v| referential_edits::update_job_profile(conn, &who, &code, v, content))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().insert_header(etag(saved.current_version)).json(JobProfileDto::from(saved)))
 }
 
 async fn set_status(

@@ -93,5 +93,5 @@ pub async fn create(
     let body = body.into_inner();
     let code = OrgCode::parse("code", &body.code)?;
     let org = state.db.run(move |conn| organisations::create(conn, &who, &code, &body.name, body.kind)).await?;
-    Ok(HttpResponse::Created().json(OrganisationDto::from(org)))
+    Ok(super::created(format!("/api/v1/organisations/{}", super::escaped(&org.code)), OrganisationDto::from(org)))
 }

@@ -20,7 +20,8 @@ use crate::domain::types::Period;
 use crate::error::ApiError;
 use crate::http::AppState;
 use crate::http::extract::Json;
-use crate::http::openapi::{AuthErrors, BodyErrors, Conflict, NotFound, Unprocessable};
+use crate::http::openapi::{AuthErrors, BodyErrors, Conflict, NotFound, Stale, Unprocessable};
+use crate::http::versions::{self, IfMatch, etag};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_activities)
@@ -111,9 +112,10 @@ pub async fn create_activity(
     query: web::Query<OrgQuery>,
     body: Json<ActivityInput>,
 ) -> Result<HttpResponse, ApiError> {
+    let organisation = super::query("organisation", query.organisation.as_deref());
     let created =
         state.db.run(move |conn| writes::create_activity(conn, &who, query.organisation.as_deref(), &body)).await?;
-    Ok(HttpResponse::Created().json(created))
+    Ok(super::created(format!("/api/v1/activities/{}{organisation}", super::escaped(&created.code)), created))
 }
 
 /// One activity.
@@ -130,7 +132,15 @@ pub async fn get_activity(
     code: web::Path<String>,
     query: web::Query<OrgQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    org_read(&state, who, query.into_inner().organisation, move |conn, org| activities::get(conn, org, &code)).await
+    let organisation = query.into_inner().organisation;
+    let found = state
+        .db
+        .run(move |conn| {
+            let org = organisation_id(conn, &who, organisation.as_deref())?;
+            activities::get(conn, org, &code)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().insert_header(etag(found.version)).json(found))
 }
 
 /// Changes an activity made from `version` (409 if it changed since); the code stays.
@@ -139,7 +149,7 @@ pub async fn get_activity(
     security(("bearer" = [])),
     params(("code" = String, Path), OrgQuery),
     request_body = Versioned<ActivityInput>,
-    responses((status = 200, description = "The activity", body = Activity), AuthErrors, BodyErrors, NotFound, Conflict)
+    responses((status = 200, description = "The activity", body = Activity), AuthErrors, BodyErrors, NotFound, Conflict, Stale)
 )]
 #[put("/activities/{code}")]
 pub async fn update_activity(
@@ -147,14 +157,19 @@ pub async fn update_activity(
     who: Principal,
     code: web::Path<String>,
     query: web::Query<OrgQuery>,
+    if_match: IfMatch,
     body: Json<Versioned<ActivityInput>>,
 ) -> Result<HttpResponse, ApiError> {
     let Versioned { version, content } = body.into_inner();
+    let expected = if_match.expected(version)?;
     let updated = state
         .db
-        .run(move |conn| writes::update_activity(conn, &who, query.organisation.as_deref(), &code, version, &content))
+        .run(move |conn| {
+            let organisation = query.organisation.as_deref();
+            versions::edit(expected, |v| writes::update_activity(conn, &who, organisation, &code, v, &content))
+        })
         .await?;
-    Ok(HttpResponse::Ok().json(updated))
+    Ok(HttpResponse::Ok().insert_header(etag(updated.version)).json(updated))
 }
 
 /// Removes an activity and its forecasts (saved plans keep their own copy).
@@ -274,7 +289,15 @@ pub async fn get_settings(
     who: Principal,
     query: web::Query<OrgQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    org_read(&state, who, query.into_inner().organisation, settings::get).await
+    let organisation = query.into_inner().organisation;
+    let found = state
+        .db
+        .run(move |conn| {
+            let org = organisation_id(conn, &who, organisation.as_deref())?;
+            settings::get(conn, org)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().insert_header(etag(found.version)).json(found))
 }
 
 /// Saves the settings made from `version` (409 if they changed since; 0 for the first save).
@@ -283,21 +306,25 @@ pub async fn get_settings(
     security(("bearer" = [])),
     params(OrgQuery),
     request_body = Versioned<Settings>,
-    responses((status = 200, description = "The settings", body = StoredSettings), AuthErrors, BodyErrors, NotFound, Conflict)
+    responses((status = 200, description = "The settings", body = StoredSettings), AuthErrors, BodyErrors, NotFound, Conflict, Stale)
 )]
 #[put("/planning-settings")]
 pub async fn put_settings(
     state: web::Data<AppState>,
     who: Principal,
     query: web::Query<OrgQuery>,
+    if_match: IfMatch,
     body: Json<Versioned<Settings>>,
 ) -> Result<HttpResponse, ApiError> {
     let Versioned { version, content } = body.into_inner();
+    let expected = if_match.expected(version)?;
     let stored = state
         .db
-        .run(move |conn| writes::put_settings(conn, &who, query.organisation.as_deref(), version, &content))
+        .run(move |conn| {
+            versions::edit(expected, |v| writes::put_settings(conn, &who, query.organisation.as_deref(), v, &content))
+        })
         .await?;
-    Ok(HttpResponse::Ok().json(stored))
+    Ok(HttpResponse::Ok().insert_header(etag(stored.version)).json(stored))
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -104,7 +104,7 @@ pub async fn create(
         })
         .await?;
     tracing::info!(user = %user.username, organisation = %user.organisation_code, "user created");
-    Ok(HttpResponse::Created().json(UserDto::from(user)))
+    Ok(super::created(format!("/api/v1/users/{}", super::escaped(&user.username)), UserDto::from(user)))
 }
 
 /// Finds a user the caller may see: themselves, or any user of their reach for administrators.

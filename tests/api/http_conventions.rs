@@ -1,0 +1,175 @@
+//! HTTP conventions client libraries rely on: problem+json errors (checked by every
+//! `assert_error`), `Location` on every 201, 405 with `Allow`, `X-Request-Id`.
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, assert_error, spawn_app};
+
+/// Posts `body` to `path`, expects 201, follows `Location` and returns what it reads there.
+async fn created_and_read(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
+    let res = app.post(path, token, body).await;
+    assert_eq!(res.status(), StatusCode::CREATED, "POST {path}");
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    app.get_json(&location, token).await
+}
+
+#[actix_web::test]
+async fn every_201_names_where_the_new_resource_is_read() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let org = json!({"code": "CAF-78", "name": "CAF des Yvelines", "kind": "caf"});
+    assert_eq!(created_and_read(&app, &admin, "/api/v1/organisations", org).await["code"], "CAF-78");
+    let user = json!({"username": "rh.78@caf", "password": crate::helpers::USER_PASSWORD, "organisation": "CAF-78",
+                      "roles": ["hr"]});
+    assert_eq!(created_and_read(&app, &admin, "/api/v1/users", user).await["username"], "rh.78@caf");
+    let hr = app.token("rh.78@caf", crate::helpers::USER_PASSWORD).await;
+    let agent = json!({"matricule": "L1", "last_name": "Lieu", "unit": "GCA", "fte": 1, "start_date": "2020-01-01"});
+    let read = created_and_read(&app, &hr, "/api/v1/agents", agent).await;
+    assert_eq!(read["matricule"], "L1");
+    let id = read["id"].as_i64().unwrap();
+    let assessment = json!({"competency": "ecoute", "level": 3, "assessed_on": "2026-01-05", "source": "manager"});
+    let history = created_and_read(&app, &hr, &format!("/api/v1/agents/{id}/assessments"), assessment).await;
+    assert_eq!(history.as_array().unwrap().len(), 1);
+    let competency = json!({"code": "situee", "label": "Située", "category": "savoir", "arc": "analytique",
+                            "descriptors": ["a", "b", "c", "d"]});
+    assert_eq!(created_and_read(&app, &admin, "/api/v1/competencies", competency).await["code"], "situee");
+    let job =
+        json!({"code": "JOB-LOC", "title": "Emploi situé", "requirements": [{"competency": "ecoute", "level": 2}]});
+    assert_eq!(created_and_read(&app, &admin, "/api/v1/job-profiles", job).await["code"], "JOB-LOC");
+}
+
+#[actix_web::test]
+async fn a_wrong_method_on_a_known_path_gets_405_with_allow_and_an_unknown_path_404() {
+    let app = spawn_app().await;
+    for (method, path, allow) in [
+        (Method::DELETE, "/api/v1/agents", "GET, POST"),
+        (Method::PATCH, "/api/v1/agents/12", "GET, PUT"),
+        (Method::GET, "/api/v1/auth/token", "POST"),
+        (Method::POST, "/api/v1/plans/3", "GET, DELETE"),
+        (Method::PUT, "/health", "GET"),
+    ] {
+        let res = app.request(method.clone(), path, None, None).await;
+        assert_eq!(res.headers().get("allow").map(|a| a.to_str().unwrap()), Some(allow), "{method} {path}");
+        let body = assert_error(res, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed").await;
+        assert!(body["detail"].as_str().unwrap().contains(allow), "{body}");
+    }
+    for path in ["/api/v1/agents/12/nothing", "/api/v1/nothing", "/api/v1/agents/"] {
+        let res = app.request(Method::DELETE, path, None, None).await;
+        assert_error(res, StatusCode::NOT_FOUND, "not_found").await;
+    }
+}
+
+#[actix_web::test]
+async fn every_answer_carries_its_request_id() {
+    let app = spawn_app().await;
+    let ok = app.client.get(app.url("/health")).send().await.unwrap();
+    let refused = app.client.get(app.url("/api/v1/me")).send().await.unwrap();
+    let ids: Vec<String> =
+        [ok, refused].iter().map(|r| r.headers()["x-request-id"].to_str().unwrap().to_owned()).collect();
+    assert_ne!(ids[0], ids[1]);
+    assert!(ids.iter().all(|id| id.len() >= 32), "{ids:?}");
+}
+
+#[actix_web::test]
+async fn answers_are_compressed_for_a_client_that_asks() {
+    let app = spawn_app().await;
+    let token = app.admin_token().await;
+    let plain = app.get_bytes("/api/v1/csv/competencies", &token).await;
+    let res = app
+        .client
+        .get(app.url("/api/v1/csv/competencies"))
+        .bearer_auth(&token)
+        .header("Accept-Encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers().get("content-encoding").map(|v| v.to_str().unwrap()), Some("gzip"));
+    let compressed = res.bytes().await.unwrap();
+    assert!(compressed.len() * 2 < plain.len(), "{} bytes gzipped from {}", compressed.len(), plain.len());
+}
+
+/// A PUT of `body` to `path` with `If-Match: tag` when given.
+async fn put_if(app: &TestApp, token: &str, path: &str, tag: Option<&str>, body: Value) -> reqwest::Response {
+    let mut req = app.client.put(app.url(path)).bearer_auth(token).json(&body);
+    if let Some(tag) = tag {
+        req = req.header("If-Match", tag);
+    }
+    req.send().await.unwrap()
+}
+
+fn etag_of(res: &reqwest::Response) -> String {
+    res.headers()["etag"].to_str().unwrap().to_owned()
+}
+
+#[actix_web::test]
+async fn an_edit_under_if_match_lands_when_current_and_a_stale_one_gets_412_and_writes_nothing() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let path = "/api/v1/competencies/ecoute";
+    let res = app.get(path, &admin).await;
+    let tag = etag_of(&res);
+    let mut content: Value = res.json().await.unwrap();
+    assert_eq!(tag, format!("\"{}\"", content["version"]));
+    for field in ["code", "status", "version", "levels", "is_new"] {
+        content.as_object_mut().unwrap().remove(field);
+    }
+    content["label"] = json!("Écoute active");
+    let res = put_if(&app, &admin, path, Some(&tag), content.clone()).await;
+    assert_eq!(res.status(), StatusCode::OK, "no version in the body: If-Match names it");
+    let newer = etag_of(&res);
+    assert_ne!(newer, tag);
+
+    content["label"] = json!("Écoute passive");
+    let res = put_if(&app, &admin, path, Some(&tag), content.clone()).await;
+    assert_eq!(etag_of(&res), newer, "the 412 names the current version");
+    let body = assert_error(res, StatusCode::PRECONDITION_FAILED, "precondition_failed").await;
+    assert_eq!(body["details"][0]["field"], "version");
+    let mut stale_body = content.clone();
+    stale_body["version"] = json!(1);
+    assert_error(put_if(&app, &admin, path, None, stale_body.clone()).await, StatusCode::CONFLICT, "conflict").await;
+    let res = put_if(&app, &admin, path, Some(&newer), stale_body).await;
+    let body = assert_error(res, StatusCode::BAD_REQUEST, "invalid_input").await;
+    assert_eq!(body["details"][0]["field"], "version", "the body and If-Match disagree");
+    let weak = format!("W/{newer}");
+    let body = assert_error(
+        put_if(&app, &admin, path, Some(&weak), content.clone()).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_input",
+    )
+    .await;
+    assert_eq!(body["details"][0]["field"], "If-Match");
+    assert_error(put_if(&app, &admin, path, None, content).await, StatusCode::BAD_REQUEST, "invalid_input").await;
+
+    let res = app.get(path, &admin).await;
+    assert_eq!(etag_of(&res), newer);
+    assert_eq!(res.json::<Value>().await.unwrap()["label"], "Écoute active", "nothing of the refused edits");
+}
+
+#[actix_web::test]
+async fn every_versioned_resource_answers_with_its_etag() {
+    let app = spawn_app().await;
+    let production = crate::planning::fill_org(&app, "CAF-33").await;
+    let hr = app.token("rh33", crate::helpers::USER_PASSWORD).await;
+    let admin = app.admin_token().await;
+    let page = app.get_json("/api/v1/agents?q=P1", &hr).await;
+    let id = page["items"][0]["id"].as_i64().unwrap();
+    for (path, token) in [
+        (format!("/api/v1/agents/{id}"), &hr),
+        ("/api/v1/job-profiles/CSU".to_owned(), &admin),
+        ("/api/v1/activities/ACC".to_owned(), &production),
+        ("/api/v1/planning-settings".to_owned(), &production),
+    ] {
+        let res = app.get(&path, token).await;
+        let tag = etag_of(&res);
+        let body: Value = res.json().await.unwrap();
+        let version = body.get("current_version").unwrap_or(&body["version"]);
+        assert_eq!(tag, format!("\"{version}\""), "{path}");
+    }
+    // An agent edited under If-Match, without a version in the body.
+    let agent = json!({"matricule": "P1", "last_name": "Un", "unit": "AUTRE", "fte": 1, "start_date": "2020-01-01"});
+    let res = put_if(&app, &hr, &format!("/api/v1/agents/{id}"), Some("\"1\""), agent.clone()).await;
+    assert_eq!((res.status(), etag_of(&res)), (StatusCode::OK, "\"2\"".to_owned()));
+    let res = put_if(&app, &hr, &format!("/api/v1/agents/{id}"), Some("\"1\""), agent).await;
+    assert_error(res, StatusCode::PRECONDITION_FAILED, "precondition_failed").await;
+}
