@@ -141,7 +141,8 @@ pub enum Command {
     Import {
         #[arg(value_enum)]
         entity: crate::domain::referential_csv::Entity,
-        /// The file (`,` or `;`, UTF-8 or Windows-1252); `-` reads standard input
+        /// The file: CSV (`,` or `;`, UTF-8 or Windows-1252) or an Excel workbook; `-` reads
+        /// standard input
         file: std::path::PathBuf,
     },
     /// Demonstration data
@@ -157,6 +158,9 @@ pub enum Command {
         /// standard (`,`, ISO dates) or excel-fr (`;`, BOM, dd/mm/yyyy, decimal commas)
         #[arg(long, value_enum, default_value_t = crate::domain::csv_io::Dialect::Standard)]
         dialect: crate::domain::csv_io::Dialect,
+        /// csv, or xlsx: an Excel workbook
+        #[arg(long, value_enum, default_value_t = crate::domain::xlsx::FileFormat::Csv)]
+        format: crate::domain::xlsx::FileFormat,
     },
 }
 
@@ -241,7 +245,7 @@ pub fn run() -> ExitCode {
         Command::User(cmd) => admin::user(&config, cmd),
         Command::Seed => referential::run_seed(&config),
         Command::Import { entity, file } => referential::import(&config, entity, &file),
-        Command::Export { entity, dialect } => referential::export(&config, entity, dialect),
+        Command::Export { entity, dialect, format } => referential::export(&config, entity, format, dialect),
         Command::Plan(_) => unreachable!("handled above"),
         Command::Demo(DemoCmd::Generate { organisation, agents, seed }) => {
             referential::demo(&config, &organisation, agents, seed)

@@ -4,8 +4,9 @@ use std::io::Write;
 
 use crate::config::Config;
 use crate::db::DbConnection;
-use crate::domain::csv_io::{self, Dialect};
+use crate::domain::csv_io::Dialect;
 use crate::domain::referential_csv::{self, Entity, seed};
+use crate::domain::xlsx::FileFormat;
 use crate::error::ApiError;
 use crate::http::server::{open_db, prepare};
 
@@ -31,11 +32,10 @@ pub fn run_seed(config: &Config) -> Result<(), String> {
     Ok(())
 }
 
-pub fn export(config: &Config, entity: Entity, dialect: Dialect) -> Result<(), String> {
+pub fn export(config: &Config, entity: Entity, format: FileFormat, dialect: Dialect) -> Result<(), String> {
     let mut conn = connect(config)?;
-    let bytes = referential_csv::export(&mut conn, entity, None)
-        .and_then(|standard| csv_io::in_dialect(standard, dialect))
-        .map_err(|e| e.to_string())?;
+    let (bytes, _) =
+        referential_csv::export_file(&mut conn, entity, None, format, dialect).map_err(|e| e.to_string())?;
     std::io::stdout().write_all(&bytes).map_err(|e| format!("writing the export: {e}"))
 }
 

@@ -129,7 +129,7 @@ fn is_plain_number(text: &str) -> bool {
 }
 
 /// `cell` as imported: the mark [`neutralised`] added is taken away.
-fn unmarked(cell: &str) -> &str {
+pub(crate) fn unmarked(cell: &str) -> &str {
     match cell.strip_prefix(TEXT_MARK) {
         Some(rest) if rest.starts_with(|c| FORMULA_STARTS.contains(&c) || c == TEXT_MARK) => rest,
         _ => cell,
@@ -410,8 +410,8 @@ pub enum Dialect {
 
 /// Columns that hold a date, and columns that hold a number, in every entity's files: the only
 /// cells a dialect writes differently, so that a text that looks like a date stays as it is.
-const DATE_COLUMNS: [&str; 5] = ["start_date", "end_date", "adfo_date", "assessed_on", "valid_until"];
-const NUMBER_COLUMNS: [&str; 9] = [
+pub(crate) const DATE_COLUMNS: [&str; 5] = ["start_date", "end_date", "adfo_date", "assessed_on", "valid_until"];
+pub(crate) const NUMBER_COLUMNS: [&str; 9] = [
     "fte",
     "minutes_per_item",
     "backlog_normal_max",

@@ -76,6 +76,27 @@ impl Entity {
 }
 
 /// Exports `entity` as CSV bytes; an organisation's data only for `scope` when it is set.
+/// An export as a file: CSV in `dialect`, or a workbook of one sheet named after the entity.
+/// Its bytes and media type.
+pub fn export_file(
+    conn: &mut crate::db::DbConnection,
+    entity: Entity,
+    scope: Option<i32>,
+    format: crate::domain::xlsx::FileFormat,
+    dialect: crate::domain::csv_io::Dialect,
+) -> Result<(Vec<u8>, &'static str), crate::error::ApiError> {
+    use crate::domain::{csv_io, xlsx};
+    let standard = export(conn, entity, scope)?;
+    match format {
+        xlsx::FileFormat::Csv => Ok((csv_io::in_dialect(standard, dialect)?, "text/csv; charset=utf-8")),
+        xlsx::FileFormat::Xlsx => {
+            let name = entity.name();
+            let sheet = name[..1].to_uppercase() + &name[1..];
+            Ok((xlsx::from_csv(&standard, &sheet)?, xlsx::MEDIA_TYPE))
+        }
+    }
+}
+
 pub fn export(
     conn: &mut crate::db::DbConnection,
     entity: Entity,
@@ -112,7 +133,13 @@ pub fn import(
     scope: Option<i32>,
 ) -> Result<ImportReport, crate::error::ApiError> {
     use crate::domain::audit::{self, Change};
-    let report = import_rows(conn, entity, bytes, &who.username, scope)?;
+    use crate::domain::xlsx;
+    let report = if xlsx::is_xlsx(bytes) {
+        let converted = xlsx::to_csv(bytes, entity.name())?;
+        import_rows(conn, entity, &converted.csv, &who.username, scope).map_err(|e| converted.name_cells(e))?
+    } else {
+        import_rows(conn, entity, bytes, &who.username, scope)?
+    };
     let organisation = scope.or((who.organisation_id > 0).then_some(who.organisation_id));
     audit::record(conn, who, Change::new(organisation, entity.name(), "csv", "import").counts(&report))?;
     Ok(report)

@@ -8,8 +8,9 @@ use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::domain::access::Principal;
-use crate::domain::csv_io::{self, Dialect};
+use crate::domain::csv_io::Dialect;
 use crate::domain::referential_csv::{self, Entity, ImportReport};
+use crate::domain::xlsx::FileFormat;
 use crate::error::ApiError;
 use crate::http::AppState;
 use crate::http::openapi::{AuthErrors, BodyErrors};
@@ -26,6 +27,11 @@ pub struct ExportQuery {
     #[serde(default)]
     #[param(inline)]
     pub dialect: Dialect,
+    /// `csv` or `xlsx`: an Excel workbook, its header frozen, numbers as numbers and dates as
+    /// dates.
+    #[serde(default)]
+    #[param(inline)]
+    pub format: FileFormat,
 }
 
 /// Exports a table as CSV. A text cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`,
@@ -34,7 +40,13 @@ pub struct ExportQuery {
     tag = "csv",
     security(("bearer" = [])),
     params(("entity" = Entity, Path, description = "competencies, job-profiles, requirements, activity-roles, agents, assessments, activities, loads, unavailability, modules, trainers, engagements or sessions"), ExportQuery),
-    responses((status = 200, description = "The CSV file", body = String, content_type = "text/csv"), AuthErrors, BodyErrors)
+    responses(
+        (status = 200, description = "The file", content(
+            (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )),
+        AuthErrors, BodyErrors
+    )
 )]
 #[get("/csv/{entity}")]
 pub async fn export(
@@ -43,22 +55,26 @@ pub async fn export(
     entity: web::Path<Entity>,
     q: web::Query<ExportQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (entity, dialect) = (entity.into_inner(), q.dialect);
+    let (entity, ExportQuery { dialect, format }) = (entity.into_inner(), q.into_inner());
     let scope = if entity.is_referential() { None } else { who.scope() };
-    let bytes =
-        state.db.run(move |conn| csv_io::in_dialect(referential_csv::export(conn, entity, scope)?, dialect)).await?;
-    Ok(HttpResponse::Ok().content_type("text/csv; charset=utf-8").body(bytes))
+    let (bytes, media) =
+        state.db.run(move |conn| referential_csv::export_file(conn, entity, scope, format, dialect)).await?;
+    Ok(HttpResponse::Ok().content_type(media).body(bytes))
 }
 
-/// Imports a CSV file: every bad line is reported (400, with line and column) and nothing is
-/// written unless the whole file is valid. The file may be gpec's own or saved by a French Excel:
+/// Imports a CSV file or an Excel workbook (its first sheet): every bad line or cell is reported
+/// (400, with line and column, or the cell as `Agents!C14`) and nothing is written unless the
+/// whole file is valid. The file may be gpec's own or saved by a French Excel:
 /// `,` or `;`, UTF-8 (with or without a BOM) or Windows-1252, dates `2026-12-03` or `03/12/2026`,
 /// decimal points or commas. Entries equal to what is stored are left as they are.
 #[utoipa::path(
     tag = "csv",
     security(("bearer" = [])),
     params(("entity" = Entity, Path)),
-    request_body(content = String, content_type = "text/csv"),
+    request_body(content(
+        (String = "text/csv"),
+        (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    )),
     responses((status = 200, description = "What the import did", body = ImportReport), AuthErrors, BodyErrors)
 )]
 #[post("/csv/{entity}")]
