@@ -164,19 +164,7 @@ async fn a_workbook_s_bad_cell_is_named_by_sheet_row_and_column_and_nothing_is_w
     let hr = app.token("rh33", crate::helpers::USER_PASSWORD).await;
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet().set_name("Agents").unwrap();
-    let header = [
-        "organisation",
-        "matricule",
-        "last_name",
-        "first_name",
-        "unit",
-        "manager_matricule",
-        "job_profile",
-        "fte",
-        "start_date",
-        "end_date",
-    ];
-    for (c, name) in header.iter().enumerate() {
+    for (c, name) in gpec::domain::agents_csv::AGENT_COLUMNS.iter().enumerate() {
         sheet.write_string(0, c as u16, *name).unwrap();
     }
     for (r, (matricule, fte)) in [("W1", "1"), ("W2", "trois")].iter().enumerate() {
