@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 use super::access::Principal;
 use super::audit::{self, Change};
 use super::competencies::stale;
+use super::paging::{Page, page_bounds};
 use super::types::{Fte, Role, name_problem};
 use crate::db::DbConnection;
 use crate::db::schema::{agents as a, job_profiles as jp, organisations as o};
@@ -185,9 +186,11 @@ pub struct Selection {
     pub include_departed: bool,
 }
 
-/// The agents of `selection`, ordered by organisation, unit and matricule.
-pub fn select(conn: &mut DbConnection, selection: &Selection, today: NaiveDate) -> Result<Vec<Agent>, ApiError> {
-    let mut query = a::table.select(Row::as_select()).into_boxed();
+type Backend = <DbConnection as Connection>::Backend;
+
+/// The agents of `selection`, as a query.
+fn selected(selection: &Selection, today: NaiveDate) -> a::BoxedQuery<'static, Backend> {
+    let mut query = a::table.into_boxed();
     if let Some(org) = selection.organisation_id {
         query = query.filter(a::organisation_id.eq(org));
     }
@@ -206,9 +209,38 @@ pub fn select(conn: &mut DbConnection, selection: &Selection, today: NaiveDate) 
     if !selection.include_departed {
         query = query.filter(a::end_date.is_null().or(a::end_date.ge(today)));
     }
-    let rows: Vec<Row> = query.order((a::organisation_id, a::unit, a::matricule)).load(conn)?;
+    query
+}
+
+/// The agents of `selection`, ordered by organisation, unit and matricule.
+pub fn select(conn: &mut DbConnection, selection: &Selection, today: NaiveDate) -> Result<Vec<Agent>, ApiError> {
+    let rows: Vec<Row> = selected(selection, today)
+        .select(Row::as_select())
+        .order((a::organisation_id, a::unit, a::matricule))
+        .load(conn)?;
     let codes = Codes::load(conn)?;
     rows.into_iter().map(|r| codes.agent(r)).collect()
+}
+
+/// One page of the agents of `selection`, in the same order, cut in SQL.
+pub fn select_page(
+    conn: &mut DbConnection,
+    selection: &Selection,
+    today: NaiveDate,
+    page: Option<usize>,
+    per_page: Option<usize>,
+) -> Result<Page<Agent>, ApiError> {
+    let (page, per_page) = page_bounds(page, per_page)?;
+    let total: i64 = selected(selection, today).count().get_result(conn)?;
+    let rows: Vec<Row> = selected(selection, today)
+        .select(Row::as_select())
+        .order((a::organisation_id, a::unit, a::matricule))
+        .limit(per_page as i64)
+        .offset(((page - 1) * per_page) as i64)
+        .load(conn)?;
+    let codes = Codes::load(conn)?;
+    let items = rows.into_iter().map(|r| codes.agent(r)).collect::<Result<_, _>>()?;
+    Ok(Page { items, total: total as usize, page, per_page })
 }
 
 /// The job profile id of a code, or a 400 naming `field`.

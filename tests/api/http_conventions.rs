@@ -173,3 +173,60 @@ async fn every_versioned_resource_answers_with_its_etag() {
     let res = put_if(&app, &hr, &format!("/api/v1/agents/{id}"), Some("\"1\""), agent).await;
     assert_error(res, StatusCode::PRECONDITION_FAILED, "precondition_failed").await;
 }
+
+#[actix_web::test]
+async fn status_changes_take_if_match_too() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let post_if = |path: &'static str, tag: &'static str| {
+        app.client.post(app.url(path)).bearer_auth(&admin).header("If-Match", tag).json(&json!({})).send()
+    };
+    let res = post_if("/api/v1/competencies/ecoute/retire", "\"7\"").await.unwrap();
+    assert_error(res, StatusCode::PRECONDITION_FAILED, "precondition_failed").await;
+    let res = post_if("/api/v1/competencies/ecoute/retire", "\"1\"").await.unwrap();
+    assert_eq!((res.status(), etag_of(&res)), (StatusCode::OK, "\"2\"".to_owned()));
+    let job = json!({"code": "JOB-IFM", "title": "Emploi", "requirements": [{"competency": "pedagogie", "level": 2}]});
+    assert_eq!(app.post("/api/v1/job-profiles", &admin, job).await.status(), StatusCode::CREATED);
+    let res = post_if("/api/v1/job-profiles/JOB-IFM/validate", "\"2\"").await.unwrap();
+    assert_error(res, StatusCode::PRECONDITION_FAILED, "precondition_failed").await;
+    let res = post_if("/api/v1/job-profiles/JOB-IFM/validate", "\"1\"").await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(app.get_json("/api/v1/job-profiles/JOB-IFM", &admin).await["status"], "validated");
+}
+
+/// The `rel` → target pairs of a `Link` header.
+fn links(res: &reqwest::Response) -> std::collections::BTreeMap<String, String> {
+    let header = res.headers()["link"].to_str().unwrap();
+    header
+        .split(", ")
+        .map(|part| {
+            let (target, rel) = part.split_once("; rel=").unwrap();
+            (rel.trim_matches('"').to_owned(), target.trim_matches(['<', '>']).to_owned())
+        })
+        .collect()
+}
+
+#[actix_web::test]
+async fn a_paged_list_links_its_first_previous_next_and_last_pages() {
+    let app = spawn_app().await;
+    crate::planning::fill_org(&app, "CAF-33").await;
+    let hr = app.token("rh33", crate::helpers::USER_PASSWORD).await;
+    for k in 0..5 {
+        let agent = json!({"matricule": format!("Z{k}"), "last_name": "Zed", "unit": "ZONE", "fte": 1, "start_date": "2020-01-01"});
+        assert_eq!(app.post("/api/v1/agents", &hr, agent).await.status(), StatusCode::CREATED);
+    }
+    let res = app.get("/api/v1/agents?unit=ZONE&per_page=2&page=2", &hr).await;
+    let rels = links(&res);
+    let page: Value = res.json().await.unwrap();
+    let matricules: Vec<&str> =
+        page["items"].as_array().unwrap().iter().map(|a| a["matricule"].as_str().unwrap()).collect();
+    assert_eq!((page["total"].as_u64(), matricules), (Some(5), vec!["Z2", "Z3"]), "cut in SQL, in order");
+    assert_eq!(rels["first"], "/api/v1/agents?unit=ZONE&per_page=2&page=1");
+    assert_eq!(rels["prev"], "/api/v1/agents?unit=ZONE&per_page=2&page=1");
+    assert_eq!(rels["next"], "/api/v1/agents?unit=ZONE&per_page=2&page=3");
+    assert_eq!(rels["last"], "/api/v1/agents?unit=ZONE&per_page=2&page=3");
+    let last = app.get(&rels["last"], &hr).await;
+    assert!(!links(&last).contains_key("next"));
+    let page: Value = last.json().await.unwrap();
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+}

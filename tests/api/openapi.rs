@@ -122,6 +122,13 @@ async fn the_openapi_document_parses_and_lists_every_route_the_app_serves() {
             documented.insert((method.to_uppercase(), path.clone()));
             let responses = op["responses"].as_object().unwrap();
             assert!(responses.keys().any(|s| s.starts_with('2')), "{method} {path} documents its success");
+            if let Some(created) = responses.get("201") {
+                assert!(created["headers"]["Location"].is_object(), "{method} {path} documents Location");
+            }
+            for (status, answer) in responses.iter().filter(|(s, _)| s.starts_with('4') || s.starts_with('5')) {
+                let problem = answer["content"].get("application/problem+json");
+                assert!(problem.is_some(), "{method} {path} {status} is documented as problem+json");
+            }
             if !PUBLIC.contains(&path.as_str()) {
                 assert!(responses.contains_key("401"), "{method} {path} documents 401");
                 assert!(responses.contains_key("503"), "{method} {path} documents 503");

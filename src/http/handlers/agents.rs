@@ -1,7 +1,7 @@
 //! `/api/v1/agents`: agents, their assessments, current levels and gaps. Scoped by organisation:
 //! an agent of another organisation answers 404. `hr` and `admin` write; every role reads.
 
-use actix_web::{HttpResponse, get, post, put, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -67,24 +67,17 @@ pub struct AgentQuery {
     pub per_page: Option<usize>,
 }
 
-/// Cuts `items` to the asked page.
-pub fn paginate<T: ToSchema>(items: Vec<T>, page: Option<usize>, per_page: Option<usize>) -> Result<Page<T>, ApiError> {
-    let (page, per_page) = page_bounds(page, per_page)?;
-    let total = items.len();
-    let items = items.into_iter().skip((page - 1) * per_page).take(per_page).collect();
-    Ok(Page { items, total, page, per_page })
-}
-
 /// The agents of an organisation, filtered and paginated.
 #[utoipa::path(
     tag = "agents",
     security(("bearer" = [])),
     params(AgentQuery),
-    responses((status = 200, description = "A page of agents", body = Page<Agent>), AuthErrors, BodyErrors, NotFound)
+    responses((status = 200, description = "A page of agents", body = Page<Agent>, headers(("Link" = String, description = "The first, previous, next and last pages"))), AuthErrors, BodyErrors, NotFound)
 )]
 #[get("/agents")]
 pub async fn list_agents(
     state: web::Data<AppState>,
+    req: HttpRequest,
     who: Principal,
     query: web::Query<AgentQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -99,10 +92,10 @@ pub async fn list_agents(
                 text: q.q,
                 include_departed: q.include_departed,
             };
-            paginate(agents::select(conn, &selection, today())?, q.page, q.per_page)
+            agents::select_page(conn, &selection, today(), q.page, q.per_page)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(found))
+    Ok(super::paged(&req, &found))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -130,7 +123,7 @@ impl<'de> Deserialize<'de> for NewAgent {
     tag = "agents",
     security(("bearer" = [])),
     request_body = NewAgent,
-    responses((status = 201, description = "Created", body = Agent), AuthErrors, BodyErrors, NotFound, Conflict)
+    responses((status = 201, description = "Created", body = Agent, headers(("Location" = String, description = "Where what was made is read"))), AuthErrors, BodyErrors, NotFound, Conflict)
 )]
 #[post("/agents")]
 pub async fn create_agent(
@@ -227,7 +220,7 @@ pub struct Created {
     security(("bearer" = [])),
     params(("id" = i32, Path)),
     request_body = AssessmentInput,
-    responses((status = 201, description = "Recorded", body = Created), AuthErrors, BodyErrors, NotFound)
+    responses((status = 201, description = "Recorded", body = Created, headers(("Location" = String, description = "Where what was made is read"))), AuthErrors, BodyErrors, NotFound)
 )]
 #[post("/agents/{id}/assessments")]
 pub async fn add_assessment(

@@ -1,7 +1,7 @@
 //! `/api/v1/analytics/…`: mobility ranking, team matrix, arcs, training needs and cover, over
 //! the agents of the caller's organisation (national users: any organisation, or all).
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -60,11 +60,12 @@ pub struct MobilityQuery {
     tag = "analytics",
     security(("bearer" = [])),
     params(MobilityQuery),
-    responses((status = 200, description = "A page of the ranking", body = Page<Ranked>), AuthErrors, BodyErrors, NotFound)
+    responses((status = 200, description = "A page of the ranking", body = Page<Ranked>, headers(("Link" = String, description = "The first, previous, next and last pages"))), AuthErrors, BodyErrors, NotFound)
 )]
 #[get("/analytics/mobility")]
 pub async fn mobility(
     state: web::Data<AppState>,
+    req: HttpRequest,
     who: Principal,
     query: web::Query<MobilityQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -82,7 +83,7 @@ pub async fn mobility(
             Ok(Page { items, total, page, per_page })
         })
         .await?;
-    Ok(HttpResponse::Ok().json(page))
+    Ok(super::paged(&req, &page))
 }
 
 #[derive(Deserialize, IntoParams)]

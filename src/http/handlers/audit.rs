@@ -1,7 +1,7 @@
 //! `/api/v1/audit`: the audit trail, read by administrators (national ones over every
 //! organisation). Nothing here or anywhere else changes or deletes a record.
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::domain::access::Principal;
@@ -21,14 +21,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
     tag = "audit",
     security(("bearer" = [])),
     params(AuditQuery),
-    responses((status = 200, description = "A page of the trail", body = Page<AuditRecord>), AuthErrors, BodyErrors, NotFound)
+    responses((status = 200, description = "A page of the trail", body = Page<AuditRecord>, headers(("Link" = String, description = "The first, previous, next and last pages"))), AuthErrors, BodyErrors, NotFound)
 )]
 #[get("/audit")]
 pub async fn list(
     state: web::Data<AppState>,
+    req: HttpRequest,
     who: Principal,
     q: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = state.db.run(move |conn| audit::list(conn, &who, &q)).await?;
-    Ok(HttpResponse::Ok().json(page))
+    Ok(super::paged(&req, &page))
 }

@@ -95,7 +95,7 @@ pub async fn list_modules(
 
 /// Creates a module (role `campus`).
 #[utoipa::path(tag = "campus", security(("bearer" = [])), params(CampusQuery), request_body = ModuleInput,
-    responses((status = 201, description = "Created", body = Module), AuthErrors, BodyErrors, NotFound, Conflict))]
+    responses((status = 201, description = "Created", body = Module, headers(("Location" = String, description = "Where what was made is read"))), AuthErrors, BodyErrors, NotFound, Conflict))]
 #[post("/modules")]
 pub async fn create_module(
     state: web::Data<AppState>,
@@ -165,7 +165,7 @@ pub async fn list_trainers(
 
 /// Lists an agent of any organisation as a trainer of the campus (role `campus`).
 #[utoipa::path(tag = "campus", security(("bearer" = [])), params(CampusQuery), request_body = TrainerInput,
-    responses((status = 201, description = "Listed", body = Trainer), AuthErrors, BodyErrors, NotFound, Conflict))]
+    responses((status = 201, description = "Listed", body = Trainer, headers(("Location" = String, description = "Where what was made is read"))), AuthErrors, BodyErrors, NotFound, Conflict))]
 #[post("/trainers")]
 pub async fn add_trainer(
     state: web::Data<AppState>,
@@ -234,7 +234,7 @@ pub async fn list_engagements(state: web::Data<AppState>, who: Principal) -> Res
 
 /// Proposes an engagement of a trainer (role `campus`): 3 years by default.
 #[utoipa::path(tag = "campus", security(("bearer" = [])), params(CampusQuery), request_body = EngagementInput,
-    responses((status = 201, description = "Proposed", body = Engagement), AuthErrors, BodyErrors, NotFound))]
+    responses((status = 201, description = "Proposed", body = Engagement, headers(("Location" = String, description = "Where what was made is read"))), AuthErrors, BodyErrors, NotFound))]
 #[post("/engagements")]
 pub async fn create_engagement(
     state: web::Data<AppState>,
@@ -343,7 +343,7 @@ pub async fn list_sessions(
 /// Creates a session (role `campus`); its trainers' hours count as unavailable in their
 /// organisation's plans.
 #[utoipa::path(tag = "campus", security(("bearer" = [])), params(CampusQuery), request_body = SessionInput,
-    responses((status = 201, description = "Created", body = Session), AuthErrors, BodyErrors, NotFound, Conflict))]
+    responses((status = 201, description = "Created", body = Session, headers(("Location" = String, description = "Where what was made is read"))), AuthErrors, BodyErrors, NotFound, Conflict))]
 #[post("/sessions")]
 pub async fn create_session(
     state: web::Data<AppState>,
@@ -370,7 +370,7 @@ pub async fn get_session(
 
 /// Records a trainee's evaluation of a trainer (1–5), or with no trainee the campus's own.
 #[utoipa::path(tag = "campus", security(("bearer" = [])), params(("id" = i32, Path)), request_body = EvaluationInput,
-    responses((status = 201, description = "Recorded"), AuthErrors, BodyErrors, NotFound, Conflict))]
+    responses((status = 201, description = "Recorded", headers(("Location" = String, description = "Where what was made is read"))), AuthErrors, BodyErrors, NotFound, Conflict))]
 #[post("/sessions/{id}/evaluations")]
 pub async fn evaluate(
     state: web::Data<AppState>,
@@ -393,7 +393,7 @@ pub struct Validated {
 /// Validates a trainee's levels on the module's competencies once the session has ended: each
 /// becomes an assessment with source `training`.
 #[utoipa::path(tag = "campus", security(("bearer" = [])), params(("id" = i32, Path)), request_body = ValidationInput,
-    responses((status = 201, description = "Assessments created", body = Validated), AuthErrors, BodyErrors, NotFound, Conflict))]
+    responses((status = 201, description = "Assessments created", body = Validated, headers(("Location" = String, description = "Where what was made is read"))), AuthErrors, BodyErrors, NotFound, Conflict))]
 #[post("/sessions/{id}/validations")]
 pub async fn validate(
     state: web::Data<AppState>,

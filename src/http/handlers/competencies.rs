@@ -158,7 +158,7 @@ impl<'de> Deserialize<'de> for NewCompetency {
     tag = "competencies",
     security(("bearer" = [])),
     request_body = NewCompetency,
-    responses((status = 201, description = "Created", body = CompetencyDto), AuthErrors, BodyErrors, Conflict)
+    responses((status = 201, description = "Created", body = CompetencyDto, headers(("Location" = String, description = "Where what was made is read"))), AuthErrors, BodyErrors, Conflict)
 )]
 #[post("/competencies")]
 pub async fn create(
@@ -203,7 +203,8 @@ pub async fn update(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VersionRef {
-    pub version: i32,
+    /// May be left out when `If-Match` names it.
+    pub version: Option<i32>,
 }
 
 /// Retires a competency: it stays readable and in old versions of job profiles, but leaves the
@@ -213,18 +214,22 @@ pub struct VersionRef {
     security(("bearer" = [])),
     params(("code" = String, Path)),
     request_body = VersionRef,
-    responses((status = 200, description = "The retired competency", body = CompetencyDto), AuthErrors, BodyErrors, NotFound, Conflict)
+    responses((status = 200, description = "The retired competency", body = CompetencyDto), AuthErrors, BodyErrors, NotFound, Conflict, Stale)
 )]
 #[post("/competencies/{code}/retire")]
 pub async fn retire(
     state: web::Data<AppState>,
     who: Principal,
     code: web::Path<String>,
+    if_match: IfMatch,
     body: Json<VersionRef>,
 ) -> Result<HttpResponse, ApiError> {
-    let (code, version) = (code.into_inner(), body.version);
-    let retired = state.db.run(move |conn| referential_edits::retire_competency(conn, &who, &code, version)).await?;
-    Ok(HttpResponse::Ok().json(CompetencyDto::from(retired)))
+    let (code, expected) = (code.into_inner(), if_match.expected(body.version)?);
+    let retired = state
+        .db
+        .run(move |conn| versioned_edit(expected, |v| referential_edits::retire_competency(conn, &who, &code, v)))
+        .await?;
+    Ok(HttpResponse::Ok().insert_header(etag(retired.version)).json(CompetencyDto::from(retired)))
 }
 
 /// Every version of a competency: number, author, time.

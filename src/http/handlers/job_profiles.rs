@@ -142,7 +142,7 @@ impl<'de> Deserialize<'de> for NewJobProfile {
     tag = "job-profiles",
     security(("bearer" = [])),
     request_body = NewJobProfile,
-    responses((status = 201, description = "Created", body = JobProfileDto), AuthErrors, BodyErrors, Conflict)
+    responses((status = 201, description = "Created", body = JobProfileDto, headers(("Location" = String, description = "Where what was made is read"))), AuthErrors, BodyErrors, Conflict)
 )]
 #[post("/job-profiles")]
 pub async fn create(
@@ -187,12 +187,16 @@ async fn set_status(
     state: web::Data<AppState>,
     who: Principal,
     code: String,
-    version: i32,
+    expected: (i32, bool),
     target: ProfileStatus,
 ) -> Result<HttpResponse, ApiError> {
-    let changed =
-        state.db.run(move |conn| referential_edits::set_job_profile_status(conn, &who, &code, version, target)).await?;
-    Ok(HttpResponse::Ok().json(JobProfileDto::from(changed)))
+    let changed = state
+        .db
+        .run(move |conn| {
+            versioned_edit(expected, |v| referential_edits::set_job_profile_status(conn, &who, &code, v, target))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().insert_header(etag(changed.current_version)).json(JobProfileDto::from(changed)))
 }
 
 /// Validates the current version; the version validated before it is archived.
@@ -201,16 +205,17 @@ async fn set_status(
     security(("bearer" = [])),
     params(("code" = String, Path)),
     request_body = VersionRef,
-    responses((status = 200, description = "Validated", body = JobProfileDto), AuthErrors, BodyErrors, NotFound, Conflict)
+    responses((status = 200, description = "Validated", body = JobProfileDto), AuthErrors, BodyErrors, NotFound, Conflict, Stale)
 )]
 #[post("/job-profiles/{code}/validate")]
 pub async fn validate(
     state: web::Data<AppState>,
     who: Principal,
     code: web::Path<String>,
+    if_match: IfMatch,
     body: Json<VersionRef>,
 ) -> Result<HttpResponse, ApiError> {
-    set_status(state, who, code.into_inner(), body.version, ProfileStatus::Validated).await
+    set_status(state, who, code.into_inner(), if_match.expected(body.version)?, ProfileStatus::Validated).await
 }
 
 /// Archives the current version: the job sheet is no longer in force.
@@ -219,16 +224,17 @@ pub async fn validate(
     security(("bearer" = [])),
     params(("code" = String, Path)),
     request_body = VersionRef,
-    responses((status = 200, description = "Archived", body = JobProfileDto), AuthErrors, BodyErrors, NotFound, Conflict)
+    responses((status = 200, description = "Archived", body = JobProfileDto), AuthErrors, BodyErrors, NotFound, Conflict, Stale)
 )]
 #[post("/job-profiles/{code}/archive")]
 pub async fn archive(
     state: web::Data<AppState>,
     who: Principal,
     code: web::Path<String>,
+    if_match: IfMatch,
     body: Json<VersionRef>,
 ) -> Result<HttpResponse, ApiError> {
-    set_status(state, who, code.into_inner(), body.version, ProfileStatus::Archived).await
+    set_status(state, who, code.into_inner(), if_match.expected(body.version)?, ProfileStatus::Archived).await
 }
 
 /// A line of a profile's history.

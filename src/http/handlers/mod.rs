@@ -53,6 +53,29 @@ pub fn created(path: String, body: impl serde::Serialize) -> actix_web::HttpResp
     actix_web::HttpResponse::Created().insert_header((actix_web::http::header::LOCATION, path)).json(body)
 }
 
+/// A page of a list as JSON, with a `Link` header (RFC 8288) to its first, previous, next and
+/// last pages: the request's own path and query with another `page`.
+pub fn paged<T: utoipa::ToSchema + serde::Serialize>(
+    req: &actix_web::HttpRequest,
+    page: &crate::domain::paging::Page<T>,
+) -> actix_web::HttpResponse {
+    let kept: Vec<&str> = req.query_string().split('&').filter(|p| !p.is_empty() && !p.starts_with("page=")).collect();
+    let at = |n: usize| {
+        let query =
+            kept.iter().copied().chain(std::iter::once(format!("page={n}").as_str())).collect::<Vec<_>>().join("&");
+        format!("<{}?{query}>", req.path())
+    };
+    let last = page.total.div_ceil(page.per_page).max(1);
+    let mut links = vec![format!("{}; rel=\"first\"", at(1)), format!("{}; rel=\"last\"", at(last))];
+    if page.page > 1 {
+        links.push(format!("{}; rel=\"prev\"", at((page.page - 1).min(last))));
+    }
+    if page.page < last {
+        links.push(format!("{}; rel=\"next\"", at(page.page + 1)));
+    }
+    actix_web::HttpResponse::Ok().insert_header((actix_web::http::header::LINK, links.join(", "))).json(page)
+}
+
 /// `?name=value` when the request named a value (a campus, an organisation), else nothing.
 pub fn query(name: &str, value: Option<&str>) -> String {
     value.map_or_else(String::new, |v| format!("?{name}={}", escaped(v)))

@@ -81,7 +81,7 @@ pub async fn get_one(
     tag = "organisations",
     security(("bearer" = [])),
     request_body = NewOrganisationDto,
-    responses((status = 201, description = "Created", body = OrganisationDto), AuthErrors, BodyErrors, Conflict)
+    responses((status = 201, description = "Created", body = OrganisationDto, headers(("Location" = String, description = "Where what was made is read"))), AuthErrors, BodyErrors, Conflict)
 )]
 #[post("/organisations")]
 pub async fn create(

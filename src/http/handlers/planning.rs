@@ -103,7 +103,7 @@ pub async fn list_activities(
     security(("bearer" = [])),
     params(OrgQuery),
     request_body = ActivityInput,
-    responses((status = 201, description = "Created", body = Activity), AuthErrors, BodyErrors, NotFound, Conflict)
+    responses((status = 201, description = "Created", body = Activity, headers(("Location" = String, description = "Where what was made is read"))), AuthErrors, BodyErrors, NotFound, Conflict)
 )]
 #[post("/activities")]
 pub async fn create_activity(

@@ -78,7 +78,7 @@ pub async fn list(state: web::Data<AppState>, who: Principal) -> Result<HttpResp
     tag = "users",
     security(("bearer" = [])),
     request_body = NewUserDto,
-    responses((status = 201, description = "Created", body = UserDto), AuthErrors, BodyErrors, NotFound, Conflict)
+    responses((status = 201, description = "Created", body = UserDto, headers(("Location" = String, description = "Where what was made is read"))), AuthErrors, BodyErrors, NotFound, Conflict)
 )]
 #[post("/users")]
 pub async fn create(
