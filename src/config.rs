@@ -114,9 +114,15 @@ pub struct LdapOpts {
 
 /// Whether `url` names this machine, where a password in clear never crosses a network.
 fn is_loopback(url: &str) -> bool {
-    let host = url.split("://").nth(1).unwrap_or("").split(['/', '?']).next().unwrap_or("");
-    let host = host.rsplit_once(':').filter(|(h, _)| !h.is_empty() && !h.ends_with(':')).map_or(host, |(h, _)| h);
-    matches!(host.trim_matches(['[', ']']), "127.0.0.1" | "::1" | "localhost")
+    match url::Url::parse(url).ok().and_then(|u| u.host().map(|h| h.to_owned())) {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        // `ldap` is not a scheme the URL standard knows, so an IPv4 address stays a name.
+        Some(url::Host::Domain(name)) => {
+            name == "localhost" || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+        }
+        None => false,
+    }
 }
 
 impl LdapOpts {

@@ -322,15 +322,13 @@ fn read_into(bytes: &[u8], columns: &[&str], what: &str, problems: &mut Problems
         let mut text = String::with_capacity(record.as_slice().len());
         let mut ends = Vec::with_capacity(record.len());
         for (i, raw) in record.iter().enumerate() {
-            match std::str::from_utf8(raw) {
-                Ok(field) => {
-                    if let Some(c) = field.chars().find(|&c| is_forbidden_control(c)) {
-                        problems.add(position.0, &header[i], format!("holds the control character U+{:04X}", c as u32));
-                    }
-                    text.push_str(unmarked(field.trim_start()));
-                }
-                Err(_) => problems.add(position.0, &header[i], "not valid UTF-8 (save the file as UTF-8)"),
+            // The whole text is UTF-8 once decoded, and fields split at ASCII delimiters, so
+            // this borrows and never replaces anything.
+            let field = String::from_utf8_lossy(raw);
+            if let Some(c) = field.chars().find(|&c| is_forbidden_control(c)) {
+                problems.add(position.0, &header[i], format!("holds the control character U+{:04X}", c as u32));
             }
+            text.push_str(unmarked(field.trim_start()));
             // A file is at most the raw body limit (64 MiB), far below u32::MAX.
             ends.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
         }
@@ -409,9 +407,10 @@ pub enum Dialect {
 }
 
 /// Columns that hold a date, and columns that hold a number, in every entity's files: the only
-/// cells a dialect writes differently, so that a text that looks like a date stays as it is.
-pub(crate) const DATE_COLUMNS: [&str; 5] = ["start_date", "end_date", "adfo_date", "assessed_on", "valid_until"];
-pub(crate) const NUMBER_COLUMNS: [&str; 9] = [
+/// cells a dialect or a workbook writes differently, so that a text that looks like a date stays
+/// as it is.
+const DATE_COLUMNS: [&str; 5] = ["start_date", "end_date", "adfo_date", "assessed_on", "valid_until"];
+const NUMBER_COLUMNS: [&str; 9] = [
     "fte",
     "minutes_per_item",
     "backlog_normal_max",
@@ -423,6 +422,24 @@ pub(crate) const NUMBER_COLUMNS: [&str; 9] = [
     "hours_per_year",
 ];
 
+/// A cell of an export in gpec's dialect, read by its column.
+pub(crate) enum Typed<'a> {
+    Date(NaiveDate),
+    Number(f64),
+    Text(&'a str),
+}
+
+/// `cell` of `column` as its type: a date or a number only in a column that holds them.
+pub(crate) fn typed<'a>(column: &str, cell: &'a str) -> Typed<'a> {
+    let date = DATE_COLUMNS.contains(&column).then(|| NaiveDate::parse_from_str(cell, "%Y-%m-%d").ok()).flatten();
+    let number = NUMBER_COLUMNS.contains(&column).then(|| cell.parse::<f64>().ok().filter(|n| n.is_finite())).flatten();
+    match (date, number) {
+        (Some(day), _) => Typed::Date(day),
+        (None, Some(n)) => Typed::Number(n),
+        _ => Typed::Text(cell),
+    }
+}
+
 /// An export written by [`writer`] (gpec's dialect), in `dialect`.
 pub fn in_dialect(standard: Vec<u8>, dialect: Dialect) -> Result<Vec<u8>, ApiError> {
     if dialect == Dialect::Standard {
@@ -433,19 +450,20 @@ pub fn in_dialect(standard: Vec<u8>, dialect: Dialect) -> Result<Vec<u8>, ApiErr
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {
         let mut w = csv::WriterBuilder::new().delimiter(b';').terminator(csv::Terminator::CRLF).from_writer(&mut out);
-        let mut kinds: Vec<(bool, bool)> = Vec::new();
+        let mut header: Vec<String> = Vec::new();
         for (i, record) in reader.records().enumerate() {
             let record = record.map_err(broken)?;
             if i == 0 {
-                kinds = record.iter().map(|c| (DATE_COLUMNS.contains(&c), NUMBER_COLUMNS.contains(&c))).collect();
+                header = record.iter().map(str::to_owned).collect();
                 w.write_record(&record).map_err(broken)?;
                 continue;
             }
-            let cells = record.iter().enumerate().map(|(k, cell)| match kinds.get(k) {
-                Some((true, _)) => NaiveDate::parse_from_str(cell, "%Y-%m-%d")
-                    .map_or_else(|_| cell.to_owned(), |d| d.format("%d/%m/%Y").to_string()),
-                Some((_, true)) if spreadsheet_number(cell).is_some() => cell.replace('.', ","),
-                _ => cell.to_owned(),
+            let cells = record.iter().enumerate().map(|(k, cell)| {
+                match typed(header.get(k).map_or("", String::as_str), cell) {
+                    Typed::Date(day) => day.format("%d/%m/%Y").to_string(),
+                    Typed::Number(_) => cell.replace('.', ","),
+                    Typed::Text(text) => text.to_owned(),
+                }
             });
             w.write_record(cells).map_err(broken)?;
         }

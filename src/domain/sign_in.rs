@@ -123,8 +123,8 @@ fn first_check(
     if attempt.password.chars().count() > Password::MAX_LEN {
         return Err(ApiError::invalid("password", format!("must be at most {} characters", Password::MAX_LEN)));
     }
-    let known = users::find_by_username(conn, attempt.username.trim())?;
-    if directory_on && known.as_ref().is_none_or(|u| u.directory) {
+    // Only with a directory is there a choice to make; without one every name is local.
+    if directory_on && users::find_by_username(conn, attempt.username.trim())?.is_none_or(|u| u.directory) {
         return Ok(First::Directory);
     }
     if let Some(user) = users::authenticate(conn, &attempt.username, &attempt.password)? {

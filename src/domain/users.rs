@@ -190,9 +190,8 @@ pub fn create(
             .get_result(conn)?;
         replace_roles(conn, id, roles)?;
         let user = find_by_id(conn, id)?.ok_or_else(|| ApiError::internal("user vanished", "after insert"))?;
-        let roles: Vec<&str> = user.roles.iter().map(|r| r.as_str()).collect();
         let change = Change::new(Some(user.organisation_id), "user", &user.username, "create")
-            .created(&serde_json::json!({"organisation": user.organisation_code, "roles": roles}));
+            .created(&grant_of(&user.organisation_code, &user.roles));
         audit::record(conn, who, change)?;
         Ok(user)
     })

@@ -9,10 +9,10 @@ use std::collections::HashMap;
 use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx};
-use chrono::{Datelike, NaiveDate};
+use chrono::Datelike;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
 
-use super::csv_io::{self, DATE_COLUMNS, NUMBER_COLUMNS};
+use super::csv_io::{self, Typed, typed};
 use crate::error::{ApiError, Detail};
 
 /// How an export is written.
@@ -43,7 +43,7 @@ pub fn from_csv(standard: &[u8], sheet: &str) -> Result<Vec<u8>, ApiError> {
     let page = workbook.add_worksheet().set_name(sheet).map_err(written)?;
     let (bold, date) = (Format::new().set_bold(), Format::new().set_num_format("dd/mm/yyyy"));
     let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(standard);
-    let mut kinds: Vec<(bool, bool)> = Vec::new();
+    let mut header: Vec<String> = Vec::new();
     let mut widths: Vec<usize> = Vec::new();
     for (r, record) in reader.records().enumerate() {
         let record = record.map_err(|e| ApiError::internal("reading an export", e))?;
@@ -55,22 +55,24 @@ pub fn from_csv(standard: &[u8], sheet: &str) -> Result<Vec<u8>, ApiError> {
             }
             widths[c] = widths[c].max(cell.chars().count());
             if r == 0 {
-                kinds.push((DATE_COLUMNS.contains(&cell), NUMBER_COLUMNS.contains(&cell)));
+                header.push(cell.to_owned());
                 page.write_string_with_format(row, col, cell, &bold).map_err(written)?;
                 continue;
             }
-            let (is_date, is_number) = kinds.get(c).copied().unwrap_or_default();
-            let day = NaiveDate::parse_from_str(cell, "%Y-%m-%d").ok().filter(|_| is_date);
-            let number = cell.parse::<f64>().ok().filter(|n| is_number && n.is_finite());
-            if let Some(day) = day {
-                let at =
-                    ExcelDateTime::from_ymd(day.year() as u16, day.month() as u8, day.day() as u8).map_err(written)?;
-                page.write_datetime_with_format(row, col, at, &date).map_err(written)?;
-            } else if let Some(number) = number {
-                page.write_number(row, col, number).map_err(written)?;
-            } else if !cell.is_empty() {
+            match typed(header.get(c).map_or("", String::as_str), cell) {
+                Typed::Date(day) => {
+                    let at = ExcelDateTime::from_ymd(day.year() as u16, day.month() as u8, day.day() as u8)
+                        .map_err(written)?;
+                    page.write_datetime_with_format(row, col, at, &date).map_err(written)?;
+                }
+                Typed::Number(number) => {
+                    page.write_number(row, col, number).map_err(written)?;
+                }
                 // A workbook cell written as text never runs, so the CSV's formula mark goes.
-                page.write_string(row, col, csv_io::unmarked(cell)).map_err(written)?;
+                Typed::Text(text) if !text.is_empty() => {
+                    page.write_string(row, col, csv_io::unmarked(text)).map_err(written)?;
+                }
+                Typed::Text(_) => {}
             }
         }
     }
