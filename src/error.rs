@@ -123,6 +123,13 @@ impl ApiError {
         Self::Unprocessable { message, details }
     }
 
+    /// A 422 naming the field: a well-formed value the data refuses (an unknown reference, an end
+    /// before its start), which no schema of the request could have ruled out.
+    pub fn unusable(field: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        Self::Unprocessable { message: format!("{field}: {message}"), details: vec![Detail::field(field, message)] }
+    }
+
     pub fn not_found(what: impl Into<String>) -> Self {
         Self::NotFound(what.into())
     }

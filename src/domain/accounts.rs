@@ -60,7 +60,7 @@ pub fn change_own_password(
         return Err(ApiError::conflict("a directory account's password is changed in the directory"));
     }
     if !users::password_matches(conn, user_id, current)? {
-        return Err(ApiError::invalid("current_password", "is not your current password"));
+        return Err(ApiError::forbidden("current_password: is not your current password"));
     }
     if current == new {
         return Err(ApiError::invalid("new_password", "must differ from the current password"));
@@ -78,6 +78,11 @@ pub fn change_own_password(
 /// tokens stop working and a sign-in lock is lifted.
 pub fn reset_password(conn: &mut DbConnection, who: &Principal, username: &str) -> Result<(User, String), ApiError> {
     let user = target(conn, who, username)?;
+    if user.id == who.user_id {
+        // A reset would end the session that asked for it: one's own password changes with the
+        // current one (`POST /me/password`).
+        return Err(ApiError::conflict("change your own password with your current one, not by a reset"));
+    }
     if user.directory {
         return Err(ApiError::conflict(format!("{username} signs in with the directory: reset the password there")));
     }
@@ -108,6 +113,11 @@ pub fn set_roles(conn: &mut DbConnection, who: &Principal, username: &str, roles
         let user = target(conn, who, username)?;
         if !roles.contains(&Role::Admin) {
             keep_a_national_admin(conn, &user, "lose the admin role")?;
+            if user.id == who.user_id {
+                // As with deactivation: another administrator takes the role away, so that no one
+                // locks themselves out by mistake.
+                return Err(ApiError::conflict("you cannot take away your own admin role"));
+            }
         }
         if user.directory {
             return Err(ApiError::conflict(format!(

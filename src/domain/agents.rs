@@ -22,12 +22,14 @@ use crate::error::{ApiError, Detail};
 /// agent refuses them (see `NewAgent`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct AgentInput {
-    #[schema(max_length = 40)]
+    /// 1 to 40 characters.
+    #[schema(max_length = 40, pattern = "^ *[!-~]([ -~]{0,38}[!-~])? *$")]
     pub matricule: String,
     #[schema(max_length = 200)]
     pub last_name: String,
+    /// May be empty; one line.
     #[serde(default)]
-    #[schema(max_length = 200)]
+    #[schema(max_length = 200, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$")]
     pub first_name: String,
     /// Unit or team.
     #[schema(max_length = 200)]
@@ -93,6 +95,7 @@ pub struct Agent {
     #[serde(skip)]
     pub job_profile_id: Option<i32>,
     pub version: i32,
+    #[serde(with = "crate::domain::utc")]
     pub updated_at: NaiveDateTime,
 }
 
@@ -243,11 +246,11 @@ pub fn select_page(
     Ok(Page { items, total: total as usize, page, per_page })
 }
 
-/// The job profile id of a code, or a 400 naming `field`.
+/// The job profile id of a code, or a 422 naming `field`.
 pub fn profile_id(conn: &mut DbConnection, field: &str, code: &str) -> Result<i32, ApiError> {
     Codes::load(conn)?
         .profile_id(&code.trim().to_uppercase())
-        .ok_or_else(|| ApiError::invalid(field, format!("unknown job profile {code}")))
+        .ok_or_else(|| ApiError::unusable(field, format!("unknown job profile {code}")))
 }
 
 #[derive(Insertable, AsChangeset)]

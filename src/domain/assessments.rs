@@ -54,7 +54,7 @@ pub struct NewAssessment {
 impl NewAssessment {
     pub fn new(agent_id: i32, competency_id: i32, input: AssessmentInput, created_by: &str) -> Result<Self, ApiError> {
         if input.valid_until.is_some_and(|v| v < input.assessed_on) {
-            return Err(ApiError::invalid("valid_until", "must not be before assessed_on"));
+            return Err(ApiError::unusable("valid_until", "must not be before assessed_on"));
         }
         Ok(Self {
             agent_id,
@@ -97,7 +97,7 @@ pub fn record(
         let (competency_id, _) = Resolver::load(conn)?
             .resolve(&input.competency)
             .cloned()
-            .ok_or_else(|| ApiError::invalid("competency", format!("unknown competency {:?}", input.competency)))?;
+            .ok_or_else(|| ApiError::unusable("competency", format!("unknown competency {:?}", input.competency)))?;
         let id = add(conn, NewAssessment::new(agent_id, competency_id, input.clone(), &who.username)?)?;
         let change = Change::new(Some(agent.organisation_id), "assessment", id, "create")
             .created(&serde_json::json!({"agent": agent.input.matricule, "assessment": input}));
@@ -135,6 +135,7 @@ pub struct AssessmentView {
     pub comment: String,
     pub evidence_ref: String,
     pub valid_until: Option<NaiveDate>,
+    #[serde(with = "crate::domain::utc")]
     pub created_at: NaiveDateTime,
     pub created_by: String,
 }

@@ -237,6 +237,7 @@ struct Row {
 pub struct AuditRecord {
     pub id: i32,
     /// UTC.
+    #[serde(with = "crate::domain::utc")]
     pub at: NaiveDateTime,
     /// The organisation of what changed; none for the branch-wide referential.
     pub organisation: Option<String>,
@@ -276,12 +277,16 @@ pub struct AuditQuery {
     /// Username of who acted.
     pub user: Option<String>,
     /// From this instant or day (UTC, `2026-12-03` or `2026-12-03T08:00:00`), included.
+    #[param(value_type = Option<chrono::NaiveDate>)]
     pub from: Option<String>,
-    /// Up to this instant (excluded) or day (included).
+    /// Up to this instant (excluded) or day (included); a day or an instant, as `from`.
+    #[param(value_type = Option<chrono::NaiveDate>)]
     pub to: Option<String>,
     /// From 1.
+    #[param(minimum = 1, maximum = 2147483647)]
     pub page: Option<usize>,
     /// 1 to 500, default 50.
+    #[param(minimum = 1, maximum = 500)]
     pub per_page: Option<usize>,
 }
 

@@ -13,6 +13,20 @@ use crate::db::DbConnection;
 use crate::db::schema::{competencies as c, competency_aliases as ca, competency_versions as cv};
 use crate::error::{ApiError, Detail};
 
+/// The documented shape of an alias: not blank, without '|' (the CSV's separator of aliases).
+pub struct Alias;
+
+impl utoipa::PartialSchema for Alias {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some("^[^|\\u0000-\\u001F\\u007F-\\u009F]*[^|\\s\\u0000-\\u001F\\u007F-\\u009F][^|\\u0000-\\u001F\\u007F-\\u009F]*$"))
+            .into()
+    }
+}
+
+impl ToSchema for Alias {}
+
 /// What an edit changes: everything but the code, the status and the version bookkeeping.
 /// Unknown fields are ignored, so that a client can send back what it read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -26,9 +40,11 @@ pub struct CompetencyContent {
     pub is_new: bool,
     pub arc: Arc,
     /// Descriptors of levels 1 to 4, in order; empty strings for knowledge items.
+    #[schema(min_items = 4, max_items = 4)]
     pub descriptors: Vec<String>,
-    /// Other wordings of the same competency found in the documents.
+    /// Other wordings of the same competency found in the documents: not blank, without '|'.
     #[serde(default)]
+    #[schema(value_type = Vec<Alias>)]
     pub aliases: Vec<String>,
 }
 
@@ -66,6 +82,7 @@ pub struct Competency {
     pub content: CompetencyContent,
     pub status: CompetencyStatus,
     pub version: i32,
+    #[serde(with = "crate::domain::utc")]
     pub updated_at: NaiveDateTime,
     pub updated_by: String,
 }
@@ -277,6 +294,7 @@ pub fn stale(what: &str, code: &str, expected: i32, current: i32) -> ApiError {
 pub struct VersionInfo {
     pub version: i32,
     pub author: String,
+    #[serde(with = "crate::domain::utc")]
     pub created_at: NaiveDateTime,
 }
 

@@ -25,6 +25,7 @@ pub mod referential_edits;
 pub mod sign_in;
 pub mod types;
 pub mod users;
+pub mod utc;
 pub mod xlsx;
 
 /// The current time as stored: UTC, to the microsecond (PostgreSQL's precision), so that both

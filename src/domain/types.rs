@@ -6,10 +6,26 @@ use utoipa::ToSchema;
 use crate::error::ApiError;
 
 macro_rules! string_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+    ($(#[doc = $doc:literal])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         pub enum $name { $(#[serde(rename = $text)] $variant),+ }
+
+        // By hand: the derive does not see a `rename` given through a macro, and would document
+        // the variants' Rust names (`Admin`) instead of the words the service speaks (`admin`).
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                let doc: &[&str] = &[$($doc),*];
+                let description = doc.iter().map(|line| line.trim()).collect::<Vec<_>>().join(" ");
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($text),+]))
+                    .description((!description.is_empty()).then_some(description))
+                    .into()
+            }
+        }
+
+        impl ToSchema for $name {}
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -253,7 +269,7 @@ impl Password {
                 .feedback()
                 .and_then(|f| f.warning().map(|w| w.to_string()))
                 .unwrap_or_else(|| "it is too easy to guess".to_owned());
-            return Err(ApiError::invalid(
+            return Err(ApiError::unusable(
                 field,
                 format!("too weak: {hint}; use a longer passphrase of unrelated words"),
             ));
@@ -376,7 +392,7 @@ string_enum! {
 /// A work-time fraction (quotité de travail) in (0, 1].
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Serialize, Deserialize, ToSchema)]
 #[serde(try_from = "f64", into = "f64")]
-#[schema(value_type = f64, minimum = 0, maximum = 1)]
+#[schema(value_type = f64, exclusive_minimum = 0, maximum = 1)]
 pub struct Fte(f64);
 
 impl Fte {
@@ -416,7 +432,8 @@ pub fn upper_code(field: &str, raw: &str, max: usize) -> Result<String, ApiError
     Ok(code)
 }
 
-/// A calendar month, `YYYY-MM`, as the planning periods are.
+/// A calendar month, `YYYY-MM`, as the planning periods are. The API document states what
+/// [`Period::parse`] takes as the pattern `^ *(19|[2-9][0-9])[0-9]{2}-(0[1-9]|1[0-2]) *$`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Period(i32);
 
@@ -455,11 +472,11 @@ impl Period {
     /// `from..=to`, refused when reversed or longer than [`Period::MAX_HORIZON`] months.
     pub fn horizon(from: Self, to: Self) -> Result<Vec<Self>, ApiError> {
         if to < from {
-            return Err(ApiError::invalid("to", "must not be before from"));
+            return Err(ApiError::unusable("to", "must not be before from"));
         }
         let months = (to.0 - from.0 + 1) as usize;
         if months > Self::MAX_HORIZON {
-            return Err(ApiError::invalid("to", format!("the horizon is {months} months; at most 36")));
+            return Err(ApiError::unusable("to", format!("the horizon is {months} months; at most 36")));
         }
         Ok((from.0..=to.0).map(Self).collect())
     }

@@ -52,11 +52,12 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
 }
 
 /// Checks the text of a parsed body, then gives it its type.
-pub fn parse_body<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
+pub fn parse_body<T: DeserializeOwned>(mut value: serde_json::Value) -> Result<T, ApiError> {
     let mut path = String::new();
     if let Some(problem) = find_bad_text(&value, &mut path) {
         return Err(problem);
     }
+    whole_numbers(&mut value);
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let message = e.into_inner().to_string();
@@ -70,6 +71,26 @@ pub fn parse_body<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, Ap
         let message = message.strip_prefix(&format!("`{field}`: ")).map(str::to_owned).unwrap_or(message);
         ApiError::invalid(&field, message)
     })
+}
+
+/// Writes `352.0` as `352`. JSON has one number type and JSON Schema counts `352.0` as an
+/// integer, but serde refuses it for an integer field; a field that wants a decimal still takes
+/// `352`.
+fn whole_numbers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            if let Some(x) = n.as_f64()
+                && x.fract() == 0.0
+                && x.abs() < 9.0e15
+            {
+                *value = Value::from(x as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers),
+        Value::Object(fields) => fields.values_mut().for_each(whole_numbers),
+        _ => {}
+    }
 }
 
 /// Whether the fields left to the inner type may hold names it does not know.
@@ -314,5 +335,17 @@ mod routes {
             }
         }
         methods
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_whole_number_written_with_a_point_is_an_integer_and_a_decimal_stays_one() {
+        let mut value = serde_json::json!({"version": -352.0, "rows": [{"fte": 0.8, "n": 3}], "big": 1e300});
+        super::whole_numbers(&mut value);
+        assert_eq!(value, serde_json::json!({"version": -352, "rows": [{"fte": 0.8, "n": 3}], "big": 1e300}));
+        let version: i32 = serde_json::from_value(value["version"].clone()).unwrap();
+        assert_eq!(version, -352);
     }
 }

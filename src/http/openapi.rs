@@ -49,6 +49,14 @@ impl Modify for BearerScheme {
 #[derive(IntoResponses)]
 #[allow(dead_code)]
 pub enum AuthErrors {
+    /// A malformed path or query parameter: a number out of range, a text holding a control
+    /// character, a parameter the route does not know; `details` names it.
+    #[response(status = 400, content_type = "application/problem+json")]
+    BadRequest(ErrorBody),
+    /// A well-formed request the data refuses: an unknown reference, an end before its start;
+    /// `details` names the field.
+    #[response(status = 422, content_type = "application/problem+json")]
+    Refused(ErrorBody),
     /// Missing, malformed, expired or invalid token, or its user no longer exists.
     #[response(status = 401, content_type = "application/problem+json")]
     Unauthorized(ErrorBody),
@@ -111,3 +119,184 @@ pub enum TooManyRequests {
     #[response(status = 429, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds to wait")))]
     TooManyRequests(ErrorBody),
 }
+
+/// The schema of `T` with one more member `key`: the body [`crate::http::extract::split_object`]
+/// reads. Written out as one object, because an `allOf` of an object that refuses unknown
+/// members and one that adds `key` is a schema no body can satisfy.
+pub fn object_with_member<T: utoipa::PartialSchema>(
+    key: &str,
+    member: utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+    required: bool,
+) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    with_member(T::schema(), key, member, required)
+}
+
+/// `schema`, an object, with one more member `key`.
+pub fn with_member(
+    schema: utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+    key: &str,
+    member: utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+    required: bool,
+) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::Schema;
+    let RefOr::T(Schema::Object(mut object)) = schema else { unreachable!("members are added to an object") };
+    object.properties.insert(key.to_owned(), member);
+    if required {
+        object.required.push(key.to_owned());
+    }
+    RefOr::T(Schema::Object(object))
+}
+
+/// The rule every text sent to gpec obeys (see `crate::http::extract`), as a JSON Schema
+/// pattern: no control character but tab, line feed and carriage return.
+const PLAIN_TEXT: &str = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$";
+
+/// A name or label: no control character at all, and something besides spaces.
+const NAME: &str =
+    "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$";
+
+/// `schema`, an object, documented without members besides its own. An edit ignores unknown
+/// members, so that a client may send back what it read; the document names only those that
+/// mean something.
+pub fn closed(
+    mut schema: utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::{AdditionalProperties, Schema};
+    if let RefOr::T(Schema::Object(object)) = &mut schema {
+        object.additional_properties = Some(Box::new(AdditionalProperties::FreeForm(false)));
+    }
+    schema
+}
+
+/// A date as the service reads it: `2026-12-03`.
+const DATE: &str = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
+
+/// Longest free-text path or query parameter, so that a path with several stays under the
+/// text limit.
+const PARAMETER_MAX_CHARS: usize = 1000;
+
+/// States on every free text of the document (bodies, parameters, answers) what the service
+/// checks of all text: no control characters, at most `MAX_TEXT_CHARS`. A text with a format,
+/// a list of values or a pattern of its own already says more.
+pub fn state_text_rules(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::RefOr;
+    let in_content = |content: &mut RefOr<utoipa::openapi::content::Content>| {
+        if let RefOr::T(content) = content
+            && let Some(schema) = &mut content.schema
+        {
+            text_rules(schema);
+        }
+    };
+    if let Some(components) = &mut doc.components {
+        // An error may quote what was sent, control characters and all, to name the problem.
+        components
+            .schemas
+            .iter_mut()
+            .filter(|(name, _)| !["ErrorBody", "Detail"].contains(&name.as_str()))
+            .for_each(|(_, s)| text_rules(s));
+    }
+    for item in doc.paths.paths.values_mut() {
+        let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+        for operation in operations.into_iter().flatten() {
+            for parameter in operation.parameters.iter_mut().flatten() {
+                if let RefOr::T(parameter) = parameter
+                    && let Some(schema) = &mut parameter.schema
+                {
+                    text_rules(schema);
+                    // The whole path and query are held to the text limit: each parameter gets
+                    // a share of it.
+                    if let RefOr::T(utoipa::openapi::schema::Schema::Object(object)) = schema
+                        && object.pattern.as_deref() == Some(PLAIN_TEXT)
+                    {
+                        object.max_length = Some(object.max_length.unwrap_or(usize::MAX).min(PARAMETER_MAX_CHARS));
+                    }
+                }
+            }
+            if let Some(RefOr::T(body)) = &mut operation.request_body {
+                body.content.values_mut().for_each(in_content);
+            }
+            // An error may quote what was sent, control characters and all, to name the problem.
+            for (_, response) in operation.responses.responses.iter_mut().filter(|(status, _)| status.starts_with('2'))
+            {
+                if let RefOr::T(response) = response {
+                    response.content.values_mut().for_each(in_content);
+                }
+            }
+        }
+    }
+}
+
+fn text_rules(schema: &mut utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>) {
+    use crate::domain::types::NAME_MAX_CHARS;
+    use utoipa::openapi::KnownFormat;
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::{AdditionalProperties, ArrayItems, Schema, SchemaFormat, SchemaType, Type};
+    let RefOr::T(schema) = schema else { return };
+    match schema {
+        Schema::Object(object) => {
+            let text = match &object.schema_type {
+                SchemaType::Type(t) => *t == Type::String,
+                SchemaType::Array(types) => types.contains(&Type::String),
+                SchemaType::AnyValue => false,
+            };
+            let date = matches!(object.format, Some(SchemaFormat::KnownFormat(KnownFormat::Date)));
+            if text && date && object.pattern.is_none() {
+                // `format` alone is an annotation in JSON Schema 2020-12: an empty text would pass.
+                object.pattern = Some(DATE.to_owned());
+            } else if text && object.pattern.is_none() && object.max_length == Some(NAME_MAX_CHARS) {
+                // A name (`types::name_problem`): one line, not blank.
+                object.pattern = Some(NAME.to_owned());
+                object.min_length = Some(1);
+            } else if text && object.format.is_none() && object.enum_values.is_none() && object.pattern.is_none() {
+                object.pattern = Some(PLAIN_TEXT.to_owned());
+                object.max_length.get_or_insert(crate::http::extract::MAX_TEXT_CHARS);
+            }
+            if object.schema_type == SchemaType::Type(Type::Object) && object.property_names.is_none() {
+                // Member names are text too.
+                let names = utoipa::openapi::ObjectBuilder::new().schema_type(Type::String).pattern(Some(PLAIN_TEXT));
+                object.property_names = Some(Box::new(names.build().into()));
+            }
+            object.properties.values_mut().for_each(text_rules);
+            if let Some(extra) = &mut object.additional_properties
+                && let AdditionalProperties::RefOr(extra) = extra.as_mut()
+            {
+                text_rules(extra);
+            }
+        }
+        Schema::Array(array) => {
+            if let ArrayItems::RefOrSchema(items) = &mut array.items {
+                text_rules(items);
+            }
+        }
+        Schema::AllOf(all) => all.items.iter_mut().for_each(text_rules),
+        Schema::OneOf(one) => one.items.iter_mut().for_each(text_rules),
+        Schema::AnyOf(any) => any.items.iter_mut().for_each(text_rules),
+        _ => {}
+    }
+}
+
+/// The schema of a creation body: a `code` and the content an edit changes, as one object that
+/// refuses unknown members, as the body is read (a derived `allOf` would let any member through).
+macro_rules! new_with_code {
+    ($name:ident, $content:ty, $pattern:literal, $description:literal) => {
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                let code = utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .pattern(Some($pattern))
+                    .description(Some($description));
+                let schema = crate::http::openapi::object_with_member::<$content>("code", code.into(), true);
+                crate::http::openapi::closed(schema)
+            }
+        }
+
+        impl utoipa::ToSchema for $name {
+            fn schemas(schemas: &mut Vec<(String, utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>)>) {
+                <$content as utoipa::ToSchema>::schemas(schemas);
+            }
+        }
+    };
+}
+pub(crate) use new_with_code;

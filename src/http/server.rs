@@ -25,7 +25,9 @@ use crate::jobs;
 
 /// The OpenAPI document of every route [`configure`] registers.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(configure).split_for_parts().1
+    let mut doc = App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(configure).split_for_parts().1;
+    super::openapi::state_text_rules(&mut doc);
+    doc
 }
 
 /// What preparing the database yields: the signing secret and, on a first start without

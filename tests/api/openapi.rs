@@ -197,7 +197,7 @@ async fn the_document_states_the_bounds_the_checks_apply() {
         ("LoadRow", "volume", bounds::ITEMS),
         ("LoadRow", "opening_backlog", bounds::ITEMS),
         ("UnavailabilityRow", "hours", bounds::MONTH_HOURS),
-        ("Settings", "hours_per_fte", bounds::HOURS_PER_FTE),
+        ("StoredSettings", "hours_per_fte", bounds::HOURS_PER_FTE),
         ("ModuleInput", "duration_hours", bounds::MODULE_HOURS),
         ("TrainerHours", "hours", Bound { min: 0.0, min_exclusive: true, max: 744.0, unit: "hours" }),
     ];
@@ -259,4 +259,53 @@ fn every_schema_has_a_name_of_its_own() {
     names.sort();
     let clashes: Vec<_> = names.windows(2).filter(|w| w[0].0 == w[1].0).collect();
     assert!(clashes.is_empty(), "schema names used twice: {clashes:?}");
+}
+
+/// Every schema of the document, with where it sits, depth first.
+fn schemas<'a>(at: String, value: &'a Value, out: &mut Vec<(String, &'a Value)>) {
+    match value {
+        Value::Object(members) => {
+            if members.contains_key("type") || members.contains_key("allOf") || members.contains_key("enum") {
+                out.push((at.clone(), value));
+            }
+            for (key, inner) in members {
+                schemas(format!("{at}/{key}"), inner, out);
+            }
+        }
+        Value::Array(items) => items.iter().enumerate().for_each(|(i, v)| schemas(format!("{at}/{i}"), v, out)),
+        _ => {}
+    }
+}
+
+#[actix_web::test]
+async fn the_document_describes_bodies_a_client_can_send_in_the_words_the_service_speaks() {
+    let app = spawn_app().await;
+    let doc: Value = app.client.get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let mut found = Vec::new();
+    schemas(String::new(), &doc, &mut found);
+    for (at, schema) in &found {
+        // An allOf of an object that refuses other members with anything that adds one is a
+        // schema no body satisfies.
+        if let Some(parts) = schema["allOf"].as_array() {
+            let closed = parts.iter().any(|p| p["additionalProperties"] == Value::Bool(false));
+            assert!(!closed || parts.len() == 1, "{at}: an allOf with a closed object");
+        }
+        // Enumerations are the wire words (`admin`, `savoir-faire`), not Rust's variant names.
+        for word in schema["enum"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+            assert!(!word.starts_with(|c: char| c.is_ascii_uppercase()), "{at}: enum value {word}");
+        }
+    }
+    let edit = &doc["components"]["schemas"]["Versioned_ActivityInput"];
+    assert!(edit["required"].as_array().unwrap().contains(&Value::from("version")), "{edit}");
+    assert_eq!(edit["properties"]["code"]["type"], "string", "one object, not an allOf: {edit}");
+    // Free text says what the service checks of it.
+    let label = &edit["properties"]["label"];
+    assert_eq!(label["minLength"], 1, "{label}");
+    assert!(label["pattern"].as_str().unwrap().contains("\\u0000"), "{label}");
+
+    // Instants carry their zone (RFC 3339), as the document's date-time says.
+    let admin = app.admin_token().await;
+    let me: Value = app.get("/api/v1/users/admin", &admin).await.json().await.unwrap();
+    let at = me["created_at"].as_str().unwrap();
+    assert!(at.ends_with('Z') && chrono::DateTime::parse_from_rfc3339(at).is_ok(), "{at}");
 }

@@ -119,7 +119,8 @@ async fn a_second_organisations_plan_is_solved_before_the_first_ones_backlog() {
     let done = finished(&app, &small, second_org).await;
     assert_eq!(done["status"], "done");
     let last = app.get_json(&format!("/api/v1/plans/{}", first_org[3]), &big).await;
-    let started = |plan: &Value| serde_json::from_value::<Option<chrono::NaiveDateTime>>(plan["started_at"].clone());
+    let started =
+        |plan: &Value| serde_json::from_value::<Option<chrono::DateTime<chrono::Utc>>>(plan["started_at"].clone());
     let second_started = started(&done).unwrap().expect("started");
     if let Some(last_started) = started(&last).unwrap() {
         assert!(second_started < last_started, "{second_started} before {last_started}");

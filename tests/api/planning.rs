@@ -210,8 +210,9 @@ async fn the_etp_report_converts_loads_and_sets_the_target_without_solving() {
     assert!(close(&report["target"]["fte"], 1.7), "{}", report["target"]);
     assert!(close(&report["target"]["gap_fte"], -0.6));
 
+    // A reversed horizon is well-formed (422); a month 13 is not (400).
     let res = app.get("/api/v1/etp?from=2027-03&to=2027-01", &production).await;
-    assert_eq!(assert_error(res, StatusCode::BAD_REQUEST, "invalid_input").await["details"][0]["field"], "to");
+    assert_eq!(assert_error(res, StatusCode::UNPROCESSABLE_ENTITY, "unprocessable").await["details"][0]["field"], "to");
     let res = app.get("/api/v1/etp?from=2027-13&to=2028-01", &production).await;
     assert_eq!(assert_error(res, StatusCode::BAD_REQUEST, "invalid_input").await["details"][0]["field"], "from");
 }

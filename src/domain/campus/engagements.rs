@@ -73,6 +73,7 @@ pub struct Agreement {
     pub period: i32,
     pub party: Party,
     pub agreed_by: String,
+    #[serde(with = "crate::domain::utc")]
     pub agreed_at: NaiveDateTime,
 }
 
@@ -85,6 +86,7 @@ pub struct Event {
     pub end_date: NaiveDate,
     pub note: String,
     pub changed_by: String,
+    #[serde(with = "crate::domain::utc")]
     pub changed_at: NaiveDateTime,
 }
 

@@ -21,7 +21,8 @@ use crate::db::DbConnection;
 use crate::error::ApiError;
 
 /// The campus a request names (by code), or the caller's own organisation. It must be an
-/// organisation of kind `campus` within the caller's reach (404 otherwise).
+/// organisation of kind `campus` within the caller's reach: 404 otherwise, as the campus the
+/// request means does not exist.
 pub fn campus(conn: &mut DbConnection, who: &Principal, code: Option<&str>) -> Result<Organisation, ApiError> {
     let org = match code {
         Some(code) => organisations::reachable(conn, who, code)?,
@@ -30,9 +31,9 @@ pub fn campus(conn: &mut DbConnection, who: &Principal, code: Option<&str>) -> R
     match org.kind() {
         OrgKind::Campus => Ok(org),
         _ if code.is_none() => {
-            Err(ApiError::invalid("campus", format!("{} is not a campus: name one with campus=CODE", org.code)))
+            Err(ApiError::not_found(format!("campus: {} is not a campus: name one with campus=CODE", org.code)))
         }
-        _ => Err(ApiError::invalid("campus", format!("{} is not a campus", org.code))),
+        _ => Err(ApiError::not_found(format!("campus: {} is not a campus", org.code))),
     }
 }
 

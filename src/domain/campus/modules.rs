@@ -18,6 +18,7 @@ use crate::error::{ApiError, Detail};
 #[serde(deny_unknown_fields)]
 pub struct ModuleInput {
     /// 2–40 of A-Z, 0-9, '-', '_' (upper-cased), unique in the campus.
+    #[schema(pattern = "^ *[A-Za-z0-9_-]{2,40} *$")]
     pub code: String,
     #[schema(max_length = 200)]
     pub title: String,
@@ -47,6 +48,7 @@ pub struct Module {
     pub duration_hours: f64,
     pub competencies: Vec<Target>,
     pub version: i32,
+    #[serde(with = "crate::domain::utc")]
     pub updated_at: NaiveDateTime,
     pub updated_by: String,
 }

@@ -137,7 +137,7 @@ fn module_ids(conn: &mut DbConnection, campus_id: i32, codes: &[String]) -> Resu
         .map(|(k, code)| {
             modules::find(conn, campus_id, code)?
                 .map(|m| m.id)
-                .ok_or_else(|| ApiError::invalid(&format!("modules[{k}]"), format!("unknown module {code:?}")))
+                .ok_or_else(|| ApiError::unusable(&format!("modules[{k}]"), format!("unknown module {code:?}")))
         })
         .collect()
 }

@@ -105,8 +105,10 @@ pub struct ProfileVersion {
     pub current_version: i32,
     pub status: ProfileStatus,
     pub author: String,
+    #[serde(with = "crate::domain::utc")]
     pub created_at: NaiveDateTime,
     pub status_changed_by: Option<String>,
+    #[serde(with = "crate::domain::utc::optional")]
     pub status_changed_at: Option<NaiveDateTime>,
     pub content: ProfileContent,
     pub requirements: Vec<RequirementView>,

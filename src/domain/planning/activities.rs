@@ -20,6 +20,7 @@ use crate::error::{ApiError, Detail};
 #[serde(deny_unknown_fields)]
 pub struct ActivityInput {
     /// 2–40 of A-Z, 0-9, '-', '_' (upper-cased), unique in the organisation, e.g. `AL`.
+    #[schema(pattern = "^ *[A-Za-z0-9_-]{2,40} *$")]
     pub code: String,
     #[schema(max_length = 200)]
     pub label: String,
@@ -69,6 +70,7 @@ pub struct Activity {
     pub branch_activity: Option<String>,
     pub requirements: Vec<ActivityRequirement>,
     pub version: i32,
+    #[serde(with = "crate::domain::utc")]
     pub updated_at: NaiveDateTime,
     pub updated_by: String,
 }

@@ -43,8 +43,11 @@ pub struct PlanSummary {
     pub objective: Option<f64>,
     pub error: Option<String>,
     pub created_by: String,
+    #[serde(with = "crate::domain::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::domain::utc::optional")]
     pub started_at: Option<NaiveDateTime>,
+    #[serde(with = "crate::domain::utc::optional")]
     pub finished_at: Option<NaiveDateTime>,
     /// Times a worker took the job (more than 1 after a worker stopped while running it).
     pub attempts: i32,

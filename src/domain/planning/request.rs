@@ -35,8 +35,10 @@ pub struct PlanRequest {
     #[schema(max_length = 200)]
     pub name: Option<String>,
     /// First month, `YYYY-MM`.
+    #[schema(pattern = "^ *(19|[2-9][0-9])[0-9]{2}-(0[1-9]|1[0-2]) *$")]
     pub from: String,
     /// Last month, `YYYY-MM` (36 months at most).
+    #[schema(pattern = "^ *(19|[2-9][0-9])[0-9]{2}-(0[1-9]|1[0-2]) *$")]
     pub to: String,
     /// Seconds before the search stops with the best plan found (default 60, at most 600).
     #[serde(default)]

@@ -42,11 +42,12 @@ impl Default for Settings {
 }
 
 /// The stored settings; version 0 means none were saved yet (the defaults apply).
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct StoredSettings {
     #[serde(flatten)]
     pub settings: Settings,
     pub version: i32,
+    #[serde(with = "crate::domain::utc::optional")]
     pub updated_at: Option<NaiveDateTime>,
     pub updated_by: Option<String>,
 }

@@ -32,7 +32,7 @@ pub struct PasswordReset {
     tag = "users",
     security(("bearer" = [])),
     params(("username" = String, Path)),
-    responses((status = 200, description = "The one-time password", body = PasswordReset), AuthErrors, NotFound)
+    responses((status = 200, description = "The one-time password", body = PasswordReset), AuthErrors, NotFound, Conflict)
 )]
 #[post("/users/{username}/password-reset")]
 pub async fn reset_password(
@@ -50,6 +50,7 @@ pub async fn reset_password(
 #[serde(deny_unknown_fields)]
 pub struct RolesInput {
     /// admin, hr, production, campus or viewer; at least one.
+    #[schema(value_type = Vec<crate::domain::types::Role>, min_items = 1)]
     pub roles: Vec<String>,
 }
 

@@ -62,8 +62,10 @@ pub struct AgentQuery {
     #[serde(default)]
     pub include_departed: bool,
     /// From 1.
+    #[param(minimum = 1, maximum = 2147483647)]
     pub page: Option<usize>,
     /// 1 to 500, default 50.
+    #[param(minimum = 1, maximum = 500)]
     pub per_page: Option<usize>,
 }
 
@@ -166,7 +168,7 @@ pub async fn get_agent(
     tag = "agents",
     security(("bearer" = [])),
     params(("id" = i32, Path)),
-    request_body = Versioned<AgentInput>,
+    request_body = super::VersionedAgent,
     responses((status = 200, description = "The agent", body = Agent), AuthErrors, BodyErrors, NotFound, Conflict, Stale)
 )]
 #[put("/agents/{id}")]
@@ -306,7 +308,7 @@ pub async fn agent_gap(
             let agent = visible_agent(conn, &who, id)?;
             let profile = profile
                 .or(agent.input.job_profile)
-                .ok_or_else(|| ApiError::invalid("profile", "the agent has no job profile: name a target profile"))?;
+                .ok_or_else(|| ApiError::unusable("profile", "the agent has no job profile: name a target profile"))?;
             let needs = analytics::needs(conn, &profile)?;
             let ids: Vec<i32> = needs.iter().map(|n| n.competency_id).collect();
             let book = levels::load(conn, &[id], Some(&ids), today())?;

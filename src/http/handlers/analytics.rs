@@ -49,7 +49,11 @@ pub struct MobilityQuery {
     pub unit: Option<String>,
     /// Only agents currently in this job profile, e.g. CSU.
     pub job_profile: Option<String>,
+    /// From 1.
+    #[param(minimum = 1, maximum = 2147483647)]
     pub page: Option<usize>,
+    /// 1 to 500, default 50.
+    #[param(minimum = 1, maximum = 500)]
     pub per_page: Option<usize>,
 }
 
@@ -93,6 +97,7 @@ pub struct MatrixQuery {
     pub unit: Option<String>,
     pub job_profile: Option<String>,
     /// `json` (default) or `csv`.
+    #[param(pattern = "^(json|csv)$")]
     pub format: Option<String>,
 }
 
@@ -102,8 +107,10 @@ pub struct MatrixQuery {
     security(("bearer" = [])),
     params(MatrixQuery),
     responses(
-        (status = 200, description = "The matrix", body = Matrix, content_type = "application/json"),
-        (status = 200, description = "The matrix as CSV (format=csv)", body = String, content_type = "text/csv"),
+        (status = 200, description = "The matrix: JSON, or CSV with format=csv", content(
+            (Matrix = "application/json"),
+            (String = "text/csv"),
+        )),
         AuthErrors, BodyErrors, NotFound
     )
 )]
@@ -197,7 +204,7 @@ pub async fn arcs(
             let profile = match q.profile {
                 Some(p) => p.to_uppercase(),
                 None => most_common_profile(&list)
-                    .ok_or_else(|| ApiError::invalid("profile", "no job profile to compare with: name one"))?,
+                    .ok_or_else(|| ApiError::unusable("profile", "no job profile to compare with: name one"))?,
             };
             let needs = analytics::needs(conn, &profile)?;
             let ids: Vec<i32> = list.iter().map(|a| a.id).collect();

@@ -22,6 +22,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenRequest {
+    #[schema(max_length = 64)]
     pub username: String,
     #[schema(max_length = 128)]
     pub password: String,

@@ -129,7 +129,7 @@ pub async fn get_module(
 
 /// Changes a module made from `version` (409 if it changed since).
 #[utoipa::path(tag = "campus", security(("bearer" = [])), params(("code" = String, Path), CampusQuery),
-    request_body = Versioned<ModuleInput>,
+    request_body = super::VersionedModule,
     responses((status = 200, description = "The module", body = Module), AuthErrors, BodyErrors, NotFound, Conflict, Stale))]
 #[put("/modules/{code}")]
 pub async fn update_module(
@@ -295,12 +295,28 @@ pub async fn agree(
     Ok(HttpResponse::Ok().json(updated))
 }
 
-#[derive(Serialize, ToSchema)]
+#[derive(Serialize)]
 pub struct TransitionBody {
     /// activate, request-renewal, renew or end.
     pub action: Action,
     #[serde(flatten)]
     pub input: TransitionInput,
+}
+
+impl utoipa::PartialSchema for TransitionBody {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        let mut action = utoipa::openapi::Ref::from_schema_name(Action::name());
+        action.description = "activate, request-renewal, renew or end.".to_owned();
+        crate::http::openapi::object_with_member::<TransitionInput>("action", action.into(), true)
+    }
+}
+
+impl ToSchema for TransitionBody {
+    fn schemas(schemas: &mut Vec<(String, utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>)>) {
+        schemas.push((Action::name().into(), <Action as utoipa::PartialSchema>::schema()));
+        Action::schemas(schemas);
+        TransitionInput::schemas(schemas);
+    }
 }
 
 /// By hand: serde cannot refuse unknown fields through `flatten` (see `split_object`).
@@ -411,6 +427,7 @@ pub async fn validate(
 #[serde(deny_unknown_fields)]
 pub struct ExpiringQuery {
     /// Days ahead, default 90.
+    #[param(minimum = 0, maximum = 3660)]
     pub days: Option<i64>,
 }
 
@@ -437,6 +454,7 @@ pub struct YearQuery {
     /// Campus code (national users); default: the caller's own organisation.
     pub campus: Option<String>,
     /// Default: this year.
+    #[param(minimum = 1990, maximum = 2200)]
     pub year: Option<i32>,
 }
 
@@ -477,6 +495,7 @@ pub struct ContributionQuery {
     /// Organisation code (national users); default: the caller's own.
     pub organisation: Option<String>,
     /// Default: this year.
+    #[param(minimum = 1990, maximum = 2200)]
     pub year: Option<i32>,
 }
 

@@ -45,6 +45,7 @@ pub struct CompetencyDto {
     pub status: CompetencyStatus,
     pub version: i32,
     pub levels: Vec<LevelDto>,
+    #[serde(with = "crate::domain::utc")]
     pub updated_at: NaiveDateTime,
     pub updated_by: String,
 }
@@ -136,13 +137,20 @@ pub async fn get_one(
     Ok(HttpResponse::Ok().insert_header(etag(found.version)).json(CompetencyDto::from(found)))
 }
 
-#[derive(Serialize, ToSchema)]
+#[derive(Serialize)]
 pub struct NewCompetency {
     /// A slug: a-z, 0-9 and '-'.
     pub code: String,
     #[serde(flatten)]
     pub content: CompetencyContent,
 }
+
+crate::http::openapi::new_with_code!(
+    NewCompetency,
+    crate::domain::competencies::CompetencyContent,
+    "^ *[a-z0-9-]{2,80} *$",
+    "A slug: a-z, 0-9 and '-'."
+);
 
 /// By hand: a new competency refuses unknown fields (see `split_object`).
 impl<'de> Deserialize<'de> for NewCompetency {
@@ -177,7 +185,7 @@ pub async fn create(
     tag = "competencies",
     security(("bearer" = [])),
     params(("code" = String, Path)),
-    request_body = Versioned<CompetencyContent>,
+    request_body = super::VersionedCompetency,
     responses((status = 200, description = "The new version", body = CompetencyDto), AuthErrors, BodyErrors, NotFound, Conflict, Stale)
 )]
 #[put("/competencies/{code}")]
@@ -204,6 +212,7 @@ pub async fn update(
 #[serde(deny_unknown_fields)]
 pub struct VersionRef {
     /// May be left out when `If-Match` names it.
+    #[schema(required = true, value_type = i32)]
     pub version: Option<i32>,
 }
 

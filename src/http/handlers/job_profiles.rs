@@ -43,8 +43,10 @@ pub struct JobProfileDto {
     pub current_version: i32,
     pub status: ProfileStatus,
     pub author: String,
+    #[serde(with = "crate::domain::utc")]
     pub created_at: NaiveDateTime,
     pub status_changed_by: Option<String>,
+    #[serde(with = "crate::domain::utc::optional")]
     pub status_changed_at: Option<NaiveDateTime>,
     #[serde(flatten)]
     pub content: ProfileContent,
@@ -120,13 +122,20 @@ pub async fn get_one(
     Ok(HttpResponse::Ok().insert_header(etag(found.current_version)).json(JobProfileDto::from(found)))
 }
 
-#[derive(Serialize, ToSchema)]
+#[derive(Serialize)]
 pub struct NewJobProfile {
     /// A-Z, 0-9, '-' and '_'.
     pub code: String,
     #[serde(flatten)]
     pub content: ProfileContent,
 }
+
+crate::http::openapi::new_with_code!(
+    NewJobProfile,
+    crate::domain::job_profiles::ProfileContent,
+    "^ *[A-Za-z0-9_-]{2,40} *$",
+    "A-Z, 0-9, '-' and '_'."
+);
 
 /// By hand: a new job profile refuses unknown fields (see `split_object`).
 impl<'de> Deserialize<'de> for NewJobProfile {
@@ -161,7 +170,7 @@ pub async fn create(
     tag = "job-profiles",
     security(("bearer" = [])),
     params(("code" = String, Path)),
-    request_body = Versioned<ProfileContent>,
+    request_body = super::VersionedProfile,
     responses((status = 200, description = "The new current version", body = JobProfileDto), AuthErrors, BodyErrors, NotFound, Conflict, Stale)
 )]
 #[put("/job-profiles/{code}")]
@@ -243,6 +252,7 @@ pub struct VersionSummary {
     pub version: i32,
     pub status: ProfileStatus,
     pub author: String,
+    #[serde(with = "crate::domain::utc")]
     pub created_at: NaiveDateTime,
     pub title: String,
 }

@@ -17,7 +17,7 @@ pub mod users;
 
 /// The body of an edit: the new content, and the version it was made from (here, or as
 /// `If-Match`). A newer current version answers 409 (412 under `If-Match`) and nothing is written.
-#[derive(serde::Serialize, utoipa::ToSchema)]
+#[derive(serde::Serialize)]
 pub struct Versioned<T: utoipa::ToSchema> {
     /// The version the edit was made from; may be left out when `If-Match` names it.
     pub version: Option<i32>,
@@ -26,6 +26,49 @@ pub struct Versioned<T: utoipa::ToSchema> {
 }
 
 use crate::http::extract::UnknownFields;
+
+/// The documented shape of a `Versioned<T>` body, for `request_body = …`: the path macro takes
+/// no hand-written generic schema, so each edited type gets a named marker.
+macro_rules! versioned_schemas {
+    ($($marker:ident => $inner:ty),+ $(,)?) => {$(
+        pub struct $marker;
+
+        impl utoipa::PartialSchema for $marker {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                versioned_schema::<$inner>()
+            }
+        }
+
+        impl utoipa::ToSchema for $marker {
+            fn name() -> std::borrow::Cow<'static, str> {
+                format!("Versioned_{}", <$inner as utoipa::ToSchema>::name()).into()
+            }
+
+            fn schemas(schemas: &mut Vec<(String, utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>)>) {
+                <$inner as utoipa::ToSchema>::schemas(schemas);
+            }
+        }
+    )+};
+}
+
+versioned_schemas! {
+    VersionedAgent => crate::domain::agents::AgentInput,
+    VersionedCompetency => crate::domain::competencies::CompetencyContent,
+    VersionedProfile => crate::domain::job_profiles::ProfileContent,
+    VersionedActivity => crate::domain::planning::activities::ActivityInput,
+    VersionedSettings => crate::domain::planning::settings::Settings,
+    VersionedModule => crate::domain::campus::modules::ModuleInput,
+}
+
+fn versioned_schema<T: utoipa::PartialSchema>() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    use utoipa::openapi::schema::{ObjectBuilder, SchemaFormat, Type};
+    // Documented as required: `If-Match` may stand in for it, which a schema cannot say.
+    let version = ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .format(Some(SchemaFormat::KnownFormat(utoipa::openapi::KnownFormat::Int32)))
+        .description(Some("The version the edit was made from; may be left out when `If-Match` names it."));
+    crate::http::openapi::closed(crate::http::openapi::object_with_member::<T>("version", version.into(), true))
+}
 
 /// Characters a path segment or query value must escape.
 const ESCAPED: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS

@@ -24,6 +24,7 @@ pub struct OrganisationDto {
     #[schema(max_length = 200)]
     pub name: String,
     pub kind: OrgKind,
+    #[serde(with = "crate::domain::utc")]
     pub created_at: NaiveDateTime,
 }
 
@@ -37,6 +38,7 @@ impl From<Organisation> for OrganisationDto {
 #[serde(deny_unknown_fields)]
 pub struct NewOrganisationDto {
     /// 2–32 characters among A-Z, 0-9, '-', '_' (stored upper-case), e.g. `CAF-78`.
+    #[schema(pattern = "^ *[A-Za-z0-9_-]{2,32} *$")]
     pub code: String,
     #[schema(max_length = 200)]
     pub name: String,

@@ -51,8 +51,10 @@ pub struct MonthsQuery {
     /// Organisation code (national users); default: the caller's own.
     pub organisation: Option<String>,
     /// First month, `YYYY-MM`.
+    #[param(pattern = "^ *(19|[2-9][0-9])[0-9]{2}-(0[1-9]|1[0-2]) *$")]
     pub from: Option<String>,
     /// Last month, `YYYY-MM`.
+    #[param(pattern = "^ *(19|[2-9][0-9])[0-9]{2}-(0[1-9]|1[0-2]) *$")]
     pub to: Option<String>,
 }
 
@@ -148,7 +150,7 @@ pub async fn get_activity(
     tag = "planning",
     security(("bearer" = [])),
     params(("code" = String, Path), OrgQuery),
-    request_body = Versioned<ActivityInput>,
+    request_body = super::VersionedActivity,
     responses((status = 200, description = "The activity", body = Activity), AuthErrors, BodyErrors, NotFound, Conflict, Stale)
 )]
 #[put("/activities/{code}")]
@@ -305,7 +307,7 @@ pub async fn get_settings(
     tag = "planning",
     security(("bearer" = [])),
     params(OrgQuery),
-    request_body = Versioned<Settings>,
+    request_body = super::VersionedSettings,
     responses((status = 200, description = "The settings", body = StoredSettings), AuthErrors, BodyErrors, NotFound, Conflict, Stale)
 )]
 #[put("/planning-settings")]
@@ -333,8 +335,10 @@ pub struct HorizonQuery {
     /// Organisation code (national users); default: the caller's own.
     pub organisation: Option<String>,
     /// First month, `YYYY-MM`.
+    #[param(pattern = "^ *(19|[2-9][0-9])[0-9]{2}-(0[1-9]|1[0-2]) *$")]
     pub from: String,
     /// Last month, `YYYY-MM` (at most 36 months after `from`).
+    #[param(pattern = "^ *(19|[2-9][0-9])[0-9]{2}-(0[1-9]|1[0-2]) *$")]
     pub to: String,
 }
 
@@ -367,3 +371,30 @@ pub async fn etp(
         .await?;
     Ok(HttpResponse::Ok().json(report))
 }
+
+// By hand: a derived schema would be an `allOf` of `Settings`, which refuses other members, and
+// of the bookkeeping members, which no answer could satisfy.
+impl utoipa::PartialSchema for StoredSettings {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use crate::http::openapi::with_member;
+        use utoipa::openapi::schema::{ObjectBuilder, SchemaFormat, SchemaType, Type};
+        use utoipa::openapi::{KnownFormat, RefOr, schema::Schema};
+        let mut schema = <crate::domain::planning::settings::Settings as utoipa::PartialSchema>::schema();
+        if let RefOr::T(Schema::Object(object)) = &mut schema {
+            object.additional_properties = None;
+            object.description =
+                Some("The stored settings; version 0 means none were saved yet (the defaults apply).".into());
+        }
+        let version =
+            ObjectBuilder::new().schema_type(Type::Integer).format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)));
+        let at = ObjectBuilder::new()
+            .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)));
+        let by = ObjectBuilder::new().schema_type(SchemaType::from_iter([Type::String, Type::Null]));
+        let schema = with_member(schema, "version", version.into(), true);
+        let schema = with_member(schema, "updated_at", at.into(), true);
+        with_member(schema, "updated_by", by.into(), true)
+    }
+}
+
+impl utoipa::ToSchema for StoredSettings {}

@@ -50,7 +50,7 @@ fn json(text: &str) -> Result<serde_json::Value, ApiError> {
     tag = "plans",
     security(("bearer" = [])),
     request_body = PlanRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "1 to 255 visible ASCII characters, e.g. a UUID")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "1 to 255 visible ASCII characters, e.g. a UUID", pattern = "^[!-~]{1,255}$")),
     responses(
         (status = 202, description = "Queued; poll GET /api/v1/plans/{id}", body = PlanSummary),
         AuthErrors, BodyErrors, NotFound, Unprocessable, TooManyRequests

@@ -24,6 +24,7 @@ pub struct UserDto {
     pub username: String,
     pub organisation: String,
     pub roles: Vec<Role>,
+    #[serde(with = "crate::domain::utc")]
     pub created_at: NaiveDateTime,
     /// A deactivated account cannot sign in.
     pub active: bool,
@@ -50,12 +51,15 @@ impl From<User> for UserDto {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewUserDto {
+    /// 3–64 of letters, digits, '.', '_', '-' and '@'.
+    #[schema(pattern = "^ *[A-Za-z0-9._@-]{3,64} *$")]
     pub username: String,
     /// 12 to 128 characters, not easy to guess. Stored only as an argon2id hash.
     #[schema(min_length = 12, max_length = 128)]
     pub password: String,
     /// Organisation code.
     pub organisation: String,
+    #[schema(value_type = Vec<crate::domain::types::Role>, min_items = 1)]
     pub roles: Vec<String>,
 }
 
