@@ -75,40 +75,40 @@ impl Config {
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct LdapOpts {
     /// Directory URL, ldaps://HOST:636 or ldap://HOST:389 (with --ldap-starttls); unset: local accounts only
-    #[arg(long, env = "GPEC_LDAP_URL", global = true)]
+    #[arg(long, env = "GPEC_LDAP_URL")]
     pub ldap_url: Option<String>,
     /// Upgrade an ldap:// connection with StartTLS before any password is sent
-    #[arg(long, env = "GPEC_LDAP_STARTTLS", default_value_t = false, action = clap::ArgAction::Set, global = true)]
+    #[arg(long, env = "GPEC_LDAP_STARTTLS", default_value_t = false, action = clap::ArgAction::Set)]
     pub ldap_starttls: bool,
     /// PEM file of certificate authorities to trust for the directory, besides the system's
-    #[arg(long, env = "GPEC_LDAP_CA_FILE", global = true)]
+    #[arg(long, env = "GPEC_LDAP_CA_FILE")]
     pub ldap_ca_file: Option<std::path::PathBuf>,
     /// Seconds a directory sign-in may take before it answers 503
-    #[arg(long, env = "GPEC_LDAP_TIMEOUT", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=60), global = true)]
+    #[arg(long, env = "GPEC_LDAP_TIMEOUT", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=60))]
     pub ldap_timeout: u64,
     /// DN to bind as, with {username}: uid={username},ou=people,dc=example,dc=org
-    #[arg(long, env = "GPEC_LDAP_BIND_DN", global = true)]
+    #[arg(long, env = "GPEC_LDAP_BIND_DN")]
     pub ldap_bind_dn: Option<String>,
     /// Or: where to search for the user's entry
-    #[arg(long, env = "GPEC_LDAP_USER_BASE", global = true)]
+    #[arg(long, env = "GPEC_LDAP_USER_BASE")]
     pub ldap_user_base: Option<String>,
     /// Search filter with {username} (Active Directory: (sAMAccountName={username}))
-    #[arg(long, env = "GPEC_LDAP_USER_FILTER", default_value = directory::DEFAULT_SEARCH_FILTER, global = true)]
+    #[arg(long, env = "GPEC_LDAP_USER_FILTER", default_value = directory::DEFAULT_SEARCH_FILTER)]
     pub ldap_user_filter: String,
     /// DN of the account that searches (anonymous search when unset)
-    #[arg(long, env = "GPEC_LDAP_SERVICE_DN", global = true)]
+    #[arg(long, env = "GPEC_LDAP_SERVICE_DN")]
     pub ldap_service_dn: Option<String>,
     /// Its password (prefer the environment variable)
-    #[arg(long, env = "GPEC_LDAP_SERVICE_PASSWORD", global = true, hide_env_values = true)]
+    #[arg(long, env = "GPEC_LDAP_SERVICE_PASSWORD", hide_env_values = true)]
     pub ldap_service_password: Option<String>,
     /// Where the groups are searched
-    #[arg(long, env = "GPEC_LDAP_GROUP_BASE", global = true)]
+    #[arg(long, env = "GPEC_LDAP_GROUP_BASE")]
     pub ldap_group_base: Option<String>,
     /// Group filter with {dn}, the user's DN
-    #[arg(long, env = "GPEC_LDAP_GROUP_FILTER", default_value = directory::DEFAULT_GROUP_FILTER, global = true)]
+    #[arg(long, env = "GPEC_LDAP_GROUP_FILTER", default_value = directory::DEFAULT_GROUP_FILTER)]
     pub ldap_group_filter: String,
     /// Group rules: 'GROUP DN => ORGANISATION:role,role', separated by ';'
-    #[arg(long, env = "GPEC_LDAP_GROUPS", global = true)]
+    #[arg(long, env = "GPEC_LDAP_GROUPS")]
     pub ldap_groups: Option<String>,
 }
 

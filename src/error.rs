@@ -123,6 +123,12 @@ impl ApiError {
         Self::Unprocessable { message, details }
     }
 
+    /// Every problem of `what`: a 400 when `malformed` (the input breaks its documented shape),
+    /// else a 422 (well-formed, refused by the data).
+    pub fn checked(what: &str, details: Vec<Detail>, malformed: bool) -> Self {
+        if malformed { Self::problems(what, details) } else { Self::unprocessable(what, details) }
+    }
+
     /// A 422 naming the field: a well-formed value the data refuses (an unknown reference, an end
     /// before its start), which no schema of the request could have ruled out.
     pub fn unusable(field: &str, message: impl Into<String>) -> Self {

@@ -4,6 +4,8 @@ use std::io::BufRead;
 
 use clap::Subcommand;
 
+use super::Output;
+use super::referential::print_json;
 use crate::config::Config;
 use crate::db::{DbConnection, migrations};
 use crate::domain::access::Principal;
@@ -85,7 +87,7 @@ fn connect(config: &Config) -> Result<crate::db::PooledConn, String> {
     db.conn().map_err(|e| e.to_string())
 }
 
-pub fn migrate(config: &Config, revert_all: bool) -> Result<(), String> {
+pub fn migrate(config: &Config, revert_all: bool, output: Output) -> Result<(), String> {
     let db = open_db(config).map_err(|e| e.to_string())?;
     let mut conn = db.conn().map_err(|e| e.to_string())?;
     let done = crate::db::exclusively(&mut conn, |conn| {
@@ -93,6 +95,9 @@ pub fn migrate(config: &Config, revert_all: bool) -> Result<(), String> {
     })
     .map_err(|e| e.to_string())?;
     let verb = if revert_all { "reverted" } else { "applied" };
+    if output == Output::Json {
+        return print_json(&serde_json::json!({ verb: done }));
+    }
     if done.is_empty() {
         println!("no migration {verb}: the database is up to date");
     }
@@ -102,53 +107,87 @@ pub fn migrate(config: &Config, revert_all: bool) -> Result<(), String> {
     Ok(())
 }
 
-pub fn organisation(config: &Config, cmd: OrganisationCmd) -> Result<(), String> {
+/// An organisation as `--output json` prints it.
+fn organisation_json(org: &organisations::Organisation) -> serde_json::Value {
+    serde_json::json!({"code": org.code, "kind": org.kind, "name": org.name})
+}
+
+/// A user as `--output json` prints it.
+fn user_json(user: &users::User) -> serde_json::Value {
+    serde_json::json!({"username": user.username, "organisation": user.organisation_code,
+        "roles": user.roles, "active": user.active})
+}
+
+pub fn organisation(config: &Config, cmd: OrganisationCmd, output: Output) -> Result<(), String> {
     let mut conn = connect(config)?;
     match cmd {
         OrganisationCmd::Add { code, name, kind } => {
             let code = OrgCode::parse("--code", &code).map_err(|e| e.to_string())?;
             let operator = operator(&mut conn)?;
             let org = organisations::create(&mut conn, &operator, &code, &name, kind).map_err(|e| e.to_string())?;
-            println!("created organisation {} ({}, {})", org.code, org.name, org.kind);
+            match output {
+                Output::Json => print_json(&organisation_json(&org))?,
+                Output::Text => println!("created organisation {} ({}, {})", org.code, org.name, org.kind),
+            }
         }
         OrganisationCmd::List => {
-            for org in organisations::list(&mut conn, None).map_err(|e| e.to_string())? {
-                println!("{}\t{}\t{}", org.code, org.kind, org.name);
+            let list = organisations::list(&mut conn, None).map_err(|e| e.to_string())?;
+            match output {
+                Output::Json => print_json(&list.iter().map(organisation_json).collect::<Vec<_>>())?,
+                Output::Text => list.iter().for_each(|org| println!("{}\t{}\t{}", org.code, org.kind, org.name)),
             }
         }
     }
     Ok(())
 }
 
-pub fn user(config: &Config, cmd: UserCmd) -> Result<(), String> {
+pub fn user(config: &Config, cmd: UserCmd, output: Output) -> Result<(), String> {
     let mut conn = connect(config)?;
     match cmd {
-        UserCmd::Add { username, roles, organisation, .. } => add_user(&mut conn, &username, roles, &organisation),
+        UserCmd::Add { username, roles, organisation, .. } => {
+            add_user(&mut conn, &username, roles, &organisation, output)
+        }
         UserCmd::List => {
-            for u in users::list(&mut conn, None).map_err(|e| e.to_string())? {
+            let list = users::list(&mut conn, None).map_err(|e| e.to_string())?;
+            if output == Output::Json {
+                return print_json(&list.iter().map(user_json).collect::<Vec<_>>());
+            }
+            for u in list {
                 let roles: Vec<&str> = u.roles.iter().map(|r| r.as_str()).collect();
                 let state = if u.active { "active" } else { "deactivated" };
                 println!("{}\t{}\t{}\t{state}", u.username, u.organisation_code, roles.join(","));
             }
             Ok(())
         }
-        UserCmd::ResetPassword { username } => as_operator(&mut conn, |conn, operator| {
-            let (user, one_time) = accounts::reset_password(conn, operator, &username)?;
-            println!("one-time password of {}: {one_time}", user.username);
-            Ok((user, "must change their password at the next sign-in"))
-        }),
-        UserCmd::Roles { username, mut roles } => as_operator(&mut conn, |conn, operator| {
+        UserCmd::ResetPassword { username } => {
+            let operator = operator(&mut conn)?;
+            let (user, one_time) =
+                accounts::reset_password(&mut conn, &operator, &username).map_err(|e| e.to_string())?;
+            match output {
+                Output::Json => {
+                    let mut report = user_json(&user);
+                    report["one_time_password"] = one_time.into();
+                    print_json(&report)
+                }
+                Output::Text => {
+                    println!("one-time password of {}: {one_time}", user.username);
+                    done(&user, "must change their password at the next sign-in");
+                    Ok(())
+                }
+            }
+        }
+        UserCmd::Roles { username, mut roles } => as_operator(&mut conn, output, |conn, operator| {
             roles.sort();
             roles.dedup();
             Ok((accounts::set_roles(conn, operator, &username, &roles)?, "has new roles"))
         }),
-        UserCmd::Deactivate { username } => as_operator(&mut conn, |conn, operator| {
+        UserCmd::Deactivate { username } => as_operator(&mut conn, output, |conn, operator| {
             Ok((accounts::set_active(conn, operator, &username, false)?, "is deactivated"))
         }),
-        UserCmd::Reactivate { username } => as_operator(&mut conn, |conn, operator| {
+        UserCmd::Reactivate { username } => as_operator(&mut conn, output, |conn, operator| {
             Ok((accounts::set_active(conn, operator, &username, true)?, "is active"))
         }),
-        UserCmd::Unlock { username } => as_operator(&mut conn, |conn, operator| {
+        UserCmd::Unlock { username } => as_operator(&mut conn, output, |conn, operator| {
             Ok((accounts::unlock(conn, operator, &username)?, "may sign in again"))
         }),
     }
@@ -158,13 +197,23 @@ pub fn user(config: &Config, cmd: UserCmd) -> Result<(), String> {
 /// same use case as the API, and says what it did.
 fn as_operator(
     conn: &mut DbConnection,
+    output: Output,
     action: impl FnOnce(&mut DbConnection, &Principal) -> Result<(users::User, &'static str), ApiError>,
 ) -> Result<(), String> {
     let operator = operator(conn)?;
-    let (user, done) = action(conn, &operator).map_err(|e| e.to_string())?;
+    let (user, what) = action(conn, &operator).map_err(|e| e.to_string())?;
+    match output {
+        Output::Json => print_json(&user_json(&user)),
+        Output::Text => {
+            done(&user, what);
+            Ok(())
+        }
+    }
+}
+
+fn done(user: &users::User, what: &str) {
     let roles: Vec<&str> = user.roles.iter().map(|r| r.as_str()).collect();
-    println!("{} ({}, {}) {done}", user.username, user.organisation_code, roles.join(","));
-    Ok(())
+    println!("{} ({}, {}) {what}", user.username, user.organisation_code, roles.join(","));
 }
 
 /// The server's operator (see [`Principal::operator`]), as whom every CLI write is done.
@@ -175,7 +224,13 @@ pub fn operator(conn: &mut DbConnection) -> Result<Principal, String> {
     Ok(Principal::operator(national.id, &national.code))
 }
 
-fn add_user(conn: &mut DbConnection, username: &str, mut roles: Vec<Role>, organisation: &str) -> Result<(), String> {
+fn add_user(
+    conn: &mut DbConnection,
+    username: &str,
+    mut roles: Vec<Role>,
+    organisation: &str,
+    output: Output,
+) -> Result<(), String> {
     let username = Username::parse("--username", username).map_err(|e| e.to_string())?;
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line).map_err(|e| format!("reading the password: {e}"))?;
@@ -193,6 +248,9 @@ fn add_user(conn: &mut DbConnection, username: &str, mut roles: Vec<Role>, organ
     let operator = operator(conn)?;
     let user =
         users::create_with_password(conn, &operator, &username, &password, &org, &roles).map_err(|e| e.to_string())?;
+    if output == Output::Json {
+        return print_json(&user_json(&user));
+    }
     let names: Vec<&str> = user.roles.iter().map(|r| r.as_str()).collect();
     println!("created user {} in {} with roles {}", user.username, user.organisation_code, names.join(","));
     Ok(())

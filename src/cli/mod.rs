@@ -2,6 +2,7 @@
 
 mod admin;
 mod plan;
+mod progress;
 mod referential;
 
 use std::io::IsTerminal;
@@ -13,47 +14,13 @@ use tracing_subscriber::EnvFilter;
 use crate::config::{Config, DEFAULT_BIND, DEFAULT_DATABASE_URL, LdapOpts};
 use crate::http::server::Application;
 
-const ENVIRONMENT: &str = "\
-Environment (each option can also be given as its variable):
-  GPEC_BIND            address to listen on [default: 127.0.0.1:8080]
-  DATABASE_URL         sqlite://PATH (embedded, default sqlite://./gpec.db) or postgres://USER@HOST/DB
-  GPEC_JWT_SECRET      token signing secret, >= 32 characters; generated and stored on SQLite when
-                       unset, required on PostgreSQL
-  GPEC_ADMIN_PASSWORD  password of the first 'admin' user; printed once, generated, when unset
-  GPEC_TOKEN_TTL       token lifetime in seconds [default: 3600]
-  GPEC_DB_POOL_SIZE    pooled database connections [default: 10]
-  GPEC_SEED            load the national referential on the first start of an empty database
-                       [default: true]
-  GPEC_PLAN_WORKERS    plans this instance solves at the same time; 0 leaves the queue to other
-                       instances [default: 1]
-  GPEC_JOB_LEASE       seconds after which a running plan whose worker went silent (a stopped
-                       instance) is solved again by another [default: 60]
-  GPEC_PLAN_QUEUE_LIMIT
-                       plans one organisation may have queued or solving at once; past it, a
-                       request gets 429 with Retry-After [default: 10]
-  GPEC_PLAN_RETENTION_DAYS
-                       days the scenario of a failed or cancelled plan is kept [default: 30]
-  GPEC_LOGIN_MAX_FAILURES
-                       failed sign-ins of one account name before it is locked (an address: five
-                       times as many) [default: 5]
-  GPEC_LOGIN_LOCK_SECS seconds a sign-in lock lasts [default: 900]
-  GPEC_LDAP_URL        directory sign-in: ldaps://HOST or ldap://HOST with GPEC_LDAP_STARTTLS=true
-                       (plain ldap:// only on this machine); unset: local accounts only. With it:
-                       GPEC_LDAP_BIND_DN (uid={username},ou=people,…) or GPEC_LDAP_USER_BASE and
-                       GPEC_LDAP_USER_FILTER [(uid={username})], optionally GPEC_LDAP_SERVICE_DN and
-                       GPEC_LDAP_SERVICE_PASSWORD; GPEC_LDAP_GROUP_BASE, GPEC_LDAP_GROUP_FILTER
-                       [(|(member={dn})(uniqueMember={dn}))], GPEC_LDAP_GROUPS ('GROUP DN =>
-                       ORGANISATION:role,role; …'), GPEC_LDAP_CA_FILE (PEM of CAs to trust) and
-                       GPEC_LDAP_TIMEOUT [seconds, default: 5]
-  GPEC_LOG             log filter, e.g. info or gpec=debug,actix_web=info [default: info]
-  GPEC_LOG_FORMAT      text or json [default: text]";
-
 #[derive(Parser)]
 #[command(
     name = "gpec",
     version,
     about = "GPEC server: competency dictionary, job sheets, agents' levels and load-to-ETP planning",
-    after_help = ENVIRONMENT
+    after_help = "Without a command, gpec serves (as `gpec serve`, whose options the environment may set: \
+                  `gpec serve --help` lists them)."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -62,55 +29,78 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+/// What every command uses: the database, the logs, the form of a printed report.
 #[derive(Args, Clone)]
 pub struct GlobalOpts {
-    /// Address to listen on
-    #[arg(long, env = "GPEC_BIND", default_value = DEFAULT_BIND, global = true)]
-    pub bind: String,
     /// Database URL: sqlite://PATH or postgres://…
     #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true, hide_env_values = true)]
     pub database_url: String,
-    /// Token signing secret (prefer the environment variable)
-    #[arg(long, env = "GPEC_JWT_SECRET", global = true, hide_env_values = true)]
-    pub jwt_secret: Option<String>,
-    /// Password of the first admin user (prefer the environment variable)
-    #[arg(long, env = "GPEC_ADMIN_PASSWORD", global = true, hide_env_values = true)]
-    pub admin_password: Option<String>,
-    /// Token lifetime in seconds
-    #[arg(long, env = "GPEC_TOKEN_TTL", default_value_t = 3600, global = true)]
-    pub token_ttl: u64,
     /// Pooled database connections
     #[arg(long, env = "GPEC_DB_POOL_SIZE", default_value_t = 10, global = true)]
     pub pool_size: u32,
     /// Load the national referential on the first start of an empty database
     #[arg(long, env = "GPEC_SEED", default_value_t = true, action = clap::ArgAction::Set, global = true)]
     pub seed_on_start: bool,
-    /// Plans this instance solves at the same time (0: none)
-    #[arg(long, env = "GPEC_PLAN_WORKERS", default_value_t = 1, global = true)]
-    pub plan_workers: usize,
-    /// Seconds after which a running plan whose worker went silent is solved again
-    #[arg(long, env = "GPEC_JOB_LEASE", default_value_t = 60, value_parser = clap::value_parser!(u64).range(3..), global = true)]
-    pub job_lease: u64,
-    /// Plans one organisation may have queued or solving at once
-    #[arg(long, env = "GPEC_PLAN_QUEUE_LIMIT", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..), global = true)]
-    pub plan_queue_limit: u32,
-    /// Days the scenario of a failed or cancelled plan is kept
-    #[arg(long, env = "GPEC_PLAN_RETENTION_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..), global = true)]
-    pub plan_retention_days: u32,
-    /// Failed sign-ins of one account name before it is locked
-    #[arg(long, env = "GPEC_LOGIN_MAX_FAILURES", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..), global = true)]
-    pub login_max_failures: u32,
-    /// Seconds a sign-in lock lasts
-    #[arg(long, env = "GPEC_LOGIN_LOCK_SECS", default_value_t = 900, value_parser = clap::value_parser!(u64).range(1..), global = true)]
-    pub login_lock_secs: u64,
-    /// Log filter (tracing EnvFilter syntax)
+    /// Log filter (tracing EnvFilter syntax), e.g. info or gpec=debug,actix_web=info
     #[arg(long, env = "GPEC_LOG", default_value = "info", global = true)]
     pub log: String,
     /// Log format
     #[arg(long, env = "GPEC_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,
+    /// How a command prints its report: text for a person, json for a script
+    #[arg(long, value_enum, default_value_t = Output::Text, global = true)]
+    pub output: Output,
+}
+
+/// The server's own options. The environment sets them for every command (the first start of an
+/// empty database creates the admin and the signing secret, whatever the command).
+#[derive(Parser, Clone)]
+#[command(name = "gpec serve")]
+pub struct ServeOpts {
+    /// Address to listen on
+    #[arg(long, env = "GPEC_BIND", default_value = DEFAULT_BIND)]
+    pub bind: String,
+    /// Token signing secret, at least 32 characters; generated and stored on SQLite when unset,
+    /// required on PostgreSQL (prefer the environment variable)
+    #[arg(long, env = "GPEC_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    /// Password of the first admin user, on the first start; generated and printed once when
+    /// unset (prefer the environment variable)
+    #[arg(long, env = "GPEC_ADMIN_PASSWORD", hide_env_values = true)]
+    pub admin_password: Option<String>,
+    /// HTTP worker threads (default: one per core)
+    #[arg(long, env = "GPEC_WORKERS", value_parser = clap::value_parser!(u16).range(1..=512))]
+    pub workers: Option<u16>,
+    /// Token lifetime in seconds
+    #[arg(long, env = "GPEC_TOKEN_TTL", default_value_t = 3600)]
+    pub token_ttl: u64,
+    /// Plans this instance solves at the same time; 0 leaves the queue to other instances
+    #[arg(long, env = "GPEC_PLAN_WORKERS", default_value_t = 1)]
+    pub plan_workers: usize,
+    /// Seconds after which a running plan whose instance went silent is solved again by another
+    #[arg(long, env = "GPEC_JOB_LEASE", default_value_t = 60, value_parser = clap::value_parser!(u64).range(3..))]
+    pub job_lease: u64,
+    /// Plans one organisation may have queued or solving at once; past it, 429 with Retry-After
+    #[arg(long, env = "GPEC_PLAN_QUEUE_LIMIT", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
+    pub plan_queue_limit: u32,
+    /// Days the scenario of a failed or cancelled plan is kept
+    #[arg(long, env = "GPEC_PLAN_RETENTION_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..))]
+    pub plan_retention_days: u32,
+    /// Failed sign-ins of one account name before it is locked (an address: five times as many)
+    #[arg(long, env = "GPEC_LOGIN_MAX_FAILURES", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    pub login_max_failures: u32,
+    /// Seconds a sign-in lock lasts
+    #[arg(long, env = "GPEC_LOGIN_LOCK_SECS", default_value_t = 900, value_parser = clap::value_parser!(u64).range(1..))]
+    pub login_lock_secs: u64,
     #[command(flatten)]
     pub ldap: LdapOpts,
+}
+
+/// How a command prints what it did.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Output {
+    Text,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -122,7 +112,7 @@ pub enum LogFormat {
 #[derive(Subcommand)]
 pub enum Command {
     /// Run the HTTP service (the default when no command is given)
-    Serve,
+    Serve(Box<ServeOpts>),
     /// Apply pending database migrations
     Migrate {
         /// Revert every migration instead (destroys all data)
@@ -181,27 +171,26 @@ pub enum DemoCmd {
     },
 }
 
-impl GlobalOpts {
-    pub fn config(&self) -> Result<Config, String> {
-        Ok(Config {
-            bind: self.bind.clone(),
-            database_url: self.database_url.clone(),
-            jwt_secret: self.jwt_secret.clone(),
-            admin_password: self.admin_password.clone(),
-            token_ttl_secs: self.token_ttl,
-            pool_size: self.pool_size,
-            workers: None,
-            seed_on_start: self.seed_on_start,
-            plan_workers: self.plan_workers,
-            job_lease_secs: self.job_lease,
-            job_poll_ms: 500,
-            plan_queue_limit: self.plan_queue_limit,
-            plan_retention_days: self.plan_retention_days,
-            login_max_failures: self.login_max_failures,
-            login_lock_secs: self.login_lock_secs,
-            directory: self.ldap.settings().map_err(|e| e.to_string())?,
-        })
-    }
+/// The configuration of `opts` and `serve`.
+fn config(opts: &GlobalOpts, serve: &ServeOpts) -> Result<Config, String> {
+    Ok(Config {
+        bind: serve.bind.clone(),
+        database_url: opts.database_url.clone(),
+        jwt_secret: serve.jwt_secret.clone(),
+        admin_password: serve.admin_password.clone(),
+        token_ttl_secs: serve.token_ttl,
+        pool_size: opts.pool_size,
+        workers: serve.workers.map(usize::from),
+        seed_on_start: opts.seed_on_start,
+        plan_workers: serve.plan_workers,
+        job_lease_secs: serve.job_lease,
+        job_poll_ms: 500,
+        plan_queue_limit: serve.plan_queue_limit,
+        plan_retention_days: serve.plan_retention_days,
+        login_max_failures: serve.login_max_failures,
+        login_lock_secs: serve.login_lock_secs,
+        directory: serve.ldap.settings().map_err(|e| e.to_string())?,
+    })
 }
 
 fn init_tracing(opts: &GlobalOpts) {
@@ -220,9 +209,14 @@ fn init_tracing(opts: &GlobalOpts) {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     init_tracing(&cli.opts);
-    let command = cli.command.unwrap_or(Command::Serve);
-    if let Command::Plan(cmd) = command {
-        return match plan::run(cmd) {
+    let output = cli.opts.output;
+    // Without `serve`, the server's settings come from the environment alone.
+    let (command, serve) = match cli.command {
+        Some(Command::Serve(serve)) => (None, *serve),
+        other => (other, ServeOpts::parse_from(["gpec serve"])),
+    };
+    if let Some(Command::Plan(cmd)) = command {
+        return match plan::run(cmd, output) {
             Ok(true) => ExitCode::SUCCESS,
             Ok(false) => ExitCode::from(2),
             Err(message) => {
@@ -231,7 +225,7 @@ pub fn run() -> ExitCode {
             }
         };
     }
-    let config = match cli.opts.config() {
+    let config = match config(&cli.opts, &serve) {
         Ok(config) => config,
         Err(message) => {
             eprintln!("gpec: {message}");
@@ -239,16 +233,16 @@ pub fn run() -> ExitCode {
         }
     };
     let result = match command {
-        Command::Serve => serve(config),
-        Command::Migrate { revert_all } => admin::migrate(&config, revert_all),
-        Command::Organisation(cmd) => admin::organisation(&config, cmd),
-        Command::User(cmd) => admin::user(&config, cmd),
-        Command::Seed => referential::run_seed(&config),
-        Command::Import { entity, file } => referential::import(&config, entity, &file),
-        Command::Export { entity, dialect, format } => referential::export(&config, entity, format, dialect),
-        Command::Plan(_) => unreachable!("handled above"),
-        Command::Demo(DemoCmd::Generate { organisation, agents, seed }) => {
-            referential::demo(&config, &organisation, agents, seed)
+        None | Some(Command::Serve(_)) => self::serve(config),
+        Some(Command::Migrate { revert_all }) => admin::migrate(&config, revert_all, output),
+        Some(Command::Organisation(cmd)) => admin::organisation(&config, cmd, output),
+        Some(Command::User(cmd)) => admin::user(&config, cmd, output),
+        Some(Command::Seed) => referential::run_seed(&config, output),
+        Some(Command::Import { entity, file }) => referential::import(&config, entity, &file, output),
+        Some(Command::Export { entity, dialect, format }) => referential::export(&config, entity, format, dialect),
+        Some(Command::Plan(_)) => unreachable!("handled above"),
+        Some(Command::Demo(DemoCmd::Generate { organisation, agents, seed })) => {
+            referential::demo(&config, &organisation, agents, seed, output)
         }
     };
     match result {

@@ -11,13 +11,19 @@ pub enum PlanCmd {
     /// Solve a scenario to its exact optimum and print the plan as JSON. Exit 0 when optimal,
     /// 2 when the time limit ended the search (the best plan found is printed), 1 on bad input
     Solve {
+        /// The scenario file; `-` reads standard input
         scenario: std::path::PathBuf,
         /// Seconds before the search stops with the best plan found
         #[arg(long, default_value_t = 60.0)]
         time_limit: f64,
     },
     /// Re-check a plan against every constraint without the solver, and recompute its objective
-    Check { scenario: std::path::PathBuf, result: std::path::PathBuf },
+    Check {
+        /// The scenario file; `-` reads standard input
+        scenario: std::path::PathBuf,
+        /// The plan file; `-` reads standard input
+        result: std::path::PathBuf,
+    },
     /// Print a realistic random scenario
     Generate {
         #[arg(long)]
@@ -31,8 +37,13 @@ pub enum PlanCmd {
     },
 }
 
+/// A JSON file, or standard input for `-`.
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> Result<T, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let text = if path == Path::new("-") {
+        std::io::read_to_string(std::io::stdin().lock()).map_err(|e| format!("reading standard input: {e}"))?
+    } else {
+        std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?
+    };
     serde_json::from_str(&text).map_err(|e| format!("{} is not a valid {what}: {e}", path.display()))
 }
 
@@ -50,7 +61,7 @@ fn invalid(errors: Vec<gpec_planning::FieldError>) -> String {
 }
 
 /// `Ok(true)` when the plan is optimal.
-pub fn run(cmd: PlanCmd) -> Result<bool, String> {
+pub fn run(cmd: PlanCmd, output: super::Output) -> Result<bool, String> {
     match cmd {
         PlanCmd::Solve { scenario, time_limit } => {
             if !(time_limit.is_finite() && time_limit > 0.0) {
@@ -58,7 +69,9 @@ pub fn run(cmd: PlanCmd) -> Result<bool, String> {
             }
             let scenario: Scenario = read_json(&scenario, "scenario")?;
             let prepared = gpec_planning::validate(&scenario).map_err(invalid)?;
+            let progress = super::progress::Progress::start(format!("solving (time limit {time_limit} s)"));
             let plan = gpec_planning::solve(&prepared, Options { time_limit }).map_err(|e| e.to_string())?;
+            drop(progress);
             print_json(&plan)?;
             if plan.status == Status::TimeLimit {
                 eprintln!("gpec: time limit reached; the best plan found has a relative gap of {:.2e}", plan.mip_gap);
@@ -70,17 +83,33 @@ pub fn run(cmd: PlanCmd) -> Result<bool, String> {
             let prepared = gpec_planning::validate(&scenario).map_err(invalid)?;
             let plan: Plan = read_json(&result, "plan")?;
             let recomputed = gpec_planning::check(&prepared, &plan);
-            for v in &recomputed.violations {
-                println!("violation [{}]: {}", v.constraint, v.message);
-            }
             let drift = (recomputed.objective - plan.objective).abs();
             let objective_ok = drift <= 1e-6 * recomputed.objective.abs().max(1.0);
-            println!("objective: stated {:.6}, recomputed {:.6}", plan.objective, recomputed.objective);
-            if !objective_ok {
-                println!("violation [objective]: the stated objective differs from the plan's own cost");
+            if output == super::Output::Json {
+                let violations: Vec<_> = recomputed
+                    .violations
+                    .iter()
+                    .map(|v| serde_json::json!({"constraint": v.constraint, "message": v.message}))
+                    .collect();
+                super::referential::print_json(&serde_json::json!({
+                    "objective_stated": plan.objective,
+                    "objective_recomputed": recomputed.objective,
+                    "objective_matches": objective_ok,
+                    "violations": violations,
+                }))?;
+            } else {
+                for v in &recomputed.violations {
+                    println!("violation [{}]: {}", v.constraint, v.message);
+                }
+                println!("objective: stated {:.6}, recomputed {:.6}", plan.objective, recomputed.objective);
+                if !objective_ok {
+                    println!("violation [objective]: the stated objective differs from the plan's own cost");
+                }
             }
             if recomputed.violations.is_empty() && objective_ok {
-                println!("the plan satisfies every constraint");
+                if output == super::Output::Text {
+                    println!("the plan satisfies every constraint");
+                }
                 Ok(true)
             } else {
                 Err(format!(

@@ -2,6 +2,8 @@
 
 use std::io::Write;
 
+use super::Output;
+use super::progress::Progress;
 use crate::config::Config;
 use crate::db::DbConnection;
 use crate::domain::csv_io::Dialect;
@@ -16,11 +18,20 @@ fn connect(config: &Config) -> Result<crate::db::PooledConn, String> {
     db.conn().map_err(|e| e.to_string())
 }
 
-pub fn run_seed(config: &Config) -> Result<(), String> {
+/// `report` as one line of JSON on standard output.
+pub fn print_json(report: &impl serde::Serialize) -> Result<(), String> {
+    println!("{}", serde_json::to_string(report).map_err(|e| e.to_string())?);
+    Ok(())
+}
+
+pub fn run_seed(config: &Config, output: Output) -> Result<(), String> {
     // Seeded here, not by the start-up preparation, so that the report says what this did.
     let mut conn = connect(&Config { seed_on_start: false, ..config.clone() })?;
     let operator = super::admin::operator(&mut conn)?;
     let report = seed::run(&mut conn, &operator).map_err(|e| e.to_string())?;
+    if output == Output::Json {
+        return print_json(&report);
+    }
     if report.is_empty() {
         println!("the referential is already seeded: nothing to add");
     } else {
@@ -52,7 +63,7 @@ fn describe(error: &ApiError) -> String {
     text
 }
 
-pub fn import(config: &Config, entity: Entity, file: &std::path::Path) -> Result<(), String> {
+pub fn import(config: &Config, entity: Entity, file: &std::path::Path, output: Output) -> Result<(), String> {
     let bytes = if file == std::path::Path::new("-") {
         let mut bytes = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
@@ -64,8 +75,13 @@ pub fn import(config: &Config, entity: Entity, file: &std::path::Path) -> Result
     let mut conn = connect(config)?;
     let conn: &mut DbConnection = &mut conn;
     let operator = super::admin::operator(conn)?;
+    let progress = Progress::start(format!("import of {}", entity.name()));
     let report = crate::db::transaction(conn, |conn| referential_csv::import(conn, &operator, entity, &bytes, None))
         .map_err(|e| describe(&e))?;
+    drop(progress);
+    if output == Output::Json {
+        return print_json(&report);
+    }
     println!(
         "imported {} {} rows: {} created, {} updated, {} unchanged",
         report.rows,
@@ -77,12 +93,17 @@ pub fn import(config: &Config, entity: Entity, file: &std::path::Path) -> Result
     Ok(())
 }
 
-pub fn demo(config: &Config, organisation: &str, agents: usize, seed: u64) -> Result<(), String> {
+pub fn demo(config: &Config, organisation: &str, agents: usize, seed: u64, output: Output) -> Result<(), String> {
     let mut conn = connect(config)?;
     let started = std::time::Instant::now();
     let operator = super::admin::operator(&mut conn)?;
+    let progress = Progress::start(format!("demonstration data for {organisation}: {agents} agents"));
     let report =
         crate::domain::demo::generate(&mut conn, &operator, organisation, agents, seed).map_err(|e| describe(&e))?;
+    drop(progress);
+    if output == Output::Json {
+        return print_json(&report);
+    }
     println!(
         "organisation {}: {} units, {} agents, {} assessments ({:.1} s)",
         report.organisation,

@@ -71,14 +71,19 @@ impl AgentInput {
         {
             details.push(Detail::field("first_name", problem));
         }
+        // The dates' order is the one refusal of well-formed values here (422); the rest breaks the
+        // documented shape (400).
+        let malformed = !details.is_empty();
         if self.end_date.is_some_and(|end| end < self.start_date) {
             details.push(Detail::field("end_date", "must not be before start_date"));
         }
-        if details.is_empty() {
-            Ok(self)
-        } else {
-            let message = format!("{}: {}", details[0].field.clone().unwrap_or_default(), details[0].message);
-            Err(ApiError::bad_request(message, details))
+        match (details.first(), malformed) {
+            (None, _) => Ok(self),
+            (Some(first), true) => {
+                let message = format!("{}: {}", first.field.clone().unwrap_or_default(), first.message);
+                Err(ApiError::bad_request(message, details))
+            }
+            (Some(_), false) => Err(ApiError::unprocessable("the agent", details)),
         }
     }
 }
@@ -353,7 +358,7 @@ pub fn update(conn: &mut DbConnection, id: i32, expected_version: i32, input: Ag
             return Err(stale("agent", &current.input.matricule, expected_version, current.version));
         }
         if input.matricule != current.input.matricule {
-            return Err(ApiError::invalid("matricule", "cannot change; create a new agent instead"));
+            return Err(ApiError::unusable("matricule", "cannot change; create a new agent instead"));
         }
         if input == current.input {
             return Ok(current);

@@ -33,12 +33,14 @@ pub const MINUTES_PER_ITEM: Bound = Bound { min: 0.0, min_exclusive: true, max: 
 pub const ITEMS: Bound = Bound { min: 0.0, min_exclusive: false, max: 100_000_000.0, unit: "items" };
 /// Hours in one month (31 days of 24 hours): unavailability, a trainer's session hours.
 pub const MONTH_HOURS: Bound = Bound { min: 0.0, min_exclusive: false, max: 744.0, unit: "hours" };
-/// Productive hours of one full-time agent in one month.
-pub const HOURS_PER_FTE: Bound = Bound { min: 0.0, min_exclusive: true, max: 744.0, unit: "hours" };
+/// Productive hours of one full-time agent in one month: at least one, so that a load in ETP
+/// (hours over this) stays a finite number.
+pub const HOURS_PER_FTE: Bound = Bound { min: 1.0, min_exclusive: false, max: 744.0, unit: "hours" };
 /// Length of a training module.
 pub const MODULE_HOURS: Bound = Bound { min: 0.0, min_exclusive: true, max: 2_000.0, unit: "hours" };
-/// Any other number of the planning settings (pool hours, costs, penalties, head counts).
-pub const SETTING: Bound = Bound { min: -1_000_000_000.0, min_exclusive: false, max: 1_000_000_000.0, unit: "" };
+/// Any other number of the planning settings (pool hours, costs, penalties, head counts): none
+/// of them is negative.
+pub const SETTING: Bound = Bound { min: 0.0, min_exclusive: false, max: 1_000_000_000.0, unit: "" };
 
 #[cfg(test)]
 mod tests {

@@ -22,6 +22,7 @@ pub mod password;
 pub mod planning;
 pub mod referential_csv;
 pub mod referential_edits;
+pub mod report_workbooks;
 pub mod sign_in;
 pub mod types;
 pub mod users;

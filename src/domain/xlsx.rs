@@ -60,11 +60,16 @@ pub fn from_csv(standard: &[u8], sheet: &str) -> Result<Vec<u8>, ApiError> {
                 continue;
             }
             match typed(header.get(c).map_or("", String::as_str), cell) {
-                Typed::Date(day) => {
-                    let at = ExcelDateTime::from_ymd(day.year() as u16, day.month() as u8, day.day() as u8)
-                        .map_err(written)?;
-                    page.write_datetime_with_format(row, col, at, &date).map_err(written)?;
-                }
+                Typed::Date(day) => match excel_date(day) {
+                    Some(at) => {
+                        page.write_datetime_with_format(row, col, at, &date).map_err(written)?;
+                    }
+                    // Excel counts days from 1900 to 9999: another year stays the ISO text, which
+                    // an import reads back as the same date.
+                    None => {
+                        page.write_string(row, col, cell).map_err(written)?;
+                    }
+                },
                 Typed::Number(number) => {
                     page.write_number(row, col, number).map_err(written)?;
                 }
@@ -82,6 +87,12 @@ pub fn from_csv(standard: &[u8], sheet: &str) -> Result<Vec<u8>, ApiError> {
         page.set_column_width(col, (*width).clamp(8, 60) as f64 + 2.0).map_err(written)?;
     }
     workbook.save_to_buffer().map_err(written)
+}
+
+/// `day` as an Excel date, when Excel has one for it (years 1900 to 9999).
+fn excel_date(day: chrono::NaiveDate) -> Option<ExcelDateTime> {
+    let year = u16::try_from(day.year()).ok().filter(|y| (1900..=9999).contains(y))?;
+    ExcelDateTime::from_ymd(year, day.month() as u8, day.day() as u8).ok()
 }
 
 /// A workbook's first sheet as gpec's CSV, and where each CSV line came from.
@@ -204,6 +215,8 @@ mod tests {
         let mut w = csv_io::writer(&["matricule", "last_name", "fte", "start_date", "end_date"]).unwrap();
         csv_io::write_row(&mut w, ["A1", "=Martin", "0.8", "2015-09-01", ""]).unwrap();
         csv_io::write_row(&mut w, ["007", "Deux\nlignes", "1", "2020-02-29", "2030-12-31"]).unwrap();
+        // Years Excel has no date for stay text, and read back the same.
+        csv_io::write_row(&mut w, ["X9", "Hors", "1", "0001-01-01", "+10000-01-01"]).unwrap();
         let standard = csv_io::finish(w).unwrap();
         let book = from_csv(&standard, "Agents").unwrap();
         assert!(is_xlsx(&book));

@@ -179,8 +179,11 @@ const PARAMETER_MAX_CHARS: usize = 1000;
 
 /// States on every free text of the document (bodies, parameters, answers) what the service
 /// checks of all text: no control characters, at most `MAX_TEXT_CHARS`. A text with a format,
-/// a list of values or a pattern of its own already says more.
+/// a list of values or a pattern of its own already says more. Objects are documented closed:
+/// gpec writes no other members, and reads none that it documents nowhere.
 pub fn state_text_rules(doc: &mut utoipa::openapi::OpenApi) {
+    close_objects(doc);
+    flying_team_months(doc);
     use utoipa::openapi::RefOr;
     let in_content = |content: &mut RefOr<utoipa::openapi::content::Content>| {
         if let RefOr::T(content) = content
@@ -228,6 +231,63 @@ pub fn state_text_rules(doc: &mut utoipa::openapi::OpenApi) {
     }
 }
 
+/// A flying team's hours are by month (`2027-03`), each at least 0: what the settings check. The
+/// planning crate's schema knows only a map of numbers.
+fn flying_team_months(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::{AdditionalProperties, Schema, Type};
+    let Some(RefOr::T(Schema::Object(team))) =
+        doc.components.as_mut().and_then(|c| c.schemas.get_mut("planning.FlyingTeam"))
+    else {
+        return;
+    };
+    if let Some(RefOr::T(Schema::Object(hours))) = team.properties.get_mut("hours_per_period") {
+        let months = utoipa::openapi::ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some("^ *(19|[2-9][0-9])[0-9]{2}-(0[1-9]|1[0-2]) *$"));
+        hours.property_names = Some(Box::new(months.build().into()));
+        if let Some(extra) = hours.additional_properties.as_deref_mut()
+            && let AdditionalProperties::RefOr(RefOr::T(Schema::Object(value))) = extra
+        {
+            value.minimum = Some(0.into());
+            value.maximum = Some(1_000_000_000.into());
+        }
+    }
+}
+
+/// Closes every object schema of the components (`additionalProperties: false`) but those an
+/// `allOf` extends, which would then admit no value at all.
+fn close_objects(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::{AdditionalProperties, Schema};
+    fn extended(value: &serde_json::Value, out: &mut std::collections::HashSet<String>) {
+        match value {
+            serde_json::Value::Object(members) => {
+                for part in members.get("allOf").and_then(|p| p.as_array()).into_iter().flatten() {
+                    if let Some(name) = part["$ref"].as_str().and_then(|r| r.rsplit('/').next()) {
+                        out.insert(name.to_owned());
+                    }
+                }
+                members.values().for_each(|v| extended(v, out));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| extended(v, out)),
+            _ => {}
+        }
+    }
+    let mut parts = std::collections::HashSet::new();
+    extended(&serde_json::to_value(&*doc).unwrap_or_default(), &mut parts);
+    let Some(components) = &mut doc.components else { return };
+    for (name, schema) in components.schemas.iter_mut().filter(|(name, _)| !parts.contains(*name)) {
+        if let RefOr::T(Schema::Object(object)) = schema
+            && !object.properties.is_empty()
+            && object.additional_properties.is_none()
+            && name != "ErrorBody"
+        {
+            object.additional_properties = Some(Box::new(AdditionalProperties::FreeForm(false)));
+        }
+    }
+}
+
 fn text_rules(schema: &mut utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>) {
     use crate::domain::types::NAME_MAX_CHARS;
     use utoipa::openapi::KnownFormat;
@@ -253,10 +313,19 @@ fn text_rules(schema: &mut utoipa::openapi::RefOr<utoipa::openapi::schema::Schem
                 object.pattern = Some(PLAIN_TEXT.to_owned());
                 object.max_length.get_or_insert(crate::http::extract::MAX_TEXT_CHARS);
             }
-            if object.schema_type == SchemaType::Type(Type::Object) && object.property_names.is_none() {
+            if object.schema_type == SchemaType::Type(Type::Object) {
                 // Member names are text too.
-                let names = utoipa::openapi::ObjectBuilder::new().schema_type(Type::String).pattern(Some(PLAIN_TEXT));
-                object.property_names = Some(Box::new(names.build().into()));
+                match object.property_names.as_deref_mut() {
+                    Some(Schema::Object(names)) if names.pattern.is_none() => {
+                        names.pattern = Some(PLAIN_TEXT.to_owned())
+                    }
+                    Some(_) => {}
+                    None => {
+                        let names =
+                            utoipa::openapi::ObjectBuilder::new().schema_type(Type::String).pattern(Some(PLAIN_TEXT));
+                        object.property_names = Some(Box::new(names.build().into()));
+                    }
+                }
             }
             object.properties.values_mut().for_each(text_rules);
             if let Some(extra) = &mut object.additional_properties

@@ -175,6 +175,14 @@ async fn the_team_matrix_comes_as_json_and_csv() {
         "matricule,name,job_profile,ecoute,connaissance-prestations,connaissance-strategie-branche\n\
          A1,Agent A1,TEST-JOB,3,2,2\nA2,Agent A2,TEST-JOB,2,1,\nA3,Agent A3,TEST-JOB,1,expired,2\n"
     );
+
+    // The workbook to print: levels as numbers (coloured), an expired one marked, a legend.
+    let sheet = app.get_sheet("/api/v1/analytics/matrix?unit=U1&format=xlsx", &hr, "Matrice").await;
+    assert_eq!(sheet[0][..3], ["Matricule", "Agent", "Emploi"]);
+    assert_eq!(sheet[1], ["A1", "Agent A1", "TEST-JOB", "3", "2", "2"]);
+    assert_eq!(sheet[3][4], "expiré");
+    let legend = app.get_sheet("/api/v1/analytics/matrix?unit=U1&format=xlsx", &hr, "Légende").await;
+    assert_eq!(legend[4], ["4", "Expertise"]);
 }
 
 #[actix_web::test]
@@ -217,6 +225,19 @@ async fn arcs_training_needs_and_cover_are_computed_from_current_levels() {
     );
     let strict = app.get_json("/api/v1/analytics/cover?profile=TEST-JOB&unit=U1&min_holders=3", &hr).await;
     assert!(strict.as_array().unwrap().iter().all(|c| c["at_risk"] == true));
+
+    // The same reports as workbooks.
+    let path = "/api/v1/analytics/training-needs?unit=U1&format=xlsx";
+    let sheet = app.get_sheet(path, &hr, "Besoins de formation").await;
+    assert_eq!(sheet.len(), 4);
+    assert_eq!(
+        (sheet[1][0].as_str(), sheet[1][3].as_str(), sheet[1][4].as_str()),
+        ("connaissance-prestations", "2", "3")
+    );
+    let path = "/api/v1/analytics/cover?profile=TEST-JOB&unit=U1&format=xlsx";
+    let sheet = app.get_sheet(path, &hr, "Couverture").await;
+    assert_eq!((sheet[1][0].as_str(), sheet[1][3].as_str(), sheet[1][4].as_str()), ("ecoute", "1", "oui"));
+    assert_eq!(sheet[3][4], "non");
 }
 
 #[actix_web::test]

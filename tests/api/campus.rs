@@ -175,10 +175,18 @@ async fn engagements_ending_soon_are_reported_and_each_organisation_sees_only_it
         let res = app.post(&format!("/api/v1/engagements/{id}/agreements"), token, json!({"party": party})).await;
         assert_eq!(res.status(), StatusCode::OK);
     }
-    let res = app
-        .post(&format!("/api/v1/engagements/{id}/transitions"), &coord, json!({"action": "activate", "version": 1}))
-        .await;
+    // The transition under If-Match: the ETag of a GET, a stale one refused with 412.
+    let path = format!("/api/v1/engagements/{id}/transitions");
+    let under = |tag: &str| {
+        app.client.post(app.url(&path)).bearer_auth(&coord).header("If-Match", tag).json(&json!({"action": "activate"}))
+    };
+    let tag =
+        app.get(&format!("/api/v1/engagements/{id}"), &coord).await.headers()["etag"].to_str().unwrap().to_owned();
+    assert_eq!(tag, "\"1\"");
+    assert_error(under("\"0\"").send().await.unwrap(), StatusCode::PRECONDITION_FAILED, "precondition_failed").await;
+    let res = under(&tag).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["etag"], "\"2\"");
 
     let report = app.get_json("/api/v1/campus-reports/expiring", &coord).await;
     assert_eq!(report["by_campus"]["CAMPUS-NORD"][0]["id"], id, "{report}");

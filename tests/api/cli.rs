@@ -46,6 +46,15 @@ async fn organisation_add_and_user_add_create_a_user_who_can_log_in() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("must be at least 12 characters"));
 
+    // The same lists for a script.
+    let out = gpec(&db, &["organisation", "list", "--output", "json"], "");
+    let orgs: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert!(orgs.as_array().unwrap().iter().any(|o| o["code"] == "CAF-78" && o["kind"] == "caf"), "{orgs}");
+    let out = gpec(&db, &["user", "list", "--output", "json"], "");
+    let users: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let rh = users.as_array().unwrap().iter().find(|u| u["username"] == "rh.yvelines").expect("listed");
+    assert_eq!(rh["roles"], serde_json::json!(["hr", "viewer"]));
+
     let config = test_config(&db);
     let app = spawn_with(db, config).await;
     let token = app.token("rh.yvelines", "gestion des compétences à Versailles").await;
@@ -54,21 +63,38 @@ async fn organisation_add_and_user_add_create_a_user_who_can_log_in() {
     assert_eq!(me["roles"], serde_json::json!(["hr", "viewer"]));
 }
 
+/// `gpec ARGS` without a database.
+fn run_alone(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_gpec")).args(args).output().expect("gpec runs")
+}
+
+/// How often `help` names `var` as an option's variable (`[env: VAR]`, or `[env: VAR=value]`).
+fn env_mentions(help: &str, var: &str) -> usize {
+    help.matches(&format!("[env: {var}]")).count() + help.matches(&format!("[env: {var}=")).count()
+}
+
 #[test]
-fn help_documents_every_environment_variable() {
-    let out = Command::new(env!("CARGO_BIN_EXE_gpec")).arg("--help").output().unwrap();
-    let help = String::from_utf8_lossy(&out.stdout);
+fn the_server_options_are_the_serve_commands_and_help_names_each_variable_once() {
+    let help = String::from_utf8_lossy(&run_alone(&["--help"]).stdout).into_owned();
+    for var in ["DATABASE_URL", "GPEC_DB_POOL_SIZE", "GPEC_LOG", "GPEC_LOG_FORMAT"] {
+        assert_eq!(env_mentions(&help, var), 1, "{var} once in --help:\n{help}");
+    }
+    assert!(!help.contains("--bind") && !help.contains("GPEC_JWT_SECRET"), "server options only on serve: {help}");
+    let serve = String::from_utf8_lossy(&run_alone(&["serve", "--help"]).stdout).into_owned();
     for var in [
         "GPEC_BIND",
-        "DATABASE_URL",
         "GPEC_JWT_SECRET",
         "GPEC_ADMIN_PASSWORD",
-        "GPEC_LOG",
+        "GPEC_WORKERS",
         "GPEC_PLAN_QUEUE_LIMIT",
         "GPEC_PLAN_RETENTION_DAYS",
+        "GPEC_LDAP_URL",
     ] {
-        assert!(help.contains(var), "{var} missing from --help");
+        assert_eq!(env_mentions(&serve, var), 1, "{var} once in serve --help:\n{serve}");
     }
+    let out = run_alone(&["export", "competencies", "--bind", "127.0.0.1:9"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unexpected argument '--bind'"));
 }
 
 fn plan(args: &[&str]) -> std::process::Output {
@@ -87,10 +113,32 @@ fn plan_generate_solve_and_check_work_together_and_bad_input_is_named() {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let solved: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(solved["status"], "optimal");
+    // The solver's own log, when asked for, goes to stderr: stdout stays the plan alone.
+    let out = Command::new(env!("CARGO_BIN_EXE_gpec"))
+        .args(["plan", "solve", scenario.to_str().unwrap()])
+        .env("GPEC_HIGHS_LOG", "1")
+        .output()
+        .unwrap();
+    let logged: serde_json::Value = serde_json::from_slice(&out.stdout).expect("only the plan on stdout");
+    assert_eq!((&logged["status"], &logged["objective"]), (&solved["status"], &solved["objective"]));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("HiGHS"), "the log is on stderr");
     std::fs::write(&result, &out.stdout).unwrap();
     let out = plan(&["check", scenario.to_str().unwrap(), result.to_str().unwrap()]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
     assert!(String::from_utf8_lossy(&out.stdout).contains("the plan satisfies every constraint"));
+    // The same check as JSON, the plan read from standard input.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gpec"))
+        .args(["plan", "check", scenario.to_str().unwrap(), "-", "--output", "json"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), &std::fs::read(&result).unwrap()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("only JSON on stdout");
+    assert_eq!(report["violations"], serde_json::json!([]));
+    assert_eq!(report["objective_matches"], true);
 
     // A plan that claims a cheaper objective than its own hours cost is caught.
     let mut forged = solved.clone();

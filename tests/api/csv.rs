@@ -156,4 +156,12 @@ async fn the_cli_import_lists_every_bad_line_exits_non_zero_and_writes_nothing()
     let out = gpec(&db, &["export", "requirements"], "");
     assert!(out.status.success());
     assert_eq!(out.stdout, before[2], "nothing written");
+
+    // What a good import did, for a script.
+    std::fs::write(&path, &before[2]).unwrap();
+    let out = gpec(&db, &["import", "requirements", path.to_str().unwrap(), "--output", "json"], "");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert!(report["rows"].as_u64().unwrap() > 0, "{report}");
+    assert_eq!((report["created"].as_u64(), report["updated"].as_u64()), (Some(0), Some(0)), "{report}");
 }

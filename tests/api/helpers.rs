@@ -173,6 +173,19 @@ impl TestApp {
         res.bytes().await.expect("body").to_vec()
     }
 
+    /// Sheet `sheet` of the workbook `GET path` answers, as rows of cells shown as text.
+    pub async fn get_sheet(&self, path: &str, token: &str, sheet: &str) -> Vec<Vec<String>> {
+        use calamine::Reader;
+        let res = self.get(path, token).await;
+        assert_eq!(res.status(), StatusCode::OK, "GET {path}");
+        let media = res.headers()["content-type"].to_str().unwrap().to_owned();
+        assert_eq!(media, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "GET {path}");
+        let bytes = res.bytes().await.unwrap().to_vec();
+        let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(bytes)).expect("a workbook");
+        let range = book.worksheet_range(sheet).unwrap_or_else(|e| panic!("sheet {sheet}: {e}"));
+        range.rows().map(|row| row.iter().map(|cell| cell.to_string()).collect()).collect()
+    }
+
     pub async fn post_csv(&self, path: &str, token: &str, body: impl Into<Vec<u8>>) -> Response {
         let req = self.client.post(self.url(path)).bearer_auth(token).header("Content-Type", "text/csv");
         req.body(body.into()).send().await.expect("request sent")

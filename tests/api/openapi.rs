@@ -76,6 +76,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/plans"),
     ("GET", "/api/v1/plans/{id}"),
     ("GET", "/api/v1/plans/{id}/scenario"),
+    ("GET", "/api/v1/plans/{id}/agents"),
     ("DELETE", "/api/v1/plans/{id}"),
     ("GET", "/api/v1/plans/{a}/compare/{b}"),
     ("GET", "/api/v1/modules"),

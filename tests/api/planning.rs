@@ -146,6 +146,25 @@ async fn a_plan_is_solved_in_the_background_to_the_hand_computed_optimum_and_sav
     assert!(close(&agents[0]["unavailable_hours"]["2027-02"], 40.0));
     assert_eq!(scenario["activities"][1]["initial_backlog"], 20.0);
 
+    // The per-agent rows, paged and searchable.
+    let res = app.get(&format!("/api/v1/plans/{id}/agents?q=p1&per_page=1"), &production).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers()["link"].to_str().unwrap().contains("rel=\"next\""));
+    let rows: Value = res.json().await.unwrap();
+    assert_eq!((rows["total"].as_u64(), rows["items"][0]["agent"].as_str()), (Some(2), Some("P1")), "{rows}");
+    let second = app.get_json(&format!("/api/v1/plans/{id}/agents?q=p1&per_page=1&page=2"), &production).await;
+    assert!(close(&second["items"][0]["hours"]["AL"], 60.0), "{second}");
+
+    // The plan as a workbook to share: a sheet per view.
+    let path = format!("/api/v1/plans/{id}?format=xlsx");
+    let stocks = app.get_sheet(&path, &production, "Stocks").await;
+    assert_eq!(stocks[0][..3], ["Activité", "2027-01", "2027-02"]);
+    let al = stocks.iter().find(|r| r[0] == "AL").expect("AL row");
+    assert_eq!(al[1..3], ["70", "110"]);
+    let hours = app.get_sheet(&path, &production, "Heures par agent").await;
+    assert!(hours.iter().any(|r| r[0] == "P1" && r[1] == "2027-02"), "{hours:?}");
+    app.get_sheet(&path, &production, "Renforts et coûts").await;
+
     // A finished plan is immutable: it cannot be cancelled, and it stays listed.
     assert_error(app.delete(&format!("/api/v1/plans/{id}"), &production).await, StatusCode::CONFLICT, "conflict").await;
     let list = app.get_json("/api/v1/plans", &production).await;
@@ -209,6 +228,10 @@ async fn the_etp_report_converts_loads_and_sets_the_target_without_solving() {
     // AL: 20 waiting + 150 in January, 50 may wait: 120 items a month (1.2 ETP); ACC: 0.5 ETP.
     assert!(close(&report["target"]["fte"], 1.7), "{}", report["target"]);
     assert!(close(&report["target"]["gap_fte"], -0.6));
+    let months = app.get_sheet("/api/v1/etp?from=2027-01&to=2027-02&format=xlsx", &production, "Mois").await;
+    assert_eq!(months[0], ["Mois", "Besoin (ETP)", "Disponible (ETP)", "Écart (ETP)"]);
+    assert_eq!(months[1][0], "2027-01");
+    assert_eq!(months.last().unwrap()[0], "ETPMA");
 
     // A reversed horizon is well-formed (422); a month 13 is not (400).
     let res = app.get("/api/v1/etp?from=2027-03&to=2027-01", &production).await;
@@ -263,6 +286,16 @@ async fn activities_are_edited_with_their_version_and_checked_field_by_field() {
     let fields: Vec<&str> = body["details"].as_array().unwrap().iter().map(|d| d["field"].as_str().unwrap()).collect();
     assert!(fields.contains(&"pools.flying_teams[0].activities[0]"), "{fields:?}");
     assert!(fields.contains(&"pools.flying_teams[0].hours_per_period.2027-13"), "{fields:?}");
+    // Well-formed, but on an activity the organisation lacks: 422.
+    let res = app
+        .put(
+            "/api/v1/planning-settings",
+            &production,
+            json!({"version": 1, "pools": {"flying_teams": [{"code": "POLE", "cost_per_hour": 5, "activities": ["NOPE"]}]}}),
+        )
+        .await;
+    let body = assert_error(res, StatusCode::UNPROCESSABLE_ENTITY, "unprocessable").await;
+    assert_eq!(body["details"][0]["field"], "pools.flying_teams[0].activities[0]", "{body}");
 }
 
 #[actix_web::test]
@@ -276,6 +309,15 @@ async fn bad_planning_rows_and_files_write_nothing_and_name_each_problem() {
         assert_error(app.put("/api/v1/loads", &production, rows).await, StatusCode::BAD_REQUEST, "invalid_input").await;
     let fields: Vec<&str> = body["details"].as_array().unwrap().iter().map(|d| d["field"].as_str().unwrap()).collect();
     assert_eq!(fields, ["rows[1].period", "rows[1].volume", "rows[2].activity"]);
+    // Well-formed rows the data refuses (an unknown activity, a month given twice): 422.
+    let rows = json!({"rows": [
+        {"activity": "AL", "period": "2027-03", "volume": 10},
+        {"activity": "AL", "period": "2027-03", "volume": 11},
+        {"activity": "ZZ", "period": "2027-04", "volume": 1}]});
+    let res = app.put("/api/v1/loads", &production, rows).await;
+    let body = assert_error(res, StatusCode::UNPROCESSABLE_ENTITY, "unprocessable").await;
+    let fields: Vec<&str> = body["details"].as_array().unwrap().iter().map(|d| d["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["rows[1].period", "rows[2].activity"]);
     let stored = app.get_json("/api/v1/loads?from=2027-03&to=2027-12", &production).await;
     assert_eq!(stored, json!([]), "the good first row was not written either");
 

@@ -8,6 +8,8 @@ use crate::result::{ActivityPeriod, Alert, PeriodSummary, Plan};
 
 /// A figure in each plan (absent when the plan has no such row) and `b - a`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = planning::Delta))]
 pub struct Delta {
     pub a: Option<f64>,
     pub b: Option<f64>,
@@ -21,6 +23,8 @@ impl Delta {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = planning::ActivityDiff))]
 pub struct ActivityDiff {
     pub activity: String,
     pub period: String,
@@ -32,6 +36,8 @@ pub struct ActivityDiff {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = planning::PeriodDiff))]
 pub struct PeriodDiff {
     pub period: String,
     pub available_fte: Delta,
@@ -43,6 +49,8 @@ pub struct PeriodDiff {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = planning::Comparison))]
 pub struct Comparison {
     pub objective: Delta,
     pub etpma: Delta,

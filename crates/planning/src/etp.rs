@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 use crate::validate::Prepared;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = planning::EtpReport))]
 pub struct EtpReport {
     pub hours_per_fte: f64,
     /// Per activity and month.
@@ -20,6 +22,8 @@ pub struct EtpReport {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = planning::ActivityLoad))]
 pub struct ActivityLoad {
     pub activity: String,
     pub period: String,
@@ -29,6 +33,8 @@ pub struct ActivityLoad {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = planning::PeriodLoad))]
 pub struct PeriodLoad {
     pub period: String,
     pub need_fte: f64,
@@ -42,6 +48,8 @@ pub struct PeriodLoad {
 /// throughput whose backlog never exceeds `backlog_normal_max`, in ETP of productive time.
 /// Qualifications are not considered: it is a head count, not an allocation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = planning::Target))]
 pub struct Target {
     /// Sum over activities.
     pub fte: f64,
@@ -51,6 +59,8 @@ pub struct Target {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = planning::ActivityTarget))]
 pub struct ActivityTarget {
     pub activity: String,
     /// Items to process each month.

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = planning::Status))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Proven optimal within a relative gap of 1e-6.
@@ -15,6 +17,8 @@ pub enum Status {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = planning::Alert))]
 #[serde(rename_all = "snake_case")]
 pub enum Alert {
     Normale,
@@ -23,6 +27,8 @@ pub enum Alert {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = planning::Plan))]
 #[serde(deny_unknown_fields)]
 pub struct Plan {
     pub status: Status,
@@ -38,6 +44,8 @@ pub struct Plan {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = planning::ActivityPeriod))]
 #[serde(deny_unknown_fields)]
 pub struct ActivityPeriod {
     pub activity: String,
@@ -65,6 +73,8 @@ pub struct ActivityPeriod {
 
 /// Why a backlog stays above normal in a plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = planning::Binding))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Binding {
     /// Every agent qualified for the activity works all their hours (and overtime, if any).
@@ -78,6 +88,8 @@ pub enum Binding {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = planning::PeriodSummary))]
 #[serde(deny_unknown_fields)]
 pub struct PeriodSummary {
     pub period: String,
@@ -93,6 +105,8 @@ pub struct PeriodSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = planning::AgentPeriod))]
 #[serde(deny_unknown_fields)]
 pub struct AgentPeriod {
     pub agent: String,
@@ -109,6 +123,8 @@ pub struct AgentPeriod {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = planning::PoolKind))]
 #[serde(rename_all = "snake_case")]
 pub enum PoolKind {
     Overtime,
@@ -117,6 +133,8 @@ pub enum PoolKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = planning::PoolPeriod))]
 #[serde(deny_unknown_fields)]
 pub struct PoolPeriod {
     pub pool: String,
@@ -131,6 +149,8 @@ pub struct PoolPeriod {
 
 /// Model size and timings, for benchmarks.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = planning::Stats))]
 #[serde(deny_unknown_fields)]
 pub struct Stats {
     pub agents: usize,

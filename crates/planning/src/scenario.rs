@@ -10,6 +10,8 @@ pub fn default_hours_per_fte() -> f64 {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = planning::Scenario))]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     /// Consecutive months, `YYYY-MM`, 1 to 36 of them.
@@ -29,6 +31,8 @@ pub struct Scenario {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = planning::Activity))]
 #[serde(deny_unknown_fields)]
 pub struct Activity {
     pub code: String,
@@ -44,6 +48,8 @@ pub struct Activity {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = planning::Requirement))]
 #[serde(deny_unknown_fields)]
 pub struct Requirement {
     pub competency: String,
@@ -51,6 +57,8 @@ pub struct Requirement {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = planning::Load))]
 #[serde(deny_unknown_fields)]
 pub struct Load {
     pub activity: String,
@@ -59,6 +67,8 @@ pub struct Load {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = planning::Agent))]
 #[serde(deny_unknown_fields)]
 pub struct Agent {
     pub id: String,
@@ -74,6 +84,8 @@ pub struct Agent {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = planning::Pools))]
 #[serde(deny_unknown_fields)]
 pub struct Pools {
     #[serde(default)]
@@ -85,25 +97,39 @@ pub struct Pools {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = planning::Overtime))]
 #[serde(deny_unknown_fields)]
 pub struct Overtime {
+    /// Share of the agents' capacity that may be worked as overtime, 0 to 1.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1))]
     pub max_share: f64,
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1_000_000_000))]
     pub cost_per_hour: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = planning::TemporaryStaff))]
 #[serde(deny_unknown_fields)]
 pub struct TemporaryStaff {
     pub code: String,
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1_000_000_000))]
     pub cost_per_head_month: f64,
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1_000_000_000))]
     pub max_heads: i64,
+    /// Share of a trained agent's output, in (0, 1].
+    #[cfg_attr(feature = "openapi", schema(exclusive_minimum = 0, maximum = 1))]
     pub productivity: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = planning::FlyingTeam))]
 #[serde(deny_unknown_fields)]
 pub struct FlyingTeam {
     pub code: String,
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1_000_000_000))]
     pub cost_per_hour: f64,
     /// Missing: every activity.
     #[serde(default)]
@@ -114,11 +140,15 @@ pub struct FlyingTeam {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = planning::Penalties))]
 #[serde(deny_unknown_fields)]
 pub struct Penalties {
     #[serde(default = "one")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1_000_000_000))]
     pub over_normal_per_item: f64,
     #[serde(default = "twenty")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1_000_000_000))]
     pub over_critical_per_item: f64,
 }
 

@@ -212,10 +212,12 @@ pub fn solve(p: &Prepared, options: Options) -> Result<Plan, SolveError> {
     }
     let mut model = problem.try_into_inner().map_err(|e| SolveError::Solver(e.to_string()))?;
     model.make_quiet();
-    // The solver's own log, to see where the time goes (docs/benchmarks.md).
+    // The solver's own log, to see where the time goes (docs/benchmarks.md). HiGHS's console is
+    // standard output, where `gpec plan solve` writes the plan: the log goes to standard error.
     if std::env::var_os("GPEC_HIGHS_LOG").is_some() {
         model.set_option("output_flag", true);
-        model.set_option("log_to_console", true);
+        model.set_option("log_to_console", false);
+        model.set_option("log_file", "/dev/stderr");
     }
     model.set_option("time_limit", options.time_limit);
     model.set_option("mip_rel_gap", 1e-6);

@@ -401,8 +401,11 @@ pub enum Action {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TransitionInput {
-    /// The engagement's version the change was made from (409 when it changed since).
-    pub version: i32,
+    /// The engagement's version the change was made from (409 when it changed since); may be
+    /// left out when `If-Match` names it.
+    #[serde(default)]
+    #[schema(required = true, value_type = i32)]
+    pub version: Option<i32>,
     /// Renewal request: the next period's start (default: the day after the current end).
     #[serde(default)]
     pub start_date: Option<NaiveDate>,
@@ -429,16 +432,17 @@ fn wrong_state(g: &Engagement, action: Action) -> ApiError {
     ApiError::conflict(format!("engagement {} is {}: {action:?} is not possible from there", g.id, g.status))
 }
 
-/// Applies `action` (by the campus's managers), if the engagement is still at `input.version`.
+/// Applies `action` (by the campus's managers), if the engagement is still at `version`.
 pub fn transition(
     conn: &mut DbConnection,
     g: &Engagement,
     action: Action,
+    version: i32,
     input: &TransitionInput,
     by: &str,
 ) -> Result<(), ApiError> {
-    if g.version != input.version {
-        return Err(stale("engagement", &g.id.to_string(), input.version, g.version));
+    if g.version != version {
+        return Err(stale("engagement", &g.id.to_string(), version, g.version));
     }
     let key = e::table.filter(e::id.eq(g.id)).filter(e::version.eq(g.version));
     let next_version = e::version.eq(g.version + 1);
@@ -502,7 +506,7 @@ pub fn transition(
         }
     };
     if changed != 1 {
-        return Err(stale("engagement", &g.id.to_string(), input.version, g.version + 1));
+        return Err(stale("engagement", &g.id.to_string(), version, g.version + 1));
     }
     let note = if input.note.trim().is_empty() { format!("{action:?}") } else { input.note.trim().to_owned() };
     record(conn, g.id, Some(g.status), &note, by)

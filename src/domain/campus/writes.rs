@@ -155,12 +155,13 @@ pub fn transition(
     who: &Principal,
     id: i32,
     action: Action,
+    version: i32,
     input: &TransitionInput,
 ) -> Result<Engagement, ApiError> {
     transaction(conn, |conn| {
         let before = visible_engagement(conn, who, id)?;
         require_manager(who, before.campus_id)?;
-        engagements::transition(conn, &before, action, input, &who.username)?;
+        engagements::transition(conn, &before, action, version, input, &who.username)?;
         let after = engagements::get(conn, id)?;
         let change = Change::new(Some(before.campus_id), "engagement", id, "transition").changed(&before, &after);
         audit::record(conn, who, change)?;

@@ -23,8 +23,9 @@ pub fn validate(conn: &mut DbConnection, mut content: ProfileContent) -> Result<
         ba::table.select((ba::code, ba::position)).load::<(String, i32)>(conn)?.into_iter().collect();
     let mut details = Vec::new();
     content.title = content.title.trim().to_owned();
-    if let Some(problem) = crate::domain::types::name_problem(&content.title) {
-        details.push(Detail::field("title", problem));
+    let malformed = crate::domain::types::name_problem(&content.title);
+    if let Some(problem) = &malformed {
+        details.push(Detail::field("title", problem.clone()));
     }
     let mut ids = Vec::with_capacity(content.requirements.len());
     let mut seen = HashSet::new();
@@ -61,9 +62,14 @@ pub fn validate(conn: &mut DbConnection, mut content: ProfileContent) -> Result<
     }
     // Stored roles read back in the table's order: keep that order so equal content compares equal.
     content.activity_roles.sort_by_key(|r| known_activities.get(&r.activity).copied().unwrap_or(i32::MAX));
-    if !details.is_empty() {
+    // A bad title breaks the documented shape (400); the rest is well-formed content the
+    // referential refuses (422): an unknown or repeated competency or activity.
+    if malformed.is_some() {
         let message = format!("the job profile has {} invalid field(s): {}", details.len(), details[0].message);
         return Err(ApiError::bad_request(message, details));
+    }
+    if !details.is_empty() {
+        return Err(ApiError::unprocessable("the job profile", details));
     }
     Ok((content, ids))
 }

@@ -51,6 +51,7 @@ pub struct RequirementInput {
     /// Competency code, label or alias.
     pub competency: String,
     /// 1 to 4.
+    #[schema(minimum = 1, maximum = 4)]
     pub min_level: i64,
 }
 
@@ -109,8 +110,10 @@ impl Checker {
         Ok(Self { competencies: Resolver::load(conn)?, branch_activities })
     }
 
-    /// Every problem of `input`, by field; `Ok` with the resolved activity when there is none.
-    pub fn check(&self, input: &ActivityInput) -> Result<Valid, Vec<Detail>> {
+    /// Every problem of `input`, by field, and whether one breaks the input's documented shape
+    /// (the others are refusals of well-formed values); `Ok` with the resolved activity when
+    /// there is none.
+    pub fn check(&self, input: &ActivityInput) -> Result<Valid, (Vec<Detail>, bool)> {
         let mut details = Vec::new();
         let code = upper_code("code", &input.code, 40).map_err(|e| details.extend(e.details())).ok();
         let label = input.label.trim().to_owned();
@@ -127,6 +130,7 @@ impl Checker {
                 details.push(Detail::field(field, problem));
             }
         }
+        let malformed = !details.is_empty();
         if input.backlog_critical_max < input.backlog_normal_max {
             details.push(Detail::field("backlog_critical_max", "must not be below backlog_normal_max"));
         }
@@ -154,7 +158,7 @@ impl Checker {
                 branch_activity,
                 requirements,
             }),
-            _ => Err(details),
+            _ => Err((details, malformed)),
         }
     }
 }

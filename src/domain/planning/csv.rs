@@ -41,8 +41,8 @@ fn flag(table: &Table, row: &Row, column: &str, problems: &mut Problems) -> Opti
 }
 
 fn report_row(problems: &mut Problems, line: u64, found: Vec<RowProblem>) {
-    for (column, message) in found {
-        problems.add(line, column, message);
+    for problem in found {
+        problems.add(line, problem.column, problem.message);
     }
 }
 
@@ -143,7 +143,7 @@ pub fn import_activities(
                 problems.add(row.line, "code", format!("activity {} appears twice in this file", v.code))
             }
             Ok(v) => valid.push((org, v)),
-            Err(details) => {
+            Err((details, _)) => {
                 for d in details {
                     let field = d.field.unwrap_or_default();
                     let column = field.split(['[', '.']).next().unwrap_or("-").to_owned();

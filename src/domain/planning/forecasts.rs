@@ -21,6 +21,7 @@ pub struct LoadRow {
     /// Activity code.
     pub activity: String,
     /// `YYYY-MM`.
+    #[schema(pattern = "^ *(19|[2-9][0-9])[0-9]{2}-(0[1-9]|1[0-2]) *$")]
     pub period: String,
     /// Items expected (dossiers, calls, mails).
     #[schema(minimum = 0, maximum = 100000000)]
@@ -38,6 +39,7 @@ pub struct LoadRow {
 pub struct UnavailabilityRow {
     pub matricule: String,
     /// `YYYY-MM`.
+    #[schema(pattern = "^ *(19|[2-9][0-9])[0-9]{2}-(0[1-9]|1[0-2]) *$")]
     pub period: String,
     pub kind: UnavailabilityKind,
     #[schema(minimum = 0, maximum = 744)]
@@ -45,16 +47,34 @@ pub struct UnavailabilityRow {
 }
 
 /// One problem of one row: the column (field) and why.
-pub type RowProblem = (&'static str, String);
+/// One problem of one row: the column (field), why, and whether the row is well-formed but
+/// refused by the data (an unknown activity, a month given twice) rather than malformed.
+pub struct RowProblem {
+    pub column: &'static str,
+    pub message: String,
+    pub refused: bool,
+}
+
+impl RowProblem {
+    fn malformed(column: &'static str, message: String) -> Self {
+        Self { column, message, refused: false }
+    }
+
+    fn refused(column: &'static str, message: String) -> Self {
+        Self { column, message, refused: true }
+    }
+}
 
 fn amount(column: &'static str, value: f64, bound: Bound, problems: &mut Vec<RowProblem>) {
     if let Some(problem) = bound.problem(value) {
-        problems.push((column, problem));
+        problems.push(RowProblem::malformed(column, problem));
     }
 }
 
 fn period(raw: &str, problems: &mut Vec<RowProblem>) -> Option<Period> {
-    Period::parse("period", raw).map_err(|e| problems.push(("period", e.details()[0].message.clone()))).ok()
+    Period::parse("period", raw)
+        .map_err(|e| problems.push(RowProblem::malformed("period", e.details()[0].message.clone())))
+        .ok()
 }
 
 /// Checks load rows of one organisation (activity codes by id); rows must not repeat a month.
@@ -86,7 +106,7 @@ impl LoadChecker {
         let code = row.activity.trim().to_uppercase();
         let activity_id = self.activities.get(&code).copied();
         if activity_id.is_none() {
-            problems.push(("activity", format!("unknown activity {code:?}")));
+            problems.push(RowProblem::refused("activity", format!("unknown activity {code:?}")));
         }
         let period = period(&row.period, &mut problems);
         amount("volume", row.volume, bounds::ITEMS, &mut problems);
@@ -96,7 +116,7 @@ impl LoadChecker {
         if let (Some(id), Some(p)) = (activity_id, period)
             && !self.seen.insert((id, p))
         {
-            problems.push(("period", format!("{code} {p} appears twice")));
+            problems.push(RowProblem::refused("period", format!("{code} {p} appears twice")));
         }
         match (activity_id, period) {
             (Some(activity_id), Some(period)) if problems.is_empty() => {
@@ -136,14 +156,14 @@ impl UnavailabilityChecker {
         let matricule = row.matricule.trim();
         let agent_id = self.agents.get(matricule).copied();
         if agent_id.is_none() {
-            problems.push(("matricule", format!("unknown matricule {matricule:?}")));
+            problems.push(RowProblem::refused("matricule", format!("unknown matricule {matricule:?}")));
         }
         let period = period(&row.period, &mut problems);
         amount("hours", row.hours, bounds::MONTH_HOURS, &mut problems);
         if let (Some(id), Some(p)) = (agent_id, period)
             && !self.seen.insert((id, p, row.kind))
         {
-            problems.push(("period", format!("{matricule} {p} {} appears twice", row.kind)));
+            problems.push(RowProblem::refused("period", format!("{matricule} {p} {} appears twice", row.kind)));
         }
         match (agent_id, period) {
             (Some(agent_id), Some(period)) if problems.is_empty() => {
@@ -154,22 +174,29 @@ impl UnavailabilityChecker {
     }
 }
 
-/// Checks JSON rows, naming each problem `rows[k].field`; every problem is reported.
+/// Checks JSON rows, naming each problem `rows[k].field`; every problem is reported: a 400 when
+/// a row is malformed, else a 422 when the data refuses some.
 pub fn check_all<R, V>(
     rows: &[R],
     mut check: impl FnMut(&R) -> Result<V, Vec<RowProblem>>,
 ) -> Result<Vec<V>, ApiError> {
-    let mut details = Vec::new();
+    let (mut details, mut malformed) = (Vec::new(), false);
     let mut valid = Vec::with_capacity(rows.len());
     for (k, row) in rows.iter().enumerate() {
         match check(row) {
             Ok(v) => valid.push(v),
             Err(problems) => {
-                details.extend(problems.into_iter().map(|(f, m)| Detail::field(format!("rows[{k}].{f}"), m)))
+                malformed |= problems.iter().any(|p| !p.refused);
+                details
+                    .extend(problems.into_iter().map(|p| Detail::field(format!("rows[{k}].{}", p.column), p.message)))
             }
         }
     }
-    if details.is_empty() { Ok(valid) } else { Err(ApiError::problems("the set of rows", details)) }
+    match (details.is_empty(), malformed) {
+        (true, _) => Ok(valid),
+        (false, true) => Err(ApiError::problems("the set of rows", details)),
+        (false, false) => Err(ApiError::unprocessable("the set of rows", details)),
+    }
 }
 
 /// What a write did.

@@ -21,13 +21,11 @@ use crate::error::{ApiError, Detail};
 pub struct Settings {
     /// Productive hours of one full-time agent in one month (default 1607 / 12).
     #[serde(default = "gpec_planning::scenario::default_hours_per_fte")]
-    #[schema(exclusive_minimum = 0, maximum = 744)]
+    #[schema(minimum = 1, maximum = 744)]
     pub hours_per_fte: f64,
     #[serde(default)]
-    #[schema(value_type = Object)]
     pub pools: Pools,
     #[serde(default)]
-    #[schema(value_type = Object)]
     pub penalties: Penalties,
 }
 
@@ -126,8 +124,11 @@ fn check(conn: &mut DbConnection, organisation_id: i32, settings: &Settings) -> 
         pools: probe,
         penalties: settings.penalties.clone(),
     };
+    // What the model refuses besides the bounds above: a pool code used twice, a flying team on
+    // an activity the organisation does not have.
+    let mut refused = Vec::new();
     if let Err(errors) = gpec_planning::validate(&scenario) {
-        details.extend(errors.into_iter().map(|e| {
+        refused.extend(errors.into_iter().map(|e| {
             // The probe's month stands for whichever month the client wrote.
             let field = e.field.replace(".hours_per_period.2000-01", ".hours_per_period");
             Detail::field(field, e.message)
@@ -138,7 +139,22 @@ fn check(conn: &mut DbConnection, organisation_id: i32, settings: &Settings) -> 
     {
         details.push(Detail::field("pools.overtime.max_share", "must be at most 1 (a share of capacity)"));
     }
-    if details.is_empty() { Ok(()) } else { Err(ApiError::problems("the settings", details)) }
+    for (p, pool) in settings.pools.temporary_staff.iter().enumerate() {
+        if !(pool.productivity > 0.0 && pool.productivity <= 1.0) {
+            details.push(Detail::field(format!("pools.temporary_staff[{p}].productivity"), "must be in (0, 1]"));
+        }
+    }
+    // Bad shapes and bounds are a 400 (listing the model's complaints too); a well-formed body
+    // the model refuses is a 422.
+    if !details.is_empty() {
+        let named: Vec<Option<String>> = details.iter().map(|d| d.field.clone()).collect();
+        details.extend(refused.into_iter().filter(|r| !named.contains(&r.field)));
+        Err(ApiError::problems("the settings", details))
+    } else if !refused.is_empty() {
+        Err(ApiError::unprocessable("the settings", refused))
+    } else {
+        Ok(())
+    }
 }
 
 /// Every number of `value` within [`bounds::SETTING`], each one outside named by its path.

@@ -28,7 +28,7 @@ fn in_organisation<T>(
 }
 
 fn checked(input: &ActivityInput, checker: &Checker) -> Result<activities::Valid, ApiError> {
-    checker.check(input).map_err(|details| ApiError::problems("the activity", details))
+    checker.check(input).map_err(|(details, malformed)| ApiError::checked("the activity", details, malformed))
 }
 
 pub fn create_activity(
@@ -59,7 +59,7 @@ pub fn update_activity(
         let current = activities::get(conn, org, code)?;
         let valid = checked(input, &Checker::load(conn)?)?;
         if valid.code != current.code {
-            return Err(ApiError::invalid("code", "cannot change; create a new activity instead"));
+            return Err(ApiError::unusable("code", "cannot change; create a new activity instead"));
         }
         activities::update(conn, &current, version, &valid, &who.username)?;
         let updated = activities::get(conn, org, code)?;
@@ -134,6 +134,42 @@ pub fn put_settings(
 pub fn visible_plan(conn: &mut DbConnection, who: &Principal, id: i32) -> Result<PlanSummary, ApiError> {
     let plan = plans::get(conn, id)?;
     who.visible(plan.organisation_id, plan, "plan")
+}
+
+/// The result of plan `id`, visible to `who` and done (409 otherwise: it has no result yet, or
+/// never will).
+pub fn done_plan(conn: &mut DbConnection, who: &Principal, id: i32) -> Result<gpec_planning::Plan, ApiError> {
+    let plan = visible_plan(conn, who, id)?;
+    match plans::result(conn, id)? {
+        Some(result) if plan.status == plans::DONE => {
+            serde_json::from_str(&result).map_err(|e| ApiError::internal("stored plan", e))
+        }
+        _ => Err(ApiError::conflict(format!("plan {id} is {}: only a done plan has a result", plan.status))),
+    }
+}
+
+/// A page of the per-agent rows of done plan `id` (agent, then month), those whose agent
+/// contains `search` (any case) when given. The result is stored as one document, so the rows
+/// are paged once it is read.
+pub fn plan_agents(
+    conn: &mut DbConnection,
+    who: &Principal,
+    id: i32,
+    search: Option<&str>,
+    page: Option<usize>,
+    per_page: Option<usize>,
+) -> Result<crate::domain::paging::Page<gpec_planning::result::AgentPeriod>, ApiError> {
+    let (page, per_page) = crate::domain::paging::page_bounds(page, per_page)?;
+    let needle = search.map(str::trim).filter(|s| !s.is_empty()).map(str::to_lowercase);
+    let mut rows: Vec<_> = done_plan(conn, who, id)?
+        .agents
+        .into_iter()
+        .filter(|row| needle.as_ref().is_none_or(|n| row.agent.to_lowercase().contains(n)))
+        .collect();
+    rows.sort_by(|a, b| (&a.agent, &a.period).cmp(&(&b.agent, &b.period)));
+    let total = rows.len();
+    let items = rows.drain(..).skip((page - 1).saturating_mul(per_page)).take(per_page).collect();
+    Ok(crate::domain::paging::Page { items, total, page, per_page })
 }
 
 /// Cancels plan `id`, queued or solving.

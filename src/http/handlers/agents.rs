@@ -100,12 +100,31 @@ pub async fn list_agents(
     Ok(super::paged(&req, &found))
 }
 
-#[derive(Serialize, ToSchema)]
+#[derive(Serialize)]
 pub struct NewAgent {
     /// Organisation code; defaults to the caller's.
     pub organisation: Option<String>,
     #[serde(flatten)]
     pub agent: AgentInput,
+}
+
+// By hand: one object that refuses unknown members, as the body is read (a derived `allOf`
+// would let any member through).
+impl utoipa::PartialSchema for NewAgent {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+        let organisation = ObjectBuilder::new()
+            .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+            .description(Some("Organisation code; defaults to the caller's."));
+        let schema = crate::http::openapi::object_with_member::<AgentInput>("organisation", organisation.into(), false);
+        crate::http::openapi::closed(schema)
+    }
+}
+
+impl ToSchema for NewAgent {
+    fn schemas(schemas: &mut Vec<(String, utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>)>) {
+        <AgentInput as ToSchema>::schemas(schemas);
+    }
 }
 
 /// By hand, so that an unknown field is refused as in every other input (see `split_object`).

@@ -7,11 +7,13 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::agents::{Page, page_bounds, scope, today, visible_agent};
+use super::{ReportFormat, report};
 use crate::db::DbConnection;
 use crate::domain::access::Principal;
 use crate::domain::agents::{self, Selection};
 use crate::domain::analytics::{self, ArcComparison, Cover, Matrix, Ranked, TrainingNeed};
 use crate::domain::csv_io;
+use crate::domain::report_workbooks;
 use crate::error::ApiError;
 use crate::http::AppState;
 use crate::http::openapi::{AuthErrors, BodyErrors, NotFound};
@@ -96,8 +98,8 @@ pub struct MatrixQuery {
     pub organisation: Option<String>,
     pub unit: Option<String>,
     pub job_profile: Option<String>,
-    /// `json` (default) or `csv`.
-    #[param(pattern = "^(json|csv)$")]
+    /// `json` (default), `csv`, or `xlsx`: an Excel workbook, each level on its colour.
+    #[param(pattern = "^(json|csv|xlsx)$")]
     pub format: Option<String>,
 }
 
@@ -107,9 +109,10 @@ pub struct MatrixQuery {
     security(("bearer" = [])),
     params(MatrixQuery),
     responses(
-        (status = 200, description = "The matrix: JSON, or CSV with format=csv", content(
+        (status = 200, description = "The matrix: JSON, CSV with format=csv, a workbook with format=xlsx", content(
             (Matrix = "application/json"),
             (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         )),
         AuthErrors, BodyErrors, NotFound
     )
@@ -121,10 +124,12 @@ pub async fn matrix(
     query: web::Query<MatrixQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
-    let csv = match q.format.as_deref() {
-        None | Some("json") => false,
-        Some("csv") => true,
-        Some(other) => return Err(ApiError::invalid("format", format!("{other:?}: expected json or csv"))),
+    let format = q.format.clone();
+    let (csv, as_report) = match format.as_deref() {
+        None | Some("json") => (false, ReportFormat::Json),
+        Some("csv") => (true, ReportFormat::Json),
+        Some("xlsx") => (false, ReportFormat::Xlsx),
+        Some(other) => return Err(ApiError::invalid("format", format!("{other:?}: expected json, csv or xlsx"))),
     };
     let m = state
         .db
@@ -137,7 +142,7 @@ pub async fn matrix(
         })
         .await?;
     if !csv {
-        return Ok(HttpResponse::Ok().json(m));
+        return report(as_report, &m, "matrice", report_workbooks::matrix);
     }
     let mut header = vec!["matricule", "name", "job_profile"];
     header.extend(m.columns.iter().map(|c| c.competency.as_str()));
@@ -232,16 +237,23 @@ fn most_common_profile(list: &[agents::Agent]) -> Option<String> {
 #[utoipa::path(
     tag = "analytics",
     security(("bearer" = [])),
-    params(Scope),
-    responses((status = 200, description = "Training needs", body = Vec<TrainingNeed>), AuthErrors, BodyErrors, NotFound)
+    params(NeedsQuery),
+    responses(
+        (status = 200, description = "Training needs, as JSON or a workbook (format=xlsx)", content(
+            (Vec<TrainingNeed> = "application/json"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )),
+        AuthErrors, BodyErrors, NotFound
+    )
 )]
 #[get("/analytics/training-needs")]
 pub async fn training_needs(
     state: web::Data<AppState>,
     who: Principal,
-    query: web::Query<Scope>,
+    query: web::Query<NeedsQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let s = query.into_inner();
+    let NeedsQuery { organisation, unit, job_profile, format } = query.into_inner();
+    let s = Scope { organisation, unit, job_profile };
     let needs = state
         .db
         .run(move |conn| {
@@ -251,7 +263,22 @@ pub async fn training_needs(
             Ok(analytics::training_needs(&list, &needs, &book))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(needs))
+    report(format, &needs, "besoins-de-formation", |n| report_workbooks::training_needs(n))
+}
+
+/// Which agents the training needs cover, and how they are answered.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct NeedsQuery {
+    /// Organisation code (national users; others always get their own).
+    pub organisation: Option<String>,
+    pub unit: Option<String>,
+    /// Only agents currently in this job profile.
+    pub job_profile: Option<String>,
+    /// `json` (default) or `xlsx`: an Excel workbook.
+    #[serde(default)]
+    #[param(inline)]
+    pub format: ReportFormat,
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -263,6 +290,10 @@ pub struct CoverQuery {
     pub unit: Option<String>,
     /// Competencies held by fewer agents are flagged; default 2.
     pub min_holders: Option<usize>,
+    /// `json` (default) or `xlsx`: an Excel workbook, the competencies at risk in red.
+    #[serde(default)]
+    #[param(inline)]
+    pub format: ReportFormat,
 }
 
 /// Per competency the profile requires: how many agents in scope hold at least that level.
@@ -270,7 +301,13 @@ pub struct CoverQuery {
     tag = "analytics",
     security(("bearer" = [])),
     params(CoverQuery),
-    responses((status = 200, description = "Cover per competency", body = Vec<Cover>), AuthErrors, BodyErrors, NotFound)
+    responses(
+        (status = 200, description = "Cover per competency, as JSON or a workbook (format=xlsx)", content(
+            (Vec<Cover> = "application/json"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )),
+        AuthErrors, BodyErrors, NotFound
+    )
 )]
 #[get("/analytics/cover")]
 pub async fn cover(
@@ -279,6 +316,7 @@ pub async fn cover(
     query: web::Query<CoverQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
+    let format = q.format;
     let rows = state
         .db
         .run(move |conn| {
@@ -290,5 +328,5 @@ pub async fn cover(
             Ok(analytics::cover(&needs, &list, &book, q.min_holders.unwrap_or(2)))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(rows))
+    report(format, &rows, "couverture", |r| report_workbooks::cover(r))
 }

@@ -255,7 +255,7 @@ pub struct EngagementView {
 }
 
 #[utoipa::path(tag = "campus", security(("bearer" = [])), params(("id" = i32, Path)),
-    responses((status = 200, description = "The engagement", body = EngagementView), AuthErrors, NotFound))]
+    responses((status = 200, description = "The engagement", body = EngagementView, headers(("ETag" = String, description = "Its version, for If-Match"))), AuthErrors, NotFound))]
 #[get("/engagements/{id}")]
 pub async fn get_engagement(
     state: web::Data<AppState>,
@@ -270,7 +270,7 @@ pub async fn get_engagement(
             Ok(EngagementView { engagement, history: engagements::history(conn, id)? })
         })
         .await?;
-    Ok(HttpResponse::Ok().json(view))
+    Ok(HttpResponse::Ok().insert_header(etag(view.engagement.version)).json(view))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -330,18 +330,24 @@ impl<'de> Deserialize<'de> for TransitionBody {
 
 /// Moves an engagement on (role `campus`): activation and renewal need all three agreements
 /// (409 naming the missing party); a renewal request proposes the next period.
+/// The version may come as `If-Match` with the engagement's `ETag` (412 when stale).
 #[utoipa::path(tag = "campus", security(("bearer" = [])), params(("id" = i32, Path)), request_body = TransitionBody,
-    responses((status = 200, description = "The engagement", body = Engagement), AuthErrors, BodyErrors, NotFound, Conflict))]
+    responses((status = 200, description = "The engagement", body = Engagement, headers(("ETag" = String, description = "Its new version"))), AuthErrors, BodyErrors, NotFound, Conflict, Stale))]
 #[post("/engagements/{id}/transitions")]
 pub async fn transition(
     state: web::Data<AppState>,
     who: Principal,
     id: web::Path<i32>,
+    if_match: IfMatch,
     body: Json<TransitionBody>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, body) = (id.into_inner(), body.into_inner());
-    let updated = state.db.run(move |conn| writes::transition(conn, &who, id, body.action, &body.input)).await?;
-    Ok(HttpResponse::Ok().json(updated))
+    let expected = if_match.expected(body.input.version)?;
+    let updated = state
+        .db
+        .run(move |conn| versions::edit(expected, |v| writes::transition(conn, &who, id, body.action, v, &body.input)))
+        .await?;
+    Ok(HttpResponse::Ok().insert_header(etag(updated.version)).json(updated))
 }
 
 /// Sessions of a campus.

@@ -39,7 +39,7 @@ pub struct ExportQuery {
 #[utoipa::path(
     tag = "csv",
     security(("bearer" = [])),
-    params(("entity" = Entity, Path, description = "competencies, job-profiles, requirements, activity-roles, agents, assessments, activities, loads, unavailability, modules, trainers, engagements or sessions"), ExportQuery),
+    params(("entity" = inline(Entity), Path, description = "competencies, job-profiles, requirements, activity-roles, agents, assessments, activities, loads, unavailability, modules, trainers, engagements or sessions"), ExportQuery),
     responses(
         (status = 200, description = "The file", content(
             (String = "text/csv"),
@@ -70,7 +70,7 @@ pub async fn export(
 #[utoipa::path(
     tag = "csv",
     security(("bearer" = [])),
-    params(("entity" = Entity, Path)),
+    params(("entity" = inline(Entity), Path)),
     request_body(content(
         (String = "text/csv"),
         (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),

@@ -70,6 +70,44 @@ fn versioned_schema<T: utoipa::PartialSchema>() -> utoipa::openapi::RefOr<utoipa
     crate::http::openapi::closed(crate::http::openapi::object_with_member::<T>("version", version.into(), true))
 }
 
+/// How a report is answered: JSON (default) or an Excel workbook to print or share.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ReportFormat {
+    #[default]
+    Json,
+    Xlsx,
+}
+
+/// `?format=` alone, for a report whose other parameters are in its path.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AsReport {
+    /// `json` (default) or `xlsx`: an Excel workbook.
+    #[serde(default)]
+    #[param(inline)]
+    pub format: ReportFormat,
+}
+
+/// `report` as JSON, or as the workbook `workbook` writes, downloaded as `name.xlsx`.
+pub fn report<T: serde::Serialize>(
+    format: ReportFormat,
+    report: &T,
+    name: &str,
+    workbook: impl FnOnce(&T) -> Result<Vec<u8>, crate::error::ApiError>,
+) -> Result<actix_web::HttpResponse, crate::error::ApiError> {
+    Ok(match format {
+        ReportFormat::Json => actix_web::HttpResponse::Ok().json(report),
+        ReportFormat::Xlsx => actix_web::HttpResponse::Ok()
+            .content_type(crate::domain::xlsx::MEDIA_TYPE)
+            .insert_header((
+                actix_web::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}.xlsx\""),
+            ))
+            .body(workbook(report)?),
+    })
+}
+
 /// Characters a path segment or query value must escape.
 const ESCAPED: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
     .add(b' ')

@@ -340,6 +340,10 @@ pub struct HorizonQuery {
     /// Last month, `YYYY-MM` (at most 36 months after `from`).
     #[param(pattern = "^ *(19|[2-9][0-9])[0-9]{2}-(0[1-9]|1[0-2]) *$")]
     pub to: String,
+    /// `json` (default) or `xlsx`: an Excel workbook, a sheet per view.
+    #[serde(default)]
+    #[param(inline)]
+    pub format: super::ReportFormat,
 }
 
 /// The load in ETP per activity and month, the ETP available and the delta, the ETPMA, and the
@@ -349,7 +353,10 @@ pub struct HorizonQuery {
     security(("bearer" = [])),
     params(HorizonQuery),
     responses(
-        (status = 200, description = "The report", body = Object),
+        (status = 200, description = "The report, as JSON or a workbook (format=xlsx)", content(
+            (gpec_planning::etp::EtpReport = "application/json"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )),
         AuthErrors, BodyErrors, NotFound, Unprocessable
     )
 )]
@@ -359,6 +366,7 @@ pub async fn etp(
     who: Principal,
     query: web::Query<HorizonQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let format = query.format;
     let report = state
         .db
         .run(move |conn| {
@@ -369,7 +377,7 @@ pub async fn etp(
             Ok(gpec_planning::etp::report(&prepared))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(report))
+    super::report(format, &report, "etp", crate::domain::report_workbooks::etp)
 }
 
 // By hand: a derived schema would be an `allOf` of `Settings`, which refuses other members, and

@@ -25,7 +25,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(get_plan)
         .service(get_scenario)
         .service(cancel_plan)
-        .service(compare_plans);
+        .service(compare_plans)
+        .service(plan_agents);
 }
 
 /// A plan, with its result once done (the planning model's result).
@@ -33,7 +34,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 pub struct PlanView {
     #[serde(flatten)]
     pub plan: PlanSummary,
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<gpec_planning::result::Plan>)]
     pub result: Option<serde_json::Value>,
 }
 
@@ -103,16 +104,32 @@ pub async fn list_plans(
 #[utoipa::path(
     tag = "plans",
     security(("bearer" = [])),
-    params(("id" = i32, Path)),
-    responses((status = 200, description = "The plan", body = PlanView), AuthErrors, NotFound)
+    params(("id" = i32, Path), super::AsReport),
+    responses(
+        (status = 200, description = "The plan; with format=xlsx, its result as a workbook (backlogs on their alert colours, reinforcements and costs, hours per agent)", content(
+            (PlanView = "application/json"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )),
+        AuthErrors, NotFound, Conflict
+    )
 )]
 #[get("/plans/{id}")]
 pub async fn get_plan(
     state: web::Data<AppState>,
     who: Principal,
     id: web::Path<i32>,
+    query: web::Query<super::AsReport>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
+    if query.format == super::ReportFormat::Xlsx {
+        let result = state.db.run(move |conn| writes::done_plan(conn, &who, id)).await?;
+        return super::report(
+            super::ReportFormat::Xlsx,
+            &result,
+            &format!("plan-{id}"),
+            crate::domain::report_workbooks::plan,
+        );
+    }
     let view = state
         .db
         .run(move |conn| {
@@ -130,7 +147,7 @@ pub async fn get_plan(
     tag = "plans",
     security(("bearer" = [])),
     params(("id" = i32, Path)),
-    responses((status = 200, description = "The scenario", body = Object), AuthErrors, NotFound)
+    responses((status = 200, description = "The scenario", body = gpec_planning::Scenario), AuthErrors, NotFound)
 )]
 #[get("/plans/{id}/scenario")]
 pub async fn get_scenario(
@@ -168,13 +185,52 @@ pub async fn cancel_plan(
     Ok(HttpResponse::Ok().json(plan))
 }
 
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AgentRowsQuery {
+    /// Only the agents whose identifier contains this text (any case).
+    pub q: Option<String>,
+    /// From 1.
+    #[param(minimum = 1, maximum = 2147483647)]
+    pub page: Option<usize>,
+    /// 1 to 500, default 50.
+    #[param(minimum = 1, maximum = 500)]
+    pub per_page: Option<usize>,
+}
+
+/// The per-agent rows of a done plan (hours per activity, overtime, unavailability, campus
+/// hours), agent by agent and month by month, paged and searchable: a large fund's plan has
+/// hundreds of thousands of them.
+#[utoipa::path(
+    tag = "plans",
+    security(("bearer" = [])),
+    params(("id" = i32, Path), AgentRowsQuery),
+    responses(
+        (status = 200, description = "A page of rows, with a Link header", body = crate::domain::paging::Page<gpec_planning::result::AgentPeriod>),
+        AuthErrors, NotFound, Conflict
+    )
+)]
+#[get("/plans/{id}/agents")]
+pub async fn plan_agents(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    who: Principal,
+    id: web::Path<i32>,
+    query: web::Query<AgentRowsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, q) = (id.into_inner(), query.into_inner());
+    let page =
+        state.db.run(move |conn| writes::plan_agents(conn, &who, id, q.q.as_deref(), q.page, q.per_page)).await?;
+    Ok(super::paged(&req, &page))
+}
+
 /// Per activity and month, the backlog, alert, allocated and needed ETP of plan `a` and plan `b`
 /// with `b - a`; per month, the pools' costs; and the objectives. Both plans must be done.
 #[utoipa::path(
     tag = "plans",
     security(("bearer" = [])),
     params(("a" = i32, Path), ("b" = i32, Path)),
-    responses((status = 200, description = "The comparison", body = Object), AuthErrors, NotFound, Conflict)
+    responses((status = 200, description = "The comparison", body = gpec_planning::compare::Comparison), AuthErrors, NotFound, Conflict)
 )]
 #[get("/plans/{a}/compare/{b}")]
 pub async fn compare_plans(
@@ -186,16 +242,7 @@ pub async fn compare_plans(
     let comparison = state
         .db
         .run(move |conn| {
-            let mut done = |id: i32| -> Result<gpec_planning::Plan, ApiError> {
-                let plan = visible_plan(conn, &who, id)?;
-                match plans::result(conn, id)? {
-                    Some(result) if plan.status == plans::DONE => {
-                        serde_json::from_str(&result).map_err(|e| ApiError::internal("stored plan", e))
-                    }
-                    _ => Err(ApiError::conflict(format!("plan {id} is {}: only done plans compare", plan.status))),
-                }
-            };
-            let (a, b) = (done(a)?, done(b)?);
+            let (a, b) = (writes::done_plan(conn, &who, a)?, writes::done_plan(conn, &who, b)?);
             Ok(gpec_planning::compare::compare(&a, &b))
         })
         .await?;
