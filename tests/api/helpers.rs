@@ -137,6 +137,7 @@ impl TestApp {
     }
 
     pub async fn request(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Response {
+        let method_name = method.as_str().to_owned();
         let mut req = self.client.request(method, self.url(path));
         if let Some(t) = token {
             req = req.bearer_auth(t);
@@ -144,7 +145,8 @@ impl TestApp {
         if let Some(b) = body {
             req = req.json(&b);
         }
-        req.send().await.expect("request sent")
+        let res = req.send().await.expect("request sent");
+        checked(&method_name, path, res).await
     }
 
     pub async fn get(&self, path: &str, token: &str) -> Response {
@@ -247,4 +249,17 @@ pub async fn assert_error(res: Response, status: StatusCode, code: &str) -> Valu
     assert!(body["detail"].is_string() && body["detail"] == body["message"], "detail and message in {body}");
     assert!(body["details"].is_array(), "details in {body}");
     body
+}
+
+/// `res`, once checked against the API document (see `conformance`), rebuilt for the test.
+async fn checked(method: &str, path: &str, res: Response) -> Response {
+    let (status, headers) = (res.status(), res.headers().clone());
+    let body = res.bytes().await.expect("the body");
+    let media = headers.get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    crate::conformance::check(method, path, status.as_u16(), media, &body);
+    let mut rebuilt = http::Response::builder().status(status);
+    for (name, value) in &headers {
+        rebuilt = rebuilt.header(name, value);
+    }
+    Response::from(rebuilt.body(body.to_vec()).expect("a response"))
 }

@@ -9,6 +9,7 @@ mod auth;
 mod campus;
 mod cli;
 mod concurrency;
+mod conformance;
 mod csv;
 mod directory;
 mod edge_input;
