@@ -264,6 +264,14 @@ async fn another_cafs_hr_gets_404_and_a_viewer_cannot_write() {
         "not_found",
     )
     .await;
+    // The workbooks of another organisation's reports, likewise.
+    for path in [
+        "/api/v1/analytics/matrix?organisation=CAF-78&format=xlsx",
+        "/api/v1/analytics/training-needs?organisation=CAF-78&format=xlsx",
+        "/api/v1/analytics/cover?profile=TEST-JOB&organisation=CAF-78&format=xlsx",
+    ] {
+        assert_error(app.get(path, &other).await, StatusCode::NOT_FOUND, "not_found").await;
+    }
     let listed = app.get_json("/api/v1/agents", &other).await;
     assert_eq!(listed["total"], 0);
     let exported = String::from_utf8(app.get_bytes("/api/v1/csv/assessments", &other).await).unwrap();

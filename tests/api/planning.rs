@@ -363,11 +363,20 @@ async fn planning_is_scoped_by_organisation_and_written_by_production_only() {
     let other = app.user_with_roles("prod44", "CAF-44", &["production"]).await;
     let viewer = app.user_with_roles("lecteur33", "CAF-33", &["viewer"]).await;
 
-    for path in [format!("/api/v1/plans/{id}"), format!("/api/v1/plans/{id}/scenario")] {
+    for path in [
+        format!("/api/v1/plans/{id}"),
+        format!("/api/v1/plans/{id}/scenario"),
+        format!("/api/v1/plans/{id}/agents"),
+        format!("/api/v1/plans/{id}?format=xlsx"),
+    ] {
         assert_error(app.get(&path, &other).await, StatusCode::NOT_FOUND, "not_found").await;
     }
     assert_error(app.delete(&format!("/api/v1/plans/{id}"), &other).await, StatusCode::NOT_FOUND, "not_found").await;
-    for path in ["/api/v1/activities?organisation=CAF-33", "/api/v1/etp?organisation=CAF-33&from=2027-01&to=2027-02"] {
+    for path in [
+        "/api/v1/activities?organisation=CAF-33",
+        "/api/v1/etp?organisation=CAF-33&from=2027-01&to=2027-02",
+        "/api/v1/etp?organisation=CAF-33&from=2027-01&to=2027-02&format=xlsx",
+    ] {
         assert_error(app.get(path, &other).await, StatusCode::NOT_FOUND, "not_found").await;
     }
     assert_eq!(app.get_json("/api/v1/activities", &other).await, json!([]));
