@@ -181,7 +181,7 @@ const PARAMETER_MAX_CHARS: usize = 1000;
 /// checks of all text: no control characters, at most `MAX_TEXT_CHARS`. A text with a format,
 /// a list of values or a pattern of its own already says more. Objects are documented closed:
 /// gpec writes no other members, and reads none that it documents nowhere.
-pub fn state_text_rules(doc: &mut utoipa::openapi::OpenApi) {
+pub fn state_what_is_checked(doc: &mut utoipa::openapi::OpenApi) {
     close_objects(doc);
     flying_team_months(doc);
     use utoipa::openapi::RefOr;

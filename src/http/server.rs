@@ -26,7 +26,7 @@ use crate::jobs;
 /// The OpenAPI document of every route [`configure`] registers.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(configure).split_for_parts().1;
-    super::openapi::state_text_rules(&mut doc);
+    super::openapi::state_what_is_checked(&mut doc);
     doc
 }
 

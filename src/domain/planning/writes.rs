@@ -168,7 +168,7 @@ pub fn plan_agents(
         .collect();
     rows.sort_by(|a, b| (&a.agent, &a.period).cmp(&(&b.agent, &b.period)));
     let total = rows.len();
-    let items = rows.drain(..).skip((page - 1).saturating_mul(per_page)).take(per_page).collect();
+    let items = rows.into_iter().skip((page - 1).saturating_mul(per_page)).take(per_page).collect();
     Ok(crate::domain::paging::Page { items, total, page, per_page })
 }
 
