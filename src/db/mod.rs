@@ -13,6 +13,9 @@ use diesel::r2d2::{self, ManageConnection};
 use crate::error::ApiError;
 
 /// One connection type for both backends; queries are written once against it.
+/// The backend of [`DbConnection`], to name boxed queries.
+pub type Backend = <DbConnection as Connection>::Backend;
+
 #[derive(diesel::MultiConnection)]
 pub enum DbConnection {
     Sqlite(diesel::SqliteConnection),

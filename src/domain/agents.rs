@@ -11,10 +11,10 @@ use utoipa::ToSchema;
 use super::access::Principal;
 use super::audit::{self, Change};
 use super::competencies::stale;
-use super::paging::{Page, page_bounds};
+use super::paging::{Page, PageAsk};
 use super::types::{Fte, Role, name_problem};
-use crate::db::DbConnection;
 use crate::db::schema::{agents as a, job_profiles as jp, organisations as o};
+use crate::db::{Backend, DbConnection};
 use crate::error::{ApiError, Detail};
 
 /// What a client sends to create or change an agent.
@@ -194,8 +194,6 @@ pub struct Selection {
     pub include_departed: bool,
 }
 
-type Backend = <DbConnection as Connection>::Backend;
-
 /// The agents of `selection`, as a query.
 fn selected(selection: &Selection, today: NaiveDate) -> a::BoxedQuery<'static, Backend> {
     let mut query = a::table.into_boxed();
@@ -235,20 +233,18 @@ pub fn select_page(
     conn: &mut DbConnection,
     selection: &Selection,
     today: NaiveDate,
-    page: Option<usize>,
-    per_page: Option<usize>,
+    ask: PageAsk,
 ) -> Result<Page<Agent>, ApiError> {
-    let (page, per_page) = page_bounds(page, per_page)?;
     let total: i64 = selected(selection, today).count().get_result(conn)?;
     let rows: Vec<Row> = selected(selection, today)
         .select(Row::as_select())
         .order((a::organisation_id, a::unit, a::matricule))
-        .limit(per_page as i64)
-        .offset(((page - 1) * per_page) as i64)
+        .limit(ask.limit())
+        .offset(ask.offset())
         .load(conn)?;
     let codes = Codes::load(conn)?;
     let items = rows.into_iter().map(|r| codes.agent(r)).collect::<Result<_, _>>()?;
-    Ok(Page { items, total: total as usize, page, per_page })
+    Ok(ask.answer(items, total))
 }
 
 /// The job profile id of a code, or a 422 naming `field`.

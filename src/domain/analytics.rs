@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 use super::agents::{self, Agent};
 use super::job_profiles;
 use super::levels::{self, CurrentLevel, LevelBook};
+use super::paging::{Page, PageAsk};
 use super::types::{Arc, Level};
 use crate::db::DbConnection;
 use crate::db::schema::{competencies as c, job_profiles as jp};
@@ -182,14 +183,7 @@ fn score(needs: &[Need], levels: Option<&HashMap<i32, CurrentLevel>>) -> Score {
 
 /// Agents by fit to `profile`: best fit first, then most requirements met, then matricule.
 /// Every agent is scored; the detailed gap is built for the `page` kept (1-based, `per_page` long).
-pub fn rank(
-    profile: &str,
-    needs: &[Need],
-    agents: Vec<Agent>,
-    book: &LevelBook,
-    page: usize,
-    per_page: usize,
-) -> (usize, Vec<Ranked>) {
+pub fn rank(profile: &str, needs: &[Need], agents: Vec<Agent>, book: &LevelBook, ask: PageAsk) -> Page<Ranked> {
     // Fit decreases as the total gap grows (the required sum is the same for all), so sorting
     // by total gap orders by fit without dividing.
     let mut scored: Vec<(Score, Agent)> = agents.into_iter().map(|a| (score(needs, book.get(&a.id)), a)).collect();
@@ -197,18 +191,18 @@ pub fn rank(
         x.total_gap.cmp(&y.total_gap).then(y.met.cmp(&x.met)).then(a.input.matricule.cmp(&b.input.matricule))
     });
     let total = scored.len();
-    let first = (page.max(1) - 1) * per_page;
+    // The gaps are worked out for the page's agents only.
     let kept = scored
         .into_iter()
         .enumerate()
-        .skip(first)
-        .take(per_page)
+        .skip(ask.first())
+        .take(ask.size())
         .map(|(i, (_, agent))| {
             let gap = gap(profile, needs, book.get(&agent.id));
             Ranked { rank: i + 1, agent, gap }
         })
         .collect();
-    (total, kept)
+    ask.answer(kept, total as i64)
 }
 
 #[derive(Debug, Serialize, ToSchema)]

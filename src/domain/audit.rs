@@ -12,14 +12,14 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 
 use super::access::Principal;
 use super::organisations;
-use super::paging::{Page, page_bounds};
+use super::paging::Page;
 use super::types::Role;
-use crate::db::DbConnection;
 use crate::db::schema::audit_records as ar;
+use crate::db::{Backend, DbConnection};
 use crate::error::ApiError;
 
 /// Where a write came from.
@@ -263,9 +263,9 @@ pub struct AuditRecord {
     pub counts: Option<Value>,
 }
 
+crate::paged_query! {
 /// What to read of the trail.
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default)]
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// Organisation code (national administrators; others read their own).
@@ -282,12 +282,7 @@ pub struct AuditQuery {
     /// Up to this instant (excluded) or day (included); a day or an instant, as `from`.
     #[param(value_type = Option<chrono::NaiveDate>)]
     pub to: Option<String>,
-    /// From 1.
-    #[param(minimum = 1, maximum = 2147483647)]
-    pub page: Option<usize>,
-    /// 1 to 500, default 50.
-    #[param(minimum = 1, maximum = 500)]
-    pub per_page: Option<usize>,
+}
 }
 
 /// An instant of a `from`/`to` bound; a day is its start, or for an upper bound the next day's.
@@ -310,8 +305,6 @@ struct Filter {
     from: Option<NaiveDateTime>,
     to: Option<NaiveDateTime>,
 }
-
-type Backend = <DbConnection as Connection>::Backend;
 
 fn filtered(f: &Filter) -> ar::BoxedQuery<'static, Backend> {
     let mut query = ar::table.into_boxed();
@@ -342,7 +335,7 @@ pub fn list(conn: &mut DbConnection, who: &Principal, q: &AuditQuery) -> Result<
     if !who.has(Role::Admin) {
         return Err(ApiError::forbidden("the audit trail is read by the role admin"));
     }
-    let (page, per_page) = page_bounds(q.page, q.per_page)?;
+    let ask = q.ask()?;
     let organisation_id = match q.organisation.as_deref() {
         Some(code) => Some(organisations::reachable(conn, who, code)?.id),
         None => who.scope(),
@@ -359,8 +352,8 @@ pub fn list(conn: &mut DbConnection, who: &Principal, q: &AuditQuery) -> Result<
     let rows: Vec<Row> = filtered(&filter)
         .select(Row::as_select())
         .order(ar::id.desc())
-        .limit(per_page as i64)
-        .offset(((page - 1) * per_page) as i64)
+        .limit(ask.limit())
+        .offset(ask.offset())
         .load(conn)?;
     let codes: HashMap<i32, String> =
         organisations::list(conn, None)?.into_iter().map(|o| (o.id, o.code.to_string())).collect();
@@ -383,7 +376,7 @@ pub fn list(conn: &mut DbConnection, who: &Principal, q: &AuditQuery) -> Result<
             counts: json(r.counts),
         })
         .collect();
-    Ok(Page { items, total: total as usize, page, per_page })
+    Ok(ask.answer(items, total))
 }
 
 #[cfg(test)]

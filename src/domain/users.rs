@@ -6,10 +6,11 @@ use diesel::prelude::*;
 use super::access::Principal;
 use super::audit::{self, Change, Origin};
 use super::organisations::{self, Organisation};
+use super::paging::{Page, PageAsk};
 use super::password;
 use super::types::{OrgKind, Password, Role, Username};
-use crate::db::DbConnection;
 use crate::db::schema::{organisations as orgs, user_roles, users};
+use crate::db::{Backend, DbConnection};
 use crate::error::ApiError;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -162,6 +163,38 @@ pub fn list(conn: &mut DbConnection, scope: Option<i32>) -> Result<Vec<User>, Ap
     }
     let rows: Vec<(UserRow, Organisation)> = query.order(users::username).load(conn)?;
     rows.into_iter().map(|(row, org)| assemble(conn, row, org)).collect()
+}
+
+/// A page of the users `who` administers, by username: every organisation's for a national
+/// administrator, else their own organisation's; `organisation` narrows to one (404 when it is
+/// out of reach).
+pub fn page(
+    conn: &mut DbConnection,
+    who: &Principal,
+    organisation: Option<&str>,
+    ask: PageAsk,
+) -> Result<Page<User>, ApiError> {
+    who.require_any(&[Role::Admin])?;
+    let scope = match organisation {
+        Some(code) => Some(organisations::reachable(conn, who, code)?.id),
+        None => who.scope(),
+    };
+    let chosen = || {
+        let query = users::table.inner_join(orgs::table).into_boxed::<Backend>();
+        match scope {
+            Some(id) => query.filter(users::organisation_id.eq(id)),
+            None => query,
+        }
+    };
+    let total: i64 = chosen().count().get_result(conn)?;
+    let rows: Vec<(UserRow, Organisation)> = chosen()
+        .select((UserRow::as_select(), Organisation::as_select()))
+        .order(users::username)
+        .limit(ask.limit())
+        .offset(ask.offset())
+        .load(conn)?;
+    let items = rows.into_iter().map(|(row, org)| assemble(conn, row, org)).collect::<Result<_, _>>()?;
+    Ok(ask.answer(items, total))
 }
 
 /// Creates a user in one transaction (the user row, its roles and its audit record land

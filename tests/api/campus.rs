@@ -197,7 +197,7 @@ async fn engagements_ending_soon_are_reported_and_each_organisation_sees_only_it
 
     app.create_organisation("CAF-44", "caf").await;
     let hr44 = app.user_with_roles("rh44", "CAF-44", &["hr"]).await;
-    assert_eq!(app.get_json("/api/v1/engagements", &hr44).await, json!([]));
+    assert!(app.get_items("/api/v1/engagements", &hr44).await.is_empty());
     assert_eq!(app.get_json("/api/v1/campus-reports/expiring", &hr44).await["by_employer"], json!({}));
     assert_error(app.get(&format!("/api/v1/engagements/{id}"), &hr44).await, StatusCode::NOT_FOUND, "not_found").await;
     let res = app.post(&format!("/api/v1/engagements/{id}/agreements"), &hr44, json!({"party": "employer"})).await;
@@ -207,7 +207,7 @@ async fn engagements_ending_soon_are_reported_and_each_organisation_sees_only_it
         .await;
     // An employer's production role does not see engagements: they are the hr's.
     let prod33 = app.token("prod33", crate::helpers::USER_PASSWORD).await;
-    assert_eq!(app.get_json("/api/v1/engagements", &prod33).await, json!([]));
+    assert!(app.get_items("/api/v1/engagements", &prod33).await.is_empty());
     let viewer = app.user_with_roles("lecteur.nord", "CAMPUS-NORD", &["viewer"]).await;
     let res = app.post("/api/v1/modules", &viewer, json!({"code": "X1", "title": "x", "duration_hours": 1})).await;
     assert_error(res, StatusCode::FORBIDDEN, "forbidden").await;
@@ -350,7 +350,7 @@ async fn campus_files_are_imported_whole_or_not_at_all() {
         (Some(3), Some("trainers")),
         "{body}"
     );
-    assert_eq!(app.get_json("/api/v1/sessions", &coord).await, json!([]), "S-1 was not written either");
+    assert!(app.get_items("/api/v1/sessions", &coord).await.is_empty(), "S-1 was not written either");
 
     let engagements = "campus,organisation,matricule,start_date,end_date,hours_per_year,status\n\
                        CAMPUS-NORD,CAF-33,P1,2027-01-01,,60,\n";

@@ -55,8 +55,8 @@ async fn agents_assessments_and_loads_saved_by_a_french_excel_are_imported() {
 
     let loads = "organisation;activity;period;volume;opening_backlog\r\nCAF-33;ACC;2027-05;1 234,5;12,5\r\n";
     imported(&app, &production, "loads", windows_1252(loads)).await;
-    let stored = app.get_json("/api/v1/loads?from=2027-05&to=2027-05", &production).await;
-    let may = stored.as_array().unwrap().iter().find(|l| l["activity"] == "ACC").unwrap().clone();
+    let stored = app.get_items("/api/v1/loads?from=2027-05&to=2027-05", &production).await;
+    let may = stored.iter().find(|l| l["activity"] == "ACC").unwrap().clone();
     assert_eq!((may["volume"].as_f64(), may["opening_backlog"].as_f64()), (Some(1234.5), Some(12.5)), "{may}");
 
     // A French date that does not exist is named like any bad cell.

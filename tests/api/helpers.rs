@@ -168,6 +168,14 @@ impl TestApp {
         res.json().await.expect("JSON body")
     }
 
+    /// The items of the first page of a paged list (`per_page` 500 unless the path names one).
+    pub async fn get_items(&self, path: &str, token: &str) -> Vec<Value> {
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let path = if path.contains("per_page=") { path.to_owned() } else { format!("{path}{sep}per_page=500") };
+        let page = self.get_json(&path, token).await;
+        page["items"].as_array().unwrap_or_else(|| panic!("GET {path}: not a page: {page}")).clone()
+    }
+
     /// The body of a GET that must succeed, as bytes (CSV exports).
     pub async fn get_bytes(&self, path: &str, token: &str) -> Vec<u8> {
         let res = self.get(path, token).await;

@@ -230,3 +230,65 @@ async fn a_paged_list_links_its_first_previous_next_and_last_pages() {
     let page: Value = last.json().await.unwrap();
     assert_eq!(page["items"].as_array().unwrap().len(), 1);
 }
+
+/// `path` with `per_page` and `page`: the total, the items' `key` members and whether a next
+/// page is linked.
+async fn page_of(app: &TestApp, token: &str, path: &str, key: &str) -> (u64, Vec<String>, bool) {
+    let res = app.get(path, token).await;
+    assert_eq!(res.status(), StatusCode::OK, "GET {path}");
+    let next = links(&res).contains_key("next");
+    let page: Value = res.json().await.unwrap();
+    let keys = page["items"].as_array().unwrap().iter().map(|i| i[key].to_string().replace('"', "")).collect();
+    (page["total"].as_u64().unwrap(), keys, next)
+}
+
+#[actix_web::test]
+async fn the_lists_that_grow_with_use_are_paged_with_the_same_parameters() {
+    let crate::campus::Campus { app, coord, hr33, production, trainer } =
+        crate::campus::campus_in(crate::helpers::spawn_app().await).await;
+    let admin = app.admin_token().await;
+
+    // Users: every organisation's for the national administrator, one organisation's on demand.
+    let (total, names, next) = page_of(&app, &admin, "/api/v1/users?per_page=2", "username").await;
+    assert_eq!((total, names.len(), next), (4, 2, true), "admin, coord.nord, prod33, rh33: {names:?}");
+    let (total, names, next) =
+        page_of(&app, &admin, "/api/v1/users?organisation=CAF-33&page=2&per_page=1", "username").await;
+    assert_eq!((total, names, next), (2, vec!["rh33".to_owned()], false), "by username");
+    assert_error(app.get("/api/v1/users", &hr33).await, StatusCode::FORBIDDEN, "forbidden").await;
+
+    // Loads by activity then month; unavailability by agent, month and kind.
+    let (total, keys, next) = page_of(&app, &production, "/api/v1/loads?per_page=3&page=2", "period").await;
+    assert_eq!((total, keys, next), (4, vec!["2027-02".to_owned()], false), "ACC 01, ACC 02, AL 01 | AL 02");
+    let (total, keys, _) = page_of(&app, &production, "/api/v1/loads?from=2027-02&per_page=1", "activity").await;
+    assert_eq!((total, keys), (2, vec!["ACC".to_owned()]), "the window is counted, not the whole");
+    let (total, keys, _) = page_of(&app, &production, "/api/v1/unavailability", "matricule").await;
+    assert_eq!((total, keys), (1, vec!["P1".to_owned()]));
+
+    // Plans, newest first.
+    let first = crate::planning::ask_plan(&app, &production, "premier").await;
+    let second = crate::planning::ask_plan(&app, &production, "second").await;
+    let (total, ids, next) = page_of(&app, &production, "/api/v1/plans?per_page=1", "id").await;
+    assert_eq!((total, ids, next), (2, vec![second.to_string()], true));
+    let (_, ids, _) = page_of(&app, &production, "/api/v1/plans?per_page=1&page=2", "id").await;
+    assert_eq!(ids, vec![first.to_string()]);
+
+    // A campus's sessions by start date, and the engagements its coordinator sees.
+    for (reference, start) in [("S-B", "2027-03-01"), ("S-A", "2027-02-01")] {
+        let body = json!({"reference": reference, "module": "REC-01", "start_date": start, "end_date": start,
+                          "trainers": [{"trainer": trainer, "hours": 7}], "trainees": []});
+        assert_eq!(app.post("/api/v1/sessions", &coord, body).await.status(), StatusCode::CREATED);
+    }
+    let (total, refs, next) = page_of(&app, &coord, "/api/v1/sessions?per_page=1", "reference").await;
+    assert_eq!((total, refs, next), (2, vec!["S-A".to_owned()], true));
+    let engagement = json!({"trainer": trainer, "start_date": "2027-01-01", "hours_per_year": 60});
+    assert_eq!(app.post("/api/v1/engagements", &coord, engagement).await.status(), StatusCode::CREATED);
+    let (total, trainers, next) = page_of(&app, &coord, "/api/v1/engagements?per_page=1", "trainer").await;
+    assert_eq!((total, trainers, next), (1, vec![trainer.to_string()], false));
+    let res = app.get("/api/v1/engagements?per_page=501", &coord).await;
+    let body = assert_error(res, StatusCode::BAD_REQUEST, "invalid_input").await;
+    assert_eq!(body["details"][0]["field"], "per_page");
+
+    for id in [first, second] {
+        crate::planning::finished(&app, &production, id).await;
+    }
+}

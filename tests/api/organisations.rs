@@ -30,7 +30,7 @@ async fn a_user_of_one_caf_gets_404_for_another_cafs_resources() {
     let listed: Vec<Value> = app.get("/api/v1/organisations", &admin78).await.json().await.unwrap();
     let codes: Vec<&str> = listed.iter().map(|o| o["code"].as_str().unwrap()).collect();
     assert_eq!(codes, ["CAF-78"]);
-    let users: Vec<Value> = app.get("/api/v1/users", &admin78).await.json().await.unwrap();
+    let users = app.get_items("/api/v1/users", &admin78).await;
     let names: Vec<&str> = users.iter().map(|u| u["username"].as_str().unwrap()).collect();
     assert_eq!(names, ["admin78"]);
 

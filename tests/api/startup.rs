@@ -78,8 +78,8 @@ async fn two_and_three_instances_started_at_once_on_one_empty_database_all_becom
         // They share one referential and one first administrator.
         let app = spawn_with(db, config).await;
         let token = app.admin_token().await;
-        let users = app.get_json("/api/v1/users", &token).await;
-        assert_eq!(users.as_array().map(Vec::len), Some(1), "{users}");
+        let users = app.get_items("/api/v1/users", &token).await;
+        assert_eq!(users.len(), 1, "{users:?}");
         let competency = app.get_json("/api/v1/competencies/pedagogie", &token).await;
         assert_eq!(competency["code"], "pedagogie");
         for handle in handles {

@@ -9,13 +9,14 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::db::DbConnection;
 use crate::db::schema::{
     agents as a, engagement_agreements as ea, engagement_events as ee, engagements as e, organisations as o,
     trainers as tr,
 };
+use crate::db::{Backend, DbConnection};
 use crate::domain::access::Principal;
 use crate::domain::competencies::stale;
+use crate::domain::paging::{Page, PageAsk};
 use crate::domain::types::{EngagementStatus as Status, Party, Role};
 use crate::error::{ApiError, Detail};
 
@@ -128,8 +129,23 @@ pub enum Which<'a> {
     SeenBy(&'a Principal),
 }
 
-fn load(conn: &mut DbConnection, which: Which) -> Result<Vec<Engagement>, ApiError> {
-    let mut query = e::table
+/// The engagements `which` names, as a query to count or read.
+fn chosen<'a>(which: Which<'a>) -> e::BoxedQuery<'a, Backend> {
+    let query = e::table.into_boxed();
+    match which {
+        Which::One(id) => query.filter(e::id.eq(id)),
+        Which::Campuses(ids) => query.filter(e::campus_id.eq_any(ids)),
+        Which::SeenBy(who) if who.national => query,
+        Which::SeenBy(who) if who.has(Role::Hr) || who.has(Role::Admin) => {
+            query.filter(e::campus_id.eq(who.organisation_id).or(e::employer_id.eq(who.organisation_id)))
+        }
+        Which::SeenBy(who) => query.filter(e::campus_id.eq(who.organisation_id)),
+    }
+}
+
+/// The engagements `query` picks, by id, with their people and the agreements awaited.
+fn load(conn: &mut DbConnection, query: e::BoxedQuery<'_, Backend>) -> Result<Vec<Engagement>, ApiError> {
+    let rows: Vec<Row> = query
         .order(e::id)
         .select((
             e::id,
@@ -146,17 +162,7 @@ fn load(conn: &mut DbConnection, which: Which) -> Result<Vec<Engagement>, ApiErr
             e::next_hours_per_year,
             e::version,
         ))
-        .into_boxed();
-    query = match which {
-        Which::One(id) => query.filter(e::id.eq(id)),
-        Which::Campuses(ids) => query.filter(e::campus_id.eq_any(ids)),
-        Which::SeenBy(who) if who.national => query,
-        Which::SeenBy(who) if who.has(Role::Hr) || who.has(Role::Admin) => {
-            query.filter(e::campus_id.eq(who.organisation_id).or(e::employer_id.eq(who.organisation_id)))
-        }
-        Which::SeenBy(who) => query.filter(e::campus_id.eq(who.organisation_id)),
-    };
-    let rows: Vec<Row> = query.load(conn)?;
+        .load(conn)?;
     let ids: Vec<i32> = rows.iter().map(|r| r.0).collect();
     let organisations: Vec<i32> = rows.iter().flat_map(|r| [r.2, r.3]).collect();
     let codes: std::collections::HashMap<i32, String> = o::table
@@ -240,17 +246,24 @@ fn awaited_period(status: Status, period: i32) -> Option<i32> {
 }
 
 pub fn get(conn: &mut DbConnection, id: i32) -> Result<Engagement, ApiError> {
-    load(conn, Which::One(id))?.pop().ok_or_else(|| ApiError::not_found(format!("engagement {id} not found")))
+    load(conn, chosen(Which::One(id)))?.pop().ok_or_else(|| ApiError::not_found(format!("engagement {id} not found")))
 }
 
 /// The engagements of some campuses.
 pub fn of_campuses(conn: &mut DbConnection, campuses: &[i32]) -> Result<Vec<Engagement>, ApiError> {
-    load(conn, Which::Campuses(campuses))
+    load(conn, chosen(Which::Campuses(campuses)))
 }
 
 /// Every engagement `who` may see.
 pub fn visible(conn: &mut DbConnection, who: &Principal) -> Result<Vec<Engagement>, ApiError> {
-    load(conn, Which::SeenBy(who))
+    load(conn, chosen(Which::SeenBy(who)))
+}
+
+/// A page of the engagements `who` may see, oldest first.
+pub fn visible_page(conn: &mut DbConnection, who: &Principal, ask: PageAsk) -> Result<Page<Engagement>, ApiError> {
+    let total: i64 = chosen(Which::SeenBy(who)).count().get_result(conn)?;
+    let items = load(conn, chosen(Which::SeenBy(who)).limit(ask.limit()).offset(ask.offset()))?;
+    Ok(ask.answer(items, total))
 }
 
 pub fn history(conn: &mut DbConnection, id: i32) -> Result<Vec<Event>, ApiError> {

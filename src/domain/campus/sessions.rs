@@ -17,6 +17,7 @@ use crate::db::schema::{
     trainers as tr, training_modules as tm, training_sessions as ts,
 };
 use crate::domain::assessments::{self, AssessmentInput, NewAssessment};
+use crate::domain::paging::{Page, PageAsk};
 use crate::domain::types::{AssessmentSource, Level, Period};
 use crate::error::{ApiError, Detail};
 
@@ -171,7 +172,13 @@ pub fn create(
     Ok(id)
 }
 
-fn load(conn: &mut DbConnection, campus_id: Option<i32>, id: Option<i32>) -> Result<Vec<Session>, ApiError> {
+/// The sessions of a campus, or the one of `id`, by start date; only the page asked for when one is.
+fn load(
+    conn: &mut DbConnection,
+    campus_id: Option<i32>,
+    id: Option<i32>,
+    ask: Option<PageAsk>,
+) -> Result<Vec<Session>, ApiError> {
     let mut query = ts::table
         .inner_join(tm::table)
         .inner_join(o::table.on(o::id.eq(ts::campus_id)))
@@ -183,6 +190,9 @@ fn load(conn: &mut DbConnection, campus_id: Option<i32>, id: Option<i32>) -> Res
     }
     if let Some(i) = id {
         query = query.filter(ts::id.eq(i));
+    }
+    if let Some(ask) = ask {
+        query = query.limit(ask.limit()).offset(ask.offset());
     }
     let rows = query.load::<(i32, i32, String, String, String, i32, NaiveDate, NaiveDate)>(conn)?;
     let ids: Vec<i32> = rows.iter().map(|r| r.0).collect();
@@ -224,11 +234,17 @@ fn load(conn: &mut DbConnection, campus_id: Option<i32>, id: Option<i32>) -> Res
 }
 
 pub fn list(conn: &mut DbConnection, campus_id: i32) -> Result<Vec<Session>, ApiError> {
-    load(conn, Some(campus_id), None)
+    load(conn, Some(campus_id), None, None)
+}
+
+/// A page of the sessions of a campus, by start date.
+pub fn page(conn: &mut DbConnection, campus_id: i32, ask: PageAsk) -> Result<Page<Session>, ApiError> {
+    let total: i64 = ts::table.filter(ts::campus_id.eq(campus_id)).count().get_result(conn)?;
+    Ok(ask.answer(load(conn, Some(campus_id), None, Some(ask))?, total))
 }
 
 pub fn get(conn: &mut DbConnection, id: i32) -> Result<Session, ApiError> {
-    load(conn, None, Some(id))?.pop().ok_or_else(|| ApiError::not_found(format!("session {id} not found")))
+    load(conn, None, Some(id), None)?.pop().ok_or_else(|| ApiError::not_found(format!("session {id} not found")))
 }
 
 /// The agent id of the session's trainee `r` names; a 400 on `trainee` when it names no trainee.

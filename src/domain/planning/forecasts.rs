@@ -8,9 +8,10 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::db::DbConnection;
 use crate::db::schema::{activities as ac, activity_months as am, agent_unavailability as au, agents as a};
+use crate::db::{Backend, DbConnection};
 use crate::domain::bounds::{self, Bound};
+use crate::domain::paging::{Page, PageAsk};
 use crate::domain::types::{Period, UnavailabilityKind};
 use crate::error::{ApiError, Detail};
 
@@ -303,6 +304,19 @@ fn bounds(from: Option<Period>, to: Option<Period>) -> (String, String) {
     )
 }
 
+type Joined<L, R> = diesel::dsl::IntoBoxed<'static, diesel::dsl::InnerJoin<L, R>, Backend>;
+
+/// The stored loads of an organisation between two months (inclusive).
+fn loads_of(organisation_id: i32, from: Option<Period>, to: Option<Period>) -> Joined<am::table, ac::table> {
+    let (lo, hi) = bounds(from, to);
+    am::table
+        .inner_join(ac::table)
+        .into_boxed()
+        .filter(ac::organisation_id.eq(organisation_id))
+        .filter(am::period.ge(lo))
+        .filter(am::period.le(hi))
+}
+
 /// The load rows of an organisation between two months (inclusive), by activity and month.
 pub fn loads(
     conn: &mut DbConnection,
@@ -310,12 +324,24 @@ pub fn loads(
     from: Option<Period>,
     to: Option<Period>,
 ) -> Result<Vec<LoadRow>, ApiError> {
-    let (lo, hi) = bounds(from, to);
-    let rows = am::table
-        .inner_join(ac::table)
-        .filter(ac::organisation_id.eq(organisation_id))
-        .filter(am::period.ge(lo))
-        .filter(am::period.le(hi))
+    load_rows(conn, loads_of(organisation_id, from, to))
+}
+
+/// A page of [`loads`].
+pub fn loads_page(
+    conn: &mut DbConnection,
+    organisation_id: i32,
+    from: Option<Period>,
+    to: Option<Period>,
+    ask: PageAsk,
+) -> Result<Page<LoadRow>, ApiError> {
+    let total: i64 = loads_of(organisation_id, from, to).count().get_result(conn)?;
+    let rows = load_rows(conn, loads_of(organisation_id, from, to).limit(ask.limit()).offset(ask.offset()))?;
+    Ok(ask.answer(rows, total))
+}
+
+fn load_rows(conn: &mut DbConnection, query: Joined<am::table, ac::table>) -> Result<Vec<LoadRow>, ApiError> {
+    let rows = query
         .order((ac::code, am::period))
         .select((ac::code, am::period, am::volume, am::opening_backlog))
         .load::<(String, String, f64, Option<f64>)>(conn)?;
@@ -325,19 +351,46 @@ pub fn loads(
         .collect())
 }
 
-/// The unavailability rows of an organisation between two months (inclusive).
+/// The unavailability stored for an organisation's agents between two months (inclusive).
+fn unavailability_of(organisation_id: i32, from: Option<Period>, to: Option<Period>) -> Joined<au::table, a::table> {
+    let (lo, hi) = bounds(from, to);
+    au::table
+        .inner_join(a::table)
+        .into_boxed()
+        .filter(a::organisation_id.eq(organisation_id))
+        .filter(au::period.ge(lo))
+        .filter(au::period.le(hi))
+}
+
+/// The unavailability rows of an organisation between two months (inclusive), by agent, month
+/// and kind.
 pub fn unavailability(
     conn: &mut DbConnection,
     organisation_id: i32,
     from: Option<Period>,
     to: Option<Period>,
 ) -> Result<Vec<UnavailabilityRow>, ApiError> {
-    let (lo, hi) = bounds(from, to);
-    let rows = au::table
-        .inner_join(a::table)
-        .filter(a::organisation_id.eq(organisation_id))
-        .filter(au::period.ge(lo))
-        .filter(au::period.le(hi))
+    unavailability_rows(conn, unavailability_of(organisation_id, from, to))
+}
+
+/// A page of [`unavailability`].
+pub fn unavailability_page(
+    conn: &mut DbConnection,
+    organisation_id: i32,
+    from: Option<Period>,
+    to: Option<Period>,
+    ask: PageAsk,
+) -> Result<Page<UnavailabilityRow>, ApiError> {
+    let total: i64 = unavailability_of(organisation_id, from, to).count().get_result(conn)?;
+    let chosen = unavailability_of(organisation_id, from, to).limit(ask.limit()).offset(ask.offset());
+    Ok(ask.answer(unavailability_rows(conn, chosen)?, total))
+}
+
+fn unavailability_rows(
+    conn: &mut DbConnection,
+    query: Joined<au::table, a::table>,
+) -> Result<Vec<UnavailabilityRow>, ApiError> {
+    let rows = query
         .order((a::matricule, au::period, au::kind))
         .select((a::matricule, au::period, au::kind, au::hours))
         .load::<(String, String, String, f64)>(conn)?;

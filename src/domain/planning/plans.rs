@@ -14,6 +14,7 @@ use utoipa::ToSchema;
 
 use crate::db::DbConnection;
 use crate::db::schema::{organisations as o, plans as pl};
+use crate::domain::paging::{Page, PageAsk};
 use crate::error::ApiError;
 
 pub const QUEUED: &str = "queued";
@@ -159,17 +160,18 @@ pub fn get(conn: &mut DbConnection, id: i32) -> Result<PlanSummary, ApiError> {
         .ok_or_else(|| ApiError::not_found(format!("plan {id} not found")))
 }
 
-/// The plans of an organisation, newest first.
-pub fn list(conn: &mut DbConnection, organisation_id: i32) -> Result<Vec<PlanSummary>, ApiError> {
-    Ok(pl::table
+/// A page of the plans of an organisation, newest first.
+pub fn page(conn: &mut DbConnection, organisation_id: i32, ask: PageAsk) -> Result<Page<PlanSummary>, ApiError> {
+    let total: i64 = pl::table.filter(pl::organisation_id.eq(organisation_id)).count().get_result(conn)?;
+    let rows = pl::table
         .inner_join(o::table)
         .filter(pl::organisation_id.eq(organisation_id))
         .order(pl::id.desc())
         .select(summary_columns!())
-        .load::<SummaryRow>(conn)?
-        .into_iter()
-        .map(summary)
-        .collect())
+        .limit(ask.limit())
+        .offset(ask.offset())
+        .load::<SummaryRow>(conn)?;
+    Ok(ask.answer(rows.into_iter().map(summary).collect(), total))
 }
 
 /// The result (JSON) of a plan, once done.

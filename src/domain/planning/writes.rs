@@ -156,10 +156,8 @@ pub fn plan_agents(
     who: &Principal,
     id: i32,
     search: Option<&str>,
-    page: Option<usize>,
-    per_page: Option<usize>,
+    ask: crate::domain::paging::PageAsk,
 ) -> Result<crate::domain::paging::Page<gpec_planning::result::AgentPeriod>, ApiError> {
-    let (page, per_page) = crate::domain::paging::page_bounds(page, per_page)?;
     let needle = search.map(str::trim).filter(|s| !s.is_empty()).map(str::to_lowercase);
     let mut rows: Vec<_> = done_plan(conn, who, id)?
         .agents
@@ -167,9 +165,7 @@ pub fn plan_agents(
         .filter(|row| needle.as_ref().is_none_or(|n| row.agent.to_lowercase().contains(n)))
         .collect();
     rows.sort_by(|a, b| (&a.agent, &a.period).cmp(&(&b.agent, &b.period)));
-    let total = rows.len();
-    let items = rows.into_iter().skip((page - 1).saturating_mul(per_page)).take(per_page).collect();
-    Ok(crate::domain::paging::Page { items, total, page, per_page })
+    Ok(ask.cut(rows))
 }
 
 /// Cancels plan `id`, queued or solving.

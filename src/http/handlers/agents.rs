@@ -14,7 +14,7 @@ use crate::domain::analytics::{self, Gap};
 use crate::domain::assessments::{self, AssessmentInput, AssessmentView};
 use crate::domain::levels::{self, CurrentLevel};
 use crate::domain::organisations;
-pub use crate::domain::paging::{Page, page_bounds};
+pub use crate::domain::paging::Page;
 use crate::domain::types::Role;
 use crate::error::ApiError;
 use crate::http::AppState;
@@ -48,8 +48,7 @@ pub fn scope(conn: &mut DbConnection, who: &Principal, organisation: Option<&str
 
 pub use agents::visible as visible_agent;
 
-#[derive(Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
+crate::paged_query! {
 pub struct AgentQuery {
     /// Organisation code (national users; others see their own).
     pub organisation: Option<String>,
@@ -61,12 +60,7 @@ pub struct AgentQuery {
     /// Also list agents whose end date has passed.
     #[serde(default)]
     pub include_departed: bool,
-    /// From 1.
-    #[param(minimum = 1, maximum = 2147483647)]
-    pub page: Option<usize>,
-    /// 1 to 500, default 50.
-    #[param(minimum = 1, maximum = 500)]
-    pub per_page: Option<usize>,
+}
 }
 
 /// The agents of an organisation, filtered and paginated.
@@ -84,6 +78,7 @@ pub async fn list_agents(
     query: web::Query<AgentQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
+    let ask = q.ask()?;
     let found = state
         .db
         .run(move |conn| {
@@ -94,7 +89,7 @@ pub async fn list_agents(
                 text: q.q,
                 include_departed: q.include_departed,
             };
-            agents::select_page(conn, &selection, today(), q.page, q.per_page)
+            agents::select_page(conn, &selection, today(), ask)
         })
         .await?;
     Ok(super::paged(&req, &found))

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::agents::{Page, page_bounds, scope, today, visible_agent};
+use super::agents::{Page, scope, today, visible_agent};
 use super::{ReportFormat, report};
 use crate::db::DbConnection;
 use crate::domain::access::Principal;
@@ -42,8 +42,7 @@ fn selection(conn: &mut DbConnection, who: &Principal, s: &Scope) -> Result<Sele
     })
 }
 
-#[derive(Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
+crate::paged_query! {
 pub struct MobilityQuery {
     /// The target job profile, e.g. ACCOMPAGNEMENT.
     pub profile: String,
@@ -51,12 +50,7 @@ pub struct MobilityQuery {
     pub unit: Option<String>,
     /// Only agents currently in this job profile, e.g. CSU.
     pub job_profile: Option<String>,
-    /// From 1.
-    #[param(minimum = 1, maximum = 2147483647)]
-    pub page: Option<usize>,
-    /// 1 to 500, default 50.
-    #[param(minimum = 1, maximum = 500)]
-    pub per_page: Option<usize>,
+}
 }
 
 /// Agents ranked by fit to a target job profile, each with their gaps. Fit is
@@ -76,6 +70,7 @@ pub async fn mobility(
     query: web::Query<MobilityQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
+    let ask = q.ask()?;
     let page = state
         .db
         .run(move |conn| {
@@ -84,9 +79,7 @@ pub async fn mobility(
             let needs = analytics::needs(conn, &q.profile)?;
             let ids: Vec<i32> = needs.iter().map(|n| n.competency_id).collect();
             let (list, book) = analytics::load(conn, &selection, Some(&ids), today())?;
-            let (page, per_page) = page_bounds(q.page, q.per_page)?;
-            let (total, items) = analytics::rank(&q.profile.to_uppercase(), &needs, list, &book, page, per_page);
-            Ok(Page { items, total, page, per_page })
+            Ok(analytics::rank(&q.profile.to_uppercase(), &needs, list, &book, ask))
         })
         .await?;
     Ok(super::paged(&req, &page))

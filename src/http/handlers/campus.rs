@@ -3,7 +3,7 @@
 //! `?campus=CODE` names a campus for national users; a campus user works in their own.
 
 use actix_web::http::header::LOCATION;
-use actix_web::{HttpResponse, get, post, put, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -21,6 +21,7 @@ use crate::domain::campus::reports::{self, Contribution, Expiring, HoursDelivere
 use crate::domain::campus::sessions::{self, EvaluationInput, Session, SessionInput, ValidationInput};
 use crate::domain::campus::trainers::{self, Trainer, TrainerInput};
 use crate::domain::campus::writes::{self, one_trainer, visible_engagement, visible_session, visible_trainer};
+use crate::domain::paging::Page;
 use crate::domain::types::Party;
 use crate::error::ApiError;
 use crate::http::AppState;
@@ -60,6 +61,15 @@ pub struct CampusQuery {
     pub campus: Option<String>,
 }
 
+/// Reads something of the named campus (or the caller's own).
+async fn in_campus<T, F>(state: &AppState, who: Principal, code: Option<String>, read: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection, i32) -> Result<T, ApiError> + Send + 'static,
+{
+    super::within(state, who, code, |conn, who, code| Ok(campus(conn, who, code)?.id), read).await
+}
+
 /// Reads something of the named campus (or the caller's own) and answers it as JSON.
 async fn campus_read<T, F>(
     state: &AppState,
@@ -71,14 +81,7 @@ where
     T: Serialize + Send + 'static,
     F: FnOnce(&mut DbConnection, i32) -> Result<T, ApiError> + Send + 'static,
 {
-    let found = state
-        .db
-        .run(move |conn| {
-            let c = campus(conn, &who, code.as_deref())?;
-            read(conn, c.id)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(found))
+    Ok(HttpResponse::Ok().json(in_campus(state, who, code, read).await?))
 }
 
 /// Modules of a campus.
@@ -223,13 +226,23 @@ pub async fn update_trainer(
     Ok(HttpResponse::Ok().json(updated))
 }
 
-/// Engagements the caller may see: its campus's, or (role `hr`) its own agents'.
-#[utoipa::path(tag = "campus", security(("bearer" = [])),
-    responses((status = 200, description = "Engagements", body = Vec<Engagement>), AuthErrors))]
+crate::paged_query! {
+    pub struct EngagementsQuery {}
+}
+
+/// Engagements the caller may see: its campus's, or (role `hr`) its own agents', oldest first.
+#[utoipa::path(tag = "campus", security(("bearer" = [])), params(EngagementsQuery),
+    responses((status = 200, description = "A page of engagements", body = Page<Engagement>, headers(("Link" = String, description = "The first, previous, next and last pages"))), AuthErrors, BodyErrors))]
 #[get("/engagements")]
-pub async fn list_engagements(state: web::Data<AppState>, who: Principal) -> Result<HttpResponse, ApiError> {
-    let found = state.db.run(move |conn| engagements::visible(conn, &who)).await?;
-    Ok(HttpResponse::Ok().json(found))
+pub async fn list_engagements(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    who: Principal,
+    q: web::Query<EngagementsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let ask = q.ask()?;
+    let found = state.db.run(move |conn| engagements::visible_page(conn, &who, ask)).await?;
+    Ok(super::paged(&req, &found))
 }
 
 /// Proposes an engagement of a trainer (role `campus`): 3 years by default.
@@ -350,16 +363,27 @@ pub async fn transition(
     Ok(HttpResponse::Ok().insert_header(etag(updated.version)).json(updated))
 }
 
-/// Sessions of a campus.
-#[utoipa::path(tag = "campus", security(("bearer" = [])), params(CampusQuery),
-    responses((status = 200, description = "Sessions", body = Vec<Session>), AuthErrors, BodyErrors, NotFound))]
+crate::paged_query! {
+    pub struct SessionsQuery {
+        /// Campus code (national users); default: the caller's own organisation.
+        pub campus: Option<String>,
+    }
+}
+
+/// Sessions of a campus, by start date.
+#[utoipa::path(tag = "campus", security(("bearer" = [])), params(SessionsQuery),
+    responses((status = 200, description = "A page of sessions", body = Page<Session>, headers(("Link" = String, description = "The first, previous, next and last pages"))), AuthErrors, BodyErrors, NotFound))]
 #[get("/sessions")]
 pub async fn list_sessions(
+    req: HttpRequest,
     state: web::Data<AppState>,
     who: Principal,
-    q: web::Query<CampusQuery>,
+    q: web::Query<SessionsQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    campus_read(&state, who, q.into_inner().campus, sessions::list).await
+    let q = q.into_inner();
+    let ask = q.ask()?;
+    let found = in_campus(&state, who, q.campus, move |conn, campus| sessions::page(conn, campus, ask)).await?;
+    Ok(super::paged(&req, &found))
 }
 
 /// Creates a session (role `campus`); its trainers' hours count as unavailable in their

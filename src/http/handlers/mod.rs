@@ -25,6 +25,10 @@ pub struct Versioned<T: utoipa::ToSchema> {
     pub content: T,
 }
 
+use crate::db::DbConnection;
+use crate::domain::access::Principal;
+use crate::error::ApiError;
+use crate::http::AppState;
 use crate::http::extract::UnknownFields;
 
 /// The documented shape of a `Versioned<T>` body, for `request_body = …`: the path macro takes
@@ -132,6 +136,30 @@ pub fn escaped(text: &str) -> String {
 /// A 201 with `body`, whose `Location` is `path` (already escaped), where what was made is read.
 pub fn created(path: String, body: impl serde::Serialize) -> actix_web::HttpResponse {
     actix_web::HttpResponse::Created().insert_header((actix_web::http::header::LOCATION, path)).json(body)
+}
+
+/// How a request's `?organisation=` or `?campus=` code names the organisation it is about.
+pub type Resolve = fn(&mut DbConnection, &Principal, Option<&str>) -> Result<i32, ApiError>;
+
+/// Runs `read` on the organisation `resolve` finds for the caller's `code`, on the database pool.
+pub async fn within<T, F>(
+    state: &AppState,
+    who: Principal,
+    code: Option<String>,
+    resolve: Resolve,
+    read: F,
+) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection, i32) -> Result<T, ApiError> + Send + 'static,
+{
+    state
+        .db
+        .run(move |conn| {
+            let organisation = resolve(conn, &who, code.as_deref())?;
+            read(conn, organisation)
+        })
+        .await
 }
 
 /// A page of a list as JSON, with a `Link` header (RFC 8288) to its first, previous, next and

@@ -2,7 +2,7 @@
 //! and penalties, and the ETP report. Every role reads within its organisation; `production`
 //! (and `admin`) write. `?organisation=CODE` names another organisation for national users.
 
-use actix_web::{HttpResponse, delete, get, post, put, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -11,6 +11,7 @@ use super::Versioned;
 use super::agents::today;
 use crate::db::DbConnection;
 use crate::domain::access::Principal;
+use crate::domain::paging::Page;
 
 use crate::domain::planning::activities::{self, Activity, ActivityInput};
 use crate::domain::planning::forecasts::{self, LoadRow, UnavailabilityRow, WriteReport};
@@ -45,21 +46,30 @@ pub struct OrgQuery {
     pub organisation: Option<String>,
 }
 
-#[derive(Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct MonthsQuery {
-    /// Organisation code (national users); default: the caller's own.
-    pub organisation: Option<String>,
-    /// First month, `YYYY-MM`.
-    #[param(pattern = "^ *(19|[2-9][0-9])[0-9]{2}-(0[1-9]|1[0-2]) *$")]
-    pub from: Option<String>,
-    /// Last month, `YYYY-MM`.
-    #[param(pattern = "^ *(19|[2-9][0-9])[0-9]{2}-(0[1-9]|1[0-2]) *$")]
-    pub to: Option<String>,
+crate::paged_query! {
+    pub struct MonthsQuery {
+        /// Organisation code (national users); default: the caller's own.
+        pub organisation: Option<String>,
+        /// First month, `YYYY-MM`.
+        #[param(pattern = "^ *(19|[2-9][0-9])[0-9]{2}-(0[1-9]|1[0-2]) *$")]
+        pub from: Option<String>,
+        /// Last month, `YYYY-MM`.
+        #[param(pattern = "^ *(19|[2-9][0-9])[0-9]{2}-(0[1-9]|1[0-2]) *$")]
+        pub to: Option<String>,
+    }
 }
 
 fn month(field: &str, raw: Option<&str>) -> Result<Option<Period>, ApiError> {
     raw.map(|r| Period::parse(field, r)).transpose()
+}
+
+/// Reads something of the named organisation (or the caller's own).
+pub async fn in_org<T, F>(state: &AppState, who: Principal, code: Option<String>, read: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection, i32) -> Result<T, ApiError> + Send + 'static,
+{
+    super::within(state, who, code, organisation_id, read).await
 }
 
 /// Reads something of the named organisation (or the caller's own) and answers it as JSON.
@@ -73,14 +83,7 @@ where
     T: serde::Serialize + Send + 'static,
     F: FnOnce(&mut DbConnection, i32) -> Result<T, ApiError> + Send + 'static,
 {
-    let found = state
-        .db
-        .run(move |conn| {
-            let org = organisation_id(conn, &who, code.as_deref())?;
-            read(conn, org)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(found))
+    Ok(HttpResponse::Ok().json(in_org(state, who, code, read).await?))
 }
 
 /// The activities of an organisation, by code.
@@ -204,17 +207,19 @@ pub struct Rows<T: ToSchema> {
     tag = "planning",
     security(("bearer" = [])),
     params(MonthsQuery),
-    responses((status = 200, description = "Loads by activity and month", body = Vec<LoadRow>), AuthErrors, BodyErrors, NotFound)
+    responses((status = 200, description = "A page of loads, by activity and month", body = Page<LoadRow>, headers(("Link" = String, description = "The first, previous, next and last pages"))), AuthErrors, BodyErrors, NotFound)
 )]
 #[get("/loads")]
 pub async fn get_loads(
+    req: HttpRequest,
     state: web::Data<AppState>,
     who: Principal,
     query: web::Query<MonthsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
-    let (from, to) = (month("from", q.from.as_deref())?, month("to", q.to.as_deref())?);
-    org_read(&state, who, q.organisation, move |conn, org| forecasts::loads(conn, org, from, to)).await
+    let (from, to, ask) = (month("from", q.from.as_deref())?, month("to", q.to.as_deref())?, q.ask()?);
+    let found = in_org(&state, who, q.organisation, move |conn, org| forecasts::loads_page(conn, org, from, to, ask));
+    Ok(super::paged(&req, &found.await?))
 }
 
 /// Writes monthly loads; a row for a month already stored replaces it (roles `production`,
@@ -243,17 +248,20 @@ pub async fn put_loads(
     tag = "planning",
     security(("bearer" = [])),
     params(MonthsQuery),
-    responses((status = 200, description = "Unavailability", body = Vec<UnavailabilityRow>), AuthErrors, BodyErrors, NotFound)
+    responses((status = 200, description = "A page of unavailability, by agent, month and kind", body = Page<UnavailabilityRow>, headers(("Link" = String, description = "The first, previous, next and last pages"))), AuthErrors, BodyErrors, NotFound)
 )]
 #[get("/unavailability")]
 pub async fn get_unavailability(
+    req: HttpRequest,
     state: web::Data<AppState>,
     who: Principal,
     query: web::Query<MonthsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
-    let (from, to) = (month("from", q.from.as_deref())?, month("to", q.to.as_deref())?);
-    org_read(&state, who, q.organisation, move |conn, org| forecasts::unavailability(conn, org, from, to)).await
+    let (from, to, ask) = (month("from", q.from.as_deref())?, month("to", q.to.as_deref())?, q.ask()?);
+    let found =
+        in_org(&state, who, q.organisation, move |conn, org| forecasts::unavailability_page(conn, org, from, to, ask));
+    Ok(super::paged(&req, &found.await?))
 }
 
 /// Writes unavailability rows, all or nothing (roles `production`, `admin`).

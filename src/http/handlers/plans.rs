@@ -9,8 +9,8 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::agents::today;
-use super::planning::OrgQuery;
 use crate::domain::access::Principal;
+use crate::domain::paging::Page;
 use crate::domain::planning::plans::{self, PlanSummary};
 use crate::domain::planning::request::{self, IdempotencyKey, PlanRequest, Requested};
 use crate::domain::planning::writes::{self, visible_plan};
@@ -83,20 +83,31 @@ pub async fn create_plan(
     Ok(response.json(plan))
 }
 
+crate::paged_query! {
+    pub struct PlansQuery {
+        /// Organisation code (national users); default: the caller's own.
+        pub organisation: Option<String>,
+    }
+}
+
 /// The plans of an organisation, newest first, without their documents.
 #[utoipa::path(
     tag = "plans",
     security(("bearer" = [])),
-    params(OrgQuery),
-    responses((status = 200, description = "Plans", body = Vec<PlanSummary>), AuthErrors, NotFound)
+    params(PlansQuery),
+    responses((status = 200, description = "A page of plans", body = Page<PlanSummary>, headers(("Link" = String, description = "The first, previous, next and last pages"))), AuthErrors, BodyErrors, NotFound)
 )]
 #[get("/plans")]
 pub async fn list_plans(
+    req: HttpRequest,
     state: web::Data<AppState>,
     who: Principal,
-    query: web::Query<OrgQuery>,
+    query: web::Query<PlansQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    super::planning::org_read(&state, who, query.into_inner().organisation, plans::list).await
+    let q = query.into_inner();
+    let ask = q.ask()?;
+    let found = super::planning::in_org(&state, who, q.organisation, move |conn, org| plans::page(conn, org, ask));
+    Ok(super::paged(&req, &found.await?))
 }
 
 /// A plan's status and, once done, its result: per activity and month (backlog, alert, ETP,
@@ -185,17 +196,11 @@ pub async fn cancel_plan(
     Ok(HttpResponse::Ok().json(plan))
 }
 
-#[derive(serde::Deserialize, utoipa::IntoParams)]
-#[serde(deny_unknown_fields)]
+crate::paged_query! {
 pub struct AgentRowsQuery {
     /// Only the agents whose identifier contains this text (any case).
     pub q: Option<String>,
-    /// From 1.
-    #[param(minimum = 1, maximum = 2147483647)]
-    pub page: Option<usize>,
-    /// 1 to 500, default 50.
-    #[param(minimum = 1, maximum = 500)]
-    pub per_page: Option<usize>,
+}
 }
 
 /// The per-agent rows of a done plan (hours per activity, overtime, unavailability, campus
@@ -219,8 +224,7 @@ pub async fn plan_agents(
     query: web::Query<AgentRowsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, q) = (id.into_inner(), query.into_inner());
-    let page =
-        state.db.run(move |conn| writes::plan_agents(conn, &who, id, q.q.as_deref(), q.page, q.per_page)).await?;
+    let page = state.db.run(move |conn| writes::plan_agents(conn, &who, id, q.q.as_deref(), q.ask()?)).await?;
     Ok(super::paged(&req, &page))
 }
 

@@ -1,12 +1,13 @@
 //! `/api/v1/users`: administrators manage the users of their organisation (national: all).
 
-use actix_web::{HttpResponse, delete, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::domain::access::Principal;
+use crate::domain::paging::Page;
 use crate::domain::types::{Password, Role, Username, parse_roles};
 use crate::domain::users::{self, User};
 use crate::domain::{accounts, organisations, password};
@@ -63,18 +64,30 @@ pub struct NewUserDto {
     pub roles: Vec<String>,
 }
 
-/// Users of the caller's organisation (national administrators: every user).
+crate::paged_query! {
+    pub struct UsersQuery {
+        /// Organisation code: only its users (national administrators; others read their own).
+        pub organisation: Option<String>,
+    }
+}
+
+/// Users of the caller's organisation (national administrators: every user), by username.
 #[utoipa::path(
     tag = "users",
     security(("bearer" = [])),
-    responses((status = 200, description = "Users", body = Vec<UserDto>), AuthErrors)
+    params(UsersQuery),
+    responses((status = 200, description = "A page of users", body = Page<UserDto>, headers(("Link" = String, description = "The first, previous, next and last pages"))), AuthErrors, BodyErrors, NotFound)
 )]
 #[get("/users")]
-pub async fn list(state: web::Data<AppState>, who: Principal) -> Result<HttpResponse, ApiError> {
-    who.require_any(&[Role::Admin])?;
-    let scope = who.scope();
-    let all = state.db.run(move |conn| users::list(conn, scope)).await?;
-    Ok(HttpResponse::Ok().json(all.into_iter().map(UserDto::from).collect::<Vec<_>>()))
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    who: Principal,
+    query: web::Query<UsersQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = query.into_inner();
+    let found = state.db.run(move |conn| users::page(conn, &who, q.organisation.as_deref(), q.ask()?)).await?;
+    Ok(super::paged(&req, &found.map(UserDto::from)))
 }
 
 /// Creates a user in the caller's organisation (national administrators: in any).
