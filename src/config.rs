@@ -42,6 +42,10 @@ pub struct Config {
     pub login_lock_secs: u64,
     /// Directory sign-in (`GPEC_LDAP_*`); `None` for local accounts only.
     pub directory: Option<DirectorySettings>,
+    /// Minutes without a request after which a web session ends (`GPEC_SESSION_IDLE_MINUTES`).
+    pub session_idle_minutes: u32,
+    /// The service is reached over HTTPS (`GPEC_HTTPS`): session cookies are marked `Secure`.
+    pub https: bool,
 }
 
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
@@ -67,6 +71,8 @@ impl Config {
             login_max_failures: 5,
             login_lock_secs: 900,
             directory: None,
+            session_idle_minutes: 30,
+            https: false,
         }
     }
 }

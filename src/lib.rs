@@ -11,3 +11,4 @@ pub mod error;
 pub mod http;
 pub mod jobs;
 pub mod ldap;
+pub mod web;

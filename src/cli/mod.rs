@@ -92,6 +92,12 @@ pub struct ServeOpts {
     /// Seconds a sign-in lock lasts
     #[arg(long, env = "GPEC_LOGIN_LOCK_SECS", default_value_t = 900, value_parser = clap::value_parser!(u64).range(1..))]
     pub login_lock_secs: u64,
+    /// Minutes without a request after which a web session ends
+    #[arg(long, env = "GPEC_SESSION_IDLE_MINUTES", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=1440))]
+    pub session_idle_minutes: u32,
+    /// The service is reached over HTTPS (directly or behind a proxy): session cookies are marked Secure
+    #[arg(long, env = "GPEC_HTTPS")]
+    pub https: bool,
     #[command(flatten)]
     pub ldap: LdapOpts,
 }
@@ -189,6 +195,8 @@ fn config(opts: &GlobalOpts, serve: &ServeOpts) -> Result<Config, String> {
         plan_retention_days: serve.plan_retention_days,
         login_max_failures: serve.login_max_failures,
         login_lock_secs: serve.login_lock_secs,
+        session_idle_minutes: serve.session_idle_minutes,
+        https: serve.https,
         directory: serve.ldap.settings().map_err(|e| e.to_string())?,
     })
 }

@@ -518,3 +518,15 @@ diesel::table! {
         counts -> Nullable<Text>,
     }
 }
+
+diesel::table! {
+    web_sessions (id) {
+        id -> Integer,
+        secret_hash -> Text,
+        user_id -> Integer,
+        token_epoch -> Integer,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+    }
+}

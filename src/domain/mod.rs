@@ -14,6 +14,7 @@ pub mod competencies;
 pub mod csv_io;
 pub mod demo;
 pub mod directory;
+pub mod home;
 pub mod job_profiles;
 pub mod levels;
 pub mod organisations;
@@ -27,6 +28,7 @@ pub mod sign_in;
 pub mod types;
 pub mod users;
 pub mod utc;
+pub mod web_sessions;
 pub mod xlsx;
 
 /// The current time as stored: UTC, to the microsecond (PostgreSQL's precision), so that both

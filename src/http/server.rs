@@ -102,6 +102,10 @@ impl Application {
         };
         let directory = config.directory.clone().map(crate::ldap::LdapDirectory::new).transpose()?;
         let state = web::Data::new(AppState { db, jwt, plan_quota, sign_in, directory });
+        let pages = web::Data::new(crate::web::WebSettings {
+            idle: crate::domain::web_sessions::Idle(Duration::from_secs(u64::from(config.session_idle_minutes) * 60)),
+            https: config.https,
+        });
         let worker_db = state.db.clone();
         let doc = openapi();
         let mut server = HttpServer::new(move || {
@@ -113,6 +117,7 @@ impl Application {
                 .wrap(actix_web::middleware::Compress::default())
                 .wrap(TracingLogger::default())
                 .app_data(state.clone())
+                .app_data(pages.clone())
                 .app_data(extract::json_config())
                 .app_data(extract::payload_config())
                 .app_data(extract::path_config())
@@ -122,6 +127,7 @@ impl Application {
                 .into_utoipa_app()
                 .configure(configure)
                 .into_app()
+                .configure(crate::web::configure)
                 .default_service(web::to(extract::no_route))
         })
         .listen(listener)

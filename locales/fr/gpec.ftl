@@ -1,0 +1,57 @@
+# Messages of the web application, in French. A second language is a new folder beside this one
+# (locales/en/gpec.ftl) with the same keys.
+
+app-name = gpec
+app-tagline = Emplois, compétences et charge de travail
+skip-to-content = Aller au contenu
+
+nav-home = Accueil
+nav-api = Documentation de l'API
+nav-signed-in-as = Connecté : { $user } ({ $organisation })
+nav-sign-out = Se déconnecter
+
+role-admin = administration
+role-hr = ressources humaines
+role-production = production
+role-campus = campus
+role-viewer = consultation
+
+login-title = Connexion
+login-intro = Connectez-vous avec l'identifiant et le mot de passe de votre compte gpec.
+login-username = Identifiant
+login-password = Mot de passe
+login-submit = Se connecter
+login-refused = Identifiant ou mot de passe incorrect.
+login-locked = Trop d'essais infructueux : réessayez dans { $minutes } min.
+login-no-access = Votre compte n'a pas accès à gpec : { $reason }
+login-one-time = Ce compte a un mot de passe à usage unique : changez-le d'abord (POST /api/v1/me/password), puis reconnectez-vous.
+login-expired = Votre session a expiré : reconnectez-vous.
+login-signed-out = Vous êtes déconnecté.
+login-form-expired = Le formulaire a expiré : recommencez.
+
+home-title = Accueil
+home-welcome = Bonjour { $user }.
+home-roles = Vos rôles : { $roles }.
+home-hr-title = Ressources humaines
+home-hr-agents = Agents présents
+home-hr-expired = Niveaux dont l'évaluation a expiré
+home-hr-at-risk = Compétences détenues par trop peu de personnes
+home-hr-at-risk-hint = moins de { $min } agents au niveau requis par leurs fiches emploi
+home-hr-drafts = Fiches emploi en brouillon
+home-hr-at-risk-table = Compétences à risque
+home-hr-competency = Compétence
+home-hr-required = Niveau requis
+home-hr-holders = Détenteurs
+home-hr-none-at-risk = Aucune compétence à risque.
+home-production-title = Production
+home-production-text = Activités, charges, ETP et plans de charge : pages à venir ; l'API les sert déjà.
+home-campus-title = Campus
+home-campus-text = Modules, formateurs, engagements et sessions : pages à venir ; l'API les sert déjà.
+home-admin-title = Administration
+home-admin-text = Comptes, organisations et journal d'audit : par l'API et la commande gpec.
+
+error-title = Erreur
+error-forbidden = Vous n'avez pas accès à cette action.
+error-not-found = Cette page n'existe pas, ou n'est pas de votre périmètre.
+error-csrf = La requête n'a pas le jeton de sécurité attendu : rechargez la page et recommencez.
+error-back-home = Retour à l'accueil

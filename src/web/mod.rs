@@ -1,0 +1,107 @@
+//! The web application: pages rendered on the server (askama), in French (the `locales/`
+//! catalogue), over the same domain calls as the REST API. Sessions live in the database, so
+//! that several instances serve the same users.
+
+mod assets;
+pub mod i18n;
+mod layout;
+mod pages;
+pub mod session;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError, web};
+use askama::Template;
+
+pub use layout::Layout;
+pub use session::{Visitor, WebSettings};
+
+use crate::error::ApiError;
+
+/// The pages and their assets, for the server's `App`.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(assets::asset)
+        .service(pages::login::show)
+        .service(pages::login::submit)
+        .service(pages::login::sign_out)
+        .service(pages::home::show);
+}
+
+/// Why a page could not be shown. Unlike the API's errors, these answer pages.
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    /// No live session: to the sign-in page (with a word when the session expired).
+    #[error("sign-in required")]
+    SignIn { expired: bool },
+    /// A state-changing request without the session's CSRF token.
+    #[error("CSRF token missing or wrong")]
+    Csrf,
+    #[error(transparent)]
+    Internal(#[from] ApiError),
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    layout: Layout,
+    message: String,
+}
+
+impl ResponseError for WebError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::SignIn { .. } => StatusCode::SEE_OTHER,
+            Self::Csrf => StatusCode::FORBIDDEN,
+            Self::Internal(e) => e.status_code(),
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let message = match self {
+            Self::SignIn { expired } => {
+                let to = if *expired { "/connexion?expiree=1" } else { "/connexion" };
+                // htmx follows HX-Redirect with a full page load; a browser follows 303.
+                return HttpResponse::SeeOther()
+                    .insert_header((header::LOCATION, to))
+                    .insert_header(("HX-Redirect", to))
+                    .finish();
+            }
+            Self::Csrf => i18n::t("error-csrf"),
+            Self::Internal(ApiError::Forbidden(_)) => i18n::t("error-forbidden"),
+            Self::Internal(ApiError::NotFound(_)) => i18n::t("error-not-found"),
+            Self::Internal(e) => e.to_string(),
+        };
+        let page = ErrorPage { layout: Layout::anonymous(i18n::t("error-title")), message };
+        html(self.status_code(), page.render())
+    }
+}
+
+/// A rendered page with its status, or a 500 when the template failed.
+pub fn html(status: StatusCode, rendered: askama::Result<String>) -> HttpResponse {
+    match rendered {
+        Ok(body) => HttpResponse::build(status)
+            .insert_header((header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8")))
+            .insert_header(security_policy())
+            .body(body),
+        Err(e) => {
+            tracing::error!(error = %e, "page rendering failed");
+            HttpResponse::InternalServerError().finish()
+        }
+    }
+}
+
+/// Pages load nothing from another host, run no inline script, and are not framed.
+fn security_policy() -> (header::HeaderName, HeaderValue) {
+    (
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+             frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        ),
+    )
+}
+
+/// A page rendered with 200.
+pub fn page(template: &impl Template) -> HttpResponse {
+    html(StatusCode::OK, template.render())
+}

@@ -1,0 +1,4 @@
+//! One module per screen: each reads its request, calls the domain and renders a template.
+
+pub mod home;
+pub mod login;

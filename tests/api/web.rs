@@ -1,0 +1,182 @@
+//! The web application over HTTP: sign-in, sessions, CSRF, sign-out and the home page's
+//! figures, with a client that keeps cookies as a browser does. `browser.rs` drives the same
+//! flows in Chromium.
+
+use reqwest::StatusCode;
+use reqwest::header::{LOCATION, SET_COOKIE};
+use serde_json::json;
+
+use crate::helpers::{ADMIN_PASSWORD, TestApp, USER_PASSWORD, spawn_app, spawn_with, test_config};
+
+/// A browser-like client of `app`: it keeps cookies and does not follow redirects.
+pub struct WebClient<'a> {
+    app: &'a TestApp,
+    client: reqwest::Client,
+}
+
+/// The value of `name="…" value="…"` in a page.
+pub fn hidden(page: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = page.find(&marker).unwrap_or_else(|| panic!("no {name} in the page:\n{page}")) + marker.len();
+    page[start..start + page[start..].find('"').unwrap()].to_owned()
+}
+
+impl<'a> WebClient<'a> {
+    pub fn new(app: &'a TestApp) -> Self {
+        let client =
+            reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        Self { app, client }
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.app.url(path)).send().await.unwrap()
+    }
+
+    pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.client.post(self.app.url(path)).form(form).send().await.unwrap()
+    }
+
+    /// Fills and sends the sign-in form.
+    pub async fn sign_in(&self, username: &str, password: &str) -> reqwest::Response {
+        let form = self.get("/connexion").await.text().await.unwrap();
+        let token = hidden(&form, "form_token");
+        self.post("/connexion", &[("username", username), ("password", password), ("form_token", &token)]).await
+    }
+
+    /// The home page, which must show.
+    pub async fn home(&self) -> String {
+        let res = self.get("/").await;
+        assert_eq!(res.status(), StatusCode::OK);
+        res.text().await.unwrap()
+    }
+}
+
+/// The text of the element `id` of a page (up to its first tag's end).
+pub fn figure(page: &str, id: &str) -> String {
+    let marker = format!("id=\"{id}\">");
+    let start = page.find(&marker).unwrap_or_else(|| panic!("no #{id} in the page:\n{page}")) + marker.len();
+    page[start..start + page[start..].find('<').unwrap()].to_owned()
+}
+
+fn location(res: &reqwest::Response) -> &str {
+    res.headers()[LOCATION].to_str().unwrap()
+}
+
+#[actix_web::test]
+async fn pages_send_whoever_is_not_signed_in_to_the_sign_in_page() {
+    let app = spawn_app().await;
+    let web = WebClient::new(&app);
+    let res = web.get("/").await;
+    assert_eq!((res.status(), location(&res)), (StatusCode::SEE_OTHER, "/connexion"));
+    let form = web.get("/connexion").await;
+    assert_eq!(form.status(), StatusCode::OK);
+    let policy = form.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    assert!(policy.contains("default-src 'self'"), "{policy}");
+    let page = form.text().await.unwrap();
+    assert!(page.contains("<html lang=\"fr\">") && page.contains("<label for=\"password\">Mot de passe</label>"));
+    assert!(page.contains("/static/htmx.min.js"), "htmx is served by gpec itself");
+    let htmx = web.get("/static/htmx.min.js").await;
+    assert_eq!(htmx.status(), StatusCode::OK);
+    assert!(htmx.text().await.unwrap().contains("htmx"));
+}
+
+#[actix_web::test]
+async fn signing_in_opens_a_strict_http_only_session_and_signing_out_ends_it() {
+    let app = spawn_app().await;
+    let web = WebClient::new(&app);
+
+    let refused = web.sign_in("admin", "not-the-password").await;
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    assert!(refused.text().await.unwrap().contains("Identifiant ou mot de passe incorrect."));
+    assert_eq!(web.get("/").await.status(), StatusCode::SEE_OTHER, "no session after a refusal");
+
+    let res = web.sign_in("admin", ADMIN_PASSWORD).await;
+    assert_eq!((res.status(), location(&res)), (StatusCode::SEE_OTHER, "/"));
+    let cookie =
+        res.headers().get_all(SET_COOKIE).iter().map(|v| v.to_str().unwrap()).find(|c| c.starts_with("gpec_session="));
+    let cookie = cookie.expect("a session cookie");
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(cookie.contains(attribute), "{cookie}");
+    }
+    assert!(!cookie.contains("Secure"), "plain HTTP unless GPEC_HTTPS says otherwise");
+    let home = web.home().await;
+    assert!(home.contains("Bonjour admin."), "{home}");
+
+    // Signing out needs the session's CSRF token: another site cannot sign anyone out.
+    assert_eq!(web.post("/deconnexion", &[]).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(web.post("/deconnexion", &[("csrf", "0".repeat(64).as_str())]).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(web.get("/").await.status(), StatusCode::OK, "still signed in");
+    let csrf = hidden(&home, "csrf");
+    let res = web.post("/deconnexion", &[("csrf", &csrf)]).await;
+    assert_eq!((res.status(), location(&res)), (StatusCode::SEE_OTHER, "/connexion?sortie=1"));
+    let res = web.get("/").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "the session is gone");
+}
+
+#[actix_web::test]
+async fn a_sign_in_form_not_paired_with_its_cookie_is_refused() {
+    let app = spawn_app().await;
+    let web = WebClient::new(&app);
+    let res =
+        web.post("/connexion", &[("username", "admin"), ("password", ADMIN_PASSWORD), ("form_token", "forged")]).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(res.text().await.unwrap().contains("Le formulaire a expiré"));
+    assert_eq!(web.get("/").await.status(), StatusCode::SEE_OTHER, "no session was opened");
+}
+
+#[actix_web::test]
+async fn a_session_ends_when_idle_too_long_or_when_the_password_changes() {
+    let db = crate::helpers::TestDb::new();
+    let mut config = test_config(&db);
+    config.session_idle_minutes = 0;
+    config.https = true;
+    let app = spawn_with(db, config).await;
+    let web = WebClient::new(&app);
+    let res = web.sign_in("admin", ADMIN_PASSWORD).await;
+    let cookies: Vec<&str> = res.headers().get_all(SET_COOKIE).iter().map(|v| v.to_str().unwrap()).collect();
+    assert!(cookies.iter().any(|c| c.starts_with("gpec_session=") && c.contains("Secure")), "{cookies:?}");
+    // The client keeps a Secure cookie for HTTPS only: send it by hand.
+    let session = cookies.iter().find(|c| c.starts_with("gpec_session=")).unwrap().split(';').next().unwrap();
+    let res = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(app.url("/"))
+        .header("cookie", session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!((res.status(), location(&res)), (StatusCode::SEE_OTHER, "/connexion?expiree=1"));
+
+    let app = spawn_app().await;
+    let web = WebClient::new(&app);
+    app.user_with_roles("rh.nat", "NATIONAL", &["hr"]).await;
+    web.sign_in("rh.nat", USER_PASSWORD).await;
+    web.home().await;
+    let token = app.token("rh.nat", USER_PASSWORD).await;
+    let change = json!({"current_password": USER_PASSWORD, "new_password": "an-other-long-passphrase-42"});
+    assert_eq!(app.post("/api/v1/me/password", &token, change).await.status(), StatusCode::OK);
+    assert_eq!(web.get("/").await.status(), StatusCode::SEE_OTHER, "a new password closes the old sessions");
+}
+
+#[actix_web::test]
+async fn the_home_page_shows_hr_the_figures_of_their_own_organisation_only() {
+    let app = spawn_app().await;
+    crate::planning::fill_org(&app, "CAF-33").await;
+    crate::planning::fill_org(&app, "CAF-44").await;
+    let agents_33 = app.get_json("/api/v1/agents?per_page=1", &app.token("rh33", USER_PASSWORD).await).await["total"]
+        .as_u64()
+        .unwrap();
+
+    let web = WebClient::new(&app);
+    web.sign_in("rh33", USER_PASSWORD).await;
+    let home = web.home().await;
+    assert_eq!(figure(&home, "chiffre-agents"), agents_33.to_string(), "CAF-44's agents are not counted");
+    assert!(home.contains("Ressources humaines") && !home.contains("id=\"administration\""));
+
+    let production = WebClient::new(&app);
+    production.sign_in("prod33", USER_PASSWORD).await;
+    let home = production.home().await;
+    assert!(home.contains("id=\"production\"") && !home.contains("chiffre-agents"), "no HR figures for production");
+    assert!(home.contains("Activités, charges, ETP et plans de charge"), "the production paragraph, in words: {home}");
+}
