@@ -55,3 +55,31 @@ error-forbidden = Vous n'avez pas accès à cette action.
 error-not-found = Cette page n'existe pas, ou n'est pas de votre périmètre.
 error-csrf = La requête n'a pas le jeton de sécurité attendu : rechargez la page et recommencez.
 error-back-home = Retour à l'accueil
+
+nav-dictionary = Dictionnaire
+dictionary-title = Dictionnaire des compétences
+dictionary-search = Rechercher
+dictionary-category = Catégorie
+dictionary-arc = Arc
+dictionary-any = toutes
+dictionary-new-only = Seulement les compétences NOUVELLES
+dictionary-new = Nouvelle
+dictionary-submit = Filtrer
+dictionary-label = Compétence
+dictionary-count = { $count ->
+    [0] Aucune compétence ne correspond.
+    [one] 1 compétence.
+   *[other] { $count } compétences.
+}
+
+competency-back = Retour au dictionnaire
+competency-code = Code
+competency-definition = Définition
+competency-no-definition = Pas de définition.
+competency-levels = Les quatre niveaux
+competency-required-by = Requis à ce niveau par :
+competency-aliases = Autres formulations
+competency-versions = Versions
+competency-version = Version
+competency-author = Auteur
+competency-date = Date

@@ -183,6 +183,43 @@ pub fn all(conn: &mut DbConnection) -> Result<Vec<Competency>, ApiError> {
         .collect()
 }
 
+/// What to find in the dictionary.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct Search {
+    pub category: Option<Category>,
+    pub arc: Option<Arc>,
+    /// Only the competencies marked NEW (true) or only the others (false).
+    pub is_new: Option<bool>,
+    /// `active` by default.
+    pub status: Option<CompetencyStatus>,
+    /// Words to find in the code, label, aliases or definition (case and accents ignored).
+    pub q: Option<String>,
+}
+
+impl Search {
+    pub fn matches(&self, c: &Competency) -> bool {
+        let text = |q: &str| {
+            let q = normalize(q);
+            [&c.code, &c.content.label, &c.content.definition]
+                .into_iter()
+                .chain(&c.content.aliases)
+                .any(|t| normalize(t).contains(&q))
+        };
+        self.category.is_none_or(|x| x == c.content.category)
+            && self.arc.is_none_or(|x| x == c.content.arc)
+            && self.is_new.is_none_or(|x| x == c.content.is_new)
+            && self.status.unwrap_or(CompetencyStatus::Active) == c.status
+            && self.q.as_deref().is_none_or(text)
+    }
+}
+
+/// The competencies `search` finds, in dictionary order.
+pub fn search(conn: &mut DbConnection, search: &Search) -> Result<Vec<Competency>, ApiError> {
+    Ok(all(conn)?.into_iter().filter(|c| search.matches(c)).collect())
+}
+
 pub fn find(conn: &mut DbConnection, code: &str) -> Result<Option<Competency>, ApiError> {
     let Some(row) = c::table.filter(c::code.eq(code)).select(Row::as_select()).first(conn).optional()? else {
         return Ok(None);

@@ -26,8 +26,10 @@ pub fn t(key: &str) -> String {
 
 /// The message `key` with its named arguments.
 pub fn tr(key: &str, args: &[(&'static str, String)]) -> String {
+    // A count is given as a number, so that the catalogue can choose a plural form by it.
+    let value = |v: &String| v.parse::<i64>().map_or_else(|_| FluentValue::from(v.clone()), FluentValue::from);
     let args: HashMap<Cow<'static, str>, FluentValue> =
-        args.iter().map(|(name, value)| (Cow::Borrowed(*name), FluentValue::from(value.clone()))).collect();
+        args.iter().map(|(name, v)| (Cow::Borrowed(*name), value(v))).collect();
     LOCALES.try_lookup_with_args(&FR, key, &args).unwrap_or_else(|| key.to_owned())
 }
 
@@ -61,6 +63,9 @@ mod tests {
     fn messages_come_from_the_catalogue_with_their_arguments() {
         assert_eq!(t("login-title"), "Connexion");
         assert_eq!(tr("home-welcome", &[("user", "rh33".to_owned())]), "Bonjour rh33.");
+        assert_eq!(tr("dictionary-count", &[("count", "0".to_owned())]), "Aucune compétence ne correspond.");
+        assert_eq!(tr("dictionary-count", &[("count", "1".to_owned())]), "1 compétence.");
+        assert_eq!(tr("dictionary-count", &[("count", "37".to_owned())]), "37 compétences.");
     }
 
     #[test]

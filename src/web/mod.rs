@@ -24,7 +24,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(pages::login::show)
         .service(pages::login::submit)
         .service(pages::login::sign_out)
-        .service(pages::home::show);
+        .service(pages::home::show)
+        .service(pages::dictionary::list)
+        .service(pages::dictionary::show);
 }
 
 /// Why a page could not be shown. Unlike the API's errors, these answer pages.

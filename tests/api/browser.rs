@@ -102,7 +102,7 @@ async fn sign_in(web: &WebDriver, app: &TestApp, username: &str, password: &str)
 }
 
 #[actix_web::test]
-async fn an_hr_officer_signs_in_sees_their_figures_and_signs_out() {
+async fn an_hr_officer_signs_in_sees_their_figures_searches_the_dictionary_and_signs_out() {
     let app = spawn_app().await;
     crate::planning::fill_org(&app, "CAF-33").await;
     let (web, _driver) = browser().await;
@@ -124,6 +124,27 @@ async fn an_hr_officer_signs_in_sees_their_figures_and_signs_out() {
         .convert()
         .unwrap();
     assert_eq!(stylesheet, "rgb(11, 79, 138)", "the embedded stylesheet applies");
+
+    // The dictionary filters as one types (htmx, under the page's strict CSP), then a
+    // competency opens on its page.
+    element(&web, By::LinkText("Dictionnaire")).await.click().await.unwrap();
+    wait_for_address(&web, "/dictionnaire").await;
+    let before = web.find_all(By::Css("#resultats tbody tr")).await.unwrap().len();
+    element(&web, By::Id("q")).await.send_keys("écoute").await.unwrap();
+    let started = Instant::now();
+    loop {
+        let rows = web.find_all(By::Css("#resultats tbody tr")).await.unwrap().len();
+        if rows > 0 && rows < before {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "the list was not filtered: {rows} of {before} rows");
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    }
+    wait_for_address(&web, "/dictionnaire?q=%C3%A9coute&category=&arc=").await;
+    element(&web, By::Css("a[href='/dictionnaire/ecoute']")).await.click().await.unwrap();
+    wait_for_address(&web, "/dictionnaire/ecoute").await;
+    assert_eq!(element(&web, By::Tag("h1")).await.text().await.unwrap(), "Ecoute");
+    assert_eq!(web.find_all(By::Css(".level")).await.unwrap().len(), 4);
 
     element(&web, By::Css("form[action='/deconnexion'] button")).await.click().await.unwrap();
     wait_for_address(&web, "/connexion?sortie=1").await;

@@ -180,3 +180,50 @@ async fn the_home_page_shows_hr_the_figures_of_their_own_organisation_only() {
     assert!(home.contains("id=\"production\"") && !home.contains("chiffre-agents"), "no HR figures for production");
     assert!(home.contains("Activités, charges, ETP et plans de charge"), "the production paragraph, in words: {home}");
 }
+
+#[actix_web::test]
+async fn the_dictionary_is_searched_by_text_category_arc_and_new_and_each_competency_has_its_page() {
+    let app = spawn_app().await;
+    let viewer = WebClient::new(&app);
+    app.user_with_roles("lecteur", "NATIONAL", &["viewer"]).await;
+    viewer.sign_in("lecteur", USER_PASSWORD).await;
+
+    let all = viewer.get("/dictionnaire").await.text().await.unwrap();
+    let listed = all.matches("href=\"/dictionnaire/").count();
+    assert!(listed > 30, "the whole dictionary: {listed}");
+    // Accents and case are ignored: « ÉCOUTE » finds Ecoute.
+    let found = viewer.get("/dictionnaire?q=%C3%89COUTE").await.text().await.unwrap();
+    assert!(found.contains("href=\"/dictionnaire/ecoute\""), "{found}");
+    assert!(found.matches("href=\"/dictionnaire/").count() < listed);
+    let knowledge = viewer.get("/dictionnaire?category=savoir&arc=").await.text().await.unwrap();
+    assert!(
+        knowledge.contains("/dictionnaire/connaissance-prestations") && !knowledge.contains("/dictionnaire/ecoute\"")
+    );
+    let new_only = viewer.get("/dictionnaire?nouveau=oui").await.text().await.unwrap();
+    assert_eq!(new_only.matches("class=\"badge\"").count(), new_only.matches("href=\"/dictionnaire/").count());
+    assert!(new_only.matches("href=\"/dictionnaire/").count() < listed);
+    let none = viewer.get("/dictionnaire?q=zzzz-nothing").await.text().await.unwrap();
+    assert!(none.contains("Aucune compétence ne correspond."));
+    let bad = viewer.get("/dictionnaire?category=bricolage").await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST, "an unknown category is named, not ignored");
+    assert!(bad.text().await.unwrap().contains("bricolage"));
+
+    let page = viewer.get("/dictionnaire/ecoute").await.text().await.unwrap();
+    assert!(page.contains("<h1>Ecoute</h1>"), "{page}");
+    assert_eq!(page.matches("class=\"level\"").count(), 4, "the four descriptors side by side");
+    assert!(page.contains("Pratiquer une écoute active"), "level 3's descriptor");
+    // CSU requires it at level 3, the data analyst at level 2.
+    let level_3 = &page[page.find("id=\"niveau-3\"").unwrap()..page.find("id=\"niveau-4\"").unwrap()];
+    assert!(
+        level_3.contains("Conseiller service à l&#39;usager (CSU)")
+            || level_3.contains("Conseiller service à l'usager (CSU)"),
+        "{level_3}"
+    );
+    let level_2 = &page[page.find("id=\"niveau-2\"").unwrap()..page.find("id=\"niveau-3\"").unwrap()];
+    assert!(level_2.contains("Data-analyst"), "{level_2}");
+    assert!(page.contains("<td>1</td>"), "its first version is listed");
+
+    let missing = viewer.get("/dictionnaire/no-such-thing").await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert!(missing.text().await.unwrap().contains("Cette page n&#39;existe pas"));
+}

@@ -237,6 +237,32 @@ pub fn list(conn: &mut DbConnection) -> Result<Vec<ProfileVersion>, ApiError> {
     codes.iter().map(|code| get(conn, code, None)).collect()
 }
 
+/// A job sheet that requires a competency, and at which level.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SheetNeed {
+    pub code: String,
+    pub title: String,
+    pub level: Level,
+}
+
+/// The job sheets whose current version requires competency `code`, by level, then sheet.
+pub fn requiring(conn: &mut DbConnection, code: &str) -> Result<Vec<SheetNeed>, ApiError> {
+    let mut found: Vec<SheetNeed> = list(conn)?
+        .into_iter()
+        .flat_map(|sheet| {
+            let title = sheet.content.title.clone();
+            let code_of_sheet = sheet.code.clone();
+            sheet.requirements.into_iter().filter(|r| r.competency == code).map(move |r| SheetNeed {
+                code: code_of_sheet.clone(),
+                title: title.clone(),
+                level: r.level,
+            })
+        })
+        .collect();
+    found.sort_by(|a, b| a.level.cmp(&b.level).then_with(|| a.code.cmp(&b.code)));
+    Ok(found)
+}
+
 /// Number, status, author and time of every version of a profile, oldest first.
 pub fn versions(conn: &mut DbConnection, code: &str) -> Result<Vec<ProfileVersion>, ApiError> {
     let (id, _) = head(conn, code)?;

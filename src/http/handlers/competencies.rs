@@ -9,9 +9,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::Versioned;
 use crate::domain::access::Principal;
-use crate::domain::competencies::{self, Competency, CompetencyContent, FieldChange, Snapshot, VersionInfo};
+use crate::domain::competencies::{self, Competency, CompetencyContent, FieldChange, Search, Snapshot, VersionInfo};
 use crate::domain::referential_edits;
-use crate::domain::types::{Arc, Category, CompetencyCode, CompetencyStatus, Level, normalize};
+use crate::domain::types::{CompetencyCode, CompetencyStatus, Level};
 use crate::error::ApiError;
 use crate::http::AppState;
 use crate::http::extract::{Json, UnknownFields, split_object};
@@ -71,52 +71,22 @@ impl From<Competency> for CompetencyDto {
     }
 }
 
-#[derive(Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct Filter {
-    pub category: Option<Category>,
-    pub arc: Option<Arc>,
-    /// Only the competencies marked NEW (true) or only the others (false).
-    pub is_new: Option<bool>,
-    /// `active` by default.
-    pub status: Option<CompetencyStatus>,
-    /// Words to find in the code, label, aliases or definition (case and accents ignored).
-    pub q: Option<String>,
-}
-
-impl Filter {
-    fn matches(&self, c: &Competency) -> bool {
-        let text = |q: &str| {
-            let q = normalize(q);
-            [&c.code, &c.content.label, &c.content.definition]
-                .into_iter()
-                .chain(&c.content.aliases)
-                .any(|t| normalize(t).contains(&q))
-        };
-        self.category.is_none_or(|x| x == c.content.category)
-            && self.arc.is_none_or(|x| x == c.content.arc)
-            && self.is_new.is_none_or(|x| x == c.content.is_new)
-            && self.status.unwrap_or(CompetencyStatus::Active) == c.status
-            && self.q.as_deref().is_none_or(text)
-    }
-}
-
 /// Lists and searches the dictionary, in dictionary order.
 #[utoipa::path(
     tag = "competencies",
     security(("bearer" = [])),
-    params(Filter),
+    params(Search),
     responses((status = 200, description = "Matching competencies", body = Vec<CompetencyDto>), AuthErrors, BodyErrors)
 )]
 #[get("/competencies")]
 pub async fn list_all(
     state: web::Data<AppState>,
     _who: Principal,
-    filter: web::Query<Filter>,
+    search: web::Query<Search>,
 ) -> Result<HttpResponse, ApiError> {
-    let all = state.db.run(competencies::all).await?;
-    let found: Vec<CompetencyDto> = all.into_iter().filter(|c| filter.matches(c)).map(CompetencyDto::from).collect();
-    Ok(HttpResponse::Ok().json(found))
+    let search = search.into_inner();
+    let found = state.db.run(move |conn| competencies::search(conn, &search)).await?;
+    Ok(HttpResponse::Ok().json(found.into_iter().map(CompetencyDto::from).collect::<Vec<_>>()))
 }
 
 /// One competency with its four levels.

@@ -1,4 +1,5 @@
 //! One module per screen: each reads its request, calls the domain and renders a template.
 
+pub mod dictionary;
 pub mod home;
 pub mod login;
