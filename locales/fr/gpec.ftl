@@ -83,3 +83,49 @@ competency-versions = Versions
 competency-version = Version
 competency-author = Auteur
 competency-date = Date
+
+nav-agents = Agents
+agents-title = Agents
+agents-search = Matricule ou nom
+agents-unit = Unité
+agents-sheet = Fiche emploi
+agents-any-sheet = toutes
+agents-submit = Filtrer
+agents-matricule = Matricule
+agents-name = Nom
+agents-count = { $count ->
+    [0] Aucun agent ne correspond.
+    [one] 1 agent.
+   *[other] { $count } agents.
+}
+agents-page = Page { $page } sur { $pages }
+agents-previous = Page précédente
+agents-next = Page suivante
+agents-pages = Pages
+
+agent-back = Retour aux agents
+agent-unit = Unité
+agent-sheet = Fiche emploi
+agent-no-sheet = aucune
+agent-fte = ETP
+agent-start = Entrée
+agent-end = Sortie
+agent-levels = Niveaux au regard de la fiche
+agent-compare = Comparer avec la fiche
+agent-compare-submit = Comparer
+agent-fit = Adéquation : { $fit } %
+agent-required = Requis
+agent-current = Actuel
+agent-standing = Situation
+agent-expired = expiré
+agent-history = Historique des évaluations
+agent-no-history = Aucune évaluation.
+agent-assessed-on = Date
+agent-level = Niveau
+agent-assessor = Évaluateur
+agent-source = Source
+agent-valid-until = Valable jusqu'au
+standing-met = atteint
+standing-short1 = un niveau en dessous
+standing-short2 = deux niveaux ou plus en dessous
+standing-missing = non évalué

@@ -247,6 +247,42 @@ pub fn select_page(
     Ok(ask.answer(items, total))
 }
 
+/// Which agents a list asks for, as a request names them.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Organisation code (national users; others see their own whatever they name).
+    pub organisation: Option<String>,
+    pub unit: Option<String>,
+    /// Job profile code.
+    pub job_profile: Option<String>,
+    /// Words in the matricule or the names.
+    pub text: Option<String>,
+    pub include_departed: bool,
+}
+
+/// A page of the agents `filter` names within `who`'s reach; an organisation out of reach is
+/// 404, an unknown job profile 422.
+pub fn find_page(
+    conn: &mut DbConnection,
+    who: &Principal,
+    filter: &Filter,
+    today: NaiveDate,
+    ask: PageAsk,
+) -> Result<Page<Agent>, ApiError> {
+    let organisation_id = match filter.organisation.as_deref() {
+        None => who.scope(),
+        Some(code) => Some(super::organisations::reachable(conn, who, code)?.id),
+    };
+    let selection = Selection {
+        organisation_id,
+        unit: filter.unit.clone(),
+        job_profile_id: filter.job_profile.as_deref().map(|p| profile_id(conn, "job_profile", p)).transpose()?,
+        text: filter.text.clone(),
+        include_departed: filter.include_departed,
+    };
+    select_page(conn, &selection, today, ask)
+}
+
 /// The job profile id of a code, or a 422 naming `field`.
 pub fn profile_id(conn: &mut DbConnection, field: &str, code: &str) -> Result<i32, ApiError> {
     Codes::load(conn)?

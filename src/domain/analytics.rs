@@ -98,6 +98,26 @@ fn round(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
+/// Agent `id`'s gap to job profile `profile`, or to their own when none is named; 404 when
+/// `who` may not see the agent, 422 when there is no profile to compare with.
+pub fn agent_gap(
+    conn: &mut DbConnection,
+    who: &crate::domain::access::Principal,
+    id: i32,
+    profile: Option<&str>,
+    today: NaiveDate,
+) -> Result<Gap, ApiError> {
+    let agent = agents::visible(conn, who, id)?;
+    let profile = profile
+        .map(str::to_owned)
+        .or(agent.input.job_profile)
+        .ok_or_else(|| ApiError::unusable("profile", "the agent has no job profile: name a target profile"))?;
+    let needs = needs(conn, &profile)?;
+    let ids: Vec<i32> = needs.iter().map(|n| n.competency_id).collect();
+    let book = levels::load(conn, &[id], Some(&ids), today)?;
+    Ok(gap(&profile.to_uppercase(), &needs, book.get(&id)))
+}
+
 pub fn gap(profile: &str, needs: &[Need], levels: Option<&HashMap<i32, CurrentLevel>>) -> Gap {
     let rows: Vec<GapRow> = needs
         .iter()

@@ -144,6 +144,12 @@ type HistoryRow =
     (i32, String, String, i32, NaiveDate, String, String, String, String, Option<NaiveDate>, NaiveDateTime, String);
 
 /// An agent's assessments, newest first.
+/// The assessment history of agent `agent_id`, if `who` may see the agent (else 404).
+pub fn agent_history(conn: &mut DbConnection, who: &Principal, agent_id: i32) -> Result<Vec<AssessmentView>, ApiError> {
+    super::agents::visible(conn, who, agent_id)?;
+    history(conn, agent_id)
+}
+
 pub fn history(conn: &mut DbConnection, agent_id: i32) -> Result<Vec<AssessmentView>, ApiError> {
     let rows: Vec<HistoryRow> = s::table
         .inner_join(c::table)

@@ -26,7 +26,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(pages::login::sign_out)
         .service(pages::home::show)
         .service(pages::dictionary::list)
-        .service(pages::dictionary::show);
+        .service(pages::dictionary::show)
+        .service(pages::agents::list)
+        .service(pages::agents::show);
 }
 
 /// Why a page could not be shown. Unlike the API's errors, these answer pages.

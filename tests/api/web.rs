@@ -227,3 +227,59 @@ async fn the_dictionary_is_searched_by_text_category_arc_and_new_and_each_compet
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     assert!(missing.text().await.unwrap().contains("Cette page n&#39;existe pas"));
 }
+
+#[actix_web::test]
+async fn hr_lists_their_agents_by_page_and_opens_one_against_their_job_sheet() {
+    let app = spawn_app().await;
+    for org in ["CAF-33", "CAF-44"] {
+        app.create_organisation(org, "caf").await;
+    }
+    let hr33 = app.user_with_roles("rh33", "CAF-33", &["hr"]).await;
+    let hr44 = app.user_with_roles("rh44", "CAF-44", &["hr"]).await;
+    let mut file =
+        "organisation,matricule,last_name,first_name,unit,manager_matricule,job_profile,fte,start_date,end_date\n"
+            .to_owned();
+    for k in 0..27 {
+        file.push_str(&format!("CAF-33,M{k:02},Martin{k:02},Lea,ACCUEIL,,CSU,0.8,2021-09-01,\n"));
+    }
+    assert_eq!(app.post_csv("/api/v1/csv/agents", &hr33, file).await.status(), StatusCode::OK);
+    let other =
+        json!({"matricule": "X1", "last_name": "Ailleurs", "unit": "GCA", "fte": 1, "start_date": "2020-01-01"});
+    let other_id = app.post("/api/v1/agents", &hr44, other).await.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let first = app.get_json("/api/v1/agents?q=M00", &hr33).await["items"][0]["id"].as_i64().unwrap();
+    let assessment = json!({"competency": "ecoute", "level": 3, "assessed_on": "2026-01-05", "source": "manager", "assessor": "N. Chef"});
+    assert_eq!(
+        app.post(&format!("/api/v1/agents/{first}/assessments"), &hr33, assessment).await.status(),
+        StatusCode::CREATED
+    );
+
+    let web = WebClient::new(&app);
+    web.sign_in("rh33", USER_PASSWORD).await;
+    let list = web.get("/agents").await.text().await.unwrap();
+    assert!(list.contains("27 agents.") && list.contains("Page 1 sur 2"), "{list}");
+    assert_eq!(list.matches("href=\"/agents/").count(), 25, "25 a page");
+    assert!(!list.contains("Ailleurs"), "another CAF's agents are not listed");
+    let next = hidden(&list.replace("rel=\"next\" href=", "name=\"next\" value="), "next");
+    let second = web.get(&next.replace("&#38;", "&")).await.text().await.unwrap();
+    assert_eq!(second.matches("href=\"/agents/").count(), 2);
+    let found = web.get("/agents?q=martin05").await.text().await.unwrap();
+    assert!(found.contains("1 agent.") && found.contains("M05"), "{found}");
+
+    let page = web.get(&format!("/agents/{first}")).await.text().await.unwrap();
+    assert!(page.contains("<h1>Lea Martin00</h1>") && page.contains("0,8"), "French numbers: {page}");
+    let ecoute = &page[page.find("/dictionnaire/ecoute").unwrap()..];
+    let ecoute = &ecoute[..ecoute.find("</tr>").unwrap()];
+    assert!(ecoute.contains("standing met") && ecoute.contains("atteint"), "{ecoute}");
+    assert!(page.contains("standing missing"), "the requirements not assessed are shown as such");
+    assert!(page.contains("<td>05/01/2026</td>") && page.contains("N. Chef"), "the history, dates dd/mm/yyyy");
+    let compared = web.get(&format!("/agents/{first}?fiche=DATA-ANALYST")).await.text().await.unwrap();
+    assert!(compared.contains("<option value=\"DATA-ANALYST\" selected>"), "the chosen sheet is compared");
+    assert_ne!(figure(&compared, "adequation"), figure(&page, "adequation"));
+
+    // Another CAF's agent, typed in the address bar, does not exist for this user.
+    let res = web.get(&format!("/agents/{other_id}")).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert!(!res.text().await.unwrap().contains("Ailleurs"));
+}

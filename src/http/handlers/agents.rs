@@ -9,7 +9,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::Versioned;
 use crate::db::DbConnection;
 use crate::domain::access::Principal;
-use crate::domain::agents::{self, Agent, AgentInput, Selection};
+use crate::domain::agents::{self, Agent, AgentInput};
 use crate::domain::analytics::{self, Gap};
 use crate::domain::assessments::{self, AssessmentInput, AssessmentView};
 use crate::domain::levels::{self, CurrentLevel};
@@ -79,19 +79,14 @@ pub async fn list_agents(
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
     let ask = q.ask()?;
-    let found = state
-        .db
-        .run(move |conn| {
-            let selection = Selection {
-                organisation_id: scope(conn, &who, q.organisation.as_deref())?,
-                unit: q.unit,
-                job_profile_id: q.job_profile.map(|p| agents::profile_id(conn, "job_profile", &p)).transpose()?,
-                text: q.q,
-                include_departed: q.include_departed,
-            };
-            agents::select_page(conn, &selection, today(), ask)
-        })
-        .await?;
+    let filter = agents::Filter {
+        organisation: q.organisation,
+        unit: q.unit,
+        job_profile: q.job_profile,
+        text: q.q,
+        include_departed: q.include_departed,
+    };
+    let found = state.db.run(move |conn| agents::find_page(conn, &who, &filter, today(), ask)).await?;
     Ok(super::paged(&req, &found))
 }
 
@@ -214,13 +209,7 @@ pub async fn list_assessments(
     id: web::Path<i32>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let history = state
-        .db
-        .run(move |conn| {
-            visible_agent(conn, &who, id)?;
-            assessments::history(conn, id)
-        })
-        .await?;
+    let history = state.db.run(move |conn| assessments::agent_history(conn, &who, id)).await?;
     Ok(HttpResponse::Ok().json(history))
 }
 
@@ -316,18 +305,6 @@ pub async fn agent_gap(
     query: web::Query<GapQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, profile) = (id.into_inner(), query.into_inner().profile);
-    let gap = state
-        .db
-        .run(move |conn| {
-            let agent = visible_agent(conn, &who, id)?;
-            let profile = profile
-                .or(agent.input.job_profile)
-                .ok_or_else(|| ApiError::unusable("profile", "the agent has no job profile: name a target profile"))?;
-            let needs = analytics::needs(conn, &profile)?;
-            let ids: Vec<i32> = needs.iter().map(|n| n.competency_id).collect();
-            let book = levels::load(conn, &[id], Some(&ids), today())?;
-            Ok(analytics::gap(&profile.to_uppercase(), &needs, book.get(&id)))
-        })
-        .await?;
+    let gap = state.db.run(move |conn| analytics::agent_gap(conn, &who, id, profile.as_deref(), today())).await?;
     Ok(HttpResponse::Ok().json(gap))
 }
