@@ -129,3 +129,7 @@ standing-met = atteint
 standing-short1 = un niveau en dessous
 standing-short2 = deux niveaux ou plus en dessous
 standing-missing = non évalué
+assess-title = Enregistrer une évaluation
+assess-comment = Commentaire
+assess-submit = Enregistrer
+assess-done = L'évaluation est enregistrée.

@@ -101,7 +101,7 @@ mod tests {
                 }
             }
         }
-        assert!(named.len() > 40, "the scan found the pages' keys: {named:?}");
+        assert!(named.len() >= 20, "the scan found the pages' keys: {named:?}");
         let catalogue = std::fs::read_to_string(root.join("locales/fr/gpec.ftl")).unwrap();
         let defined: Vec<&str> = catalogue.lines().filter_map(|l| l.split_once(" = ").map(|(k, _)| k)).collect();
         let missing: Vec<&String> = named.iter().filter(|k| !defined.contains(&k.as_str())).collect();

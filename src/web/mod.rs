@@ -28,7 +28,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(pages::dictionary::list)
         .service(pages::dictionary::show)
         .service(pages::agents::list)
-        .service(pages::agents::show);
+        .service(pages::agents::show)
+        .service(pages::agents::assess);
 }
 
 /// Why a page could not be shown. Unlike the API's errors, these answer pages.

@@ -102,7 +102,7 @@ async fn sign_in(web: &WebDriver, app: &TestApp, username: &str, password: &str)
 }
 
 #[actix_web::test]
-async fn an_hr_officer_signs_in_sees_their_figures_searches_the_dictionary_and_signs_out() {
+async fn an_hr_officer_signs_in_searches_the_dictionary_records_an_assessment_and_signs_out() {
     let app = spawn_app().await;
     crate::planning::fill_org(&app, "CAF-33").await;
     let (web, _driver) = browser().await;
@@ -145,6 +145,18 @@ async fn an_hr_officer_signs_in_sees_their_figures_searches_the_dictionary_and_s
     wait_for_address(&web, "/dictionnaire/ecoute").await;
     assert_eq!(element(&web, By::Tag("h1")).await.text().await.unwrap(), "Ecoute");
     assert_eq!(web.find_all(By::Css(".level")).await.unwrap().len(), 4);
+
+    // An agent of the fund opens from the list; HR records an assessment and sees it.
+    element(&web, By::LinkText("Agents")).await.click().await.unwrap();
+    wait_for_address(&web, "/agents").await;
+    element(&web, By::PartialLinkText("Un")).await.click().await.unwrap();
+    element(&web, By::Css("#competence option[value='ecoute']")).await.click().await.unwrap();
+    element(&web, By::Css("#niveau option[value='4']")).await.click().await.unwrap();
+    element(&web, By::Css("#evaluer button")).await.click().await.unwrap();
+    wait_for_address(&web, "?enregistre=1").await;
+    assert_eq!(element(&web, By::Css("[role=status]")).await.text().await.unwrap(), "L'évaluation est enregistrée.");
+    let history = element(&web, By::Id("historique")).await.text().await.unwrap();
+    assert!(history.contains("Ecoute"), "{history}");
 
     element(&web, By::Css("form[action='/deconnexion'] button")).await.click().await.unwrap();
     wait_for_address(&web, "/connexion?sortie=1").await;

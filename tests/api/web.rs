@@ -11,7 +11,7 @@ use crate::helpers::{ADMIN_PASSWORD, TestApp, USER_PASSWORD, spawn_app, spawn_wi
 /// A browser-like client of `app`: it keeps cookies and does not follow redirects.
 pub struct WebClient<'a> {
     app: &'a TestApp,
-    client: reqwest::Client,
+    pub client: reqwest::Client,
 }
 
 /// The value of `name="…" value="…"` in a page.
@@ -282,4 +282,69 @@ async fn hr_lists_their_agents_by_page_and_opens_one_against_their_job_sheet() {
     let res = web.get(&format!("/agents/{other_id}")).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     assert!(!res.text().await.unwrap().contains("Ailleurs"));
+}
+
+#[actix_web::test]
+async fn hr_records_an_assessment_from_the_agent_page_and_a_viewer_cannot() {
+    let app = spawn_app().await;
+    app.create_organisation("CAF-33", "caf").await;
+    let hr = app.user_with_roles("rh33", "CAF-33", &["hr"]).await;
+    app.user_with_roles("lecteur33", "CAF-33", &["viewer"]).await;
+    let agent = json!({"matricule": "E1", "last_name": "Evalue", "unit": "GCA", "job_profile": "CSU", "fte": 1, "start_date": "2020-01-01"});
+    let id =
+        app.post("/api/v1/agents", &hr, agent).await.json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap();
+    let path = format!("/agents/{id}");
+    let post = format!("/agents/{id}/evaluations");
+    let recorded =
+        || async { app.get_json(&format!("/api/v1/agents/{id}/assessments"), &hr).await.as_array().unwrap().len() };
+
+    let web = WebClient::new(&app);
+    web.sign_in("rh33", USER_PASSWORD).await;
+    let page = web.get(&path).await.text().await.unwrap();
+    assert!(page.contains("id=\"evaluer\""), "HR sees the form");
+    let csrf = hidden(&page, "csrf");
+    let fields = |level: &'static str, csrf: String| {
+        vec![
+            ("competence", "ecoute".to_owned()),
+            ("niveau", level.to_owned()),
+            ("date", "2026-11-20".to_owned()),
+            ("source", "manager".to_owned()),
+            ("evaluateur", "N. Chef".to_owned()),
+            ("csrf", csrf),
+        ]
+    };
+    let send = |form: Vec<(&'static str, String)>| {
+        let url = app.url(&post);
+        let client = &web;
+        async move { client.client.post(url).form(&form).send().await.unwrap() }
+    };
+
+    // Without the session's token nothing is written.
+    let res = send(fields("3", String::new())).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(recorded().await, 0);
+    // A bad level is named, the typed values stay, and nothing is written.
+    let res = send(fields("5", csrf.clone())).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let refused = res.text().await.unwrap();
+    assert!(figure(&refused, "refus").contains("niveau"), "{refused}");
+    assert!(refused.contains("value=\"N. Chef\""), "what was typed is kept");
+    assert_eq!(recorded().await, 0);
+
+    let res = send(fields("3", csrf.clone())).await;
+    assert_eq!((res.status(), location(&res)), (StatusCode::SEE_OTHER, format!("/agents/{id}?enregistre=1").as_str()));
+    let page = web.get(&format!("/agents/{id}?enregistre=1")).await.text().await.unwrap();
+    assert!(page.contains("L&#39;évaluation est enregistrée.") || page.contains("L'évaluation est enregistrée."));
+    assert!(page.contains("<td>20/11/2026</td>"), "in the history");
+    assert_eq!(recorded().await, 1);
+
+    // A viewer sees no form, and the same POST sent by hand, with their own valid token, is refused.
+    let viewer = WebClient::new(&app);
+    viewer.sign_in("lecteur33", USER_PASSWORD).await;
+    let page = viewer.get(&path).await.text().await.unwrap();
+    assert!(!page.contains("id=\"evaluer\""));
+    let token = hidden(&page, "csrf");
+    let res = viewer.client.post(app.url(&post)).form(&fields("4", token)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(recorded().await, 1, "nothing written");
 }

@@ -1,18 +1,23 @@
 //! Agents: a list filtered by unit, job sheet and text, paged in SQL; an agent's page with their
 //! levels against a job sheet (their own, or any other chosen) and their assessment history.
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, ResponseError, get, post, web};
 use askama::Template;
+use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::domain::agents::{self, Agent, Filter};
 use crate::domain::analytics::{self, Gap, GapRow};
-use crate::domain::assessments::{self, AssessmentView};
+use crate::domain::assessments::{self, AssessmentInput, AssessmentView};
+use crate::domain::competencies;
 use crate::domain::job_profiles;
 use crate::domain::paging::{Page, PageAsk};
+use crate::domain::types::{AssessmentSource, Level, Role};
+use crate::error::ApiError;
 use crate::http::AppState;
 use crate::http::handlers::{agents::today, escaped};
-use crate::web::{Layout, Visitor, WebError, i18n, page};
+use crate::web::{Layout, Visitor, WebError, html, i18n, page};
 
 /// A job sheet to choose in a list: code and title.
 type SheetChoice = (String, String);
@@ -103,6 +108,50 @@ pub async fn list(
 pub struct AgentQuery {
     /// Another job sheet to compare the agent with.
     fiche: Option<String>,
+    /// Set after an assessment was recorded.
+    enregistre: Option<String>,
+}
+
+/// The assessment form as typed: kept whole when the server refuses it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssessmentForm {
+    #[serde(default)]
+    competence: String,
+    #[serde(default)]
+    niveau: String,
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    source: String,
+    #[serde(default)]
+    evaluateur: String,
+    #[serde(default)]
+    valable: String,
+    #[serde(default)]
+    commentaire: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+impl AssessmentForm {
+    /// The form's values as the domain takes them; a bad value names its field.
+    fn input(&self) -> Result<AssessmentInput, ApiError> {
+        let date = |field: &str, raw: &str| {
+            NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+                .map_err(|_| ApiError::invalid(field, format!("not a date: {raw:?}")))
+        };
+        Ok(AssessmentInput {
+            competency: self.competence.trim().to_owned(),
+            level: Level::parse("niveau", self.niveau.trim())?,
+            assessed_on: date("date", &self.date)?,
+            assessor: self.evaluateur.trim().to_owned(),
+            source: AssessmentSource::parse("source", self.source.trim())?,
+            comment: self.commentaire.trim().to_owned(),
+            evidence_ref: String::new(),
+            valid_until: Some(self.valable.trim()).filter(|v| !v.is_empty()).map(|v| date("valable", v)).transpose()?,
+        })
+    }
 }
 
 #[derive(Template)]
@@ -113,6 +162,13 @@ struct AgentPage {
     gap: Option<Gap>,
     history: Vec<AssessmentView>,
     sheets: Vec<SheetChoice>,
+    /// Whether the form to record an assessment shows: the server checks again on POST.
+    can_assess: bool,
+    competencies: Vec<(String, String)>,
+    sources: &'static [AssessmentSource],
+    form: AssessmentForm,
+    notice: Option<String>,
+    done: bool,
 }
 
 impl AgentPage {
@@ -120,7 +176,7 @@ impl AgentPage {
         i18n::number(self.agent.input.fte.get(), 2)
     }
 
-    fn date(&self, d: &chrono::NaiveDate) -> String {
+    fn date(&self, d: &NaiveDate) -> String {
         i18n::date(*d)
     }
 
@@ -146,17 +202,19 @@ impl AgentPage {
     }
 }
 
-#[get("/agents/{id}")]
-pub async fn show(
-    visitor: Visitor,
-    state: web::Data<AppState>,
-    id: web::Path<i32>,
-    query: web::Query<AgentQuery>,
-) -> Result<HttpResponse, WebError> {
-    let id = id.into_inner();
-    let chosen = query.into_inner().fiche.filter(|f| !f.trim().is_empty());
+/// Renders agent `id`'s page, compared with `chosen` (default: their sheet), with the form as
+/// typed and a notice.
+async fn agent_page(
+    visitor: &Visitor,
+    state: &AppState,
+    id: i32,
+    chosen: Option<String>,
+    form: AssessmentForm,
+    notice: Option<String>,
+    done: bool,
+) -> Result<AgentPage, WebError> {
     let who = visitor.who.clone();
-    let (agent, gap, history, sheets) = state
+    let (agent, gap, history, sheets, competencies) = state
         .db
         .run(move |conn| {
             let agent = agents::visible(conn, &who, id)?;
@@ -164,10 +222,70 @@ pub async fn show(
                 (None, None) => None,
                 _ => Some(analytics::agent_gap(conn, &who, id, chosen.as_deref(), today())?),
             };
-            Ok((agent, gap, assessments::agent_history(conn, &who, id)?, sheets(conn)?))
+            let history = assessments::agent_history(conn, &who, id)?;
+            let competencies =
+                competencies::all(conn)?.into_iter().map(|c| (c.code, c.content.label)).collect::<Vec<_>>();
+            Ok((agent, gap, history, sheets(conn)?, competencies))
         })
         .await?;
     let title = format!("{} {}", agent.input.first_name, agent.input.last_name);
-    let layout = Layout::of(&visitor, title);
-    Ok(page(&AgentPage { layout, agent, gap, history, sheets }))
+    let can_assess = visitor.who.has(Role::Hr) || visitor.who.has(Role::Admin);
+    Ok(AgentPage {
+        layout: Layout::of(visitor, title),
+        agent,
+        gap,
+        history,
+        sheets,
+        can_assess,
+        competencies,
+        sources: AssessmentSource::ALL,
+        form,
+        notice,
+        done,
+    })
+}
+
+#[get("/agents/{id}")]
+pub async fn show(
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    id: web::Path<i32>,
+    query: web::Query<AgentQuery>,
+) -> Result<HttpResponse, WebError> {
+    let query = query.into_inner();
+    let chosen = query.fiche.filter(|f| !f.trim().is_empty());
+    let form = AssessmentForm { date: today().format("%Y-%m-%d").to_string(), ..AssessmentForm::default() };
+    let done = query.enregistre.is_some();
+    Ok(page(&agent_page(&visitor, &state, id.into_inner(), chosen, form, None, done).await?))
+}
+
+/// Records an assessment from the agent's page (roles `hr`, `admin`, checked by the domain as
+/// for the API), then shows the page again; a refusal shows the page with the form as typed.
+#[post("/agents/{id}/evaluations")]
+pub async fn assess(
+    req: HttpRequest,
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    id: web::Path<i32>,
+    form: web::Form<AssessmentForm>,
+) -> Result<HttpResponse, WebError> {
+    let (id, form) = (id.into_inner(), form.into_inner());
+    visitor.check_csrf(&req, Some(&form.csrf))?;
+    let who = visitor.who.clone();
+    let recorded = match form.input() {
+        Ok(input) => state.db.run(move |conn| assessments::record(conn, &who, id, input)).await,
+        Err(e) => Err(e),
+    };
+    match recorded {
+        Ok(_) => Ok(HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, format!("/agents/{id}?enregistre=1")))
+            .finish()),
+        Err(e @ (ApiError::Forbidden(_) | ApiError::NotFound(_))) => Err(e.into()),
+        Err(e) => {
+            let status = e.status_code();
+            let notice = Some(e.to_string());
+            let page = agent_page(&visitor, &state, id, None, form, notice, false).await?;
+            Ok(html(status, page.render()))
+        }
+    }
 }
