@@ -194,6 +194,11 @@ pub struct Selection {
     pub include_departed: bool,
 }
 
+diesel::define_sql_function! {
+    /// SQL `lower`, the same on both databases for ASCII and, on PostgreSQL, for accented letters.
+    fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
 /// The agents of `selection`, as a query.
 fn selected(selection: &Selection, today: NaiveDate) -> a::BoxedQuery<'static, Backend> {
     let mut query = a::table.into_boxed();
@@ -207,9 +212,13 @@ fn selected(selection: &Selection, today: NaiveDate) -> a::BoxedQuery<'static, B
         query = query.filter(a::job_profile_id.eq(profile));
     }
     if let Some(text) = selection.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        let pattern = format!("%{}%", text.replace(['%', '_'], ""));
+        // Lower-cased on both sides: LIKE ignores case on SQLite, not on PostgreSQL.
+        let pattern = format!("%{}%", text.replace(['%', '_'], "").to_lowercase());
         query = query.filter(
-            a::matricule.like(pattern.clone()).or(a::last_name.like(pattern.clone())).or(a::first_name.like(pattern)),
+            lower(a::matricule)
+                .like(pattern.clone())
+                .or(lower(a::last_name).like(pattern.clone()))
+                .or(lower(a::first_name).like(pattern)),
         );
     }
     if !selection.include_departed {
