@@ -282,6 +282,7 @@ pub struct CoverQuery {
     pub organisation: Option<String>,
     pub unit: Option<String>,
     /// Competencies held by fewer agents are flagged; default 2.
+    #[param(minimum = 0, maximum = 2147483647)]
     pub min_holders: Option<usize>,
     /// `json` (default) or `xlsx`: an Excel workbook, the competencies at risk in red.
     #[serde(default)]
