@@ -63,9 +63,20 @@ impl DatabaseUrl {
                 .map_err(|e| ConnectionError::BadConnection(e.to_string()))?;
                 Ok(DbConnection::Sqlite(conn))
             }
-            Self::Postgres(url) => Ok(DbConnection::Pg(diesel::PgConnection::establish(url)?)),
+            Self::Postgres(url) => {
+                init_tls();
+                Ok(DbConnection::Pg(diesel::PgConnection::establish(url)?))
+            }
         }
     }
+}
+
+/// Initialises OpenSSL before libpq does, without its exit handler. libpq would register one
+/// that frees OpenSSL's state when the process exits, while pool threads may still be using
+/// it: an intermittent segfault at exit (diesel#3441; seen here at the end of a test run on
+/// PostgreSQL over TLS). The call is idempotent.
+pub fn init_tls() {
+    openssl::init();
 }
 
 /// Switches a SQLite file to write-ahead logging, so that readers run beside the writer. The

@@ -269,6 +269,36 @@ pub struct Filter {
     pub include_departed: bool,
 }
 
+impl Filter {
+    /// The selection `filter` names within `who`'s reach: an organisation out of reach is 404,
+    /// like one that does not exist; an unknown job profile 422.
+    pub fn selection(&self, conn: &mut DbConnection, who: &Principal) -> Result<Selection, ApiError> {
+        let organisation_id = match self.organisation.as_deref() {
+            None => who.scope(),
+            Some(code) => Some(super::organisations::reachable(conn, who, code)?.id),
+        };
+        Ok(Selection {
+            organisation_id,
+            unit: self.unit.clone(),
+            job_profile_id: self.job_profile.as_deref().map(|p| profile_id(conn, "job_profile", p)).transpose()?,
+            text: self.text.clone(),
+            include_departed: self.include_departed,
+        })
+    }
+}
+
+/// The units of the agents within `who`'s reach (in `organisation` for national users who name
+/// one), in order: what a filter offers.
+pub fn units(conn: &mut DbConnection, who: &Principal, organisation: Option<&str>) -> Result<Vec<String>, ApiError> {
+    let filter = Filter { organisation: organisation.map(str::to_owned), ..Filter::default() };
+    let selection = filter.selection(conn, who)?;
+    let mut query = a::table.select(a::unit).distinct().order(a::unit).into_boxed();
+    if let Some(org) = selection.organisation_id {
+        query = query.filter(a::organisation_id.eq(org));
+    }
+    Ok(query.load(conn)?)
+}
+
 /// A page of the agents `filter` names within `who`'s reach; an organisation out of reach is
 /// 404, an unknown job profile 422.
 pub fn find_page(
@@ -278,17 +308,7 @@ pub fn find_page(
     today: NaiveDate,
     ask: PageAsk,
 ) -> Result<Page<Agent>, ApiError> {
-    let organisation_id = match filter.organisation.as_deref() {
-        None => who.scope(),
-        Some(code) => Some(super::organisations::reachable(conn, who, code)?.id),
-    };
-    let selection = Selection {
-        organisation_id,
-        unit: filter.unit.clone(),
-        job_profile_id: filter.job_profile.as_deref().map(|p| profile_id(conn, "job_profile", p)).transpose()?,
-        text: filter.text.clone(),
-        include_departed: filter.include_departed,
-    };
+    let selection = filter.selection(conn, who)?;
     select_page(conn, &selection, today, ask)
 }
 

@@ -163,6 +163,11 @@ fn assemble(row: Row, aliases: Vec<String>) -> Result<Competency, ApiError> {
     })
 }
 
+/// Code and label of every competency in dictionary order: what a list to choose from needs.
+pub fn choices(conn: &mut DbConnection) -> Result<Vec<(String, String)>, ApiError> {
+    Ok(c::table.select((c::code, c::label)).order(c::id).load(conn)?)
+}
+
 /// Every competency, in dictionary order (the order they were created in).
 pub fn all(conn: &mut DbConnection) -> Result<Vec<Competency>, ApiError> {
     let rows: Vec<Row> = c::table.select(Row::as_select()).order(c::id).load(conn)?;

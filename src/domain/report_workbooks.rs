@@ -408,21 +408,7 @@ mod tests {
 
     #[test]
     fn the_matrix_colours_each_level_and_marks_an_expired_one() {
-        use crate::domain::analytics::{MatrixColumn, MatrixRow};
-        let m = Matrix {
-            columns: vec![
-                MatrixColumn { competency: "ecoute".into(), competency_label: "Écoute".into() },
-                MatrixColumn { competency: "droit".into(), competency_label: "Droit".into() },
-            ],
-            rows: vec![MatrixRow {
-                agent_id: 1,
-                matricule: "M1".into(),
-                name: "Martin Anne".into(),
-                job_profile: Some("CSU".into()),
-                levels: vec![Some(3), None],
-                expired: vec!["droit".into()],
-            }],
-        };
+        let m = crate::domain::analytics::sample_matrix();
         let bytes = matrix(&m).unwrap();
         assert_eq!(cell(&bytes, "Matrice", 0, 3), Data::String("Écoute".into()));
         assert_eq!(cell(&bytes, "Matrice", 1, 3), Data::Float(3.0));

@@ -151,7 +151,12 @@ impl Level {
     }
 
     pub fn name(self) -> &'static str {
-        Self::NAMES[usize::from(self.0) - 1]
+        Self::NAMES[self.index()]
+    }
+
+    /// 0 for level 1 to 3 for level 4: a position in a per-level table.
+    pub fn index(self) -> usize {
+        usize::from(self.0) - 1
     }
 }
 

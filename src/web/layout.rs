@@ -48,6 +48,11 @@ impl Layout {
         self.roles.contains(&role)
     }
 
+    /// Whether the import page is offered (the server checks again on upload).
+    pub fn can_import(&self) -> bool {
+        self.has(Role::Hr) || self.has(Role::Admin)
+    }
+
     /// The roles, in words.
     pub fn role_names(&self) -> String {
         self.roles.iter().map(|r| i18n::t(&format!("role-{}", r.as_str()))).collect::<Vec<_>>().join(", ")

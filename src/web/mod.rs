@@ -3,8 +3,10 @@
 //! that several instances serve the same users.
 
 mod assets;
+mod charts;
 pub mod i18n;
 mod layout;
+mod pager;
 mod pages;
 pub mod session;
 
@@ -29,7 +31,25 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(pages::dictionary::show)
         .service(pages::agents::list)
         .service(pages::agents::show)
-        .service(pages::agents::assess);
+        .service(pages::agents::assess)
+        .service(pages::sheets::list)
+        .service(pages::sheets::compare)
+        .service(pages::sheets::diff)
+        .service(pages::sheets::edit)
+        .service(pages::sheets::save)
+        .service(pages::sheets::validate)
+        .service(pages::sheets::show)
+        .service(pages::team::csv)
+        .service(pages::team::show)
+        .service(pages::mobility::show)
+        .service(pages::needs::show)
+        .service(pages::import::show)
+        .service(pages::import::submit)
+        .app_data(
+            actix_multipart::form::MultipartFormConfig::default()
+                .total_limit(pages::import::MAX_UPLOAD)
+                .memory_limit(pages::import::MAX_UPLOAD),
+        );
 }
 
 /// Why a page could not be shown. Unlike the API's errors, these answer pages.

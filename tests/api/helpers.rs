@@ -33,6 +33,7 @@ impl TestDb {
         match std::env::var("GPEC_TEST_DATABASE_URL") {
             Ok(admin_url) if admin_url.starts_with("postgres") => {
                 let name = format!("gpec_test_{:016x}", rand::rng().random::<u64>());
+                gpec::db::init_tls();
                 let mut conn = PgConnection::establish(&admin_url)
                     .unwrap_or_else(|e| panic!("GPEC_TEST_DATABASE_URL is set but unreachable: {e}"));
                 conn.batch_execute(&format!("CREATE DATABASE {name}")).expect("create test database");

@@ -28,3 +28,4 @@ mod referential;
 mod startup;
 mod versions;
 mod web;
+mod web_hr;

@@ -109,6 +109,35 @@ pub fn diff(a: &ProfileVersion, b: &ProfileVersion) -> Diff {
     }
 }
 
+/// A run of words in a word-level diff: kept, removed from the old text or added in the new.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Words {
+    Same(String),
+    Removed(String),
+    Added(String),
+}
+
+/// The old and new texts, word by word (whitespace kept): what a reader of two versions of a
+/// sheet wants to see, rather than two whole paragraphs.
+pub fn word_diff(old: &str, new: &str) -> Vec<Words> {
+    use similar::{ChangeTag, TextDiff};
+    let diff = TextDiff::from_words(old, new);
+    let mut runs: Vec<Words> = Vec::new();
+    for change in diff.iter_all_changes() {
+        let text = change.value();
+        // Consecutive words of one kind are joined into one run.
+        match (runs.last_mut(), change.tag()) {
+            (Some(Words::Same(t)), ChangeTag::Equal)
+            | (Some(Words::Removed(t)), ChangeTag::Delete)
+            | (Some(Words::Added(t)), ChangeTag::Insert) => t.push_str(text),
+            (_, ChangeTag::Equal) => runs.push(Words::Same(text.to_owned())),
+            (_, ChangeTag::Delete) => runs.push(Words::Removed(text.to_owned())),
+            (_, ChangeTag::Insert) => runs.push(Words::Added(text.to_owned())),
+        }
+    }
+    runs
+}
+
 /// The mean required level on one arc.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ArcLevel {
@@ -183,5 +212,33 @@ pub fn compare(from: &ProfileVersion, to: &ProfileVersion) -> Comparison {
         from_arcs: arc_profile(&from.requirements),
         to_arcs: arc_profile(&to.requirements),
         rows,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Words, word_diff};
+
+    #[test]
+    fn a_word_diff_shows_the_words_removed_and_added_between_the_kept_ones() {
+        let runs =
+            word_diff("Accueillir les allocataires au guichet", "Accueillir les usagers au guichet et au téléphone");
+        assert_eq!(runs.first(), Some(&Words::Same("Accueillir les ".into())));
+        assert!(runs.contains(&Words::Removed("allocataires".into())), "{runs:?}");
+        assert!(runs.contains(&Words::Added("usagers".into())), "{runs:?}");
+        assert!(runs.iter().any(|w| matches!(w, Words::Added(t) if t.contains("téléphone"))), "{runs:?}");
+        let rebuilt: String = runs
+            .iter()
+            .filter_map(|w| match w {
+                Words::Same(t) | Words::Added(t) => Some(t.as_str()),
+                Words::Removed(_) => None,
+            })
+            .collect();
+        assert_eq!(rebuilt, "Accueillir les usagers au guichet et au téléphone");
+    }
+
+    #[test]
+    fn equal_texts_are_one_kept_run() {
+        assert_eq!(word_diff("Finalité", "Finalité"), vec![Words::Same("Finalité".into())]);
     }
 }

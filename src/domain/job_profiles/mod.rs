@@ -40,7 +40,7 @@ pub struct ActivityRoleEntry {
 }
 
 /// Everything a version of a job profile holds.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ProfileContent {
     #[schema(max_length = 200)]
     pub title: String,
@@ -235,6 +235,46 @@ pub fn get(conn: &mut DbConnection, code: &str, number: Option<i32>) -> Result<P
 pub fn list(conn: &mut DbConnection) -> Result<Vec<ProfileVersion>, ApiError> {
     let codes: Vec<String> = jp::table.select(jp::code).order(jp::code).load(conn)?;
     codes.iter().map(|code| get(conn, code, None)).collect()
+}
+
+/// A job sheet in a list: its current version's title, number, status and date.
+#[derive(Debug, Clone)]
+pub struct SheetSummary {
+    pub code: String,
+    pub title: String,
+    pub version: i32,
+    pub status: ProfileStatus,
+    pub created_at: NaiveDateTime,
+}
+
+/// Every job sheet's current version, ordered by code, in one query.
+pub fn summaries(conn: &mut DbConnection) -> Result<Vec<SheetSummary>, ApiError> {
+    let rows: Vec<(String, String, i32, String, NaiveDateTime)> = jp::table
+        .inner_join(jv::table.on(jv::job_profile_id.eq(jp::id).and(jv::version.eq(jp::current_version))))
+        .select((jp::code, jv::title, jv::version, jv::status, jv::created_at))
+        .order(jp::code)
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(code, title, version, status, created_at)| {
+            let status = ProfileStatus::parse("status", &status)?;
+            Ok(SheetSummary { code, title, version, status, created_at })
+        })
+        .collect()
+}
+
+/// The changes from version `from` of a profile to version `to` (default: the current one).
+pub fn diff_versions(
+    conn: &mut DbConnection,
+    code: &str,
+    from: i32,
+    to: Option<i32>,
+) -> Result<compare::Diff, ApiError> {
+    Ok(compare::diff(&get(conn, code, Some(from))?, &get(conn, code, to)?))
+}
+
+/// What a holder of job `from` must gain to meet job `to`, on their current versions.
+pub fn compare_current(conn: &mut DbConnection, from: &str, to: &str) -> Result<compare::Comparison, ApiError> {
+    Ok(compare::compare(&get(conn, from, None)?, &get(conn, to, None)?))
 }
 
 /// A job sheet that requires a competency, and at which level.

@@ -120,11 +120,10 @@ pub fn export(
     }
 }
 
-/// Imports `bytes` as `entity`, all or nothing, inside the caller's transaction. With `scope`
-/// set, lines of any other organisation are refused.
-///
-/// The import leaves one audit record with its counts, not one per row. Call it in a
-/// transaction, so that the rows and the record land together.
+/// Imports `bytes` as `entity` if `who` may write it, all or nothing, in one transaction (a
+/// savepoint inside the caller's). With `scope` set, lines of any other organisation are
+/// refused. The import leaves one audit record with its counts, not one per row, landing with
+/// the rows.
 pub fn import(
     conn: &mut crate::db::DbConnection,
     who: &crate::domain::access::Principal,
@@ -134,15 +133,23 @@ pub fn import(
 ) -> Result<ImportReport, crate::error::ApiError> {
     use crate::domain::audit::{self, Change};
     use crate::domain::xlsx;
-    let report = if xlsx::is_xlsx(bytes) {
-        let converted = xlsx::to_csv(bytes, entity.name())?;
-        import_rows(conn, entity, &converted.csv, &who.username, scope).map_err(|e| converted.name_cells(e))?
+    if entity.is_referential() {
+        who.require_referential_editor()?;
     } else {
-        import_rows(conn, entity, bytes, &who.username, scope)?
-    };
-    let organisation = scope.or((who.organisation_id > 0).then_some(who.organisation_id));
-    audit::record(conn, who, Change::new(organisation, entity.name(), "csv", "import").counts(&report))?;
-    Ok(report)
+        who.require_any(&[entity.writer_role()])?;
+    }
+    // The whole file lands, or nothing of it.
+    crate::db::transaction(conn, |conn| {
+        let report = if xlsx::is_xlsx(bytes) {
+            let converted = xlsx::to_csv(bytes, entity.name())?;
+            import_rows(conn, entity, &converted.csv, &who.username, scope).map_err(|e| converted.name_cells(e))?
+        } else {
+            import_rows(conn, entity, bytes, &who.username, scope)?
+        };
+        let organisation = scope.or((who.organisation_id > 0).then_some(who.organisation_id));
+        audit::record(conn, who, Change::new(organisation, entity.name(), "csv", "import").counts(&report))?;
+        Ok(report)
+    })
 }
 
 fn import_rows(

@@ -2,17 +2,14 @@
 //! the agents of the caller's organisation (national users: any organisation, or all).
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::agents::{Page, scope, today, visible_agent};
+use super::agents::{Page, today};
 use super::{ReportFormat, report};
-use crate::db::DbConnection;
 use crate::domain::access::Principal;
-use crate::domain::agents::{self, Selection};
-use crate::domain::analytics::{self, ArcComparison, Cover, Matrix, Ranked, TrainingNeed};
-use crate::domain::csv_io;
+use crate::domain::analytics::{self, ArcProfile, Cover, Matrix, Ranked, Scope, TrainingNeed};
 use crate::domain::report_workbooks;
 use crate::error::ApiError;
 use crate::http::AppState;
@@ -20,26 +17,6 @@ use crate::http::openapi::{AuthErrors, BodyErrors, NotFound};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(mobility).service(matrix).service(arcs).service(training_needs).service(cover);
-}
-
-/// Which agents an analytic covers.
-#[derive(Deserialize, IntoParams)]
-pub struct Scope {
-    /// Organisation code (national users; others always get their own).
-    pub organisation: Option<String>,
-    pub unit: Option<String>,
-    /// Only agents currently in this job profile.
-    pub job_profile: Option<String>,
-}
-
-fn selection(conn: &mut DbConnection, who: &Principal, s: &Scope) -> Result<Selection, ApiError> {
-    Ok(Selection {
-        organisation_id: scope(conn, who, s.organisation.as_deref())?,
-        unit: s.unit.clone(),
-        job_profile_id: s.job_profile.as_deref().map(|p| agents::profile_id(conn, "job_profile", p)).transpose()?,
-        text: None,
-        include_departed: false,
-    })
 }
 
 crate::paged_query! {
@@ -71,17 +48,8 @@ pub async fn mobility(
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
     let ask = q.ask()?;
-    let page = state
-        .db
-        .run(move |conn| {
-            let s = Scope { organisation: q.organisation, unit: q.unit, job_profile: q.job_profile };
-            let selection = selection(conn, &who, &s)?;
-            let needs = analytics::needs(conn, &q.profile)?;
-            let ids: Vec<i32> = needs.iter().map(|n| n.competency_id).collect();
-            let (list, book) = analytics::load(conn, &selection, Some(&ids), today())?;
-            Ok(analytics::rank(&q.profile.to_uppercase(), &needs, list, &book, ask))
-        })
-        .await?;
+    let scope = Scope { organisation: q.organisation, unit: q.unit, job_profile: q.job_profile };
+    let page = state.db.run(move |conn| analytics::mobility(conn, &who, &scope, &q.profile, ask, today())).await?;
     Ok(super::paged(&req, &page))
 }
 
@@ -124,35 +92,12 @@ pub async fn matrix(
         Some("xlsx") => (false, ReportFormat::Xlsx),
         Some(other) => return Err(ApiError::invalid("format", format!("{other:?}: expected json, csv or xlsx"))),
     };
-    let m = state
-        .db
-        .run(move |conn| {
-            let s = Scope { organisation: q.organisation, unit: q.unit, job_profile: q.job_profile };
-            let selection = selection(conn, &who, &s)?;
-            let needs = analytics::needs_by_profile(conn)?;
-            let (list, book) = analytics::load(conn, &selection, None, today())?;
-            Ok(analytics::matrix(&list, &needs, &book))
-        })
-        .await?;
+    let scope = Scope { organisation: q.organisation, unit: q.unit, job_profile: q.job_profile };
+    let m = state.db.run(move |conn| analytics::team_matrix(conn, &who, &scope, today())).await?;
     if !csv {
         return report(as_report, &m, "matrice", report_workbooks::matrix);
     }
-    let mut header = vec!["matricule", "name", "job_profile"];
-    header.extend(m.columns.iter().map(|c| c.competency.as_str()));
-    let mut w = csv_io::writer(&header)?;
-    for row in &m.rows {
-        let mut fields = vec![row.matricule.clone(), row.name.clone(), row.job_profile.clone().unwrap_or_default()];
-        for (col, level) in m.columns.iter().zip(&row.levels) {
-            let expired = row.expired.contains(&col.competency);
-            fields.push(match level {
-                Some(l) => l.to_string(),
-                None if expired => "expired".to_owned(),
-                None => String::new(),
-            });
-        }
-        csv_io::write_row(&mut w, fields)?;
-    }
-    Ok(HttpResponse::Ok().content_type("text/csv; charset=utf-8").body(csv_io::finish(w)?))
+    Ok(HttpResponse::Ok().content_type("text/csv; charset=utf-8").body(analytics::matrix_csv(&m)?))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -165,13 +110,6 @@ pub struct ArcQuery {
     pub job_profile: Option<String>,
     /// The job to compare with; default: the agent's own, or the team's most common.
     pub profile: Option<String>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct ArcProfile {
-    pub profile: String,
-    pub agents: usize,
-    pub arcs: Vec<ArcComparison>,
 }
 
 /// The analytique / relationnel / environnement profile of an agent or a team, beside the job's.
@@ -188,41 +126,12 @@ pub async fn arcs(
     query: web::Query<ArcQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
+    let scope = Scope { organisation: q.organisation, unit: q.unit, job_profile: q.job_profile };
     let result = state
         .db
-        .run(move |conn| {
-            let list = match q.agent {
-                Some(id) => vec![visible_agent(conn, &who, id)?],
-                None => {
-                    let s = Scope { organisation: q.organisation, unit: q.unit, job_profile: q.job_profile };
-                    let selection = selection(conn, &who, &s)?;
-                    agents::select(conn, &selection, today())?
-                }
-            };
-            let profile = match q.profile {
-                Some(p) => p.to_uppercase(),
-                None => most_common_profile(&list)
-                    .ok_or_else(|| ApiError::unusable("profile", "no job profile to compare with: name one"))?,
-            };
-            let needs = analytics::needs(conn, &profile)?;
-            let ids: Vec<i32> = list.iter().map(|a| a.id).collect();
-            let book = crate::domain::levels::load(conn, &ids, None, today())?;
-            Ok(ArcProfile { arcs: analytics::arcs(&needs, &list, &book), agents: list.len(), profile })
-        })
+        .run(move |conn| analytics::arc_profile(conn, &who, q.agent, &scope, q.profile.as_deref(), today()))
         .await?;
     Ok(HttpResponse::Ok().json(result))
-}
-
-fn most_common_profile(list: &[agents::Agent]) -> Option<String> {
-    let mut counts: Vec<(String, usize)> = Vec::new();
-    for p in list.iter().filter_map(|a| a.input.job_profile.clone()) {
-        match counts.iter_mut().find(|(c, _)| *c == p) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((p, 1)),
-        }
-    }
-    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    counts.into_iter().next().map(|(p, _)| p)
 }
 
 /// Per competency: how many agents fall below the level their own job profile requires, and
@@ -247,15 +156,7 @@ pub async fn training_needs(
 ) -> Result<HttpResponse, ApiError> {
     let NeedsQuery { organisation, unit, job_profile, format } = query.into_inner();
     let s = Scope { organisation, unit, job_profile };
-    let needs = state
-        .db
-        .run(move |conn| {
-            let selection = selection(conn, &who, &s)?;
-            let needs = analytics::needs_by_profile(conn)?;
-            let (list, book) = analytics::load(conn, &selection, None, today())?;
-            Ok(analytics::training_needs(&list, &needs, &book))
-        })
-        .await?;
+    let needs = state.db.run(move |conn| analytics::training_needs_in(conn, &who, &s, today())).await?;
     report(format, &needs, "besoins-de-formation", |n| report_workbooks::training_needs(n))
 }
 
@@ -311,16 +212,9 @@ pub async fn cover(
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
     let format = q.format;
-    let rows = state
-        .db
-        .run(move |conn| {
-            let s = Scope { organisation: q.organisation, unit: q.unit, job_profile: None };
-            let selection = selection(conn, &who, &s)?;
-            let needs = analytics::needs(conn, &q.profile)?;
-            let ids: Vec<i32> = needs.iter().map(|n| n.competency_id).collect();
-            let (list, book) = analytics::load(conn, &selection, Some(&ids), today())?;
-            Ok(analytics::cover(&needs, &list, &book, q.min_holders.unwrap_or(2)))
-        })
-        .await?;
+    let scope = Scope { organisation: q.organisation, unit: q.unit, job_profile: None };
+    let min_holders = q.min_holders.unwrap_or(2);
+    let rows =
+        state.db.run(move |conn| analytics::cover_in(conn, &who, &scope, &q.profile, min_holders, today())).await?;
     report(format, &rows, "couverture", |r| report_workbooks::cover(r))
 }

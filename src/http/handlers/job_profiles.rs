@@ -319,14 +319,7 @@ pub async fn diff(
     query: web::Query<DiffQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (code, DiffQuery { from, to }) = (code.into_inner(), query.into_inner());
-    let changes = state
-        .db
-        .run(move |conn| {
-            let a = job_profiles::get(conn, &code, Some(from))?;
-            let b = job_profiles::get(conn, &code, to)?;
-            Ok(compare::diff(&a, &b))
-        })
-        .await?;
+    let changes = state.db.run(move |conn| job_profiles::diff_versions(conn, &code, from, to)).await?;
     Ok(HttpResponse::Ok().json(changes))
 }
 
@@ -344,9 +337,6 @@ pub async fn compare_profiles(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (a, b) = path.into_inner();
-    let comparison = state
-        .db
-        .run(move |conn| Ok(compare::compare(&job_profiles::get(conn, &a, None)?, &job_profiles::get(conn, &b, None)?)))
-        .await?;
+    let comparison = state.db.run(move |conn| job_profiles::compare_current(conn, &a, &b)).await?;
     Ok(HttpResponse::Ok().json(comparison))
 }

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::domain::agents::{self, Agent, Filter};
-use crate::domain::analytics::{self, Gap, GapRow};
+use crate::domain::analytics::{self, Gap, GapRow, Standing};
 use crate::domain::assessments::{self, AssessmentInput, AssessmentView};
 use crate::domain::competencies;
 use crate::domain::job_profiles;
@@ -17,13 +17,15 @@ use crate::domain::types::{AssessmentSource, Level, Role};
 use crate::error::ApiError;
 use crate::http::AppState;
 use crate::http::handlers::{agents::today, escaped};
+use crate::web::charts::{Bar, BarChart};
+use crate::web::pager::Pager;
 use crate::web::{Layout, Visitor, WebError, html, i18n, page};
 
 /// A job sheet to choose in a list: code and title.
 type SheetChoice = (String, String);
 
-fn sheets(conn: &mut crate::db::DbConnection) -> Result<Vec<SheetChoice>, crate::error::ApiError> {
-    Ok(job_profiles::list(conn)?.into_iter().map(|s| (s.code, s.content.title)).collect())
+pub(crate) fn sheets(conn: &mut crate::db::DbConnection) -> Result<Vec<SheetChoice>, crate::error::ApiError> {
+    Ok(job_profiles::summaries(conn)?.into_iter().map(|s| (s.code, s.title)).collect())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -44,34 +46,13 @@ struct AgentsPage {
     layout: Layout,
     query: AgentsQuery,
     found: Page<Agent>,
+    pager: Pager,
     sheets: Vec<SheetChoice>,
 }
 
 impl AgentsPage {
     fn count(&self) -> String {
         i18n::tr("agents-count", &[("count", self.found.total.to_string())])
-    }
-
-    fn last_page(&self) -> usize {
-        self.found.total.div_ceil(self.found.per_page).max(1)
-    }
-
-    fn position(&self) -> String {
-        i18n::tr("agents-page", &[("page", self.found.page.to_string()), ("pages", self.last_page().to_string())])
-    }
-
-    /// This list's address at page `n`.
-    fn at(&self, n: &usize) -> String {
-        let q = &self.query;
-        format!("/agents?q={}&unite={}&fiche={}&page={n}", escaped(&q.q), escaped(&q.unite), escaped(&q.fiche))
-    }
-
-    fn previous(&self) -> Option<usize> {
-        (self.found.page > 1).then(|| self.found.page - 1)
-    }
-
-    fn next(&self) -> Option<usize> {
-        (self.found.page < self.last_page()).then(|| self.found.page + 1)
     }
 
     fn sheet_title(&self, code: &Option<String>) -> String {
@@ -100,7 +81,10 @@ pub async fn list(
     let (found, sheets) =
         state.db.run(move |conn| Ok((agents::find_page(conn, &who, &filter, today(), ask)?, sheets(conn)?))).await?;
     let layout = Layout::of(&visitor, i18n::t("agents-title"));
-    Ok(page(&AgentsPage { layout, query, found, sheets }))
+    let base =
+        format!("/agents?q={}&unite={}&fiche={}", escaped(&query.q), escaped(&query.unite), escaped(&query.fiche));
+    let pager = Pager::of(&found, &base);
+    Ok(page(&AgentsPage { layout, query, found, pager, sheets }))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -160,6 +144,8 @@ struct AgentPage {
     layout: Layout,
     agent: Agent,
     gap: Option<Gap>,
+    /// The gap as a chart: held levels coloured by standing, the required level marked.
+    chart: Option<String>,
     history: Vec<AssessmentView>,
     sheets: Vec<SheetChoice>,
     /// Whether the form to record an assessment shows: the server checks again on POST.
@@ -187,12 +173,7 @@ impl AgentPage {
     /// How a requirement stands: met, one level short, two or more short, not assessed; an
     /// expired level counts as not held.
     fn standing(&self, row: &GapRow) -> (&'static str, String) {
-        let class = match (row.met, row.current, row.gap) {
-            (true, _, _) => "met",
-            (false, None, _) => "missing",
-            (false, Some(_), 1) if !row.expired => "short1",
-            _ => "short2",
-        };
+        let class = Standing::of_row(row).as_str();
         (class, i18n::t(&format!("standing-{class}")))
     }
 
@@ -200,6 +181,38 @@ impl AgentPage {
         let fit = self.gap.as_ref().map_or(0.0, |g| g.fit * 100.0);
         i18n::tr("agent-fit", &[("fit", i18n::number(fit, 0))])
     }
+}
+
+/// The agent's levels against the sheet, one bar per requirement.
+fn gap_chart(gap: &Gap, name: &str) -> Result<String, ApiError> {
+    let bars = gap
+        .rows
+        .iter()
+        .map(|row| {
+            let held = row.current.filter(|_| !row.expired).map_or(0.0, |l| f64::from(l.get()));
+            Bar {
+                label: row.competency_label.clone(),
+                value: held,
+                shade: Standing::of_row(row).into(),
+                mark: Some(f64::from(row.required.get())),
+            }
+        })
+        .collect();
+    let legend = Standing::SHOWN.iter().map(|s| ((*s).into(), i18n::t(&format!("standing-{}", s.as_str())))).collect();
+    let chart = BarChart {
+        title: i18n::tr("agent-chart-title", &[("name", name.to_owned()), ("sheet", gap.profile.clone())]),
+        value_axis: i18n::t("agent-level"),
+        item_axis: i18n::t("dictionary-label"),
+        max: 4.0,
+        bars,
+        legend,
+        mark_legend: Some(i18n::t("agent-required")),
+        description: i18n::tr(
+            "agent-chart-description",
+            &[("met", gap.met.to_string()), ("of", gap.requirements.to_string()), ("gap", gap.total_gap.to_string())],
+        ),
+    };
+    chart.svg("niveaux-graphique")
 }
 
 /// Renders agent `id`'s page, compared with `chosen` (default: their sheet), with the form as
@@ -223,17 +236,18 @@ async fn agent_page(
                 _ => Some(analytics::agent_gap(conn, &who, id, chosen.as_deref(), today())?),
             };
             let history = assessments::agent_history(conn, &who, id)?;
-            let competencies =
-                competencies::all(conn)?.into_iter().map(|c| (c.code, c.content.label)).collect::<Vec<_>>();
+            let competencies = competencies::choices(conn)?;
             Ok((agent, gap, history, sheets(conn)?, competencies))
         })
         .await?;
     let title = format!("{} {}", agent.input.first_name, agent.input.last_name);
+    let chart = gap.as_ref().map(|g| gap_chart(g, &title)).transpose()?;
     let can_assess = visitor.who.has(Role::Hr) || visitor.who.has(Role::Admin);
     Ok(AgentPage {
         layout: Layout::of(visitor, title),
         agent,
         gap,
+        chart,
         history,
         sheets,
         can_assess,

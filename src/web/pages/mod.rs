@@ -3,4 +3,10 @@
 pub mod agents;
 pub mod dictionary;
 pub mod home;
+pub mod import;
 pub mod login;
+pub mod mobility;
+pub mod needs;
+mod scope;
+pub mod sheets;
+pub mod team;

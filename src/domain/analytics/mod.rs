@@ -18,6 +18,12 @@ use crate::db::DbConnection;
 use crate::db::schema::{competencies as c, job_profiles as jp};
 use crate::error::ApiError;
 
+mod scoped;
+pub use scoped::{
+    ArcProfile, Scope, arc_profile, cover as cover_in, matrix_csv, mobility, team_matrix,
+    training_needs as training_needs_in,
+};
+
 /// One requirement of a job profile, with its competency's id.
 #[derive(Debug, Clone)]
 pub struct Need {
@@ -78,6 +84,54 @@ pub struct GapRow {
     /// `required - current`, counting a missing or expired level as 0; never negative.
     pub gap: i32,
     pub met: bool,
+}
+
+/// How a held level stands against a requirement: what the team matrix colours and the agent's
+/// chart shows. A lapsed level is told apart from one never assessed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    Met,
+    /// One level short.
+    Short1,
+    /// Two or more levels short.
+    Short2,
+    NotAssessed,
+    Expired,
+    /// The job profile does not require the competency.
+    NotRequired,
+}
+
+impl Standing {
+    pub fn of(required: Option<i32>, held: Option<i32>, expired: bool) -> Self {
+        match (required, held) {
+            (None, _) => Self::NotRequired,
+            (Some(_), None) if expired => Self::Expired,
+            (Some(_), None) => Self::NotAssessed,
+            (Some(r), Some(h)) if h >= r => Self::Met,
+            (Some(r), Some(h)) if r - h == 1 => Self::Short1,
+            _ => Self::Short2,
+        }
+    }
+
+    /// A row of a gap, its expired level counting as not held.
+    pub fn of_row(row: &GapRow) -> Self {
+        let held = row.current.filter(|_| !row.expired).map(Level::get);
+        Self::of(Some(row.required.get()), held, row.expired)
+    }
+
+    /// A stable name, for style classes and message keys.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Met => "met",
+            Self::Short1 => "short1",
+            Self::Short2 => "short2",
+            Self::NotAssessed => "missing",
+            Self::Expired => "expired",
+            Self::NotRequired => "none",
+        }
+    }
+
+    pub const SHOWN: [Standing; 5] = [Self::Met, Self::Short1, Self::Short2, Self::NotAssessed, Self::Expired];
 }
 
 /// An agent against a job profile.
@@ -239,8 +293,12 @@ pub struct MatrixRow {
     pub job_profile: Option<String>,
     /// Current level per column; `null` where there is none or it has expired.
     pub levels: Vec<Option<i32>>,
+    /// The level the agent's own job profile requires per column; `null` where it requires none.
+    pub required: Vec<Option<i32>>,
     /// Columns whose level has expired (their `levels` cell is null).
     pub expired: Vec<String>,
+    /// The agent's mean held and required levels per arc, over their own profile's requirements.
+    pub arcs: Vec<ArcComparison>,
 }
 
 /// Agents × competencies. The columns are the requirements of the agents' job profiles, in the
@@ -265,17 +323,21 @@ pub fn matrix(agents: &[Agent], needs: &HashMap<i32, Vec<Need>>, book: &LevelBoo
         .map(|a| {
             let levels = book.get(&a.id);
             let cell = |n: &Need| levels.and_then(|l| l.get(&n.competency_id));
+            let own: &[Need] = a.job_profile_id.and_then(|p| needs.get(&p)).map_or(&[], Vec::as_slice);
+            let required = |n: &Need| own.iter().find(|o| o.competency_id == n.competency_id).map(|o| o.level.get());
             MatrixRow {
                 agent_id: a.id,
                 matricule: a.input.matricule.clone(),
                 name: format!("{} {}", a.input.last_name, a.input.first_name).trim().to_owned(),
                 job_profile: a.input.job_profile.clone(),
                 levels: columns.iter().map(|n| cell(n).and_then(CurrentLevel::usable).map(Level::get)).collect(),
+                required: columns.iter().map(|n| required(n)).collect(),
                 expired: columns
                     .iter()
                     .filter(|n| cell(n).is_some_and(|c| c.expired))
                     .map(|n| n.code.clone())
                     .collect(),
+                arcs: arcs(own, std::slice::from_ref(a), book),
             }
         })
         .collect();
@@ -339,6 +401,8 @@ pub struct TrainingNeed {
     pub agents_below: usize,
     /// Sum over those agents of `required - current` (missing or expired counting 0).
     pub total_gap: i32,
+    /// Of those agents, how many must reach level 1, 2, 3 and 4.
+    pub by_level: Vec<usize>,
 }
 
 /// Largest total gap first.
@@ -352,14 +416,20 @@ pub fn training_needs(agents: &[Agent], needs: &HashMap<i32, Vec<Need>>, book: &
                 Some(t) => {
                     t.agents_below += 1;
                     t.total_gap += row.gap;
+                    t.by_level[row.required.index()] += 1;
                 }
-                None => by_competency.push(TrainingNeed {
-                    competency: row.competency.clone(),
-                    competency_label: row.competency_label.clone(),
-                    arc: row.arc,
-                    agents_below: 1,
-                    total_gap: row.gap,
-                }),
+                None => {
+                    let mut by_level = vec![0; 4];
+                    by_level[row.required.index()] = 1;
+                    by_competency.push(TrainingNeed {
+                        competency: row.competency.clone(),
+                        competency_label: row.competency_label.clone(),
+                        arc: row.arc,
+                        agents_below: 1,
+                        total_gap: row.gap,
+                        by_level,
+                    })
+                }
             }
         }
     }
@@ -398,4 +468,42 @@ pub fn cover(needs: &[Need], agents: &[Agent], book: &LevelBook, min_holders: us
             }
         })
         .collect()
+}
+
+/// One agent, level 3 held where 3 is required, and a lapsed level where 2 is: what the
+/// matrix's outputs are tested on.
+#[cfg(test)]
+pub fn sample_matrix() -> Matrix {
+    Matrix {
+        columns: vec![
+            MatrixColumn { competency: "ecoute".into(), competency_label: "Écoute".into() },
+            MatrixColumn { competency: "droit".into(), competency_label: "Droit".into() },
+        ],
+        rows: vec![MatrixRow {
+            agent_id: 1,
+            matricule: "M1".into(),
+            name: "Martin Anne".into(),
+            job_profile: Some("CSU".into()),
+            levels: vec![Some(3), None],
+            required: vec![Some(3), Some(2)],
+            expired: vec!["droit".into()],
+            arcs: vec![],
+        }],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Standing;
+
+    #[test]
+    fn a_level_stands_met_short_by_one_short_by_more_missing_or_lapsed() {
+        assert_eq!(Standing::of(Some(2), Some(3), false), Standing::Met);
+        assert_eq!(Standing::of(Some(3), Some(3), false), Standing::Met);
+        assert_eq!(Standing::of(Some(3), Some(2), false), Standing::Short1);
+        assert_eq!(Standing::of(Some(4), Some(2), false), Standing::Short2);
+        assert_eq!(Standing::of(Some(2), None, false), Standing::NotAssessed);
+        assert_eq!(Standing::of(Some(2), None, true), Standing::Expired);
+        assert_eq!(Standing::of(None, Some(4), false), Standing::NotRequired);
+    }
 }
