@@ -80,7 +80,8 @@ async fn run(url: &str) {
     let started = Instant::now();
     let mut conn = DatabaseUrl::parse(url).unwrap().connect().expect("connect");
     let system = gpec::domain::access::Principal::system();
-    let report = gpec::domain::demo::generate(&mut conn, &system, "CAF-BENCH", AGENTS, 7).expect("demo data");
+    let today = chrono::Utc::now().date_naive();
+    let report = gpec::domain::demo::generate(&mut conn, &system, "CAF-BENCH", AGENTS, 7, today).expect("demo data");
     println!(
         "[{backend}] generated {} agents, {} assessments in {:.1} s",
         report.agents,

@@ -174,6 +174,13 @@ pub enum DemoCmd {
         /// Random seed: the same seed gives the same data
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// The password of the demo's users (rh.<org>, production.<org>, lecteur.<org>,
+        /// campus.<org>); without it, one is generated and printed once
+        #[arg(long, env = "GPEC_DEMO_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+        /// Start the service once the data is there
+        #[arg(long)]
+        serve: bool,
     },
 }
 
@@ -249,8 +256,9 @@ pub fn run() -> ExitCode {
         Some(Command::Import { entity, file }) => referential::import(&config, entity, &file, output),
         Some(Command::Export { entity, dialect, format }) => referential::export(&config, entity, format, dialect),
         Some(Command::Plan(_)) => unreachable!("handled above"),
-        Some(Command::Demo(DemoCmd::Generate { organisation, agents, seed })) => {
-            referential::demo(&config, &organisation, agents, seed, output)
+        Some(Command::Demo(DemoCmd::Generate { organisation, agents, seed, password, serve })) => {
+            referential::demo(&config, &organisation, agents, seed, password, output)
+                .and_then(|()| if serve { self::serve(config) } else { Ok(()) })
         }
     };
     match result {

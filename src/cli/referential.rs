@@ -93,24 +93,63 @@ pub fn import(config: &Config, entity: Entity, file: &std::path::Path, output: O
     Ok(())
 }
 
-pub fn demo(config: &Config, organisation: &str, agents: usize, seed: u64, output: Output) -> Result<(), String> {
+pub fn demo(
+    config: &Config,
+    organisation: &str,
+    agents: usize,
+    seed: u64,
+    password: Option<String>,
+    output: Output,
+) -> Result<(), String> {
+    use crate::domain::types::Password;
+    // Checked before any work: a weak password given for the demo's users is refused.
+    let generated = password.is_none();
+    let password = password.unwrap_or_else(crate::domain::password::generate);
+    let password = Password::new_checked("GPEC_DEMO_PASSWORD", &password, &[]).map_err(|e| describe(&e))?;
     let mut conn = connect(config)?;
     let started = std::time::Instant::now();
     let operator = super::admin::operator(&mut conn)?;
     let progress = Progress::start(format!("demonstration data for {organisation}: {agents} agents"));
-    let report =
-        crate::domain::demo::generate(&mut conn, &operator, organisation, agents, seed).map_err(|e| describe(&e))?;
+    let report = crate::domain::demo::generate(
+        &mut conn,
+        &operator,
+        organisation,
+        agents,
+        seed,
+        chrono::Utc::now().date_naive(),
+    )
+    .map_err(|e| describe(&e))?;
+    let users = crate::domain::demo::users(&mut conn, &operator, organisation, &password).map_err(|e| describe(&e))?;
     drop(progress);
+    let names: Vec<String> = users.iter().map(|(name, role)| format!("{name} ({})", role.as_str())).collect();
     if output == Output::Json {
-        return print_json(&report);
+        let password = generated.then(|| password.expose().to_owned());
+        return print_json(&serde_json::json!({ "report": report, "users": names, "generated_password": password }));
     }
     println!(
-        "organisation {}: {} units, {} agents, {} assessments ({:.1} s)",
+        "organisation {}: {} units, {} agents, {} assessments; {} activities with {} months of loads, {} absences",
         report.organisation,
         report.units,
         report.agents,
         report.assessments,
-        started.elapsed().as_secs_f64()
+        report.production.activities,
+        report.production.months,
+        report.production.unavailability,
     );
+    if let Some(c) = &report.campus {
+        println!(
+            "campus {}: {} modules, {} trainers, {} engagements, {} sessions",
+            c.campus, c.modules, c.trainers, c.engagements, c.sessions
+        );
+    }
+    if let Some(sheet) = &report.draft_sheet {
+        println!("job sheet {sheet}: a new draft version to validate");
+    }
+    println!("({:.1} s)", started.elapsed().as_secs_f64());
+    println!("sign in at http://{}/ as {}", config.bind, names.join(", "));
+    if generated {
+        // Shown once, on the terminal only: it is never logged.
+        println!("with the generated password {} (keep it now: it will not be shown again)", password.expose());
+    }
     Ok(())
 }

@@ -474,6 +474,16 @@ impl Period {
         Self(self.0 + 1).first_day().pred_opt().expect("a valid day")
     }
 
+    /// The month `months` later (earlier when negative).
+    pub fn plus(self, months: i32) -> Self {
+        Self(self.0 + months)
+    }
+
+    /// 0 for January to 11 for December.
+    pub fn month0(self) -> usize {
+        self.0.rem_euclid(12) as usize
+    }
+
     /// `from..=to`, refused when reversed or longer than [`Period::MAX_HORIZON`] months.
     pub fn horizon(from: Self, to: Self) -> Result<Vec<Self>, ApiError> {
         if to < from {

@@ -12,6 +12,7 @@ mod cli;
 mod concurrency;
 mod conformance;
 mod csv;
+mod demo;
 mod directory;
 mod edge_input;
 mod errors;

@@ -1,8 +1,14 @@
 //! `gpec demo generate`: a realistic organisation for demonstrations and benchmarks. Units of
 //! 12–15 agents under one manager (the branch norm), a mix of the national job profiles, and
-//! assessments scattered around each profile's required levels, with a dated history. The data
-//! goes through the CSV imports, so it is checked like any file; the same seed gives the same data.
+//! assessments scattered around each profile's required levels, with a dated history; its
+//! production (`production`) and a campus (`campus`); and a job sheet in draft. The data goes
+//! through the CSV imports, so it is checked like any file; the same seed on the same day gives
+//! the same data.
 
+mod campus;
+mod production;
+
+use chrono::NaiveDate;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::Serialize;
@@ -64,6 +70,57 @@ pub struct DemoReport {
     pub units: usize,
     pub agents: usize,
     pub assessments: usize,
+    pub production: production::Production,
+    /// None when the campus existed already.
+    pub campus: Option<campus::Campus>,
+    /// The job sheet put in draft, if one was.
+    pub draft_sheet: Option<String>,
+}
+
+/// The demo's users, one per role, all with `password`: `rh.<org>`, `production.<org>` and
+/// `lecteur.<org>` in the organisation, `campus.<org>` in its campus. Those missing are created;
+/// returns every one with its role.
+pub fn users(
+    conn: &mut DbConnection,
+    who: &Principal,
+    organisation: &str,
+    password: &super::types::Password,
+) -> Result<Vec<(String, super::types::Role)>, ApiError> {
+    use super::types::{Role, Username};
+    let org = organisations::find_by_code(conn, &organisation.to_uppercase())?
+        .ok_or_else(|| ApiError::not_found(format!("organisation {organisation} not found")))?;
+    let campus = organisations::find_by_code(conn, &format!("CAMPUS-{}", org.code))?;
+    let lower = org.code.to_lowercase();
+    let mut wanted =
+        vec![("rh", &org, Role::Hr), ("production", &org, Role::Production), ("lecteur", &org, Role::Viewer)];
+    if let Some(campus) = &campus {
+        wanted.push(("campus", campus, Role::Campus));
+    }
+    let mut made = Vec::new();
+    for (prefix, at, role) in wanted {
+        let name = Username::parse("username", &format!("{prefix}.{lower}"))?;
+        if super::users::find_by_username(conn, name.as_str())?.is_none() {
+            super::users::create_with_password(conn, who, &name, password, at, &[role])?;
+        }
+        made.push((name.as_str().to_owned(), role));
+    }
+    Ok(made)
+}
+
+/// The sheet the demo edits into a draft, so that the validation screens have one to show.
+const DRAFT_SHEET: &str = "DATA-ANALYST";
+
+/// A new draft version of [`DRAFT_SHEET`], unless its current version is a draft already.
+fn draft_sheet(conn: &mut DbConnection, who: &Principal) -> Result<Option<String>, ApiError> {
+    let Ok(current) = super::job_profiles::get(conn, DRAFT_SHEET, None) else { return Ok(None) };
+    if current.status == super::types::ProfileStatus::Draft {
+        return Ok(None);
+    }
+    let mut content = current.content.clone();
+    content.purpose =
+        format!("{}\n- Diffuser la culture de la donnée auprès des équipes de production", content.purpose);
+    super::referential_edits::update_job_profile(conn, who, DRAFT_SHEET, current.version, content)?;
+    Ok(Some(DRAFT_SHEET.to_owned()))
 }
 
 fn pick<'a>(rng: &mut StdRng, items: &[&'a str]) -> &'a str {
@@ -100,6 +157,7 @@ pub fn generate(
     organisation: &str,
     agents: usize,
     seed: u64,
+    today: NaiveDate,
 ) -> Result<DemoReport, ApiError> {
     let code = OrgCode::parse("--organisation", organisation)?;
     if organisations::find_by_code(conn, code.as_str())?.is_none() {
@@ -113,6 +171,7 @@ pub fn generate(
     let mut people = csv_io::writer(AGENT_COLUMNS)?;
     let mut history = csv_io::writer(ASSESSMENT_COLUMNS)?;
     let (mut units, mut assessments, mut made) = (0, 0, 0);
+    let mut matricules = Vec::with_capacity(agents);
     while made < agents {
         units += 1;
         let unit = format!("U{units:03}");
@@ -120,6 +179,7 @@ pub fn generate(
         let team = rng.random_range(12..=15).min(agents - made - 1);
         for i in 0..=team {
             let matricule = if i == 0 { manager.clone() } else { format!("M{:06}", made + i) };
+            matricules.push(matricule.clone());
             let job = if i == 0 { "" } else { profile(&mut rng) };
             let fte = if rng.random_range(0..100) < 20 { "0.8" } else { "1" };
             let start = format!("{}-{:02}-01", rng.random_range(1995..2024), rng.random_range(1..=12));
@@ -168,7 +228,21 @@ pub fn generate(
     let history = csv_io::finish(history)?;
     crate::db::transaction(conn, |conn| {
         referential_csv::import(conn, who, Entity::Agents, &people, None)?;
-        referential_csv::import(conn, who, Entity::Assessments, &history, None)
-    })?;
-    Ok(DemoReport { organisation: code.as_str().to_owned(), units, agents: made, assessments })
+        referential_csv::import(conn, who, Entity::Assessments, &history, None)?;
+        let organisation_id = organisations::find_by_code(conn, code.as_str())?
+            .ok_or_else(|| ApiError::internal("demo", "the organisation just made is missing"))?
+            .id;
+        let production = production::fill(conn, who, &code, organisation_id, &matricules, today, &mut rng)?;
+        let campus = campus::fill(conn, who, &code, &matricules, today, &mut rng)?;
+        let draft_sheet = draft_sheet(conn, who)?;
+        Ok(DemoReport {
+            organisation: code.as_str().to_owned(),
+            units,
+            agents: made,
+            assessments,
+            production,
+            campus,
+            draft_sheet,
+        })
+    })
 }

@@ -1,0 +1,65 @@
+//! `gpec demo generate`: one command fills an organisation so that every screen has something
+//! real to show, and makes a user per role to see it with.
+
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::helpers::{TestDb, gpec, spawn_with, test_config};
+use crate::web::{WebClient, figure};
+
+#[actix_web::test]
+async fn the_demo_fills_the_hr_production_and_campus_screens_and_makes_a_user_per_role() {
+    let db = TestDb::new();
+    let args = ["demo", "generate", "--organisation", "CAF-DEMO", "--agents", "60", "--output", "json"];
+    let out = gpec(&db, &args, "");
+    // Without a password one is generated and shown once.
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["report"]["agents"], 60);
+    assert_eq!(report["report"]["production"]["months"], 36);
+    assert_eq!(report["report"]["campus"]["sessions"], 12);
+    assert_eq!(report["report"]["draft_sheet"], "DATA-ANALYST");
+    assert_eq!(report["generated_password"].as_str().map(str::len), Some(20));
+    let weak = gpec(
+        &db,
+        &["demo", "generate", "--organisation", "CAF-AUTRE", "--agents", "20", "--password", "azertyuiop12"],
+        "",
+    );
+    assert!(!weak.status.success() && String::from_utf8_lossy(&weak.stderr).contains("GPEC_DEMO_PASSWORD"));
+
+    let mut config = test_config(&db);
+    config.seed_on_start = false;
+    let app = spawn_with(db, config).await;
+    let token = |user: &'static str| {
+        let password = report["generated_password"].as_str().unwrap().to_owned();
+        let app = &app;
+        async move { app.token(user, &password).await }
+    };
+    let production = token("production.caf-demo").await;
+    assert_eq!(app.get_json("/api/v1/activities", &production).await.as_array().unwrap().len(), 6);
+    let loads = app.get_json("/api/v1/loads?per_page=1", &production).await;
+    assert_eq!(loads["total"], 6 * 36, "36 months of loads per activity");
+    let settings = app.get_json("/api/v1/planning-settings", &production).await;
+    assert_eq!(settings["pools"]["temporary_staff"].as_array().unwrap().len(), 2, "{settings}");
+    let campus = token("campus.caf-demo").await;
+    assert_eq!(app.get_json("/api/v1/modules", &campus).await.as_array().unwrap().len(), 5);
+    let engagements = app.get_items("/api/v1/engagements", &campus).await;
+    let active = engagements.iter().filter(|g| g["status"] == "active").count();
+    assert_eq!((engagements.len(), active), (8, 6), "most engagements agreed and active");
+
+    let web = WebClient::new(&app);
+    let res = web.sign_in("rh.caf-demo", report["generated_password"].as_str().unwrap()).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let home = web.home().await;
+    assert_eq!(figure(&home, "chiffre-agents"), "60");
+    assert_eq!(figure(&home, "chiffre-brouillons"), "1", "the demo's draft sheet");
+    assert_ne!(figure(&home, "chiffre-expires"), "0", "some certifications have lapsed");
+    let team = web.get("/equipes").await.text().await.unwrap();
+    assert!(team.contains("<td class=\"cell met\"") && team.contains("<td class=\"cell short1\""), "{team}");
+    let ranking = web.get("/mobilite?cible=EXPERTISE").await.text().await.unwrap();
+    assert!(ranking.contains("id=\"classement\""));
+    let needs = web.get("/besoins").await.text().await.unwrap();
+    assert!(needs.contains("id=\"besoins-table\"") && needs.contains("id=\"couverture-table\""));
+    let sheet = web.get("/fiches/DATA-ANALYST").await.text().await.unwrap();
+    assert!(sheet.contains("brouillon"), "{sheet}");
+}
