@@ -82,6 +82,8 @@ async fn run(url: &str) {
     let system = gpec::domain::access::Principal::system();
     let today = chrono::Utc::now().date_naive();
     let report = gpec::domain::demo::generate(&mut conn, &system, "CAF-BENCH", AGENTS, 7, today).expect("demo data");
+    let password = gpec::domain::types::Password::parse("password", PASSWORD).unwrap();
+    gpec::domain::demo::users(&mut conn, &system, "CAF-BENCH", &password).expect("demo users");
     println!(
         "[{backend}] generated {} agents, {} assessments in {:.1} s",
         report.agents,
@@ -146,6 +148,8 @@ async fn run(url: &str) {
         ms(percentile(&mut samples, 0.99))
     );
 
+    pages(&base, backend, &ids).await;
+
     // 200,000 new assessments in one file, over HTTP.
     let export =
         client.get(format!("{base}/api/v1/csv/agents")).bearer_auth(&token).send().await.unwrap().text().await.unwrap();
@@ -185,5 +189,64 @@ async fn run(url: &str) {
         report["created"],
         bytes as f64 / 1e6,
         started.elapsed().as_secs_f64()
+    );
+}
+
+/// `requests` timings of the page at `path` as the signed-in `web` client gets it: until the
+/// whole body is read, or until the headers when `first_byte`.
+async fn page_times(web: &reqwest::Client, url: &str, requests: usize, first_byte: bool) -> Vec<Duration> {
+    let mut samples = Vec::with_capacity(requests);
+    for _ in 0..requests {
+        let started = Instant::now();
+        let res = web.get(url).send().await.expect("request");
+        assert!(res.status().is_success(), "{url}: {}", res.status());
+        if first_byte {
+            samples.push(started.elapsed());
+            res.bytes().await.unwrap();
+        } else {
+            res.bytes().await.unwrap();
+            samples.push(started.elapsed());
+        }
+    }
+    samples
+}
+
+/// The web pages HR uses most, as the organisation's HR officer (`rh.caf-bench`) sees them.
+async fn pages(base: &str, backend: &str, agents: &[i64]) {
+    let web =
+        reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let form = web.get(format!("{base}/connexion")).send().await.unwrap().text().await.unwrap();
+    let marker = "name=\"form_token\" value=\"";
+    let start = form.find(marker).expect("the sign-in form") + marker.len();
+    let token = &form[start..start + form[start..].find('"').unwrap()];
+    let signed = web
+        .post(format!("{base}/connexion"))
+        .form(&[("username", "rh.caf-bench"), ("password", PASSWORD), ("form_token", token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed.status(), reqwest::StatusCode::SEE_OTHER, "signed in");
+
+    let mut samples = Vec::new();
+    for id in agents.iter().cycle().take(300) {
+        samples.extend(page_times(&web, &format!("{base}/agents/{id}"), 1, false).await);
+    }
+    report_page(backend, "agent page (levels, chart, history, form)", &mut samples);
+    let mut samples = page_times(&web, &format!("{base}/equipes?unite=U042"), 200, false).await;
+    report_page(backend, "unit matrix page (U042)", &mut samples);
+    let url = format!("{base}/mobilite?cible=ACCOMPAGNEMENT");
+    let mut samples = page_times(&web, &url, 10, false).await;
+    report_page(backend, "mobility ranking page, first 25 of 10,000", &mut samples);
+    let mut samples = page_times(&web, &format!("{base}/"), 20, true).await;
+    report_page(backend, "home page, first byte (HR figures over 10,000 agents)", &mut samples);
+}
+
+fn report_page(backend: &str, what: &str, samples: &mut [Duration]) {
+    println!(
+        "[{backend}] {what}: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms ({} requests)",
+        ms(percentile(samples, 0.5)),
+        ms(percentile(samples, 0.99)),
+        ms(percentile(samples, 1.0)),
+        samples.len()
     );
 }

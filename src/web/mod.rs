@@ -101,6 +101,16 @@ impl ResponseError for WebError {
     }
 }
 
+/// A long label cut to `max` characters with an ellipsis, for a chart's axis or a table's header
+/// (the full label goes in a `title`).
+pub fn shorten(label: &str, max: usize) -> String {
+    if label.chars().count() <= max {
+        return label.to_owned();
+    }
+    let kept: String = label.chars().take(max - 1).collect();
+    format!("{}…", kept.trim_end())
+}
+
 /// A rendered page with its status, or a 500 when the template failed.
 pub fn html(status: StatusCode, rendered: askama::Result<String>) -> HttpResponse {
     match rendered {
@@ -129,4 +139,17 @@ fn security_policy() -> (header::HeaderName, HeaderValue) {
 /// A page rendered with 200.
 pub fn page(template: &impl Template) -> HttpResponse {
     html(StatusCode::OK, template.render())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shorten;
+
+    #[test]
+    fn long_labels_are_shortened_with_an_ellipsis() {
+        let long = "Maîtrise de la réglementation des prestations familiales et sociales";
+        let cut = shorten(long, 36);
+        assert!(cut.ends_with('…') && cut.chars().count() <= 36, "{cut}");
+        assert_eq!(shorten("Écoute", 36), "Écoute");
+    }
 }

@@ -58,13 +58,17 @@ impl TeamPage {
     }
 
     /// The agent's arcs: held over required mean level, one per arc the sheet uses.
-    fn arcs(&self, row: &MatrixRow) -> String {
+    fn arcs(&self, row: &MatrixRow) -> Vec<String> {
         row.arcs
             .iter()
             .filter(|a| a.requirements > 0)
             .map(|a| format!("{} {} / {}", a.arc.as_str(), i18n::number(a.held, 1), i18n::number(a.required, 1)))
-            .collect::<Vec<_>>()
-            .join(" · ")
+            .collect()
+    }
+
+    /// A column's header: the label cut short (the whole label is its title).
+    fn header(&self, label: &str) -> String {
+        crate::web::shorten(label, 28)
     }
 
     fn count(&self) -> String {
