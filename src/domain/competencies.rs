@@ -395,6 +395,23 @@ impl From<&serde_json::Value> for FieldValue {
 }
 
 /// The fields of `b` that differ from `a` (content and status), in a stable order.
+/// The fields changed from version `from` of competency `code` to version `to` (default: the
+/// current one).
+pub fn diff_versions(
+    conn: &mut DbConnection,
+    code: &str,
+    from: i32,
+    to: Option<i32>,
+) -> Result<Vec<FieldChange>, ApiError> {
+    let to = match to {
+        Some(n) => n,
+        None => get(conn, code)?.version,
+    };
+    let (_, a) = version(conn, code, from)?;
+    let (_, b) = version(conn, code, to)?;
+    Ok(diff(&a, &b))
+}
+
 pub fn diff(a: &Snapshot, b: &Snapshot) -> Vec<FieldChange> {
     let as_map = |s: &Snapshot| {
         let mut map = match serde_json::to_value(&s.content) {

@@ -7,11 +7,11 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use super::access::Principal;
-use super::agents::Selection;
 use super::analytics::{self, Cover, Need};
+use super::organisations;
 use super::types::{ProfileStatus, Role};
 use crate::db::DbConnection;
-use crate::db::schema::job_profile_versions as jv;
+use crate::db::schema::{agents as a, current_levels as cl, job_profile_versions as jv};
 use crate::error::ApiError;
 
 /// Fewer holders than this at the level a job sheet requires, and a competency is at risk.
@@ -32,29 +32,61 @@ pub struct HrSummary {
 /// The HR summary of `who`'s reach (every organisation for national users).
 pub fn hr_summary(conn: &mut DbConnection, who: &Principal, today: NaiveDate) -> Result<HrSummary, ApiError> {
     who.require_any(&[Role::Hr, Role::Admin, Role::Viewer])?;
-    let selection = Selection {
-        organisation_id: who.scope(),
-        unit: None,
-        job_profile_id: None,
-        text: None,
-        include_departed: false,
+    // Counted in SQL: the page must not load every agent's levels to count them.
+    let orgs: Vec<i32> = match who.scope() {
+        Some(org) => vec![org],
+        None => organisations::list(conn, None)?.into_iter().map(|o| o.id).collect(),
     };
-    let (agents, book) = analytics::load(conn, &selection, None, today)?;
-    let expired_levels = book.values().flat_map(|levels| levels.values()).filter(|l| l.expired).count();
-    let held: HashSet<i32> = agents.iter().filter_map(|a| a.job_profile_id).collect();
+    let present = || a::end_date.is_null().or(a::end_date.ge(today));
+    let count: i64 = a::table.filter(a::organisation_id.eq_any(&orgs)).filter(present()).count().get_result(conn)?;
+    let levels = || cl::table.inner_join(a::table).filter(cl::organisation_id.eq_any(&orgs)).filter(present());
+    let expired: i64 = levels().filter(cl::valid_until.lt(today)).count().get_result(conn)?;
+    // Holders per competency and level, of the levels still valid.
+    let held: Vec<(i32, i32, i64)> = levels()
+        .filter(cl::valid_until.is_null().or(cl::valid_until.ge(today)))
+        .group_by((cl::competency_id, cl::level))
+        .select((cl::competency_id, cl::level, diesel::dsl::count_star()))
+        .load(conn)?;
+    let profiles: HashSet<i32> = a::table
+        .filter(a::organisation_id.eq_any(&orgs))
+        .filter(present())
+        .select(a::job_profile_id)
+        .distinct()
+        .load::<Option<i32>>(conn)?
+        .into_iter()
+        .flatten()
+        .collect();
     let mut needs: BTreeMap<(String, i32), Need> = BTreeMap::new();
     for (profile, list) in analytics::needs_by_profile(conn)? {
-        if held.contains(&profile) {
+        if profiles.contains(&profile) {
             for need in list {
                 needs.entry((need.code.clone(), need.level.get())).or_insert(need);
             }
         }
     }
-    let needs: Vec<Need> = needs.into_values().collect();
-    let mut at_risk: Vec<Cover> =
-        analytics::cover(&needs, &agents, &book, MIN_HOLDERS).into_iter().filter(|c| c.at_risk).collect();
+    let mut at_risk: Vec<Cover> = needs
+        .into_values()
+        .map(|n| {
+            let holders: i64 =
+                held.iter().filter(|(c, l, _)| *c == n.competency_id && *l >= n.level.get()).map(|(_, _, k)| k).sum();
+            let holders = holders as usize;
+            Cover {
+                competency: n.code,
+                competency_label: n.label,
+                required: n.level,
+                holders,
+                at_risk: holders < MIN_HOLDERS,
+            }
+        })
+        .filter(|c| c.at_risk)
+        .collect();
     at_risk.sort_by(|a, b| a.holders.cmp(&b.holders).then_with(|| a.competency.cmp(&b.competency)));
-    Ok(HrSummary { agents: agents.len(), expired_levels, at_risk, draft_sheets: draft_sheets(conn)? })
+    Ok(HrSummary {
+        agents: count as usize,
+        expired_levels: expired as usize,
+        at_risk,
+        draft_sheets: draft_sheets(conn)?,
+    })
 }
 
 /// Job sheets whose latest version is a draft.

@@ -159,3 +159,35 @@ pub fn load(
     }
     Ok(book)
 }
+
+/// One competency's current level, named.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = CurrentLevelDto)]
+pub struct NamedLevel {
+    pub competency: String,
+    pub competency_label: String,
+    #[serde(flatten)]
+    pub level: CurrentLevel,
+}
+
+/// Agent `id`'s current levels, in dictionary order; 404 when `who` may not see the agent.
+pub fn of_agent(
+    conn: &mut DbConnection,
+    who: &super::access::Principal,
+    id: i32,
+    today: NaiveDate,
+) -> Result<Vec<NamedLevel>, ApiError> {
+    super::agents::visible(conn, who, id)?;
+    let book = load(conn, &[id], None, today)?;
+    let Some(mine) = book.get(&id) else { return Ok(vec![]) };
+    let dictionary: Vec<(i32, String, String)> = {
+        use crate::db::schema::competencies as c;
+        c::table.select((c::id, c::code, c::label)).order(c::id).load(conn)?
+    };
+    Ok(dictionary
+        .into_iter()
+        .filter_map(|(cid, competency, competency_label)| {
+            Some(NamedLevel { competency, competency_label, level: *mine.get(&cid)? })
+        })
+        .collect())
+}

@@ -293,6 +293,24 @@ pub fn replace_roles(conn: &mut DbConnection, id: i32, roles: &[Role]) -> Result
     Ok(())
 }
 
+/// Creates a user in organisation `organisation` (by code), for an administrator who can reach
+/// it (403 for anyone else; an organisation out of reach is 404, like one that does not exist).
+/// Call it off the async workers: the password is hashed here.
+pub fn create_in(
+    conn: &mut DbConnection,
+    who: &Principal,
+    username: &Username,
+    password: &Password,
+    organisation: &str,
+    roles: &[Role],
+) -> Result<User, ApiError> {
+    who.require_any(&[Role::Admin])?;
+    let org = super::organisations::find_by_code(conn, organisation)?
+        .filter(|o| who.can_access(o.id))
+        .ok_or_else(|| ApiError::not_found(format!("organisation {organisation} not found")))?;
+    create_with_password(conn, who, username, password, &org, roles)
+}
+
 /// Hashes and creates in one call, for the CLI and start-up.
 pub fn create_with_password(
     conn: &mut DbConnection,

@@ -26,6 +26,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(pages::login::show)
         .service(pages::login::submit)
         .service(pages::login::sign_out)
+        .service(pages::password::submit)
         .service(pages::home::show)
         .service(pages::dictionary::list)
         .service(pages::dictionary::show)

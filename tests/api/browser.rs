@@ -39,9 +39,21 @@ async fn sign_in(web: &WebDriver, app: &TestApp, username: &str, password: &str)
     element(web, By::Css("form[action='/connexion'] button")).await.click().await.unwrap();
 }
 
-/// The text of the page's main content.
+/// The text of the page's main content; empty while a navigation leaves no page to read.
 async fn main_text(web: &WebDriver) -> String {
-    element(web, By::Tag("main")).await.text().await.unwrap()
+    match web.find(By::Tag("main")).await {
+        Ok(main) => main.text().await.unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}
+
+/// Waits until the page's main content says `words`.
+async fn wait_for_text(web: &WebDriver, words: &str) {
+    let started = Instant::now();
+    while !main_text(web).await.contains(words) {
+        assert!(started.elapsed() < Duration::from_secs(20), "the page never said {words:?}");
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 #[actix_web::test]
@@ -105,8 +117,12 @@ async fn an_hr_officer_signs_in_searches_the_dictionary_diffs_a_sheet_records_an
     element(&web, By::Css("#comparer-versions #de option[value='1']")).await.click().await.unwrap();
     element(&web, By::Css("#comparer-versions button")).await.click().await.unwrap();
     wait_for_address(&web, "/fiches/CSU/versions?de=1&a=2").await;
-    let added = element(&web, By::Css("ins")).await.text().await.unwrap();
-    assert!(added.contains("rendez-vous") || main_text(&web).await.contains("rendez-vous"), "{added}");
+    element(&web, By::Css(".diff ins")).await;
+    let mut added = String::new();
+    for ins in web.find_all(By::Css(".diff ins")).await.unwrap() {
+        added.push_str(&ins.text().await.unwrap());
+    }
+    assert!(added.contains("rendez-vous"), "the words added are marked: {added}");
 
     // An agent of the fund opens from the list with their gaps; HR records an assessment and
     // sees the new level.
@@ -181,7 +197,7 @@ async fn refusals_in_the_browser_a_bad_import_a_viewer_another_fund_and_a_forged
 
     // Another fund's agent, typed in the address bar, does not exist.
     web.goto(app.url(&format!("/agents/{other_id}"))).await.unwrap();
-    assert!(main_text(&web).await.contains("Cette page n'existe pas"));
+    wait_for_text(&web, "Cette page n'existe pas").await;
 
     // A form whose token was tampered with is refused, and nothing is written.
     let mine = app.post("/api/v1/agents", &hr, serde_json::json!({"matricule": "E1", "last_name": "Evalue", "unit": "GCA", "job_profile": "CSU", "fte": 1, "start_date": "2020-01-01"})).await;
@@ -189,11 +205,7 @@ async fn refusals_in_the_browser_a_bad_import_a_viewer_another_fund_and_a_forged
     web.goto(app.url(&format!("/agents/{mine}"))).await.unwrap();
     web.execute("document.querySelector('#evaluer input[name=csrf]').value = 'forged'", vec![]).await.unwrap();
     element(&web, By::Css("#evaluer button")).await.click().await.unwrap();
-    let started = Instant::now();
-    while !main_text(&web).await.contains("jeton de sécurité") {
-        assert!(started.elapsed() < Duration::from_secs(20), "the forged token was not refused");
-        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_for_text(&web, "jeton de sécurité").await;
     let assessments = app.get_json(&format!("/api/v1/agents/{mine}/assessments"), &hr).await;
     assert_eq!(assessments.as_array().unwrap().len(), 0);
     // The error page has no frame: sign out from the home page.

@@ -348,3 +348,52 @@ async fn hr_records_an_assessment_from_the_agent_page_and_a_viewer_cannot() {
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert_eq!(recorded().await, 1, "nothing written");
 }
+
+#[actix_web::test]
+async fn a_one_time_password_is_replaced_at_sign_in_before_any_session_opens() {
+    let app = spawn_app().await;
+    app.create_organisation("CAF-33", "caf").await;
+    app.user_with_roles("rh33", "CAF-33", &["hr"]).await;
+    let admin = app.admin_token().await;
+    let reset = app.post("/api/v1/users/rh33/password-reset", &admin, json!({})).await;
+    let one_time = reset.json::<serde_json::Value>().await.unwrap()["one_time_password"].as_str().unwrap().to_owned();
+
+    let web = WebClient::new(&app);
+    let res = web.sign_in("rh33", &one_time).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("id=\"choisir\""), "{page}");
+    let res = web.get("/").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "no session yet");
+
+    let chosen = "une phrase choisie par moi seule";
+    let send = |page: String, new: &'static str, confirmation: &'static str| {
+        let token = hidden(&page, "form_token");
+        let one_time = one_time.clone();
+        let web = &web;
+        async move {
+            let form = [
+                ("username", "rh33"),
+                ("current", one_time.as_str()),
+                ("new", new),
+                ("confirmation", confirmation),
+                ("form_token", token.as_str()),
+            ];
+            web.post("/connexion/mot-de-passe", &form).await
+        }
+    };
+    let res = send(page, chosen, "une autre phrase que la première").await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("diffèrent"), "{page}");
+    let res = send(page, "azertyuiop12", "azertyuiop12").await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "a weak password is refused as by the API");
+    let page = res.text().await.unwrap();
+    assert!(page.contains("new_password"), "{page}");
+
+    let res = send(page, chosen, chosen).await;
+    assert_eq!((res.status(), location(&res)), (StatusCode::SEE_OTHER, "/"));
+    assert!(web.home().await.contains("rh33"), "signed in");
+    assert_eq!(app.login("rh33", &one_time).await.status(), StatusCode::UNAUTHORIZED, "the one-time password is gone");
+    app.token("rh33", chosen).await;
+}

@@ -117,8 +117,9 @@ fn draft_sheet(conn: &mut DbConnection, who: &Principal) -> Result<Option<String
         return Ok(None);
     }
     let mut content = current.content.clone();
+    let added = "- Diffuser la culture de la donnée auprès des équipes de production";
     content.purpose =
-        format!("{}\n- Diffuser la culture de la donnée auprès des équipes de production", content.purpose);
+        if content.purpose.is_empty() { added.to_owned() } else { format!("{}\n{added}", content.purpose) };
     super::referential_edits::update_job_profile(conn, who, DRAFT_SHEET, current.version, content)?;
     Ok(Some(DRAFT_SHEET.to_owned()))
 }

@@ -23,3 +23,31 @@ pub fn organisation_id(conn: &mut DbConnection, who: &Principal, code: Option<&s
         Some(code) => Ok(organisations::reachable(conn, who, code)?.id),
     }
 }
+
+/// The ETP report of organisation `code` (default: the caller's) over `from..=to`: the
+/// scenario built from the stored data, checked, and turned into needed and available ETP.
+pub fn etp_report(
+    conn: &mut DbConnection,
+    who: &Principal,
+    code: Option<&str>,
+    from: &str,
+    to: &str,
+    today: chrono::NaiveDate,
+) -> Result<gpec_planning::etp::EtpReport, ApiError> {
+    let (from, to) = (super::types::Period::parse("from", from)?, super::types::Period::parse("to", to)?);
+    let org = organisation_id(conn, who, code)?;
+    let built = scenario::build(conn, org, from, to, today)?;
+    let prepared = gpec_planning::validate(&built).map_err(scenario::refused)?;
+    Ok(gpec_planning::etp::report(&prepared))
+}
+
+/// Plans `a` and `b`, both done and visible to `who`, compared month by month.
+pub fn compare_plans(
+    conn: &mut DbConnection,
+    who: &Principal,
+    a: i32,
+    b: i32,
+) -> Result<gpec_planning::compare::Comparison, ApiError> {
+    let (a, b) = (writes::done_plan(conn, who, a)?, writes::done_plan(conn, who, b)?);
+    Ok(gpec_planning::compare::compare(&a, &b))
+}

@@ -12,7 +12,7 @@ use crate::domain::access::Principal;
 use crate::domain::agents::{self, Agent, AgentInput};
 use crate::domain::analytics::{self, Gap};
 use crate::domain::assessments::{self, AssessmentInput, AssessmentView};
-use crate::domain::levels::{self, CurrentLevel};
+use crate::domain::levels;
 use crate::domain::organisations;
 pub use crate::domain::paging::Page;
 use crate::domain::types::Role;
@@ -240,21 +240,13 @@ pub async fn add_assessment(
     Ok(super::created(format!("/api/v1/agents/{id}/assessments"), Created { id: created }))
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct CurrentLevelDto {
-    pub competency: String,
-    pub competency_label: String,
-    #[serde(flatten)]
-    pub level: CurrentLevel,
-}
-
 /// An agent's current levels: per competency, the latest assessment that is not a
 /// self-assessment; an expired one is flagged and does not count in analytics.
 #[utoipa::path(
     tag = "agents",
     security(("bearer" = [])),
     params(("id" = i32, Path)),
-    responses((status = 200, description = "Current levels", body = Vec<CurrentLevelDto>), AuthErrors, NotFound)
+    responses((status = 200, description = "Current levels", body = Vec<levels::NamedLevel>), AuthErrors, NotFound)
 )]
 #[get("/agents/{id}/levels")]
 pub async fn current_levels(
@@ -263,22 +255,7 @@ pub async fn current_levels(
     id: web::Path<i32>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let list = state
-        .db
-        .run(move |conn| {
-            visible_agent(conn, &who, id)?;
-            let book = levels::load(conn, &[id], None, today())?;
-            let dictionary = crate::domain::competencies::all(conn)?;
-            let mine = book.get(&id);
-            Ok(dictionary
-                .into_iter()
-                .filter_map(|c| {
-                    let level = *mine?.get(&c.id)?;
-                    Some(CurrentLevelDto { competency: c.code, competency_label: c.content.label, level })
-                })
-                .collect::<Vec<_>>())
-        })
-        .await?;
+    let list = state.db.run(move |conn| levels::of_agent(conn, &who, id, today())).await?;
     Ok(HttpResponse::Ok().json(list))
 }
 

@@ -281,17 +281,6 @@ pub async fn diff(
     query: web::Query<DiffQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (code, DiffQuery { from, to }) = (code.into_inner(), query.into_inner());
-    let changes = state
-        .db
-        .run(move |conn| {
-            let to = match to {
-                Some(n) => n,
-                None => competencies::get(conn, &code)?.version,
-            };
-            let (_, a) = competencies::version(conn, &code, from)?;
-            let (_, b) = competencies::version(conn, &code, to)?;
-            Ok(competencies::diff(&a, &b))
-        })
-        .await?;
+    let changes = state.db.run(move |conn| competencies::diff_versions(conn, &code, from, to)).await?;
     Ok(HttpResponse::Ok().json(changes))
 }

@@ -16,7 +16,7 @@ use crate::domain::paging::Page;
 use crate::domain::planning::activities::{self, Activity, ActivityInput};
 use crate::domain::planning::forecasts::{self, LoadRow, UnavailabilityRow, WriteReport};
 use crate::domain::planning::settings::{self, Settings, StoredSettings};
-use crate::domain::planning::{organisation_id, scenario, writes};
+use crate::domain::planning::{organisation_id, writes};
 use crate::domain::types::Period;
 use crate::error::ApiError;
 use crate::http::AppState;
@@ -378,11 +378,14 @@ pub async fn etp(
     let report = state
         .db
         .run(move |conn| {
-            let (from, to) = (Period::parse("from", &query.from)?, Period::parse("to", &query.to)?);
-            let org = organisation_id(conn, &who, query.organisation.as_deref())?;
-            let built = scenario::build(conn, org, from, to, today())?;
-            let prepared = gpec_planning::validate(&built).map_err(scenario::refused)?;
-            Ok(gpec_planning::etp::report(&prepared))
+            crate::domain::planning::etp_report(
+                conn,
+                &who,
+                query.organisation.as_deref(),
+                &query.from,
+                &query.to,
+                today(),
+            )
         })
         .await?;
     super::report(format, &report, "etp", crate::domain::report_workbooks::etp)

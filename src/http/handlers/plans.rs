@@ -243,12 +243,6 @@ pub async fn compare_plans(
     ids: web::Path<(i32, i32)>,
 ) -> Result<HttpResponse, ApiError> {
     let (a, b) = ids.into_inner();
-    let comparison = state
-        .db
-        .run(move |conn| {
-            let (a, b) = (writes::done_plan(conn, &who, a)?, writes::done_plan(conn, &who, b)?);
-            Ok(gpec_planning::compare::compare(&a, &b))
-        })
-        .await?;
+    let comparison = state.db.run(move |conn| crate::domain::planning::compare_plans(conn, &who, a, b)).await?;
     Ok(HttpResponse::Ok().json(comparison))
 }

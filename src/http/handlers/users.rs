@@ -7,10 +7,10 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::domain::access::Principal;
+use crate::domain::accounts;
 use crate::domain::paging::Page;
 use crate::domain::types::{Password, Role, Username, parse_roles};
 use crate::domain::users::{self, User};
-use crate::domain::{accounts, organisations, password};
 use crate::error::ApiError;
 use crate::http::AppState;
 use crate::http::extract::Json;
@@ -109,17 +109,8 @@ pub async fn create(
     let roles = parse_roles("roles", &body.roles)?;
     let password = Password::new_checked("password", &body.password, &[&body.username, &body.organisation])?;
     let org_code = body.organisation;
-    let user = state
-        .db
-        .run(move |conn| {
-            let org = organisations::find_by_code(conn, &org_code)?
-                .filter(|o| who.can_access(o.id))
-                .ok_or_else(|| ApiError::not_found(format!("organisation {org_code} not found")))?;
-            // Hashed here, on the blocking pool: argon2 would otherwise hold an actix worker.
-            let hash = password::hash(&password)?;
-            users::create(conn, &who, &username, &hash, &org, &roles)
-        })
-        .await?;
+    // On the blocking pool: argon2 would otherwise hold an actix worker.
+    let user = state.db.run(move |conn| users::create_in(conn, &who, &username, &password, &org_code, &roles)).await?;
     tracing::info!(user = %user.username, organisation = %user.organisation_code, "user created");
     Ok(super::created(format!("/api/v1/users/{}", super::escaped(&user.username)), UserDto::from(user)))
 }

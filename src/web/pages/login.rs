@@ -33,16 +33,47 @@ pub struct LoginQuery {
     sortie: Option<String>,
 }
 
-/// The sign-in form, with a fresh form token in the page and in a cookie.
-fn form_page(settings: &WebSettings, status: StatusCode, notice: Option<String>, username: String) -> HttpResponse {
-    let form_token = web_sessions::new_token();
-    let page = LoginPage { layout: Layout::anonymous(i18n::t("login-title")), notice, username, form_token };
+/// A page of a form with no session yet, its `form_token` also set in a cookie to pair with.
+pub(super) fn paired(
+    settings: &WebSettings,
+    status: StatusCode,
+    page: &impl Template,
+    form_token: String,
+) -> HttpResponse {
     let mut response = html(status, page.render());
-    let cookie = settings.cookie(LOGIN_COOKIE, page.form_token, LOGIN_PATH);
+    let cookie = settings.cookie(LOGIN_COOKIE, form_token, LOGIN_PATH);
     if let Err(e) = response.add_cookie(&cookie) {
         tracing::error!(error = %e, "sign-in cookie");
     }
     response
+}
+
+/// Whether the form's token is the one its cookie holds.
+pub(super) fn is_paired(req: &HttpRequest, form_token: &str) -> bool {
+    req.cookie(LOGIN_COOKIE).is_some_and(|c| web_sessions::csrf_matches(c.value(), form_token))
+}
+
+/// The sign-in form, with a fresh form token in the page and in a cookie.
+fn form_page(settings: &WebSettings, status: StatusCode, notice: Option<String>, username: String) -> HttpResponse {
+    let form_token = web_sessions::new_token();
+    let page = LoginPage { layout: Layout::anonymous(i18n::t("login-title")), notice, username, form_token };
+    paired(settings, status, &page, page.form_token.clone())
+}
+
+/// Opens a session for `user` and goes home.
+pub(super) async fn open_session(
+    state: &AppState,
+    settings: &WebSettings,
+    user: crate::domain::users::User,
+) -> Result<HttpResponse, WebError> {
+    let (idle, username) = (settings.idle, user.username.clone());
+    let opened = state.db.run(move |conn| web_sessions::open(conn, &user, idle)).await?;
+    tracing::info!(user = %username, "web session opened");
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, "/"))
+        .cookie(settings.cookie(SESSION_COOKIE, opened.secret, "/"))
+        .cookie(settings.removal(LOGIN_COOKIE, LOGIN_PATH))
+        .finish())
 }
 
 #[get("/connexion")]
@@ -70,8 +101,7 @@ pub async fn submit(
     form: web::Form<LoginForm>,
 ) -> Result<HttpResponse, WebError> {
     let LoginForm { username, password, form_token } = form.into_inner();
-    let paired = req.cookie(LOGIN_COOKIE).is_some_and(|c| web_sessions::csrf_matches(c.value(), &form_token));
-    if !paired {
+    if !is_paired(&req, &form_token) {
         return Ok(form_page(&settings, StatusCode::FORBIDDEN, Some(i18n::t("login-form-expired")), username));
     }
     let from = req.peer_addr().map(|a| a.ip());
@@ -87,19 +117,11 @@ pub async fn submit(
         Err(e) => return Err(e.into()),
     };
     match outcome {
+        // A one-time password opens no session: its holder chooses their own first.
         Outcome::SignedIn(user) if user.must_change_password => {
-            Ok(form_page(&settings, StatusCode::FORBIDDEN, Some(i18n::t("login-one-time")), username))
+            Ok(super::password::change_page(&settings, StatusCode::OK, Some(i18n::t("login-one-time")), username))
         }
-        Outcome::SignedIn(user) => {
-            let idle = settings.idle;
-            let opened = state.db.run(move |conn| web_sessions::open(conn, &user, idle)).await?;
-            tracing::info!(user = %username, "web session opened");
-            Ok(HttpResponse::SeeOther()
-                .insert_header((header::LOCATION, "/"))
-                .cookie(settings.cookie(SESSION_COOKIE, opened.secret, "/"))
-                .cookie(settings.removal(LOGIN_COOKIE, LOGIN_PATH))
-                .finish())
-        }
+        Outcome::SignedIn(user) => open_session(&state, &settings, user).await,
         Outcome::Refused { failures } => {
             actix_web::rt::time::sleep(sign_in::delay(failures)).await;
             Ok(form_page(&settings, StatusCode::UNAUTHORIZED, Some(i18n::t("login-refused")), username))

@@ -7,6 +7,7 @@ pub mod import;
 pub mod login;
 pub mod mobility;
 pub mod needs;
+pub mod password;
 mod scope;
 pub mod sheets;
 pub mod team;
