@@ -164,14 +164,24 @@ async fn the_home_page_shows_hr_the_figures_of_their_own_organisation_only() {
     let app = spawn_app().await;
     crate::planning::fill_org(&app, "CAF-33").await;
     crate::planning::fill_org(&app, "CAF-44").await;
-    let agents_33 = app.get_json("/api/v1/agents?per_page=1", &app.token("rh33", USER_PASSWORD).await).await["total"]
-        .as_u64()
-        .unwrap();
+    // An agent who left and one still here, each with a lapsed certification: only the second
+    // counts.
+    let hr = app.token("rh33", USER_PASSWORD).await;
+    let agents = "organisation,matricule,last_name,first_name,unit,manager_matricule,job_profile,fte,start_date,end_date\n\
+                  CAF-33,D1,Parti,,PROD,,CSU,1,2015-01-01,2020-12-31\n\
+                  CAF-33,E1,Expire,,PROD,,CSU,1,2015-01-01,\n";
+    assert_eq!(app.post_csv("/api/v1/csv/agents", &hr, agents).await.status(), StatusCode::OK);
+    let lapsed = "organisation,matricule,competency,level,assessed_on,assessor,source,comment,evidence_ref,valid_until\n\
+                  CAF-33,D1,ecoute,3,2019-01-05,N. Chef,certification,,,2020-01-05\n\
+                  CAF-33,E1,ecoute,3,2019-01-05,N. Chef,certification,,,2020-01-05\n";
+    assert_eq!(app.post_csv("/api/v1/csv/assessments", &hr, lapsed).await.status(), StatusCode::OK);
+    let agents_33 = app.get_json("/api/v1/agents?per_page=1", &hr).await["total"].as_u64().unwrap();
 
     let web = WebClient::new(&app);
     web.sign_in("rh33", USER_PASSWORD).await;
     let home = web.home().await;
     assert_eq!(figure(&home, "chiffre-agents"), agents_33.to_string(), "CAF-44's agents are not counted");
+    assert_eq!(figure(&home, "chiffre-expires"), "1", "the lapsed level of the agent who left is not counted");
     assert!(home.contains("Ressources humaines") && !home.contains("id=\"administration\""));
 
     let production = WebClient::new(&app);
