@@ -273,10 +273,7 @@ impl Filter {
     /// The selection `filter` names within `who`'s reach: an organisation out of reach is 404,
     /// like one that does not exist; an unknown job profile 422.
     pub fn selection(&self, conn: &mut DbConnection, who: &Principal) -> Result<Selection, ApiError> {
-        let organisation_id = match self.organisation.as_deref() {
-            None => who.scope(),
-            Some(code) => Some(super::organisations::reachable(conn, who, code)?.id),
-        };
+        let organisation_id = super::organisations::scope(conn, who, self.organisation.as_deref())?;
         Ok(Selection {
             organisation_id,
             unit: self.unit.clone(),
@@ -361,15 +358,16 @@ pub fn visible(conn: &mut DbConnection, who: &Principal, id: i32) -> Result<Agen
     who.visible(agent.organisation_id, agent, "agent")
 }
 
-/// Creates an agent in `organisation_id` (roles `hr`, `admin`; the caller resolved the
-/// organisation within their reach).
+/// Creates an agent in organisation `organisation` (default: the caller's own), which must be
+/// within their reach (roles `hr`, `admin`).
 pub fn create(
     conn: &mut DbConnection,
     who: &Principal,
-    organisation_id: i32,
+    organisation: Option<&str>,
     input: AgentInput,
 ) -> Result<Agent, ApiError> {
     who.require_any(&[Role::Hr])?;
+    let organisation_id = super::organisations::one(conn, who, organisation)?;
     let input = input.validated()?;
     crate::db::transaction(conn, |conn| {
         if find(conn, organisation_id, &input.matricule)?.is_some() {

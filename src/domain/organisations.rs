@@ -57,6 +57,24 @@ pub fn reachable(conn: &mut DbConnection, who: &Principal, code: &str) -> Result
         .ok_or_else(|| ApiError::not_found(format!("organisation {code} not found")))
 }
 
+/// The organisations a request reaches: the one it names (404 when out of reach), or else the
+/// caller's scope, where `None` means every organisation (national users). The rule of lists.
+pub fn scope(conn: &mut DbConnection, who: &Principal, code: Option<&str>) -> Result<Option<i32>, ApiError> {
+    match code {
+        None => Ok(who.scope()),
+        Some(code) => Ok(Some(reachable(conn, who, code)?.id)),
+    }
+}
+
+/// The one organisation a request is about: the one it names (404 when out of reach), or else
+/// the caller's own. The rule of what belongs to one organisation (a plan, an agent created).
+pub fn one(conn: &mut DbConnection, who: &Principal, code: Option<&str>) -> Result<i32, ApiError> {
+    match code {
+        None => Ok(who.organisation_id),
+        Some(code) => Ok(reachable(conn, who, code)?.id),
+    }
+}
+
 /// Makes changes that count within one organisation (its plan quota, its administrators) wait
 /// for one another until the end of the transaction: its row is locked on PostgreSQL, and SQLite
 /// runs one writer at a time already.

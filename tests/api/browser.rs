@@ -152,6 +152,14 @@ async fn an_hr_officer_signs_in_searches_the_dictionary_diffs_a_sheet_records_an
     let (after, class) = ecoute_row().await;
     assert!(after.contains(" 4 ") && class == "met", "the new level stands met: {after} ({class}), was {before}");
 
+    // The team matrix follows its unit filter without reloading the page (htmx).
+    element(&web, By::LinkText("Équipes")).await.click().await.unwrap();
+    wait_for_address(&web, "/equipes").await;
+    wait_for_text(&web, "Conseiller Lea").await;
+    element(&web, By::Css("#unite option[value='PROD']")).await.click().await.unwrap();
+    wait_for_text(&web, "3 agents, 0 compétences.").await;
+    wait_for_address(&web, "unite=PROD&fiche=").await;
+
     element(&web, By::Css("form[action='/deconnexion'] button")).await.click().await.unwrap();
     wait_for_address(&web, "/connexion?sortie=1").await;
     assert_eq!(element(&web, By::Css("[role=alert]")).await.text().await.unwrap(), "Vous êtes déconnecté.");

@@ -11,18 +11,11 @@ pub mod settings;
 pub mod writes;
 
 use super::access::Principal;
-use super::organisations;
 use crate::db::DbConnection;
 use crate::error::ApiError;
 
-/// The organisation a request names (by code), or the caller's own. One the caller cannot see
-/// answers 404, like one that does not exist.
-pub fn organisation_id(conn: &mut DbConnection, who: &Principal, code: Option<&str>) -> Result<i32, ApiError> {
-    match code {
-        None => Ok(who.organisation_id),
-        Some(code) => Ok(organisations::reachable(conn, who, code)?.id),
-    }
-}
+/// The organisation a planning request is about: [`organisations::one`].
+pub use super::organisations::one as organisation_id;
 
 /// The ETP report of organisation `code` (default: the caller's) over `from..=to`: the
 /// scenario built from the stored data, checked, and turned into needed and available ETP.

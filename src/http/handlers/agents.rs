@@ -7,13 +7,11 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::Versioned;
-use crate::db::DbConnection;
 use crate::domain::access::Principal;
 use crate::domain::agents::{self, Agent, AgentInput};
 use crate::domain::analytics::{self, Gap};
 use crate::domain::assessments::{self, AssessmentInput, AssessmentView};
 use crate::domain::levels;
-use crate::domain::organisations;
 pub use crate::domain::paging::Page;
 use crate::domain::types::Role;
 use crate::error::ApiError;
@@ -35,15 +33,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 pub fn today() -> chrono::NaiveDate {
     chrono::Utc::now().date_naive()
-}
-
-/// The organisation a request names (by code), or the caller's own scope. An organisation the
-/// caller cannot see answers 404, like one that does not exist.
-pub fn scope(conn: &mut DbConnection, who: &Principal, organisation: Option<&str>) -> Result<Option<i32>, ApiError> {
-    match organisation {
-        None => Ok(who.scope()),
-        Some(code) => Ok(Some(organisations::reachable(conn, who, code)?.id)),
-    }
 }
 
 pub use agents::visible as visible_agent;
@@ -144,13 +133,7 @@ pub async fn create_agent(
 ) -> Result<HttpResponse, ApiError> {
     who.require_any(&[Role::Hr])?;
     let NewAgent { organisation, agent } = body.into_inner();
-    let created = state
-        .db
-        .run(move |conn| {
-            let org = scope(conn, &who, organisation.as_deref())?.unwrap_or(who.organisation_id);
-            agents::create(conn, &who, org, agent)
-        })
-        .await?;
+    let created = state.db.run(move |conn| agents::create(conn, &who, organisation.as_deref(), agent)).await?;
     Ok(super::created(format!("/api/v1/agents/{}", created.id), created))
 }
 
