@@ -17,16 +17,18 @@ use thirtyfour::prelude::*;
 const PASSWORD: &str = "une démonstration bien remplie";
 const AGENTS: usize = 400;
 
-/// File name and address of each screen, in the order of the menu.
+/// The screens only the referential's editors see, shot as the national administrator.
+const EDITOR_SCREENS: &[(&str, &str)] = &[("08-fiche-modifier", "/fiches/CSU/modifier")];
+
+/// File name and address of each screen an HR officer of the fund sees, in the order of the menu.
 const SCREENS: &[(&str, &str)] = &[
     ("01-accueil", "/"),
     ("02-dictionnaire", "/dictionnaire?arc=relationnel"),
     ("03-competence", "/dictionnaire/ecoute"),
     ("04-fiches", "/fiches"),
     ("05-fiche", "/fiches/CSU"),
-    ("06-fiche-versions", "/fiches/DATA-ANALYST/versions?de=1&a=2"),
+    ("06-fiche-versions", "/fiches/CSU/versions?de=1&a=2"),
     ("07-fiches-comparees", "/fiches-comparees?a=CSU&b=ACCOMPAGNEMENT"),
-    ("08-fiche-modifier", "/fiches/DATA-ANALYST/modifier"),
     ("09-agents", "/agents"),
     ("10-agent", "/agents/2"),
     ("11-equipe", "/equipes?unite=U003"),
@@ -61,15 +63,23 @@ async fn run() {
     std::fs::create_dir_all(&out).expect("docs/screenshots");
     let (web, _driver) = chromium::browser().await;
     shoot(&web, &format!("{base}/connexion"), &out.join("00-connexion.png")).await;
-    web.find(By::Id("username")).await.unwrap().send_keys("rh.caf-demo").await.unwrap();
-    web.find(By::Id("password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
-    web.find(By::Css("form[action='/connexion'] button")).await.unwrap().click().await.unwrap();
-    web.query(By::Id("chiffre-agents")).first().await.expect("signed in");
-    for (name, path) in SCREENS {
-        shoot(&web, &format!("{base}{path}"), &out.join(format!("{name}.png"))).await;
+    for (user, screens) in [("rh.caf-demo", SCREENS), ("admin", EDITOR_SCREENS)] {
+        sign_in(&web, &base, user).await;
+        for (name, path) in screens {
+            shoot(&web, &format!("{base}{path}"), &out.join(format!("{name}.png"))).await;
+        }
+        web.find(By::Css("form[action='/deconnexion'] button")).await.unwrap().click().await.unwrap();
     }
     web.quit().await.unwrap();
-    println!("{} screenshots in {}", SCREENS.len() + 1, out.display());
+    println!("{} screenshots in {}", SCREENS.len() + EDITOR_SCREENS.len() + 1, out.display());
+}
+
+async fn sign_in(web: &WebDriver, base: &str, user: &str) {
+    web.goto(format!("{base}/connexion")).await.unwrap();
+    web.find(By::Id("username")).await.unwrap().send_keys(user).await.unwrap();
+    web.find(By::Id("password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
+    web.find(By::Css("form[action='/connexion'] button")).await.unwrap().click().await.unwrap();
+    web.query(By::Css("form[action='/deconnexion']")).first().await.expect("signed in");
 }
 
 /// The width of the screenshots: the desktop size the pages are designed for.

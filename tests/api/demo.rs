@@ -18,7 +18,7 @@ async fn the_demo_fills_the_hr_production_and_campus_screens_and_makes_a_user_pe
     assert_eq!(report["report"]["agents"], 60);
     assert_eq!(report["report"]["production"]["months"], 36);
     assert_eq!(report["report"]["campus"]["sessions"], 12);
-    assert_eq!(report["report"]["draft_sheet"], "DATA-ANALYST");
+    assert_eq!(report["report"]["draft_sheet"], "CSU");
     assert_eq!(report["generated_password"].as_str().map(str::len), Some(20));
     let weak = gpec(
         &db,
@@ -54,12 +54,13 @@ async fn the_demo_fills_the_hr_production_and_campus_screens_and_makes_a_user_pe
     assert_eq!(figure(&home, "chiffre-agents"), "60");
     assert_eq!(figure(&home, "chiffre-brouillons"), "1", "the demo's draft sheet");
     assert_ne!(figure(&home, "chiffre-expires"), "0", "some certifications have lapsed");
+    assert_ne!(figure(&home, "chiffre-risque"), "0", "the draft sheet's new expertise rests on nobody");
     let team = web.get("/equipes").await.text().await.unwrap();
     assert!(team.contains("<td class=\"cell met\"") && team.contains("<td class=\"cell short1\""), "{team}");
     let ranking = web.get("/mobilite?cible=EXPERTISE").await.text().await.unwrap();
     assert!(ranking.contains("id=\"classement\""));
     let needs = web.get("/besoins").await.text().await.unwrap();
     assert!(needs.contains("id=\"besoins-table\"") && needs.contains("id=\"couverture-table\""));
-    let sheet = web.get("/fiches/DATA-ANALYST").await.text().await.unwrap();
+    let sheet = web.get("/fiches/CSU").await.text().await.unwrap();
     assert!(sheet.contains("brouillon"), "{sheet}");
 }

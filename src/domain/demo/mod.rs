@@ -20,7 +20,10 @@ use super::csv_io;
 use super::organisations;
 use super::referential_csv::{self, Entity};
 use super::types::{OrgCode, OrgKind};
+use diesel::prelude::*;
+
 use crate::db::DbConnection;
+use crate::db::schema::{competencies as c, current_levels as cl};
 use crate::error::ApiError;
 
 /// National job profiles and their share of the workforce.
@@ -108,18 +111,37 @@ pub fn users(
 }
 
 /// The sheet the demo edits into a draft, so that the validation screens have one to show.
-const DRAFT_SHEET: &str = "DATA-ANALYST";
+const DRAFT_SHEET: &str = "CSU";
 
-/// A new draft version of [`DRAFT_SHEET`], unless its current version is a draft already.
-fn draft_sheet(conn: &mut DbConnection, who: &Principal) -> Result<Option<String>, ApiError> {
+/// A new draft version of [`DRAFT_SHEET`], unless its current version is a draft already. It
+/// adds a line to the purpose and asks for expertise (level 4) in the competency the fund's
+/// agents (of `organisation_id`) hold least at that level: the home page and the cover report
+/// then have a competency resting on too few people to show.
+fn draft_sheet(conn: &mut DbConnection, who: &Principal, organisation_id: i32) -> Result<Option<String>, ApiError> {
     let Ok(current) = super::job_profiles::get(conn, DRAFT_SHEET, None) else { return Ok(None) };
     if current.status == super::types::ProfileStatus::Draft {
         return Ok(None);
     }
     let mut content = current.content.clone();
-    let added = "- Diffuser la culture de la donnée auprès des équipes de production";
+    let added = "- Accompagner les usagers dans l'usage des services en ligne de la Caf";
     content.purpose =
         if content.purpose.is_empty() { added.to_owned() } else { format!("{}\n{added}", content.purpose) };
+    // The competency outside the sheet that the fund's agents hold least at expertise level.
+    let experts: Vec<(i32, i64)> = cl::table
+        .filter(cl::organisation_id.eq(organisation_id))
+        .filter(cl::level.eq(4))
+        .group_by(cl::competency_id)
+        .select((cl::competency_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    let dictionary: Vec<(i32, String)> = c::table.select((c::id, c::code)).order(c::id).load(conn)?;
+    let rarest = dictionary
+        .into_iter()
+        .filter(|(_, code)| !content.requirements.iter().any(|r| r.competency == *code))
+        .min_by_key(|(id, _)| experts.iter().find(|(c, _)| c == id).map_or(0, |(_, n)| *n));
+    if let Some((_, competency)) = rarest {
+        let level = super::types::Level::new(4).map_err(|e| ApiError::internal("demo", e))?;
+        content.requirements.push(super::job_profiles::Requirement { competency, level, source_label: String::new() });
+    }
     super::referential_edits::update_job_profile(conn, who, DRAFT_SHEET, current.version, content)?;
     Ok(Some(DRAFT_SHEET.to_owned()))
 }
@@ -141,6 +163,7 @@ fn profile(rng: &mut StdRng) -> &'static str {
 }
 
 /// A level near `required`: mostly at it, often one below, sometimes above or two below.
+/// Expertise (4) is held only where a job requires it: it is rare, and comes with the job.
 fn around(rng: &mut StdRng, required: i32) -> i32 {
     let delta = match rng.random_range(0..100) {
         0..5 => -2,
@@ -148,7 +171,7 @@ fn around(rng: &mut StdRng, required: i32) -> i32 {
         30..80 => 0,
         _ => 1,
     };
-    (required + delta).clamp(1, 4)
+    (required + delta).clamp(1, required.max(3))
 }
 
 /// Creates `organisation` if needed (a CAF) and fills it with `agents` agents and their history.
@@ -235,7 +258,7 @@ pub fn generate(
             .id;
         let production = production::fill(conn, who, &code, organisation_id, &matricules, today, &mut rng)?;
         let campus = campus::fill(conn, who, &code, &matricules, today, &mut rng)?;
-        let draft_sheet = draft_sheet(conn, who)?;
+        let draft_sheet = draft_sheet(conn, who, organisation_id)?;
         Ok(DemoReport {
             organisation: code.as_str().to_owned(),
             units,
