@@ -114,6 +114,13 @@ async fn an_editor_diffs_compares_and_edits_a_sheet_keeps_what_was_typed_on_a_co
     forged[0].1 = hidden(&page, "csrf");
     assert_eq!(post_form(&viewer, &app, "/fiches/CSU/modifier", &forged).await.status(), StatusCode::FORBIDDEN);
     assert_eq!(app.get_json("/api/v1/job-profiles/CSU", &hr).await["version"], 3);
+    // Nor may a viewer validate a draft by hand.
+    let mut theirs = app.get_json("/api/v1/job-profiles/CSU", &hr).await;
+    theirs["environment"] = json!("Accueil sur rendez-vous seulement");
+    assert_eq!(app.put("/api/v1/job-profiles/CSU", &hr, theirs).await.status(), StatusCode::OK);
+    let res = viewer.post("/fiches/CSU/valider", &[("csrf", &hidden(&page, "csrf")), ("version", "4")]).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.get_json("/api/v1/job-profiles/CSU", &hr).await["status"], "draft");
 }
 
 /// An organisation with four CSU agents in ACCUEIL whose levels on one requirement of CSU
