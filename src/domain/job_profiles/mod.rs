@@ -305,8 +305,11 @@ pub fn requiring(conn: &mut DbConnection, code: &str) -> Result<Vec<SheetNeed>, 
 
 /// Number, status, author and time of every version of a profile, oldest first.
 pub fn versions(conn: &mut DbConnection, code: &str) -> Result<Vec<ProfileVersion>, ApiError> {
+    version_numbers(conn, code)?.into_iter().map(|n| get(conn, code, Some(n))).collect()
+}
+
+/// The numbers of a profile's versions, oldest first: what a choice of versions needs.
+pub fn version_numbers(conn: &mut DbConnection, code: &str) -> Result<Vec<i32>, ApiError> {
     let (id, _) = head(conn, code)?;
-    let numbers: Vec<i32> =
-        jv::table.filter(jv::job_profile_id.eq(id)).select(jv::version).order(jv::version).load(conn)?;
-    numbers.into_iter().map(|n| get(conn, code, Some(n))).collect()
+    Ok(jv::table.filter(jv::job_profile_id.eq(id)).select(jv::version).order(jv::version).load(conn)?)
 }

@@ -149,7 +149,7 @@ pub async fn diff(
     let (diff, versions) = state
         .db
         .run(move |conn| {
-            let numbers = job_profiles::versions(conn, &code)?.into_iter().map(|v| v.version).collect();
+            let numbers = job_profiles::version_numbers(conn, &code)?;
             Ok((job_profiles::diff_versions(conn, &code, de, a)?, numbers))
         })
         .await?;
