@@ -353,6 +353,8 @@ diesel::table! {
         adfo_date -> Nullable<Date>,
         listed_at -> Timestamp,
         listed_by -> Text,
+        accepted_at -> Nullable<Timestamp>,
+        accepted_by -> Nullable<Text>,
     }
 }
 
@@ -380,6 +382,7 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         created_by -> Text,
+        reserve_in_plans -> Integer,
     }
 }
 
@@ -390,6 +393,8 @@ diesel::table! {
         party -> Text,
         agreed_by -> Text,
         agreed_at -> Timestamp,
+        consent_reference -> Nullable<Text>,
+        consent_date -> Nullable<Date>,
     }
 }
 
@@ -405,6 +410,7 @@ diesel::table! {
         note -> Text,
         changed_by -> Text,
         changed_at -> Timestamp,
+        kind -> Text,
     }
 }
 
@@ -433,6 +439,9 @@ diesel::table! {
     session_trainees (session_id, agent_id) {
         session_id -> Integer,
         agent_id -> Integer,
+        proposed_by -> Text,
+        accepted_at -> Nullable<Timestamp>,
+        accepted_by -> Nullable<Text>,
     }
 }
 
@@ -530,3 +539,19 @@ diesel::table! {
         last_seen_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    user_agents (user_id) {
+        user_id -> Integer,
+        agent_id -> Integer,
+    }
+}
+
+diesel::joinable!(user_agents -> users (user_id));
+diesel::joinable!(user_agents -> agents (agent_id));
+diesel::allow_tables_to_appear_in_same_query!(user_agents, users);
+diesel::allow_tables_to_appear_in_same_query!(user_agents, agents);
+diesel::allow_tables_to_appear_in_same_query!(user_agents, trainers);
+diesel::allow_tables_to_appear_in_same_query!(user_agents, organisations);
+diesel::allow_tables_to_appear_in_same_query!(user_agents, user_roles);
+diesel::allow_tables_to_appear_in_same_query!(user_agents, engagements);

@@ -15,6 +15,8 @@ pub struct Principal {
     pub organisation_code: String,
     pub national: bool,
     pub roles: Vec<Role>,
+    /// The agent a `trainer` account belongs to: the trainer themselves.
+    pub agent_id: Option<i32>,
     /// The request this principal acts through, for the audit trail.
     pub origin: Origin,
 }
@@ -31,6 +33,7 @@ impl Principal {
             organisation_code: national_code.to_owned(),
             national: true,
             roles: vec![Role::Admin],
+            agent_id: None,
             origin: Origin::fresh(Channel::Cli),
         }
     }
@@ -46,12 +49,24 @@ impl Principal {
             organisation_code: super::organisations::NATIONAL_CODE.to_owned(),
             national: true,
             roles: vec![Role::Admin],
+            agent_id: None,
             origin: Origin::fresh(Channel::System),
         }
     }
 
     pub fn has(&self, role: Role) -> bool {
         self.roles.contains(&role)
+    }
+
+    /// The agent of a `trainer` account: whoever holds it sees only their own campus work.
+    pub fn trainer_agent(&self) -> Option<i32> {
+        if self.has(Role::Trainer) { self.agent_id } else { None }
+    }
+
+    /// Whether the user acts for organisation `organisation_id` itself with one of `roles` (or
+    /// `admin`): national reach does not count. An engagement's parties agree each for itself.
+    pub fn speaks_for(&self, organisation_id: i32, roles: &[Role]) -> bool {
+        self.organisation_id == organisation_id && (self.has(Role::Admin) || roles.iter().any(|r| self.has(*r)))
     }
 
     /// 403 unless the user holds one of `roles` (`admin` holds every right of its organisation).

@@ -63,13 +63,16 @@ macro_rules! string_enum {
 
 string_enum! {
     /// What a user may do: `admin` manages users (and, in NATIONAL, organisations), `hr` the
-    /// competency data, `production` loads and plans, `campus` trainers; `viewer` only reads.
+    /// competency data, `production` loads and plans, `campus` trainers; `viewer` only reads;
+    /// `trainer`, an internal trainer's own account linked to their agent, sees only their
+    /// engagements, sessions and hours.
     Role {
         Admin => "admin",
         Hr => "hr",
         Production => "production",
         Campus => "campus",
         Viewer => "viewer",
+        Trainer => "trainer",
     }
 }
 

@@ -9,7 +9,7 @@ use super::organisations::{self, Organisation};
 use super::paging::{Page, PageAsk};
 use super::password;
 use super::types::{OrgKind, Password, Role, Username};
-use crate::db::schema::{organisations as orgs, user_roles, users};
+use crate::db::schema::{organisations as orgs, user_agents, user_roles, users};
 use crate::db::{Backend, DbConnection};
 use crate::error::ApiError;
 
@@ -54,6 +54,8 @@ pub struct User {
     pub token_epoch: i32,
     /// Signs in with the directory's password; gpec keeps none.
     pub directory: bool,
+    /// The agent a `trainer` account belongs to.
+    pub agent_id: Option<i32>,
 }
 
 impl User {
@@ -65,6 +67,7 @@ impl User {
             organisation_code: self.organisation_code.clone(),
             national: self.national,
             roles: self.roles.clone(),
+            agent_id: self.agent_id,
             origin,
         }
     }
@@ -80,7 +83,9 @@ fn roles_of(conn: &mut DbConnection, user_id: i32) -> Result<Vec<Role>, ApiError
 }
 
 fn assemble(conn: &mut DbConnection, row: UserRow, org: Organisation) -> Result<User, ApiError> {
+    let agent_id = user_agents::table.find(row.id).select(user_agents::agent_id).first::<i32>(conn).optional()?;
     Ok(User {
+        agent_id,
         roles: roles_of(conn, row.id)?,
         id: row.id,
         username: row.username,
@@ -208,6 +213,30 @@ pub fn create(
     organisation: &Organisation,
     roles: &[Role],
 ) -> Result<User, ApiError> {
+    insert(conn, who, username, password_hash, organisation, roles, None)
+}
+
+/// Creates the `trainer` account of agent `agent_id`, of the agent's organisation.
+pub fn create_trainer(
+    conn: &mut DbConnection,
+    who: &Principal,
+    username: &Username,
+    password_hash: &str,
+    organisation: &Organisation,
+    agent_id: i32,
+) -> Result<User, ApiError> {
+    insert(conn, who, username, password_hash, organisation, &[Role::Trainer], Some(agent_id))
+}
+
+fn insert(
+    conn: &mut DbConnection,
+    who: &Principal,
+    username: &Username,
+    password_hash: &str,
+    organisation: &Organisation,
+    roles: &[Role],
+    agent_id: Option<i32>,
+) -> Result<User, ApiError> {
     crate::db::transaction(conn, |conn| {
         if find_by_username(conn, username.as_str())?.is_some() {
             return Err(ApiError::conflict(format!("user {} already exists", username.as_str())));
@@ -221,6 +250,15 @@ pub fn create(
             })
             .returning(users::id)
             .get_result(conn)?;
+        if let Some(agent) = agent_id {
+            let taken: i64 = user_agents::table.filter(user_agents::agent_id.eq(agent)).count().get_result(conn)?;
+            if taken > 0 {
+                return Err(ApiError::conflict("this agent already has a trainer account"));
+            }
+            diesel::insert_into(user_agents::table)
+                .values((user_agents::user_id.eq(id), user_agents::agent_id.eq(agent)))
+                .execute(conn)?;
+        }
         replace_roles(conn, id, roles)?;
         let user = find_by_id(conn, id)?.ok_or_else(|| ApiError::internal("user vanished", "after insert"))?;
         let change = Change::new(Some(user.organisation_id), "user", &user.username, "create")
@@ -282,8 +320,20 @@ pub fn revoke_directory_account(conn: &mut DbConnection, who: &Principal, userna
     })
 }
 
-/// Replaces the roles of user `id`.
+/// Replaces the roles of user `id`. The role `trainer` belongs to the accounts linked to an
+/// agent, and they hold it alone: such an account must not reach anything else of its
+/// organisation, nor another account the trainer's own campus work.
 pub fn replace_roles(conn: &mut DbConnection, id: i32, roles: &[Role]) -> Result<(), ApiError> {
+    let linked = user_agents::table.find(id).count().get_result::<i64>(conn)? > 0;
+    if linked && roles != [Role::Trainer] {
+        return Err(ApiError::invalid("roles", "a trainer account holds the role trainer alone"));
+    }
+    if !linked && roles.contains(&Role::Trainer) {
+        return Err(ApiError::invalid(
+            "roles",
+            "the role trainer is given by creating the agent's trainer account (POST /api/v1/agents/{id}/trainer-account)",
+        ));
+    }
     diesel::delete(user_roles::table.filter(user_roles::user_id.eq(id))).execute(conn)?;
     for role in roles {
         diesel::insert_into(user_roles::table)
@@ -336,6 +386,7 @@ pub fn password_matches(conn: &mut DbConnection, id: i32, candidate: &str) -> Re
 pub fn delete(conn: &mut DbConnection, id: i32) -> Result<(), ApiError> {
     crate::db::transaction(conn, |conn| {
         diesel::delete(user_roles::table.filter(user_roles::user_id.eq(id))).execute(conn)?;
+        diesel::delete(user_agents::table.find(id)).execute(conn)?;
         diesel::delete(users::table.find(id)).execute(conn)?;
         Ok(())
     })

@@ -17,6 +17,7 @@ use tracing_actix_web::RequestId;
 use super::AppState;
 use crate::domain::access::Principal;
 use crate::domain::audit::{Channel, Origin};
+use crate::domain::types::Role;
 use crate::domain::users;
 use crate::error::ApiError;
 
@@ -122,6 +123,19 @@ pub fn origin(req: &HttpRequest) -> Origin {
 /// Routes a user signed in with a one-time password may use: who am I, and changing it.
 const ONE_TIME_ROUTES: [&str; 2] = ["/api/v1/me", "/api/v1/me/password"];
 
+/// Whether a `trainer` account may use an API path. Such an account belongs to an organisation
+/// whose other data it must not read, and most reads check only the organisation: so it is
+/// refused everything but its own things, here, in one place. The handlers behind these paths
+/// narrow further to the trainer's own engagements and listings.
+pub fn trainer_may_use(path: &str) -> bool {
+    let Some(rest) = path.strip_prefix("/api/v1") else { return false };
+    let under = |prefix: &str| rest == prefix || rest.strip_prefix(prefix).is_some_and(|r| r.starts_with('/'));
+    under("/me")
+        || under("/engagements")
+        || rest == "/campus-requests"
+        || rest.strip_prefix("/trainers/").is_some_and(|r| r.ends_with("/acceptance") && r.matches('/').count() == 1)
+}
+
 /// Taking a `Principal` argument makes a handler require a valid token of an existing, active
 /// user, issued since their last password change. Roles are read from the database on each
 /// request, so a change applies at once.
@@ -133,6 +147,7 @@ impl FromRequest for Principal {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = bearer(req);
         let one_time_route = ONE_TIME_ROUTES.contains(&req.path());
+        let trainer_route = trainer_may_use(req.path());
         let origin = origin(req);
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal("app state", "missing"))?;
@@ -153,6 +168,12 @@ impl FromRequest for Principal {
                     "signed in with a one-time password: change it first (POST /api/v1/me/password)",
                 ));
             }
+            if user.roles.contains(&Role::Trainer) && !trainer_route {
+                return Err(ApiError::forbidden(
+                    "a trainer account reaches only its own campus work: /api/v1/me/trainer, its engagements and \
+                     listings",
+                ));
+            }
             Ok(user.principal(origin))
         })
     }
@@ -170,4 +191,40 @@ pub async fn answer_request_id(
         res.headers_mut().insert(HeaderName::from_static("x-request-id"), value);
     }
     Ok(res)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::trainer_may_use;
+
+    #[test]
+    fn a_trainer_account_reaches_only_its_own_campus_work() {
+        for path in [
+            "/api/v1/me",
+            "/api/v1/me/password",
+            "/api/v1/me/trainer",
+            "/api/v1/engagements",
+            "/api/v1/engagements/4",
+            "/api/v1/engagements/4/agreements",
+            "/api/v1/campus-requests",
+            "/api/v1/trainers/3/acceptance",
+        ] {
+            assert!(trainer_may_use(path), "{path}");
+        }
+        for path in [
+            "/api/v1/agents",
+            "/api/v1/agents/3/levels",
+            "/api/v1/meadows",
+            "/api/v1/engagementsx",
+            "/api/v1/trainers",
+            "/api/v1/trainers/3",
+            "/api/v1/trainers/3/x/acceptance",
+            "/api/v1/sessions/1",
+            "/api/v1/plans",
+            "/api/v1/users",
+            "/me",
+        ] {
+            assert!(!trainer_may_use(path), "{path}");
+        }
+    }
 }

@@ -41,6 +41,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(handlers::planning::configure)
             .configure(handlers::plans::configure)
             .configure(handlers::campus::configure)
+            .configure(handlers::campus_consent::configure)
             .configure(handlers::audit::configure),
     );
 }

@@ -48,6 +48,11 @@ impl Layout {
         self.roles.contains(&role)
     }
 
+    /// A trainer's own account: its frame offers only its own pages.
+    pub fn is_trainer(&self) -> bool {
+        self.has(Role::Trainer)
+    }
+
     /// Whether the import page is offered (the server checks again on upload).
     pub fn can_import(&self) -> bool {
         self.has(Role::Hr) || self.has(Role::Admin)

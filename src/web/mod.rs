@@ -44,6 +44,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(pages::team::show)
         .service(pages::mobility::show)
         .service(pages::needs::show)
+        .service(pages::engagements::list)
+        .service(pages::engagements::propose)
+        .service(pages::engagements::show)
+        .service(pages::engagements::agree)
+        .service(pages::engagements::transition)
+        .service(pages::trainer::show)
         .service(pages::import::show)
         .service(pages::import::submit)
         .app_data(

@@ -63,6 +63,14 @@ impl Visitor {
     }
 }
 
+/// Whether a `trainer` account may open a page: its own, the engagements (narrowed to its own by
+/// the domain), and signing out. Everything else of its organisation is refused here, in one
+/// place, as the API does (see `http::auth::trainer_may_use`).
+pub fn trainer_may_see(path: &str) -> bool {
+    let under = |prefix: &str| path == prefix || path.strip_prefix(prefix).is_some_and(|r| r.starts_with('/'));
+    path == "/" || under("/formateur") || under("/campus/engagements") || path == "/deconnexion"
+}
+
 fn origin(req: &HttpRequest) -> Origin {
     match req.extensions().get::<tracing_actix_web::RequestId>() {
         Some(id) => Origin::new(Channel::Web, id.to_string()),
@@ -79,6 +87,7 @@ impl FromRequest for Visitor {
         let settings = req.app_data::<web::Data<WebSettings>>().map(|s| *s.get_ref());
         let secret = req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned());
         let origin = origin(req);
+        let trainer_page = trainer_may_see(req.path());
         Box::pin(async move {
             let (Some(state), Some(settings)) = (state, settings) else {
                 return Err(WebError::Internal(crate::error::ApiError::internal("web state", "missing")));
@@ -87,7 +96,28 @@ impl FromRequest for Visitor {
             let key = secret.clone();
             let resumed = state.db.run(move |conn| web_sessions::resume(conn, &key, settings.idle)).await?;
             let resumed = resumed.ok_or(WebError::SignIn { expired: true })?;
+            if resumed.user.roles.contains(&crate::domain::types::Role::Trainer) && !trainer_page {
+                return Err(WebError::Internal(crate::error::ApiError::forbidden(
+                    "a trainer account sees its own pages",
+                )));
+            }
             Ok(Visitor { who: resumed.user.principal(origin), csrf: resumed.csrf, secret })
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::trainer_may_see;
+
+    #[test]
+    fn a_trainer_account_opens_only_its_own_pages() {
+        for path in ["/", "/formateur", "/campus/engagements", "/campus/engagements/3", "/campus/engagements/3/accords"]
+        {
+            assert!(trainer_may_see(path), "{path}");
+        }
+        for path in ["/agents", "/agents/1", "/fiches", "/equipes", "/import", "/formateurs", "/campus/engagementsx"] {
+            assert!(!trainer_may_see(path), "{path}");
+        }
     }
 }

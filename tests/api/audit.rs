@@ -231,7 +231,7 @@ async fn every_kind_of_write_leaves_exactly_one_record_under_its_request_id() {
     let db = TestDb::new();
     let mut config = test_config(&db);
     config.plan_workers = 0; // plans stay queued, so that one can be cancelled
-    let Campus { app, coord, hr33, production, trainer } = campus_in(spawn_with(db, config).await).await;
+    let Campus { app, coord, hr33, production, trainer, .. } = campus_in(spawn_with(db, config).await).await;
     let admin = app.admin_token().await;
     let mut sent = Vec::new();
     use Method as M;
@@ -245,8 +245,9 @@ async fn every_kind_of_write_leaves_exactly_one_record_under_its_request_id() {
     let g = send(&app, "engagement", M::POST, "/api/v1/engagements", &coord, engagement).await;
     let agree = format!("/api/v1/engagements/{}/agreements", g.body["id"]);
     sent.push(g);
-    for (token, party) in [(&coord, "campus"), (&coord, "trainer"), (&hr33, "employer")] {
-        sent.push(send(&app, "agreement", M::POST, &agree, token, json!({"party": party})).await);
+    let paper = crate::campus::paper("AC-3");
+    for (token, body) in [(&coord, json!({"party": "campus"})), (&hr33, paper), (&hr33, json!({"party": "employer"}))] {
+        sent.push(send(&app, "agreement", M::POST, &agree, token, body).await);
     }
     let transitions = agree.replace("agreements", "transitions");
     let activate = json!({"action": "activate", "version": 1});
@@ -257,6 +258,9 @@ async fn every_kind_of_write_leaves_exactly_one_record_under_its_request_id() {
     let s = send(&app, "session", M::POST, "/api/v1/sessions", &coord, session).await;
     let evaluations = format!("/api/v1/sessions/{}/evaluations", s.body["id"]);
     sent.push(s);
+    let enrol = evaluations.replace("evaluations", "enrolments");
+    let p2 = json!({"organisation": "CAF-33", "matricule": "P2"});
+    sent.push(send(&app, "enrolment", M::POST, &enrol, &hr33, p2).await);
     let score = json!({"trainer": trainer, "score": 4});
     sent.push(send(&app, "evaluation", M::POST, &evaluations, &coord, score).await);
     let levels = json!({"trainee": {"organisation": "CAF-33", "matricule": "P2"},

@@ -1,5 +1,7 @@
 //! Campus trainers on the planning fixture of CAF-33 (see `planning.rs`): P1 (prestations 3,
-//! pédagogie 2) becomes a trainer of CAMPUS-NORD for module REC-01 (prestations 3, écoute 2).
+//! pédagogie 2) becomes a trainer of CAMPUS-NORD for module REC-01 (prestations 3, écoute 2);
+//! CAF-33's hr accepts the listing, and an engagement agreed by the three parties (P1 on paper,
+//! having no account) runs from 2026 to 2035, so that sessions can be scheduled under it.
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -13,6 +15,8 @@ pub struct Campus {
     pub hr33: String,
     pub production: String,
     pub trainer: i64,
+    /// P1's active engagement, 2026-01-01 to 2035-12-31.
+    pub engagement: i64,
 }
 
 async fn campus() -> Campus {
@@ -38,7 +42,47 @@ pub async fn campus_in(app: TestApp) -> Campus {
         .await;
     assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
     let trainer = res.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
-    Campus { app, coord, hr33, production, trainer }
+    let res = app.post(&format!("/api/v1/trainers/{trainer}/acceptance"), &hr33, json!(null)).await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT, "{}", res.text().await.unwrap());
+    let engagement = active_engagement(&app, &coord, &hr33, trainer, "2026-01-01", "2035-12-31").await;
+    Campus { app, coord, hr33, production, trainer, engagement }
+}
+
+/// A paper consent of the trainer, as the employer's hr records it.
+pub fn paper(reference: &str) -> Value {
+    json!({"party": "trainer", "consent": {"reference": reference, "signed_on": "2026-11-02"}})
+}
+
+/// An engagement of `trainer` agreed by the campus, the employer and (on paper) the trainer, and
+/// activated.
+pub async fn active_engagement(app: &TestApp, coord: &str, hr: &str, trainer: i64, start: &str, end: &str) -> i64 {
+    let body = json!({"trainer": trainer, "start_date": start, "end_date": end, "hours_per_year": 60});
+    let res = app.post("/api/v1/engagements", coord, body).await;
+    assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
+    let id = res.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let agree = format!("/api/v1/engagements/{id}/agreements");
+    for (token, body) in [(coord, json!({"party": "campus"})), (hr, json!({"party": "employer"})), (hr, paper("AC-1"))]
+    {
+        let res = app.post(&agree, token, body).await;
+        assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+    }
+    let res = app
+        .post(&format!("/api/v1/engagements/{id}/transitions"), coord, json!({"action": "activate", "version": 1}))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+    id
+}
+
+/// CAF-33's hr accepts the campus's proposal to enrol `matricule` in session `id`.
+pub async fn accept_trainee(app: &TestApp, hr: &str, id: i64, matricule: &str) {
+    let res = app
+        .post(
+            &format!("/api/v1/sessions/{id}/enrolments"),
+            hr,
+            json!({"organisation": "CAF-33", "matricule": matricule}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
 }
 
 async fn session(app: &TestApp, coord: &str, body: Value) -> i64 {
@@ -128,9 +172,12 @@ async fn an_engagement_needs_all_three_agreements_to_become_active_and_to_be_ren
     assert_error(app.post(&agree, &coord, json!({"party": "employer"})).await, StatusCode::FORBIDDEN, "forbidden")
         .await;
     assert_error(app.post(&agree, &hr33, json!({"party": "campus"})).await, StatusCode::FORBIDDEN, "forbidden").await;
-    for (token, party) in [(&coord, "campus"), (&coord, "trainer")] {
-        assert_eq!(app.post(&agree, token, json!({"party": party})).await.status(), StatusCode::OK);
-    }
+    // Nor either of them for the trainer, but for the employer's hr from a signed paper consent.
+    assert_error(app.post(&agree, &coord, json!({"party": "trainer"})).await, StatusCode::FORBIDDEN, "forbidden").await;
+    assert_error(app.post(&agree, &hr33, json!({"party": "trainer"})).await, StatusCode::FORBIDDEN, "forbidden").await;
+    assert_error(app.post(&agree, &coord, paper("AC-7")).await, StatusCode::FORBIDDEN, "forbidden").await;
+    assert_eq!(app.post(&agree, &coord, json!({"party": "campus"})).await.status(), StatusCode::OK);
+    assert_eq!(app.post(&agree, &hr33, paper("AC-7")).await.status(), StatusCode::OK);
     let body =
         assert_error(app.post(&path, &coord, transition("activate", 1)).await, StatusCode::CONFLICT, "conflict").await;
     assert!(body["message"].as_str().unwrap().contains("employer"), "{body}");
@@ -150,18 +197,28 @@ async fn an_engagement_needs_all_three_agreements_to_become_active_and_to_be_ren
     let body =
         assert_error(app.post(&path, &coord, transition("renew", 3)).await, StatusCode::CONFLICT, "conflict").await;
     assert_eq!(body["details"].as_array().unwrap().len(), 3, "the new period needs all three again: {body}");
-    for (token, party) in [(&coord, "campus"), (&hr33, "trainer"), (&hr33, "employer")] {
-        assert_eq!(app.post(&agree, token, json!({"party": party})).await.status(), StatusCode::OK);
+    for (token, body) in
+        [(&coord, json!({"party": "campus"})), (&hr33, paper("AC-8")), (&hr33, json!({"party": "employer"}))]
+    {
+        assert_eq!(app.post(&agree, token, body).await.status(), StatusCode::OK);
     }
     let g: Value = app.post(&path, &coord, transition("renew", 3)).await.json().await.unwrap();
     assert_eq!((g["status"].as_str(), g["period"].as_i64()), (Some("renewed"), Some(2)));
     assert_eq!((g["start_date"].as_str(), g["end_date"].as_str()), (Some("2030-01-01"), Some("2032-12-31")));
 
     let view = app.get_json(&format!("/api/v1/engagements/{id}"), &hr33).await;
+    let events = view["history"].as_array().unwrap();
     let steps: Vec<&str> =
-        view["history"].as_array().unwrap().iter().map(|e| e["to_status"].as_str().unwrap()).collect();
+        events.iter().filter(|e| e["kind"] == "transition").map(|e| e["to_status"].as_str().unwrap()).collect();
     assert_eq!(steps, ["proposed", "active", "renewal_requested", "renewed"]);
-    assert_eq!(view["history"][1]["changed_by"], "coord.nord");
+    let activation = events.iter().find(|e| e["to_status"] == "active" && e["kind"] == "transition").unwrap();
+    assert_eq!(activation["changed_by"], "coord.nord");
+    // Each agreement is an event; the trainer's, on paper, says so with the document.
+    let agreements: Vec<&str> =
+        events.iter().filter(|e| e["kind"] == "agreement").map(|e| e["note"].as_str().unwrap()).collect();
+    assert_eq!(agreements.len(), 6, "{agreements:?}");
+    assert!(agreements[1].contains("signed paper consent AC-7 of 2026-11-02, recorded by rh33"), "{agreements:?}");
+    assert_eq!(agreements[0], "campus agreed to period 1");
 }
 
 #[actix_web::test]
@@ -171,8 +228,10 @@ async fn engagements_ending_soon_are_reported_and_each_organisation_sees_only_it
     let start = today.checked_sub_months(chrono::Months::new(36)).unwrap() + chrono::Duration::days(30);
     let body = json!({"trainer": trainer, "start_date": start, "hours_per_year": 40});
     let id = app.post("/api/v1/engagements", &coord, body).await.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
-    for (token, party) in [(&coord, "campus"), (&coord, "trainer"), (&hr33, "employer")] {
-        let res = app.post(&format!("/api/v1/engagements/{id}/agreements"), token, json!({"party": party})).await;
+    for (token, body) in
+        [(&coord, json!({"party": "campus"})), (&hr33, paper("AC-2")), (&hr33, json!({"party": "employer"}))]
+    {
+        let res = app.post(&format!("/api/v1/engagements/{id}/agreements"), token, body).await;
         assert_eq!(res.status(), StatusCode::OK);
     }
     // The transition under If-Match: the ETag of a GET, a stale one refused with 412.
@@ -253,6 +312,7 @@ async fn a_training_validation_records_an_assessment_with_source_training() {
         "trainees": [{"organisation": "CAF-33", "matricule": "P2"}]}),
     )
     .await;
+    accept_trainee(&app, &hr33, id, "P2").await;
     let body = json!({"trainee": {"organisation": "CAF-33", "matricule": "P2"},
         "levels": [{"competency": "connaissance-prestations", "level": 3}]});
     let res = app.post(&format!("/api/v1/sessions/{id}/validations"), &coord, body).await;
@@ -281,8 +341,8 @@ async fn a_training_validation_records_an_assessment_with_source_training() {
     let future = session(
         &app,
         &coord,
-        json!({"reference": "S-2099", "module": "REC-01", "start_date": "2099-01-05",
-        "end_date": "2099-01-06", "trainers": [{"trainer": trainer, "hours": 7}],
+        json!({"reference": "S-2035", "module": "REC-01", "start_date": "2035-01-05",
+        "end_date": "2035-01-06", "trainers": [{"trainer": trainer, "hours": 7}],
         "trainees": [{"organisation": "CAF-33", "matricule": "P2"}]}),
     )
     .await;

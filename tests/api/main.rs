@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod browser;
 mod campus;
+mod campus_consent;
 mod chromium;
 mod cli;
 mod concurrency;

@@ -187,13 +187,8 @@ pub fn import_engagements(
         let end = table.optional_date(row, "end_date", &mut problems);
         let hours = table.number(row, "hours_per_year", &mut problems);
         let status = table.get(row, "status");
-        if !status.is_empty() && status != "proposed" {
-            problems.add(
-                row.line,
-                "status",
-                "an import proposes engagements; activation and renewal go through the API",
-            );
-        }
+        // A new engagement is proposed; an exported one comes back in whatever state it is.
+        let proposes = status.is_empty() || status == "proposed";
         let (Some(campus), Ok(start_date), Ok(end_date), Some(hours_per_year)) = (campus, start, end, hours) else {
             continue;
         };
@@ -203,7 +198,9 @@ pub fn import_engagements(
             continue;
         };
         if let Some(g) = stored.iter().find(|g| g.trainer == trainer && g.start_date == start_date) {
-            let same = g.hours_per_year == hours_per_year && end_date.is_none_or(|e| e == g.end_date);
+            let same = g.hours_per_year == hours_per_year
+                && end_date.is_none_or(|e| e == g.end_date)
+                && (status.is_empty() || status == g.status.as_str());
             if same {
                 report.unchanged += 1;
             } else {
@@ -215,7 +212,15 @@ pub fn import_engagements(
             }
             continue;
         }
-        let input = EngagementInput { trainer, start_date, end_date, hours_per_year };
+        if !proposes {
+            problems.add(
+                row.line,
+                "status",
+                "an import proposes engagements; activation and renewal go through the API",
+            );
+            continue;
+        }
+        let input = EngagementInput { trainer, start_date, end_date, hours_per_year, reserve_in_plans: false };
         match engagements::create(conn, campus, &input, author) {
             Ok(_) => report.created += 1,
             Err(e) => on_line(&mut problems, row.line, e, "start_date")?,

@@ -32,6 +32,9 @@ pub struct EngagementInput {
     /// Hours a year the trainer gives, on working time.
     #[schema(minimum = 0, maximum = 2000)]
     pub hours_per_year: f64,
+    /// Reserve the planned hours in the employer's plans (default: no).
+    #[serde(default)]
+    pub reserve_in_plans: bool,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -45,6 +48,9 @@ pub struct Engagement {
     pub employer: String,
     #[serde(skip)]
     pub employer_id: i32,
+    /// The trainer's agent.
+    #[serde(skip)]
+    pub agent_id: i32,
     pub matricule: String,
     pub last_name: String,
     pub status: Status,
@@ -53,6 +59,9 @@ pub struct Engagement {
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
     pub hours_per_year: f64,
+    /// Plans of the employer count the planned hours as campus hours, spread over the year's
+    /// months, before sessions are scheduled; scheduled hours are not counted twice.
+    pub reserve_in_plans: bool,
     /// The period a renewal request proposes.
     pub next: Option<NextPeriod>,
     /// Agreements recorded for the period awaiting them (the first, or the proposed renewal).
@@ -76,10 +85,24 @@ pub struct Agreement {
     pub agreed_by: String,
     #[serde(with = "crate::domain::utc")]
     pub agreed_at: NaiveDateTime,
+    /// The trainer's agreement recorded by the employer's hr from a signed paper consent.
+    pub consent: Option<PaperConsent>,
+}
+
+/// A trainer's signed paper consent, for a trainer without an account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaperConsent {
+    /// The signed document's reference (1 to 80 characters).
+    pub reference: String,
+    /// The day it was signed.
+    pub signed_on: NaiveDate,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Event {
+    /// `transition` or `agreement`.
+    pub kind: String,
     pub from_status: Option<String>,
     pub to_status: String,
     pub period: i32,
@@ -96,12 +119,15 @@ pub fn default_end(start: NaiveDate) -> NaiveDate {
     start.checked_add_months(Months::new(36)).and_then(|d| d.pred_opt()).unwrap_or(start)
 }
 
-/// Whether `who` may see an engagement: the campus's users, the employer's `hr` and `admin`,
-/// national users.
-pub fn can_see(who: &Principal, campus_id: i32, employer_id: i32) -> bool {
+/// Whether `who` may see an engagement: the trainer's own account, the campus's users, the
+/// employer's `hr` and `admin`, national users.
+pub fn can_see(who: &Principal, g: &Engagement) -> bool {
+    if let Some(agent) = who.trainer_agent() {
+        return agent == g.agent_id;
+    }
     who.national
-        || who.organisation_id == campus_id
-        || (who.organisation_id == employer_id && (who.has(Role::Hr) || who.has(Role::Admin)))
+        || who.organisation_id == g.campus_id
+        || (who.organisation_id == g.employer_id && (who.has(Role::Hr) || who.has(Role::Admin)))
 }
 
 type Row = (
@@ -118,6 +144,7 @@ type Row = (
     Option<NaiveDate>,
     Option<f64>,
     i32,
+    i32,
 );
 
 /// Which engagements to read.
@@ -125,6 +152,8 @@ pub enum Which<'a> {
     One(i32),
     /// Those of these campuses.
     Campuses(&'a [i32]),
+    /// Those of these trainer listings.
+    Trainers(&'a [i32]),
     /// Those the caller may see (see [`can_see`]).
     SeenBy(&'a Principal),
 }
@@ -135,6 +164,11 @@ fn chosen<'a>(which: Which<'a>) -> e::BoxedQuery<'a, Backend> {
     match which {
         Which::One(id) => query.filter(e::id.eq(id)),
         Which::Campuses(ids) => query.filter(e::campus_id.eq_any(ids)),
+        Which::Trainers(ids) => query.filter(e::trainer_id.eq_any(ids)),
+        Which::SeenBy(who) if who.has(Role::Trainer) => {
+            let own = tr::table.filter(tr::agent_id.nullable().eq(who.trainer_agent())).select(tr::id);
+            query.filter(e::trainer_id.eq_any(own))
+        }
         Which::SeenBy(who) if who.national => query,
         Which::SeenBy(who) if who.has(Role::Hr) || who.has(Role::Admin) => {
             query.filter(e::campus_id.eq(who.organisation_id).or(e::employer_id.eq(who.organisation_id)))
@@ -161,6 +195,7 @@ fn load(conn: &mut DbConnection, query: e::BoxedQuery<'_, Backend>) -> Result<Ve
             e::next_end_date,
             e::next_hours_per_year,
             e::version,
+            e::reserve_in_plans,
         ))
         .load(conn)?;
     let ids: Vec<i32> = rows.iter().map(|r| r.0).collect();
@@ -171,19 +206,28 @@ fn load(conn: &mut DbConnection, query: e::BoxedQuery<'_, Backend>) -> Result<Ve
         .load::<(i32, String)>(conn)?
         .into_iter()
         .collect();
-    let people: std::collections::HashMap<i32, (String, String)> = tr::table
+    let people: std::collections::HashMap<i32, (i32, String, String)> = tr::table
         .inner_join(a::table)
         .filter(tr::id.eq_any(rows.iter().map(|r| r.1).collect::<Vec<_>>()))
-        .select((tr::id, a::matricule, a::last_name))
-        .load::<(i32, String, String)>(conn)?
+        .select((tr::id, a::id, a::matricule, a::last_name))
+        .load::<(i32, i32, String, String)>(conn)?
         .into_iter()
-        .map(|(id, m, n)| (id, (m, n)))
+        .map(|(id, agent, m, n)| (id, (agent, m, n)))
         .collect();
+    type AgreementRow = (i32, i32, String, String, NaiveDateTime, Option<String>, Option<NaiveDate>);
     let agreements = ea::table
         .filter(ea::engagement_id.eq_any(&ids))
         .order((ea::engagement_id, ea::agreed_at))
-        .select((ea::engagement_id, ea::period, ea::party, ea::agreed_by, ea::agreed_at))
-        .load::<(i32, i32, String, String, NaiveDateTime)>(conn)?;
+        .select((
+            ea::engagement_id,
+            ea::period,
+            ea::party,
+            ea::agreed_by,
+            ea::agreed_at,
+            ea::consent_reference,
+            ea::consent_date,
+        ))
+        .load::<AgreementRow>(conn)?;
     rows.into_iter()
         .map(|r| {
             let status = Status::parse("status", &r.4)?;
@@ -197,6 +241,12 @@ fn load(conn: &mut DbConnection, query: e::BoxedQuery<'_, Backend>) -> Result<Ve
                         party: Party::parse("party", &g.2)?,
                         agreed_by: g.3.clone(),
                         agreed_at: g.4,
+                        consent: match (&g.5, g.6) {
+                            (Some(reference), Some(signed_on)) => {
+                                Some(PaperConsent { reference: reference.clone(), signed_on })
+                            }
+                            _ => None,
+                        },
                     })
                 })
                 .collect::<Result<_, ApiError>>()?;
@@ -211,7 +261,7 @@ fn load(conn: &mut DbConnection, query: e::BoxedQuery<'_, Backend>) -> Result<Ve
                 }
                 _ => None,
             };
-            let (matricule, last_name) = people.get(&r.1).cloned().unwrap_or_default();
+            let (agent_id, matricule, last_name) = people.get(&r.1).cloned().unwrap_or_default();
             Ok(Engagement {
                 id: r.0,
                 trainer: r.1,
@@ -219,6 +269,7 @@ fn load(conn: &mut DbConnection, query: e::BoxedQuery<'_, Backend>) -> Result<Ve
                 campus_id: r.2,
                 employer: codes.get(&r.3).cloned().unwrap_or_default(),
                 employer_id: r.3,
+                agent_id,
                 matricule,
                 last_name,
                 status,
@@ -226,6 +277,7 @@ fn load(conn: &mut DbConnection, query: e::BoxedQuery<'_, Backend>) -> Result<Ve
                 start_date: r.6,
                 end_date: r.7,
                 hours_per_year: r.8,
+                reserve_in_plans: r.13 != 0,
                 next,
                 agreements,
                 missing,
@@ -237,7 +289,7 @@ fn load(conn: &mut DbConnection, query: e::BoxedQuery<'_, Backend>) -> Result<Ve
 
 /// The period awaiting agreements in a state: the first while proposed, the next while a
 /// renewal is requested, none otherwise.
-fn awaited_period(status: Status, period: i32) -> Option<i32> {
+pub(super) fn awaited_period(status: Status, period: i32) -> Option<i32> {
     match status {
         Status::Proposed => Some(period),
         Status::RenewalRequested => Some(period + 1),
@@ -252,6 +304,11 @@ pub fn get(conn: &mut DbConnection, id: i32) -> Result<Engagement, ApiError> {
 /// The engagements of some campuses.
 pub fn of_campuses(conn: &mut DbConnection, campuses: &[i32]) -> Result<Vec<Engagement>, ApiError> {
     load(conn, chosen(Which::Campuses(campuses)))
+}
+
+/// The engagements of some trainer listings.
+pub fn of_trainers(conn: &mut DbConnection, trainers: &[i32]) -> Result<Vec<Engagement>, ApiError> {
+    load(conn, chosen(Which::Trainers(trainers)))
 }
 
 /// Every engagement `who` may see.
@@ -271,6 +328,7 @@ pub fn history(conn: &mut DbConnection, id: i32) -> Result<Vec<Event>, ApiError>
         .filter(ee::engagement_id.eq(id))
         .order(ee::id)
         .select((
+            ee::kind,
             ee::from_status,
             ee::to_status,
             ee::period,
@@ -280,29 +338,77 @@ pub fn history(conn: &mut DbConnection, id: i32) -> Result<Vec<Event>, ApiError>
             ee::changed_by,
             ee::changed_at,
         ))
-        .load::<(Option<String>, String, i32, NaiveDate, NaiveDate, String, String, NaiveDateTime)>(conn)?;
+        .load::<(String, Option<String>, String, i32, NaiveDate, NaiveDate, String, String, NaiveDateTime)>(conn)?;
     Ok(rows
         .into_iter()
         .map(|r| Event {
-            from_status: r.0,
-            to_status: r.1,
-            period: r.2,
-            start_date: r.3,
-            end_date: r.4,
-            note: r.5,
-            changed_by: r.6,
-            changed_at: r.7,
+            kind: r.0,
+            from_status: r.1,
+            to_status: r.2,
+            period: r.3,
+            start_date: r.4,
+            end_date: r.5,
+            note: r.6,
+            changed_by: r.7,
+            changed_at: r.8,
         })
         .collect())
 }
 
+/// Whether the state lets its trainer teach in its current period.
+pub fn is_active(status: Status) -> bool {
+    matches!(status, Status::Active | Status::RenewalRequested | Status::Renewed)
+}
+
+/// `Ok` when trainer `trainer_id` (of a campus) has an engagement active over `start..=end`,
+/// else why not, naming the engagement's state: sessions are taught under an engagement.
+pub fn covering(conn: &mut DbConnection, trainer_id: i32, start: NaiveDate, end: NaiveDate) -> Result<(), String> {
+    let rows = e::table
+        .filter(e::trainer_id.eq(trainer_id))
+        .order(e::id.desc())
+        .select((e::id, e::status, e::start_date, e::end_date))
+        .load::<(i32, String, NaiveDate, NaiveDate)>(conn)
+        .map_err(|_| "its engagements could not be read".to_owned())?;
+    let states: Vec<(i32, Status, NaiveDate, NaiveDate)> = rows
+        .into_iter()
+        .filter_map(|(id, status, from, to)| Status::parse("status", &status).ok().map(|s| (id, s, from, to)))
+        .collect();
+    if states.iter().any(|&(_, status, from, to)| is_active(status) && from <= start && end <= to) {
+        return Ok(());
+    }
+    Err(match states.first() {
+        None => format!(
+            "trainer {trainer_id} has no engagement with this campus: a session is scheduled under an engagement              active for its dates"
+        ),
+        Some((id, status, from, to)) if is_active(*status) => format!(
+            "engagement {id} of trainer {trainer_id} is {status} from {from} to {to}, which does not cover the              session's dates"
+        ),
+        Some((id, status, ..)) => format!(
+            "engagement {id} of trainer {trainer_id} is {status}: a session is scheduled under an engagement active              for its dates"
+        ),
+    })
+}
+
 /// Records the engagement's state as it now stands, reached from `from`.
 fn record(conn: &mut DbConnection, id: i32, from: Option<Status>, note: &str, by: &str) -> Result<(), ApiError> {
+    record_event(conn, id, "transition", from, note, by)
+}
+
+/// Records an event of `kind` on the engagement as it now stands.
+pub(super) fn record_event(
+    conn: &mut DbConnection,
+    id: i32,
+    kind: &str,
+    from: Option<Status>,
+    note: &str,
+    by: &str,
+) -> Result<(), ApiError> {
     let (status, period, start_date, end_date): (String, i32, NaiveDate, NaiveDate) =
         e::table.find(id).select((e::status, e::period, e::start_date, e::end_date)).first(conn)?;
     diesel::insert_into(ee::table)
         .values((
             ee::engagement_id.eq(id),
+            ee::kind.eq(kind),
             ee::from_status.eq(from.map(|s| s.as_str())),
             ee::to_status.eq(status),
             ee::period.eq(period),
@@ -346,6 +452,7 @@ pub fn create(conn: &mut DbConnection, campus_id: i32, input: &EngagementInput, 
             e::start_date.eq(input.start_date),
             e::end_date.eq(end),
             e::hours_per_year.eq(hours("hours_per_year", input.hours_per_year)?),
+            e::reserve_in_plans.eq(i32::from(input.reserve_in_plans)),
             e::version.eq(1),
             e::created_at.eq(crate::domain::now()),
             e::created_by.eq(by),
@@ -356,47 +463,18 @@ pub fn create(conn: &mut DbConnection, campus_id: i32, input: &EngagementInput, 
     Ok(id)
 }
 
-/// Who may record a party's agreement: the campus's managers for the campus, the employer's
-/// `hr` for the employer, either of them for the trainer (from the trainer's signed consent).
-pub fn may_record(who: &Principal, g: &Engagement, party: Party) -> Result<(), ApiError> {
-    let campus = who.can_access(g.campus_id) && (who.has(Role::Campus) || who.has(Role::Admin));
-    let employer = who.can_access(g.employer_id) && (who.has(Role::Hr) || who.has(Role::Admin));
-    let allowed = match party {
-        Party::Campus => campus,
-        Party::Employer => employer,
-        Party::Trainer => campus || employer,
-    };
-    if allowed {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden(match party {
-            Party::Campus => "the campus's agreement is recorded by its role campus",
-            Party::Employer => "the employer's agreement is recorded by the role hr of the trainer's organisation",
-            Party::Trainer => "the trainer's agreement is recorded by the campus or the employer's hr",
-        }))
+/// Turns the reservation of the planned hours in plans on or off, if the engagement is still at
+/// `version`.
+pub fn set_reservation(conn: &mut DbConnection, g: &Engagement, reserve: bool, version: i32) -> Result<(), ApiError> {
+    if g.version != version {
+        return Err(stale("engagement", &g.id.to_string(), version, g.version));
     }
-}
-
-/// Records a party's agreement to the period awaiting agreements.
-pub fn agree(conn: &mut DbConnection, g: &Engagement, party: Party, by: &str) -> Result<(), ApiError> {
-    let Some(period) = awaited_period(g.status, g.period) else {
-        return Err(ApiError::conflict(format!(
-            "engagement {} is {}: agreements are recorded while it is proposed or a renewal is requested",
-            g.id, g.status
-        )));
-    };
-    if g.agreements.iter().any(|x| x.party == party) {
-        return Err(ApiError::conflict(format!("the {party}'s agreement to period {period} is already recorded")));
-    }
-    diesel::insert_into(ea::table)
-        .values((
-            ea::engagement_id.eq(g.id),
-            ea::period.eq(period),
-            ea::party.eq(party.as_str()),
-            ea::agreed_by.eq(by),
-            ea::agreed_at.eq(crate::domain::now()),
-        ))
+    let changed = diesel::update(e::table.filter(e::id.eq(g.id)).filter(e::version.eq(version)))
+        .set((e::reserve_in_plans.eq(i32::from(reserve)), e::version.eq(version + 1)))
         .execute(conn)?;
+    if changed != 1 {
+        return Err(stale("engagement", &g.id.to_string(), version, version + 1));
+    }
     Ok(())
 }
 

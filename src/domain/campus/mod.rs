@@ -6,9 +6,15 @@
 //! engagements and sessions; the `hr` role of a trainer's employer records the employer's
 //! agreement and sees its agents' engagements. National users see everything.
 
+pub mod accounts;
+pub mod agreements;
+pub mod capacity;
+pub mod consent;
 pub mod csv;
+pub mod engagement_view;
 pub mod engagements;
 pub mod modules;
+pub mod own;
 pub mod reports;
 pub mod sessions;
 pub mod trainers;

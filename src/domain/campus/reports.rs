@@ -49,6 +49,7 @@ pub fn expiring(conn: &mut DbConnection, who: &Principal, days: i64, today: Naiv
 #[derive(Debug, Serialize, ToSchema)]
 pub struct HoursDelivered {
     pub trainer: i32,
+    pub campus: String,
     pub organisation: String,
     pub matricule: String,
     /// Hours a year of the engagements running in the year, in proportion to the days covered.
@@ -63,18 +64,36 @@ fn overlap_days(start: NaiveDate, end: NaiveDate, year: i32) -> i64 {
     if hi < lo { 0 } else { (hi - lo).num_days() + 1 }
 }
 
-/// Per trainer of a campus, hours delivered against planned in `year`.
-pub fn hours(conn: &mut DbConnection, campus_id: i32, year: i32) -> Result<Vec<HoursDelivered>, ApiError> {
-    let trainers = tr::table
+/// Whose hours: a campus's trainers, or one agent's listings at every campus.
+#[derive(Debug, Clone, Copy)]
+pub enum TrainersOf {
+    Campus(i32),
+    Agent(i32),
+}
+
+/// Per trainer listing, hours delivered against planned in `year`.
+pub fn hours(conn: &mut DbConnection, of: TrainersOf, year: i32) -> Result<Vec<HoursDelivered>, ApiError> {
+    let query = tr::table
         .inner_join(a::table.inner_join(o::table))
-        .filter(tr::campus_id.eq(campus_id))
-        .order((o::code, a::matricule))
-        .select((tr::id, o::code, a::matricule))
-        .load::<(i32, String, String)>(conn)?;
+        .order((o::code, a::matricule, tr::campus_id))
+        .select((tr::id, tr::campus_id, o::code, a::matricule))
+        .into_boxed();
+    let query = match of {
+        TrainersOf::Campus(id) => query.filter(tr::campus_id.eq(id)),
+        TrainersOf::Agent(id) => query.filter(tr::agent_id.eq(id)),
+    };
+    let trainers = query.load::<(i32, i32, String, String)>(conn)?;
+    let ids: Vec<i32> = trainers.iter().map(|t| t.0).collect();
+    let campuses: BTreeMap<i32, String> = o::table
+        .filter(o::id.eq_any(trainers.iter().map(|t| t.1).collect::<Vec<_>>()))
+        .select((o::id, o::code))
+        .load::<(i32, String)>(conn)?
+        .into_iter()
+        .collect();
     let days_in_year =
         f64::from(if NaiveDate::from_ymd_opt(year, 12, 31).unwrap().ordinal() == 366 { 366 } else { 365 });
     let mut planned: BTreeMap<i32, f64> = BTreeMap::new();
-    for g in engagements::of_campuses(conn, &[campus_id])? {
+    for g in engagements::of_trainers(conn, &ids)? {
         if g.status == EngagementStatus::Proposed {
             continue;
         }
@@ -83,7 +102,7 @@ pub fn hours(conn: &mut DbConnection, campus_id: i32, year: i32) -> Result<Vec<H
     }
     let delivered: BTreeMap<i32, f64> = st::table
         .inner_join(ts::table)
-        .filter(ts::campus_id.eq(campus_id))
+        .filter(st::trainer_id.eq_any(&ids))
         .filter(ts::start_date.ge(NaiveDate::from_ymd_opt(year, 1, 1).unwrap()))
         .filter(ts::start_date.le(NaiveDate::from_ymd_opt(year, 12, 31).unwrap()))
         .select((st::trainer_id, st::hours))
@@ -95,8 +114,9 @@ pub fn hours(conn: &mut DbConnection, campus_id: i32, year: i32) -> Result<Vec<H
         });
     Ok(trainers
         .into_iter()
-        .map(|(id, organisation, matricule)| HoursDelivered {
+        .map(|(id, campus, organisation, matricule)| HoursDelivered {
             trainer: id,
+            campus: campuses.get(&campus).cloned().unwrap_or_default(),
             organisation,
             matricule,
             planned: planned.get(&id).copied().unwrap_or(0.0),

@@ -3,7 +3,7 @@
 //! the end the campus may validate trainees' levels on the module's competencies: an assessment
 //! with source `training`.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -18,7 +18,7 @@ use crate::db::schema::{
 };
 use crate::domain::assessments::{self, AssessmentInput, NewAssessment};
 use crate::domain::paging::{Page, PageAsk};
-use crate::domain::types::{AssessmentSource, Level, Period};
+use crate::domain::types::{AssessmentSource, Level};
 use crate::error::{ApiError, Detail};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -66,7 +66,17 @@ pub struct Session {
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
     pub trainers: Vec<SessionTrainer>,
-    pub trainees: Vec<AgentRef>,
+    pub trainees: Vec<Trainee>,
+}
+
+/// A trainee of a session and where their enrolment stands.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Trainee {
+    pub organisation: String,
+    pub matricule: String,
+    /// Enrolled by their employer's hr, or proposed by the campus and accepted by it: only then
+    /// does a validation become an assessment.
+    pub accepted: bool,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -102,6 +112,9 @@ pub fn check(conn: &mut DbConnection, campus_id: i32, input: &SessionInput) -> R
         }
         match super::trainers::get_row(conn, t.trainer) {
             Ok((campus, _)) if campus == campus_id => {
+                if let Err(message) = super::engagements::covering(conn, t.trainer, input.start_date, input.end_date) {
+                    fail(format!("trainers[{k}].trainer"), message);
+                }
                 let listed = super::trainers::module_ids_of(conn, t.trainer).unwrap_or_default();
                 if let Some(m) = &module
                     && !listed.contains(&m.id)
@@ -132,7 +145,8 @@ pub fn check(conn: &mut DbConnection, campus_id: i32, input: &SessionInput) -> R
     }
 }
 
-/// Creates a checked session; 409 when its reference exists in the campus.
+/// Creates a checked session; 409 when its reference exists in the campus. Its trainees are
+/// proposed by the campus: each is enrolled once their employer's hr accepts.
 pub fn create(
     conn: &mut DbConnection,
     campus_id: i32,
@@ -167,7 +181,9 @@ pub fn create(
             .execute(conn)?;
     }
     for agent in trainees {
-        diesel::insert_into(se::table).values((se::session_id.eq(id), se::agent_id.eq(agent))).execute(conn)?;
+        diesel::insert_into(se::table)
+            .values((se::session_id.eq(id), se::agent_id.eq(agent), se::proposed_by.eq(by)))
+            .execute(conn)?;
     }
     Ok(id)
 }
@@ -206,15 +222,16 @@ fn load(
     {
         trainers.entry(session).or_default().push(SessionTrainer { trainer, organisation, matricule, hours });
     }
-    let mut trainees: HashMap<i32, Vec<AgentRef>> = HashMap::new();
-    for (session, organisation, matricule) in se::table
+    let mut trainees: HashMap<i32, Vec<Trainee>> = HashMap::new();
+    for (session, organisation, matricule, accepted_at) in se::table
         .inner_join(a::table.inner_join(o::table))
         .filter(se::session_id.eq_any(&ids))
         .order((se::session_id, o::code, a::matricule))
-        .select((se::session_id, o::code, a::matricule))
-        .load::<(i32, String, String)>(conn)?
+        .select((se::session_id, o::code, a::matricule, se::accepted_at))
+        .load::<(i32, String, String, Option<chrono::NaiveDateTime>)>(conn)?
     {
-        trainees.entry(session).or_default().push(AgentRef { organisation, matricule });
+        let accepted = accepted_at.is_some();
+        trainees.entry(session).or_default().push(Trainee { organisation, matricule, accepted });
     }
     Ok(rows
         .into_iter()
@@ -247,12 +264,18 @@ pub fn get(conn: &mut DbConnection, id: i32) -> Result<Session, ApiError> {
     load(conn, None, Some(id), None)?.pop().ok_or_else(|| ApiError::not_found(format!("session {id} not found")))
 }
 
-/// The agent id of the session's trainee `r` names; a 400 on `trainee` when it names no trainee.
-fn trainee_id(conn: &mut DbConnection, s: &Session, r: &AgentRef) -> Result<i32, ApiError> {
+/// The session's trainee `r` names, with their agent id; a 400 on `trainee` when it names none.
+fn trainee<'s>(conn: &mut DbConnection, s: &'s Session, r: &AgentRef) -> Result<(i32, &'s Trainee), ApiError> {
     let (organisation, matricule) = (r.organisation.trim().to_uppercase(), r.matricule.trim());
-    let listed = s.trainees.iter().any(|t| t.organisation == organisation && t.matricule == matricule);
-    let id = if listed { super::agent_id(conn, &organisation, matricule)? } else { None };
-    id.ok_or_else(|| ApiError::invalid("trainee", format!("{matricule} is not a trainee of this session")))
+    let listed = s.trainees.iter().find(|t| t.organisation == organisation && t.matricule == matricule);
+    let not_one = || ApiError::invalid("trainee", format!("{matricule} is not a trainee of this session"));
+    let listed = listed.ok_or_else(not_one)?;
+    let id = super::agent_id(conn, &organisation, matricule)?.ok_or_else(not_one)?;
+    Ok((id, listed))
+}
+
+fn trainee_id(conn: &mut DbConnection, s: &Session, r: &AgentRef) -> Result<i32, ApiError> {
+    Ok(trainee(conn, s, r)?.0)
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -332,7 +355,14 @@ pub fn validate(
     if s.end_date > today {
         return Err(ApiError::conflict(format!("session {} ends on {}: validate after it", s.reference, s.end_date)));
     }
-    let agent = trainee_id(conn, s, &input.trainee)?;
+    let (agent, listed) = trainee(conn, s, &input.trainee)?;
+    if !listed.accepted {
+        return Err(ApiError::conflict(format!(
+            "{}'s enrolment awaits their employer's acceptance: a validation becomes an assessment only \
+             for a trainee their employer's hr enrolled or accepted",
+            listed.matricule
+        )));
+    }
     if input.levels.is_empty() {
         return Err(ApiError::invalid("levels", "at least one level"));
     }
@@ -363,47 +393,4 @@ pub fn validate(
         ids.push(assessments::add(conn, row)?);
     }
     Ok(ids)
-}
-
-/// Days of `start..=end` falling in each month.
-fn days_by_month(start: NaiveDate, end: NaiveDate) -> BTreeMap<Period, i64> {
-    let mut out = BTreeMap::new();
-    let mut day = start;
-    while day <= end {
-        *out.entry(Period::of_date(day)).or_default() += 1;
-        day = match day.succ_opt() {
-            Some(d) => d,
-            None => break,
-        };
-    }
-    out
-}
-
-/// Hours the agents of `organisation_id` teach at campuses, by agent id and month `YYYY-MM`,
-/// within `from..=to`. A session's hours are spread over its days, month by month.
-pub fn campus_hours(
-    conn: &mut DbConnection,
-    organisation_id: i32,
-    from: Period,
-    to: Period,
-) -> Result<HashMap<i32, BTreeMap<String, f64>>, ApiError> {
-    let rows = st::table
-        .inner_join(ts::table)
-        .inner_join(tr::table.inner_join(a::table))
-        .filter(a::organisation_id.eq(organisation_id))
-        .filter(ts::end_date.ge(from.first_day()))
-        .filter(ts::start_date.le(to.last_day()))
-        .select((tr::agent_id, ts::start_date, ts::end_date, st::hours))
-        .load::<(i32, NaiveDate, NaiveDate, f64)>(conn)?;
-    let mut out: HashMap<i32, BTreeMap<String, f64>> = HashMap::new();
-    for (agent, start, end, hours) in rows {
-        let days = days_by_month(start, end);
-        let total: i64 = days.values().sum();
-        for (month, n) in days {
-            if (from..=to).contains(&month) {
-                *out.entry(agent).or_default().entry(month.to_string()).or_default() += hours * n as f64 / total as f64;
-            }
-        }
-    }
-    Ok(out)
 }

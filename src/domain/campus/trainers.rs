@@ -46,6 +46,11 @@ pub struct Trainer {
     pub last_name: String,
     pub first_name: String,
     pub adfo_date: Option<NaiveDate>,
+    /// The employer (or the trainer) accepted the listing: until then the campus does not see
+    /// the agent's levels (`pedagogie` and `current_level` stay empty).
+    pub accepted: bool,
+    /// The trainer has their own `trainer` account, and so records their agreements themselves.
+    pub has_account: bool,
     /// E.g. no ADFO date: a warning, not a block.
     pub warnings: Vec<String>,
     /// Current level on "Pédagogie" (none when not assessed or expired).
@@ -166,12 +171,21 @@ pub fn list(
         .inner_join(a::table.inner_join(o::table))
         .filter(tr::campus_id.eq(campus_id))
         .order((o::code, a::matricule))
-        .select((tr::id, tr::agent_id, o::code, a::matricule, a::last_name, a::first_name, tr::adfo_date))
+        .select((
+            tr::id,
+            tr::agent_id,
+            o::code,
+            a::matricule,
+            a::last_name,
+            a::first_name,
+            tr::adfo_date,
+            tr::accepted_at.is_not_null(),
+        ))
         .into_boxed();
     if let Some(id) = only {
         query = query.filter(tr::id.eq(id));
     }
-    let rows = query.load::<(i32, i32, String, String, String, String, Option<NaiveDate>)>(conn)?;
+    let rows = query.load::<(i32, i32, String, String, String, String, Option<NaiveDate>, bool)>(conn)?;
     let campus = crate::domain::organisations::find_by_id(conn, campus_id)?.code;
     let modules: HashMap<i32, Module> = modules::list(conn, campus_id)?.into_iter().map(|m| (m.id, m)).collect();
     let ids: Vec<i32> = rows.iter().map(|r| r.0).collect();
@@ -197,11 +211,13 @@ pub fn list(
         .select((ev::trainer_id, ts::module_id, ev::evaluator, ev::score))
         .load::<(i32, i32, String, i32)>(conn)?;
     let pedagogie = c::table.filter(c::code.eq(PEDAGOGIE)).select(c::id).first::<i32>(conn).optional()?;
-    let agent_ids: Vec<i32> = rows.iter().map(|r| r.1).collect();
+    // Only the levels of agents whose listing was accepted are read at all.
+    let agent_ids: Vec<i32> = rows.iter().filter(|r| r.7).map(|r| r.1).collect();
     let book = levels::load(conn, &agent_ids, None, today)?;
+    let accounts = super::accounts::with_account(conn, &rows.iter().map(|r| r.1).collect::<Vec<_>>())?;
     Ok(rows
         .into_iter()
-        .map(|(id, agent_id, organisation, matricule, last_name, first_name, adfo_date)| {
+        .map(|(id, agent_id, organisation, matricule, last_name, first_name, adfo_date, accepted)| {
             let level =
                 |cid: i32| book.get(&agent_id).and_then(|l| l.get(&cid)).and_then(|l| l.usable()).map(|l| l.get());
             let scores = |module: Option<i32>, evaluator: &str| -> Vec<i32> {
@@ -257,6 +273,12 @@ pub fn list(
             if adfo_date.is_none() {
                 warnings.push("no ADFO train-the-trainer course recorded: it is strongly recommended".to_owned());
             }
+            if !accepted {
+                warnings.push(
+                    "the listing awaits the acceptance of the agent's employer or of the trainer: levels are not shown"
+                        .to_owned(),
+                );
+            }
             Trainer {
                 id,
                 campus: campus.clone(),
@@ -266,6 +288,8 @@ pub fn list(
                 last_name,
                 first_name,
                 adfo_date,
+                accepted,
+                has_account: accounts.contains(&agent_id),
                 warnings,
                 pedagogie: pedagogie.and_then(level),
                 satisfaction,

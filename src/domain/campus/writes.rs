@@ -3,16 +3,17 @@
 
 use chrono::NaiveDate;
 
-use super::engagements::{self, Action, Engagement, EngagementInput, TransitionInput};
+use super::engagements::{self, Action, Engagement, EngagementInput, PaperConsent, TransitionInput};
 use super::modules::{self, Module, ModuleInput};
 use super::sessions::{self, EvaluationInput, Session, SessionInput, ValidationInput};
 use super::trainers::{self, Trainer, TrainerInput};
+use super::{accounts, agreements};
 use super::{campus, require_manager};
 use crate::db::{DbConnection, transaction};
 use crate::domain::access::Principal;
 use crate::domain::audit::{self, Change};
 use crate::domain::competencies::Resolver;
-use crate::domain::types::Party;
+use crate::domain::types::{Party, Role};
 use crate::error::ApiError;
 
 /// One trainer of a campus, with their criteria as of `today`.
@@ -29,11 +30,7 @@ pub fn visible_trainer(conn: &mut DbConnection, who: &Principal, id: i32) -> Res
 /// Engagement `id` if `who` may see it (its campus or the trainer's employer), else 404.
 pub fn visible_engagement(conn: &mut DbConnection, who: &Principal, id: i32) -> Result<Engagement, ApiError> {
     let g = engagements::get(conn, id)?;
-    if engagements::can_see(who, g.campus_id, g.employer_id) {
-        Ok(g)
-    } else {
-        Err(ApiError::not_found(format!("engagement {id} not found")))
-    }
+    if engagements::can_see(who, &g) { Ok(g) } else { Err(ApiError::not_found(format!("engagement {id} not found"))) }
 }
 
 /// Session `id` if `who` may see it, else 404.
@@ -136,14 +133,47 @@ pub fn create_engagement(
     })
 }
 
-/// Records `party`'s agreement to engagement `id`, if `who` may speak for that party.
-pub fn agree(conn: &mut DbConnection, who: &Principal, id: i32, party: Party) -> Result<Engagement, ApiError> {
+/// Records `party`'s agreement to engagement `id`, if `who` speaks for that party (see
+/// [`agreements`]); `consent` is a trainer's signed paper consent, recorded by the employer's hr.
+pub fn agree(
+    conn: &mut DbConnection,
+    who: &Principal,
+    id: i32,
+    party: Party,
+    consent: Option<&PaperConsent>,
+    today: NaiveDate,
+) -> Result<Engagement, ApiError> {
     transaction(conn, |conn| {
         let before = visible_engagement(conn, who, id)?;
-        engagements::may_record(who, &before, party)?;
-        engagements::agree(conn, &before, party, &who.username)?;
+        let has_account = !accounts::with_account(conn, &[before.agent_id])?.is_empty();
+        agreements::may_record(who, &before, party, consent, has_account)?;
+        agreements::agree(conn, &before, party, consent, &who.username, today)?;
         let after = engagements::get(conn, id)?;
         let change = Change::new(Some(before.campus_id), "engagement", id, "agree").changed(&before, &after);
+        audit::record(conn, who, change)?;
+        Ok(after)
+    })
+}
+
+/// Turns on or off the reservation of engagement `id`'s planned hours in the employer's plans:
+/// the campus's managers or the employer's hr.
+pub fn set_reservation(
+    conn: &mut DbConnection,
+    who: &Principal,
+    id: i32,
+    reserve: bool,
+    version: i32,
+) -> Result<Engagement, ApiError> {
+    transaction(conn, |conn| {
+        let before = visible_engagement(conn, who, id)?;
+        if !(who.speaks_for(before.campus_id, &[Role::Campus]) || who.speaks_for(before.employer_id, &[Role::Hr])) {
+            return Err(ApiError::forbidden(
+                "the reservation in plans is set by the campus (role campus) or the employer (role hr)",
+            ));
+        }
+        engagements::set_reservation(conn, &before, reserve, version)?;
+        let after = engagements::get(conn, id)?;
+        let change = Change::new(Some(before.campus_id), "engagement", id, "reservation").changed(&before, &after);
         audit::record(conn, who, change)?;
         Ok(after)
     })

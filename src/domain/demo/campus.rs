@@ -11,7 +11,8 @@ use crate::db::DbConnection;
 use crate::domain::access::Principal;
 use crate::domain::analytics::{self, Scope};
 use crate::domain::campus::csv::{ENGAGEMENT_COLUMNS, MODULE_COLUMNS, SESSION_COLUMNS, TRAINER_COLUMNS};
-use crate::domain::campus::engagements::{self, Action, TransitionInput};
+use crate::domain::campus::engagements::{self, Action, PaperConsent, TransitionInput};
+use crate::domain::campus::{agreements, consent};
 use crate::domain::referential_csv::{self, Entity};
 use crate::domain::types::{OrgCode, OrgKind, Party};
 use crate::domain::{csv_io, organisations};
@@ -93,10 +94,11 @@ pub fn fill(
         csv_io::write_row(&mut engagement_rows, [campus, org, m, &start.to_string(), "", &hours, ""])?;
     }
 
-    // Sessions from six months back to six months ahead, each by a trainer of its module.
+    // Sessions from six months back to six months ahead, each by a trainer of its module under
+    // an active engagement (the first PROPOSED trainers' engagements stay proposed).
     let mut sessions = csv_io::writer(SESSION_COLUMNS)?;
     for s in 0..SESSIONS {
-        let i = s % TRAINERS;
+        let i = PROPOSED + s % (TRAINERS - PROPOSED);
         let module = taught(i)[0];
         let first =
             today.checked_sub_months(Months::new(6)).expect("a valid date") + chrono::Days::new((s as u64) * 30 + 1);
@@ -122,17 +124,25 @@ pub fn fill(
     referential_csv::import(conn, who, Entity::Modules, &csv_io::finish(modules)?, scope)?;
     referential_csv::import(conn, who, Entity::Trainers, &csv_io::finish(trainer_rows)?, scope)?;
     referential_csv::import(conn, who, Entity::Engagements, &csv_io::finish(engagement_rows)?, scope)?;
-    referential_csv::import(conn, who, Entity::Sessions, &csv_io::finish(sessions)?, scope)?;
+    consent::accept_every_listing(conn, campus_id, &who.username)?;
 
-    // The three parties agree to most engagements, which the campus then activates.
+    // The three parties agree to most engagements, which the campus then activates. The demo's
+    // trainers have no account then: their agreement is their signed paper consent.
     let listed = engagements::of_campuses(conn, &[campus_id])?;
     for g in listed.iter().skip(PROPOSED) {
         for party in Party::ALL {
-            engagements::agree(conn, g, *party, &who.username)?;
+            let paper = PaperConsent {
+                reference: format!("DEMO-ACC-{}", g.id),
+                signed_on: g.start_date.pred_opt().unwrap_or(g.start_date),
+            };
+            let consent = (*party == Party::Trainer).then_some(&paper);
+            agreements::agree(conn, g, *party, consent, &who.username, today)?;
         }
         let g = engagements::get(conn, g.id)?;
         engagements::transition(conn, &g, Action::Activate, g.version, &TransitionInput::default(), &who.username)?;
     }
+    referential_csv::import(conn, who, Entity::Sessions, &csv_io::finish(sessions)?, scope)?;
+    consent::accept_every_enrolment(conn, campus_id, &who.username)?;
     Ok(Some(Campus {
         campus: campus.to_owned(),
         modules: module_codes.len(),

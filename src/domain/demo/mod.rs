@@ -81,7 +81,8 @@ pub struct DemoReport {
 }
 
 /// The demo's users, one per role, all with `password`: `rh.<org>`, `production.<org>` and
-/// `lecteur.<org>` in the organisation, `campus.<org>` in its campus. Those missing are created;
+/// `lecteur.<org>` in the organisation, `campus.<org>` in its campus, `formateur.<org>` the
+/// account of a trainer of the campus. Those missing are created;
 /// returns every one with its role.
 pub fn users(
     conn: &mut DbConnection,
@@ -106,6 +107,20 @@ pub fn users(
             super::users::create_with_password(conn, who, &name, password, at, &[role])?;
         }
         made.push((name.as_str().to_owned(), role));
+    }
+    // `formateur.<org>`: the trainer of the campus's first engagement, still proposed, who
+    // then records their own agreement.
+    let first = match &campus {
+        Some(campus) => super::campus::engagements::of_campuses(conn, &[campus.id])?.into_iter().next(),
+        None => None,
+    };
+    if let Some(g) = first {
+        let name = Username::parse("username", &format!("formateur.{lower}"))?;
+        if super::users::find_by_username(conn, name.as_str())?.is_none() {
+            let hash = super::password::hash(password)?;
+            super::users::create_trainer(conn, who, &name, &hash, &org, g.agent_id)?;
+        }
+        made.push((name.as_str().to_owned(), Role::Trainer));
     }
     Ok(made)
 }

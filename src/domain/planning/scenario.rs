@@ -12,7 +12,7 @@ use gpec_planning::scenario::{Activity, Agent, Load, Requirement};
 use super::{activities, forecasts, settings};
 use crate::db::DbConnection;
 use crate::db::schema::agents as a;
-use crate::domain::campus::sessions;
+use crate::domain::campus::capacity;
 use crate::domain::levels;
 use crate::domain::types::Period;
 use crate::error::{ApiError, Detail};
@@ -21,8 +21,9 @@ use crate::error::{ApiError, Detail};
 ///
 /// An agent counts from the month of their start date to the month of their end date; in the
 /// months outside, all their hours are unavailable. Unavailability of every kind is summed; the
-/// hours they teach at a campus (their sessions' hours, spread over the sessions' days) are given
-/// apart, as `campus_hours`.
+/// hours they give a campus (their sessions' hours, spread over the sessions' days, and the
+/// unscheduled rest of engagements reserved in plans: see [`capacity`]) are given apart, as
+/// `campus_hours`.
 pub fn build(
     conn: &mut DbConnection,
     organisation_id: i32,
@@ -80,7 +81,7 @@ pub fn build(
     let ids: Vec<i32> = codes.keys().copied().collect();
     let book = levels::load_organisation(conn, organisation_id, Some(&ids), today)?;
     let mut away = forecasts::hours_away(conn, organisation_id, from, to)?;
-    let mut campus = sessions::campus_hours(conn, organisation_id, from, to)?;
+    let mut campus = capacity::campus_hours(conn, organisation_id, from, to)?;
     let rows = a::table
         .filter(a::organisation_id.eq(organisation_id))
         .filter(a::start_date.le(to.last_day()))

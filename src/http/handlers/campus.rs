@@ -15,7 +15,9 @@ use super::{Versioned, escaped, query};
 use crate::db::DbConnection;
 use crate::domain::access::Principal;
 use crate::domain::campus::campus;
-use crate::domain::campus::engagements::{self, Action, Engagement, EngagementInput, Event, TransitionInput};
+use crate::domain::campus::engagements::{
+    self, Action, Engagement, EngagementInput, Event, PaperConsent, TransitionInput,
+};
 use crate::domain::campus::modules::{self, Module, ModuleInput};
 use crate::domain::campus::reports::{self, Contribution, Expiring, HoursDelivered, ModuleSatisfaction};
 use crate::domain::campus::sessions::{self, EvaluationInput, Session, SessionInput, ValidationInput};
@@ -154,7 +156,9 @@ pub async fn update_module(
     Ok(HttpResponse::Ok().insert_header(etag(updated.version)).json(updated))
 }
 
-/// The trainers of a campus, with technicité, pédagogie, satisfaction and the ADFO date.
+/// The trainers of a campus, with technicité, pédagogie, satisfaction and the ADFO date. An
+/// agent's levels show only once their employer's `hr` (or the trainer) accepted the listing
+/// (`POST /api/v1/trainers/{id}/acceptance`).
 #[utoipa::path(tag = "campus", security(("bearer" = [])), params(CampusQuery),
     responses((status = 200, description = "Trainers", body = Vec<Trainer>), AuthErrors, BodyErrors, NotFound))]
 #[get("/trainers")]
@@ -166,7 +170,8 @@ pub async fn list_trainers(
     campus_read(&state, who, q.into_inner().campus, |conn, id| trainers::list(conn, id, None, today())).await
 }
 
-/// Lists an agent of any organisation as a trainer of the campus (role `campus`).
+/// Lists an agent of any organisation as a trainer of the campus (role `campus`): a proposal,
+/// whose levels the campus sees once the employer's `hr` or the trainer accepts it.
 #[utoipa::path(tag = "campus", security(("bearer" = [])), params(CampusQuery), request_body = TrainerInput,
     responses((status = 201, description = "Listed", body = Trainer, headers(("Location" = String, description = "Where what was made is read"))), AuthErrors, BodyErrors, NotFound, Conflict))]
 #[post("/trainers")]
@@ -290,10 +295,18 @@ pub async fn get_engagement(
 #[serde(deny_unknown_fields)]
 pub struct AgreementInput {
     pub party: Party,
+    /// For `trainer` only, and only by the employer's `hr` for a trainer without an account:
+    /// the trainer's signed paper consent.
+    #[serde(default)]
+    pub consent: Option<PaperConsent>,
 }
 
-/// Records a party's agreement to the period awaiting it: the campus by its role `campus`, the
-/// employer by its role `hr`, the trainer by either. Who and when are kept.
+/// Records a party's agreement to the period awaiting it. Each party agrees for itself: the
+/// trainer with their own `trainer` account, the campus by its role `campus`, the employer by
+/// its role `hr` (an organisation's `admin` holds its rights). No one records another party's
+/// agreement, a national administrator included (403). For a trainer without an account, the
+/// employer's `hr` records the trainer's signed paper consent (`consent`: reference and date;
+/// 409 when the trainer has an account); the engagement's events mark it as such.
 #[utoipa::path(tag = "campus", security(("bearer" = [])), params(("id" = i32, Path)), request_body = AgreementInput,
     responses((status = 200, description = "The engagement", body = Engagement), AuthErrors, BodyErrors, NotFound, Conflict))]
 #[post("/engagements/{id}/agreements")]
@@ -304,7 +317,9 @@ pub async fn agree(
     body: Json<AgreementInput>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let updated = state.db.run(move |conn| writes::agree(conn, &who, id, body.party)).await?;
+    let body = body.into_inner();
+    let updated =
+        state.db.run(move |conn| writes::agree(conn, &who, id, body.party, body.consent.as_ref(), today())).await?;
     Ok(HttpResponse::Ok().json(updated))
 }
 
@@ -387,7 +402,9 @@ pub async fn list_sessions(
 }
 
 /// Creates a session (role `campus`); its trainers' hours count as unavailable in their
-/// organisation's plans.
+/// organisation's plans. Each trainer must be under an engagement active over the session's
+/// dates (400 naming the engagement's state otherwise). Its trainees are proposed: each is
+/// enrolled once their employer's `hr` accepts (`POST /api/v1/sessions/{id}/enrolments`).
 #[utoipa::path(tag = "campus", security(("bearer" = [])), params(CampusQuery), request_body = SessionInput,
     responses((status = 201, description = "Created", body = Session, headers(("Location" = String, description = "Where what was made is read"))), AuthErrors, BodyErrors, NotFound, Conflict))]
 #[post("/sessions")]
@@ -437,7 +454,9 @@ pub struct Validated {
 }
 
 /// Validates a trainee's levels on the module's competencies once the session has ended: each
-/// becomes an assessment with source `training`.
+/// becomes an assessment with source `training`. Only for a trainee whose enrolment their
+/// employer's `hr` made or accepted (409 otherwise): a campus writes no assessment into an
+/// organisation's data without its consent.
 #[utoipa::path(tag = "campus", security(("bearer" = [])), params(("id" = i32, Path)), request_body = ValidationInput,
     responses((status = 201, description = "Assessments created", body = Validated, headers(("Location" = String, description = "Where what was made is read"))), AuthErrors, BodyErrors, NotFound, Conflict))]
 #[post("/sessions/{id}/validations")]
@@ -504,7 +523,7 @@ pub async fn hours(
 ) -> Result<HttpResponse, ApiError> {
     let q = q.into_inner();
     let y = year(q.year)?;
-    campus_read(&state, who, q.campus, move |conn, id| reports::hours(conn, id, y)).await
+    campus_read(&state, who, q.campus, move |conn, id| reports::hours(conn, reports::TrainersOf::Campus(id), y)).await
 }
 
 /// Trainers' mean trainee satisfaction per module.

@@ -6,6 +6,7 @@ pub mod analytics;
 pub mod audit;
 pub mod auth;
 pub mod campus;
+pub mod campus_consent;
 pub mod competencies;
 pub mod csv;
 pub mod health;

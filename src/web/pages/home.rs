@@ -37,6 +37,10 @@ impl HomePage {
 
 #[get("/")]
 pub async fn show(visitor: Visitor, state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
+    if visitor.who.has(Role::Trainer) {
+        // A trainer's account has one page of its own.
+        return Ok(HttpResponse::SeeOther().insert_header((actix_web::http::header::LOCATION, "/formateur")).finish());
+    }
     let layout = Layout::of(&visitor, i18n::t("home-title"));
     let who = visitor.who.clone();
     let hr = if who.has(Role::Hr) || who.has(Role::Admin) {

@@ -2,6 +2,7 @@
 
 pub mod agents;
 pub mod dictionary;
+pub mod engagements;
 pub mod home;
 pub mod import;
 pub mod login;
@@ -11,3 +12,4 @@ pub mod password;
 mod scope;
 pub mod sheets;
 pub mod team;
+pub mod trainer;
