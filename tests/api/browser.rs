@@ -10,7 +10,7 @@ use crate::chromium::browser;
 use crate::helpers::{TestApp, USER_PASSWORD, spawn_app};
 
 /// Waits until the page's address ends with `end` (a click's navigation may still run).
-async fn wait_for_address(web: &WebDriver, end: &str) {
+pub async fn wait_for_address(web: &WebDriver, end: &str) {
     let started = Instant::now();
     loop {
         let url = web.current_url().await.unwrap();
@@ -27,11 +27,11 @@ async fn wait_for_address(web: &WebDriver, end: &str) {
 }
 
 /// The element `by` finds once it is there.
-async fn element(web: &WebDriver, by: By) -> WebElement {
+pub async fn element(web: &WebDriver, by: By) -> WebElement {
     web.query(by).first().await.unwrap()
 }
 
-async fn sign_in(web: &WebDriver, app: &TestApp, username: &str, password: &str) {
+pub async fn sign_in(web: &WebDriver, app: &TestApp, username: &str, password: &str) {
     web.goto(app.url("/")).await.unwrap();
     wait_for_address(web, "/connexion").await;
     element(web, By::Id("username")).await.send_keys(username).await.unwrap();
@@ -40,7 +40,7 @@ async fn sign_in(web: &WebDriver, app: &TestApp, username: &str, password: &str)
 }
 
 /// The text of the page's main content; empty while a navigation leaves no page to read.
-async fn main_text(web: &WebDriver) -> String {
+pub async fn main_text(web: &WebDriver) -> String {
     match web.find(By::Tag("main")).await {
         Ok(main) => main.text().await.unwrap_or_default(),
         Err(_) => String::new(),
@@ -48,7 +48,7 @@ async fn main_text(web: &WebDriver) -> String {
 }
 
 /// Waits until the page's main content says `words`.
-async fn wait_for_text(web: &WebDriver, words: &str) {
+pub async fn wait_for_text(web: &WebDriver, words: &str) {
     let started = Instant::now();
     while !main_text(web).await.contains(words) {
         assert!(started.elapsed() < Duration::from_secs(20), "the page never said {words:?}");
