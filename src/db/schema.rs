@@ -555,3 +555,25 @@ diesel::allow_tables_to_appear_in_same_query!(user_agents, trainers);
 diesel::allow_tables_to_appear_in_same_query!(user_agents, organisations);
 diesel::allow_tables_to_appear_in_same_query!(user_agents, user_roles);
 diesel::allow_tables_to_appear_in_same_query!(user_agents, engagements);
+
+diesel::table! {
+    facilitation_trainings (id) {
+        id -> Integer,
+        trainer_id -> Integer,
+        course -> Text,
+        taken_on -> Date,
+        recorded_at -> Timestamp,
+        recorded_by -> Text,
+    }
+}
+
+diesel::table! {
+    campus_settings (campus_id) {
+        campus_id -> Integer,
+        facilitation_months -> Integer,
+    }
+}
+
+diesel::joinable!(facilitation_trainings -> trainers (trainer_id));
+diesel::allow_tables_to_appear_in_same_query!(facilitation_trainings, trainers);
+diesel::allow_tables_to_appear_in_same_query!(facilitation_trainings, agents);

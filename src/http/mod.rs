@@ -42,6 +42,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(handlers::plans::configure)
             .configure(handlers::campus::configure)
             .configure(handlers::campus_consent::configure)
+            .configure(handlers::campus_settings::configure)
             .configure(handlers::audit::configure),
     );
 }

@@ -64,11 +64,7 @@ async fn a_coordinator_proposes_the_employer_and_the_trainer_agree_and_the_engag
     sign_in(&web, &app, "formateur.p1", USER_PASSWORD).await;
     wait_for_address(&web, "/formateur").await;
     wait_for_text(&web, "Mon activité de formateur").await;
-    element(&web, By::Css(format!("#mes-engagements a[href='/campus/engagements/{id}']")))
-        .await
-        .click()
-        .await
-        .unwrap();
+    element(&web, By::Css(format!("#mes-engagements a[href='/campus/engagements/{id}']"))).await.click().await.unwrap();
     wait_for_address(&web, &format!("/campus/engagements/{id}")).await;
     click(&web, "Donner mon accord de formateur").await;
     wait_for_text(&web, "C'est enregistré.").await;

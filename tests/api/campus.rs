@@ -97,7 +97,10 @@ async fn the_trainer_listing_shows_the_three_criteria_from_the_agents_data() {
     let t = app.get_json(&format!("/api/v1/trainers/{trainer}"), &coord).await;
     assert_eq!(t["pedagogie"], 2);
     assert_eq!(t["satisfaction"]["status"], "not_yet_taught");
-    assert_eq!(t["warnings"].as_array().unwrap().len(), 1, "no ADFO date: a warning");
+    let warnings = t["warnings"].as_array().unwrap();
+    assert!(warnings.iter().any(|w| w.as_str().unwrap().contains("ADFO")), "no ADFO date: a warning");
+    assert_eq!(t["facilitation"]["due"], true, "no facilitation training yet");
+    assert!(warnings.iter().any(|w| w.as_str().unwrap().contains("facilitation training within 24 months")));
     let lines = &t["modules"][0]["technicite"];
     assert_eq!(
         lines[0],

@@ -267,3 +267,37 @@ async fn reserved_engagement_hours_count_in_plans_once_with_the_sessions() {
     // 24 h scheduled in February; the other 36 h of the year spread, 3 h a month.
     assert_eq!((p1_in(&both, "2027-01"), p1_in(&both, "2027-02")), (3.0, 27.0));
 }
+
+#[actix_web::test]
+async fn a_trainer_without_facilitation_training_within_the_campus_period_is_flagged() {
+    let Campus { app, coord, trainer, .. } = campus().await;
+    let path = format!("/api/v1/trainers/{trainer}");
+    assert_eq!(app.get_json(&path, &coord).await["facilitation"]["due"], true);
+    let trainings = format!("{path}/facilitation-trainings");
+    let old = json!({"course": "Animer une formation à distance", "taken_on": "2024-03-12"});
+    assert_eq!(app.post(&trainings, &coord, old).await.status(), StatusCode::CREATED);
+    let t = app.get_json(&path, &coord).await;
+    assert_eq!(
+        (t["facilitation"]["due"].as_bool(), t["facilitation"]["within_months"].as_i64()),
+        (Some(true), Some(24)),
+        "{t}"
+    );
+    let recent = json!({"course": "Techniques d'animation", "taken_on": "2026-06-02"});
+    assert_eq!(app.post(&trainings, &coord, recent).await.status(), StatusCode::CREATED);
+    let t = app.get_json(&path, &coord).await;
+    assert_eq!(t["facilitation"]["due"], false);
+    assert_eq!(t["facilitation"]["trainings"][0]["course"], "Techniques d'animation", "newest first");
+
+    // The campus shortens its period: the June training is now too old.
+    let res = app.put("/api/v1/campus-settings", &coord, json!({"facilitation_months": 3})).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(app.get_json(&path, &coord).await["facilitation"]["due"], true);
+    let res = app.put("/api/v1/campus-settings", &coord, json!({"facilitation_months": 0})).await;
+    let body = assert_error(res, StatusCode::BAD_REQUEST, "invalid_input").await;
+    assert_eq!(body["details"][0]["field"], "facilitation_months");
+    let future = json!({"course": "Plus tard", "taken_on": "2099-01-01"});
+    assert_error(app.post(&trainings, &coord, future).await, StatusCode::BAD_REQUEST, "invalid_input").await;
+    let hr33 = app.token("rh33", USER_PASSWORD).await;
+    let res = app.post(&trainings, &hr33, json!({"course": "x", "taken_on": "2026-01-01"})).await;
+    assert_error(res, StatusCode::NOT_FOUND, "not_found").await;
+}

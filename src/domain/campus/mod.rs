@@ -13,6 +13,7 @@ pub mod consent;
 pub mod csv;
 pub mod engagement_view;
 pub mod engagements;
+pub mod facilitation;
 pub mod modules;
 pub mod own;
 pub mod reports;

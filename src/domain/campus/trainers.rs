@@ -51,6 +51,8 @@ pub struct Trainer {
     pub accepted: bool,
     /// The trainer has their own `trainer` account, and so records their agreements themselves.
     pub has_account: bool,
+    /// Facilitation training attended, and whether the trainer is flagged for lack of it.
+    pub facilitation: super::facilitation::Facilitation,
     /// E.g. no ADFO date: a warning, not a block.
     pub warnings: Vec<String>,
     /// Current level on "Pédagogie" (none when not assessed or expired).
@@ -215,6 +217,7 @@ pub fn list(
     let agent_ids: Vec<i32> = rows.iter().filter(|r| r.7).map(|r| r.1).collect();
     let book = levels::load(conn, &agent_ids, None, today)?;
     let accounts = super::accounts::with_account(conn, &rows.iter().map(|r| r.1).collect::<Vec<_>>())?;
+    let mut facilitation = super::facilitation::of_trainers(conn, campus_id, &ids, today)?;
     Ok(rows
         .into_iter()
         .map(|(id, agent_id, organisation, matricule, last_name, first_name, adfo_date, accepted)| {
@@ -273,6 +276,17 @@ pub fn list(
             if adfo_date.is_none() {
                 warnings.push("no ADFO train-the-trainer course recorded: it is strongly recommended".to_owned());
             }
+            let facilitation = facilitation.remove(&id).unwrap_or_else(|| super::facilitation::Facilitation {
+                trainings: vec![],
+                due: true,
+                within_months: super::facilitation::DEFAULT_MONTHS,
+            });
+            if facilitation.due {
+                warnings.push(format!(
+                    "no facilitation training within {} months: occasional trainers attend one regularly",
+                    facilitation.within_months
+                ));
+            }
             if !accepted {
                 warnings.push(
                     "the listing awaits the acceptance of the agent's employer or of the trainer: levels are not shown"
@@ -290,6 +304,7 @@ pub fn list(
                 adfo_date,
                 accepted,
                 has_account: accounts.contains(&agent_id),
+                facilitation,
                 warnings,
                 pedagogie: pedagogie.and_then(level),
                 satisfaction,

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod campus;
 pub mod campus_consent;
+pub mod campus_settings;
 pub mod competencies;
 pub mod csv;
 pub mod health;

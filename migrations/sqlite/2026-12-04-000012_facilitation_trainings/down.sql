@@ -1,0 +1,2 @@
+DROP TABLE campus_settings;
+DROP TABLE facilitation_trainings;
