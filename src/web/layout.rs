@@ -53,6 +53,11 @@ impl Layout {
         self.has(Role::Trainer)
     }
 
+    /// A campus coordinator: the campus's screens are offered.
+    pub fn has_campus(&self) -> bool {
+        self.has(Role::Campus)
+    }
+
     /// Whether the import page is offered (the server checks again on upload).
     pub fn can_import(&self) -> bool {
         self.has(Role::Hr) || self.has(Role::Admin)

@@ -99,6 +99,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/me/trainer"),
     ("POST", "/api/v1/trainers/{id}/facilitation-trainings"),
     ("GET", "/api/v1/campus-settings"),
+    ("GET", "/api/v1/campus-reports/organisations"),
     ("PUT", "/api/v1/campus-settings"),
     ("POST", "/api/v1/engagements/{id}/transitions"),
     ("GET", "/api/v1/sessions"),

@@ -70,3 +70,55 @@ async fn the_employers_hr_records_a_trainers_paper_consent_marked_as_such() {
     assert!(page.contains("consentement écrit signé AC-2027-14 (20/11/2026)"), "{page}");
     assert!(page.contains("signed paper consent AC-2027-14 of 2026-11-20"), "the event says so");
 }
+
+#[actix_web::test]
+async fn a_coordinator_reads_modules_trainers_calendar_and_reports_and_records_a_facilitation_training() {
+    let Campus { app, coord, hr33, trainer, .. } = campus_in(spawn_app().await).await;
+    let body = json!({"reference": "S-2026-11", "module": "REC-01", "start_date": "2026-11-09",
+        "end_date": "2026-11-10", "trainers": [{"trainer": trainer, "hours": 14}],
+        "trainees": [{"organisation": "CAF-33", "matricule": "P2"}, {"organisation": "CAF-33", "matricule": "P3"}]});
+    let session =
+        app.post("/api/v1/sessions", &coord, body).await.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    crate::campus::accept_trainee(&app, &hr33, session, "P2").await;
+    let web = WebClient::new(&app);
+    web.sign_in("coord.nord", USER_PASSWORD).await;
+
+    let modules = web.get("/campus/modules").await.text().await.unwrap();
+    assert!(modules.contains("REC-01") && modules.contains("ecoute</a> : niveau 2 (Pratique courante)"), "{modules}");
+
+    let trainers = web.get("/campus/formateurs").await.text().await.unwrap();
+    let row = &trainers[trainers.find(&format!("id=\"formateur-{trainer}\"")).unwrap()..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    for words in ["1/2 cibles atteintes", "pas encore évalué", "non renseigné", "à prévoir", "acceptée"] {
+        assert!(row.contains(words), "{words} in {row}");
+    }
+    let csrf = hidden(&trainers, "csrf");
+    let id = trainer.to_string();
+    let form =
+        [("csrf", csrf.as_str()), ("trainer", &id), ("course", "Techniques d'animation"), ("taken_on", "2026-06-02")];
+    let res = web.post("/campus/formateurs/formations", &form).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let trainers = web.get("/campus/formateurs?fait=1").await.text().await.unwrap();
+    assert!(trainers.contains("animation, 02/06/2026"), "{trainers}");
+    assert!(!trainers.contains("à prévoir"), "trained within 24 months: no flag");
+
+    let calendar = web.get("/campus/sessions?mois=2026-11").await.text().await.unwrap();
+    assert!(calendar.contains("Novembre 2026"), "{calendar}");
+    assert_eq!(calendar.matches("<span class=\"session\">S-2026-11").count(), 2, "on the 9th and the 10th");
+    assert!(calendar.contains("1 inscrits, 1 en attente de l"), "{calendar}");
+    assert!(calendar.contains("CAF-33 P1 (14 h)"), "{calendar}");
+
+    let reports = web.get("/campus/rapports?annee=2026").await.text().await.unwrap();
+    assert!(reports.contains("<svg") && reports.contains("Heures données au campus par organisation en 2026"));
+    let given = &reports[reports.find("id=\"organisations\"").unwrap()..];
+    assert!(given.contains("<td>CAF-33</td><td class=\"num\">14</td>"), "{given}");
+
+    // These are the campus's screens: an employer's hr has no campus here.
+    let hr = WebClient::new(&app);
+    hr.sign_in("rh33", USER_PASSWORD).await;
+    for path in ["/campus/modules", "/campus/formateurs", "/campus/sessions", "/campus/rapports"] {
+        assert_eq!(hr.get(path).await.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    let form = [("csrf", "x"), ("trainer", id.as_str()), ("course", "x"), ("taken_on", "2026-06-02")];
+    assert_eq!(hr.post("/campus/formateurs/formations", &form).await.status(), StatusCode::FORBIDDEN);
+}

@@ -7,6 +7,7 @@
 //! agreement and sees its agents' engagements. National users see everything.
 
 pub mod accounts;
+pub mod agenda;
 pub mod agreements;
 pub mod capacity;
 pub mod consent;

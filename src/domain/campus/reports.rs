@@ -190,3 +190,46 @@ pub fn contribution(conn: &mut DbConnection, organisation_id: i32, year: i32) ->
     let hours = by_campus.values().sum::<f64>();
     Ok(Contribution { organisation, year, by_campus, hours, fte: hours / HOURS_PER_FTE_YEAR })
 }
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrganisationHours {
+    pub organisation: String,
+    /// Hours its agents taught at the campus in the year (sessions by their start date).
+    pub hours: f64,
+    /// `hours / 1607`.
+    pub fte: f64,
+}
+
+/// Hours and ETP each organisation's agents gave to a campus in `year`, most first.
+pub fn given_by_organisation(
+    conn: &mut DbConnection,
+    campus_id: i32,
+    year: i32,
+) -> Result<Vec<OrganisationHours>, ApiError> {
+    let (first, last) = year_bounds(year)?;
+    let rows = st::table
+        .inner_join(ts::table)
+        .inner_join(tr::table.inner_join(a::table.inner_join(o::table)))
+        .filter(ts::campus_id.eq(campus_id))
+        .filter(ts::start_date.ge(first))
+        .filter(ts::start_date.le(last))
+        .select((o::code, st::hours))
+        .load::<(String, f64)>(conn)?;
+    let mut by: BTreeMap<String, f64> = BTreeMap::new();
+    for (organisation, h) in rows {
+        *by.entry(organisation).or_default() += h;
+    }
+    let mut out: Vec<OrganisationHours> = by
+        .into_iter()
+        .map(|(organisation, hours)| OrganisationHours { organisation, hours, fte: hours / HOURS_PER_FTE_YEAR })
+        .collect();
+    out.sort_by(|x, y| y.hours.total_cmp(&x.hours));
+    Ok(out)
+}
+
+fn year_bounds(year: i32) -> Result<(NaiveDate, NaiveDate), ApiError> {
+    match (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31)) {
+        (Some(first), Some(last)) => Ok((first, last)),
+        _ => Err(ApiError::invalid("year", format!("{year} is not a year"))),
+    }
+}

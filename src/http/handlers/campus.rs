@@ -19,7 +19,9 @@ use crate::domain::campus::engagements::{
     self, Action, Engagement, EngagementInput, Event, PaperConsent, TransitionInput,
 };
 use crate::domain::campus::modules::{self, Module, ModuleInput};
-use crate::domain::campus::reports::{self, Contribution, Expiring, HoursDelivered, ModuleSatisfaction};
+use crate::domain::campus::reports::{
+    self, Contribution, Expiring, HoursDelivered, ModuleSatisfaction, OrganisationHours,
+};
 use crate::domain::campus::sessions::{self, EvaluationInput, Session, SessionInput, ValidationInput};
 use crate::domain::campus::trainers::{self, Trainer, TrainerInput};
 use crate::domain::campus::writes::{self, one_trainer, visible_engagement, visible_session, visible_trainer};
@@ -53,6 +55,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(expiring)
         .service(hours)
         .service(satisfaction)
+        .service(organisations)
         .service(contribution);
 }
 
@@ -507,7 +510,7 @@ pub struct YearQuery {
     pub year: Option<i32>,
 }
 
-fn year(raw: Option<i32>) -> Result<i32, ApiError> {
+pub fn year(raw: Option<i32>) -> Result<i32, ApiError> {
     let y = raw.unwrap_or_else(|| today().year());
     if (1990..=2200).contains(&y) { Ok(y) } else { Err(ApiError::invalid("year", "must be 1990 to 2200")) }
 }
@@ -524,6 +527,20 @@ pub async fn hours(
     let q = q.into_inner();
     let y = year(q.year)?;
     campus_read(&state, who, q.campus, move |conn, id| reports::hours(conn, reports::TrainersOf::Campus(id), y)).await
+}
+
+/// Hours and ETP each organisation's agents gave to a campus in the year, most first.
+#[utoipa::path(tag = "campus", security(("bearer" = [])), params(YearQuery),
+    responses((status = 200, description = "Hours per organisation", body = Vec<OrganisationHours>), AuthErrors, BodyErrors, NotFound))]
+#[get("/campus-reports/organisations")]
+pub async fn organisations(
+    state: web::Data<AppState>,
+    who: Principal,
+    q: web::Query<YearQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = q.into_inner();
+    let y = year(q.year)?;
+    campus_read(&state, who, q.campus, move |conn, id| reports::given_by_organisation(conn, id, y)).await
 }
 
 /// Trainers' mean trainee satisfaction per module.

@@ -1,6 +1,9 @@
 //! One module per screen: each reads its request, calls the domain and renders a template.
 
 pub mod agents;
+pub mod campus;
+pub mod campus_reports;
+pub mod campus_sessions;
 pub mod dictionary;
 pub mod engagements;
 pub mod home;
