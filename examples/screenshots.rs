@@ -1,7 +1,8 @@
 //! `cargo run --example screenshots`: a screenshot of every screen, filled by the demo, written
 //! to `docs/screenshots/` as full-page PNGs taken by a headless Chromium (Debian's `chromium`
 //! and `chromium-driver`). It fills a temporary SQLite database with `gpec demo generate`,
-//! serves it, signs in as the demo's HR user and visits each page.
+//! serves it, signs in as each of the demo's users (HR, the national administrator, the campus,
+//! a trainer) and visits their pages.
 
 #[path = "../tests/api/chromium.rs"]
 mod chromium;
@@ -37,6 +38,21 @@ const SCREENS: &[(&str, &str)] = &[
     ("14-import", "/import"),
 ];
 
+/// The campus coordinator's screens, shot as the demo's campus user.
+const CAMPUS_SCREENS: &[(&str, &str)] = &[
+    ("20-campus-modules", "/campus/modules"),
+    ("21-campus-formateurs", "/campus/formateurs"),
+    ("22-campus-sessions", "/campus/sessions"),
+    ("23-campus-engagements", "/campus/engagements"),
+    ("24-campus-engagement", "/campus/engagements/4"),
+    ("25-campus-rapports", "/campus/rapports"),
+];
+
+/// The trainer's own screens, shot as the demo's trainer, whose engagement's renewal awaits
+/// their agreement.
+const TRAINER_SCREENS: &[(&str, &str)] =
+    &[("30-formateur", "/formateur"), ("31-formateur-engagement", "/campus/engagements/3")];
+
 fn main() {
     actix_web::rt::System::new().block_on(run());
 }
@@ -63,7 +79,13 @@ async fn run() {
     std::fs::create_dir_all(&out).expect("docs/screenshots");
     let (web, _driver) = chromium::browser().await;
     shoot(&web, &format!("{base}/connexion"), &out.join("00-connexion.png")).await;
-    for (user, screens) in [("rh.caf-demo", SCREENS), ("admin", EDITOR_SCREENS)] {
+    let shots = [
+        ("rh.caf-demo", SCREENS),
+        ("admin", EDITOR_SCREENS),
+        ("campus.caf-demo", CAMPUS_SCREENS),
+        ("formateur.caf-demo", TRAINER_SCREENS),
+    ];
+    for (user, screens) in shots {
         sign_in(&web, &base, user).await;
         for (name, path) in screens {
             shoot(&web, &format!("{base}{path}"), &out.join(format!("{name}.png"))).await;
@@ -71,7 +93,8 @@ async fn run() {
         web.find(By::Css("form[action='/deconnexion'] button")).await.unwrap().click().await.unwrap();
     }
     web.quit().await.unwrap();
-    println!("{} screenshots in {}", SCREENS.len() + EDITOR_SCREENS.len() + 1, out.display());
+    let count: usize = shots.iter().map(|(_, screens)| screens.len()).sum();
+    println!("{} screenshots in {}", count + 1, out.display());
 }
 
 async fn sign_in(web: &WebDriver, base: &str, user: &str) {

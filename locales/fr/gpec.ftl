@@ -435,3 +435,4 @@ weekday-3 = Jeu.
 weekday-4 = Ven.
 weekday-5 = Sam.
 weekday-6 = Dim.
+campus-evaluations = Évaluations (moyenne des stagiaires)

@@ -45,7 +45,8 @@ async fn the_demo_fills_the_hr_production_and_campus_screens_and_makes_a_user_pe
     assert_eq!(app.get_json("/api/v1/modules", &campus).await.as_array().unwrap().len(), 5);
     let engagements = app.get_items("/api/v1/engagements", &campus).await;
     let active = engagements.iter().filter(|g| g["status"] == "active").count();
-    assert_eq!((engagements.len(), active), (8, 6), "most engagements agreed and active");
+    let renewing = engagements.iter().filter(|g| g["status"] == "renewal_requested").count();
+    assert_eq!((engagements.len(), active, renewing), (8, 5, 1), "most engagements agreed and active, one renewing");
 
     let web = WebClient::new(&app);
     let res = web.sign_in("rh.caf-demo", report["generated_password"].as_str().unwrap()).await;
@@ -63,4 +64,20 @@ async fn the_demo_fills_the_hr_production_and_campus_screens_and_makes_a_user_pe
     assert!(needs.contains("id=\"besoins-table\"") && needs.contains("id=\"couverture-table\""));
     let sheet = web.get("/fiches/CSU").await.text().await.unwrap();
     assert!(sheet.contains("brouillon"), "{sheet}");
+
+    // The campus's screens, and a trainer whose proposed engagement awaits their own agreement.
+    let campus = WebClient::new(&app);
+    campus.sign_in("campus.caf-demo", report["generated_password"].as_str().unwrap()).await;
+    let trainers = campus.get("/campus/formateurs").await.text().await.unwrap();
+    assert!(trainers.contains("acceptée") && !trainers.contains("en attente de l&#x27;employeur"), "{trainers}");
+    let reports = campus.get("/campus/rapports").await.text().await.unwrap();
+    assert!(reports.contains("<svg"), "hours given per organisation: {reports}");
+    let trainer = WebClient::new(&app);
+    let res = trainer.sign_in("formateur.caf-demo", report["generated_password"].as_str().unwrap()).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let own = trainer.get("/formateur").await.text().await.unwrap();
+    assert!(own.contains("des accords sont attendus"), "{own}");
+    assert!(own.contains("Renouvellement demandé") && own.contains("S-"), "their sessions: {own}");
+    let engagement = trainer.get("/campus/engagements/3").await.text().await.unwrap();
+    assert!(engagement.contains("name=\"party\" value=\"trainer\""), "the trainer's own button: {engagement}");
 }

@@ -12,6 +12,7 @@ use crate::domain::access::Principal;
 use crate::domain::analytics::{self, Scope};
 use crate::domain::campus::csv::{ENGAGEMENT_COLUMNS, MODULE_COLUMNS, SESSION_COLUMNS, TRAINER_COLUMNS};
 use crate::domain::campus::engagements::{self, Action, PaperConsent, TransitionInput};
+use crate::domain::campus::sessions::{self, AgentRef, EvaluationInput};
 use crate::domain::campus::{agreements, consent};
 use crate::domain::referential_csv::{self, Entity};
 use crate::domain::types::{OrgCode, OrgKind, Party};
@@ -143,6 +144,30 @@ pub fn fill(
     }
     referential_csv::import(conn, who, Entity::Sessions, &csv_io::finish(sessions)?, scope)?;
     consent::accept_every_enrolment(conn, campus_id, &who.username)?;
+
+    // Trainees of past sessions score their trainers, 3 to 5.
+    for session in sessions::list(conn, campus_id)?.iter().filter(|s| s.end_date < today) {
+        for trainee in &session.trainees {
+            let input = EvaluationInput {
+                trainer: session.trainers[0].trainer,
+                score: rng.random_range(3..=5),
+                comment: String::new(),
+                trainee: Some(AgentRef {
+                    organisation: trainee.organisation.clone(),
+                    matricule: trainee.matricule.clone(),
+                }),
+            };
+            sessions::evaluate(conn, session, &input, &who.username)?;
+        }
+    }
+
+    // The first active engagement comes up for renewal: the three parties agree anew, the
+    // trainer through the account the demo's users give them (see `demo::users`).
+    if let Some(g) = listed.get(PROPOSED) {
+        let g = engagements::get(conn, g.id)?;
+        let renewal = TransitionInput::default();
+        engagements::transition(conn, &g, Action::RequestRenewal, g.version, &renewal, &who.username)?;
+    }
     Ok(Some(Campus {
         campus: campus.to_owned(),
         modules: module_codes.len(),

@@ -108,10 +108,12 @@ pub fn users(
         }
         made.push((name.as_str().to_owned(), role));
     }
-    // `formateur.<org>`: the trainer of the campus's first engagement, still proposed, who
-    // then records their own agreement.
+    // `formateur.<org>`: the trainer whose engagement comes up for renewal, who records their
+    // own agreement to the next period.
     let first = match &campus {
-        Some(campus) => super::campus::engagements::of_campuses(conn, &[campus.id])?.into_iter().next(),
+        Some(campus) => super::campus::engagements::of_campuses(conn, &[campus.id])?
+            .into_iter()
+            .find(|g| g.status == super::types::EngagementStatus::RenewalRequested),
         None => None,
     };
     if let Some(g) = first {
