@@ -53,6 +53,11 @@ impl Layout {
         self.has(Role::Trainer)
     }
 
+    /// A production manager: the planning screens are offered.
+    pub fn has_production(&self) -> bool {
+        self.has(Role::Production)
+    }
+
     /// A campus coordinator: the campus's screens are offered.
     pub fn has_campus(&self) -> bool {
         self.has(Role::Campus)

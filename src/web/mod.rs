@@ -55,6 +55,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(pages::engagements::agree)
         .service(pages::engagements::transition)
         .service(pages::trainer::show)
+        .service(pages::etp::show)
+        .service(pages::plans::list)
+        .service(pages::plans::rows)
+        .service(pages::plans::request_plan)
+        .service(pages::plans::cancel)
+        .service(pages::plans::download_plan)
+        .service(pages::plans::download_scenario)
         .service(pages::import::show)
         .service(pages::import::submit)
         .app_data(

@@ -176,7 +176,7 @@ async fn the_cli_and_start_up_leave_records_too() {
 }
 
 /// Runs `sql` straight on the test database, past the product.
-fn raw_sql(db: &TestDb, sql: &str) -> Result<(), String> {
+pub fn raw_sql(db: &TestDb, sql: &str) -> Result<(), String> {
     if db.is_postgres() {
         let mut conn = diesel::PgConnection::establish(&db.url).map_err(|e| e.to_string())?;
         conn.batch_execute(sql).map_err(|e| e.to_string())

@@ -34,3 +34,4 @@ mod versions;
 mod web;
 mod web_campus;
 mod web_hr;
+mod web_production;
