@@ -121,3 +121,43 @@ async fn a_trainer_sees_their_hours_and_not_another_trainers_engagement_and_an_a
     assert!(!text.contains("Donner") && !text.contains("consentement écrit"), "{text}");
     assert!(web.find_all(By::Css("form[action$='/accords']")).await.unwrap().is_empty());
 }
+
+#[actix_web::test]
+async fn a_production_manager_pastes_loads_requests_a_plan_and_watches_it_finish_without_reloading() {
+    let app = spawn_app().await;
+    crate::planning::fill(&app).await;
+    let (web, _driver) = browser().await;
+    sign_in(&web, &app, "prod33", USER_PASSWORD).await;
+    wait_for_address(&web, "/").await;
+    element(&web, By::LinkText("Activités et charges")).await.click().await.unwrap();
+    wait_for_address(&web, "/charges").await;
+    web.goto(app.url("/charges?de=2027-01&a=2027-02")).await.unwrap();
+    // A block as a spreadsheet copies it, tab-separated, one row per month. Typing Tab would
+    // move the focus, so the block is put in the field as a paste does.
+    let block = serde_json::json!("mois\tACC\tAL\n2027-01\t110\t150\n2027-02\t95\t100");
+    web.execute("document.getElementById('bloc').value = arguments[0]", vec![block]).await.unwrap();
+    element(&web, By::Css("#coller button")).await.click().await.unwrap();
+    wait_for_text(&web, "C'est enregistré.").await;
+    let acc = element(&web, By::Css("input[aria-label='ACC 2027-01 volume']")).await;
+    assert_eq!(acc.prop("value").await.unwrap().as_deref(), Some("110"));
+
+    element(&web, By::LinkText("Plans de charge")).await.click().await.unwrap();
+    wait_for_address(&web, "/plans").await;
+    element(&web, By::Id("nom")).await.send_keys("Hiver").await.unwrap();
+    for (id, value) in [("de", "2027-01"), ("a", "2027-02")] {
+        let field = element(&web, By::Id(id)).await;
+        field.clear().await.unwrap();
+        field.send_keys(value).await.unwrap();
+    }
+    element(&web, By::Css("#demander button")).await.click().await.unwrap();
+    wait_for_address(&web, "/plans").await;
+    // The row turns from queued or running to done on its own: the page is not reloaded.
+    let marker: String =
+        web.execute("window.notReloaded = true; return 'ok'", vec![]).await.unwrap().convert().unwrap();
+    assert_eq!(marker, "ok");
+    wait_for_text(&web, "Terminé").await;
+    let still: bool = web.execute("return window.notReloaded === true", vec![]).await.unwrap().convert().unwrap();
+    assert!(still, "the status changed without a reload");
+    assert!(main_text(&web).await.contains("Hiver"));
+    element(&web, By::LinkText("Plan (JSON)")).await;
+}

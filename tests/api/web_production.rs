@@ -100,3 +100,88 @@ async fn a_queued_plan_polls_and_is_cancelled_from_the_page_and_a_viewer_may_not
     let rows = web.get("/plans/lignes").await.text().await.unwrap();
     assert!(rows.contains("Échec") && rows.contains("le solveur a renvoyé une erreur"), "{rows}");
 }
+
+/// The loads of CAF-33 in `period` for `activity`, as the API reads them.
+async fn load(app: &crate::helpers::TestApp, token: &str, activity: &str, period: &str) -> serde_json::Value {
+    let loads = app.get_json("/api/v1/loads?from=2027-01&to=2027-12&per_page=100", token).await;
+    loads["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["activity"] == activity && l["period"] == period)
+        .cloned()
+        .unwrap_or(serde_json::Value::Null)
+}
+
+#[actix_web::test]
+async fn a_pasted_block_lands_whole_or_names_every_bad_cell_and_a_cell_is_edited_in_place() {
+    let app = spawn_app().await;
+    let production = fill(&app).await;
+    let web = WebClient::new(&app);
+    web.sign_in("prod33", USER_PASSWORD).await;
+    let page = web.get("/charges?de=2027-01&a=2027-03").await.text().await.unwrap();
+    assert!(page.contains("Aides au logement") && page.contains("connaissance-prestations ≥ 3"), "{page}");
+    assert!(page.contains("aria-label=\"AL 2027-01 stock\" name=\"value\" value=\"20\""), "{page}");
+    let csrf = hidden(&page, "csrf");
+
+    // Two bad cells: both named, nothing written.
+    let bad = "mois\tACC\tAL\n2027-02\t120\tbeaucoup\n2027-03\t-5\t90\n";
+    let form = [("csrf", csrf.as_str()), ("de", "2027-01"), ("a", "2027-03"), ("measure", "volume"), ("block", bad)];
+    let res = web.post("/charges/coller", &form).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let refused = res.text().await.unwrap();
+    let list = &refused[refused.find("id=\"cellules-refusees\"").unwrap()..];
+    assert!(
+        list.contains("ligne 2, colonne 3 (AL 2027-02)") && list.contains("ligne 3, colonne 2 (ACC 2027-03)"),
+        "{list}"
+    );
+    assert!(refused.contains("beaucoup"), "the block comes back as pasted");
+    assert_eq!(load(&app, &production, "ACC", "2027-02").await["volume"], 100.0, "nothing was written");
+
+    // An unknown activity is refused by the domain, named by its cell too.
+    let unknown = "mois\tACC\tXYZ\n2027-02\t120\t5\n";
+    let form =
+        [("csrf", csrf.as_str()), ("de", "2027-01"), ("a", "2027-03"), ("measure", "volume"), ("block", unknown)];
+    let refused = web.post("/charges/coller", &form).await.text().await.unwrap();
+    assert!(refused.contains("ligne 2, colonne 3 (XYZ 2027-02)"), "{refused}");
+
+    let good = "mois\tACC\tAL\n2027-02\t120\t\n2027-03\t1 234,5\t90\n";
+    let form = [("csrf", csrf.as_str()), ("de", "2027-01"), ("a", "2027-03"), ("measure", "volume"), ("block", good)];
+    assert_eq!(web.post("/charges/coller", &form).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(load(&app, &production, "ACC", "2027-02").await["volume"], 120.0);
+    assert_eq!(load(&app, &production, "ACC", "2027-03").await["volume"], 1234.5);
+    assert_eq!(load(&app, &production, "AL", "2027-02").await["volume"], 100.0, "an empty cell is left as it was");
+
+    // One cell in place, as htmx sends it (the CSRF token in its header); the volume is kept.
+    let cell = |value: &'static str| {
+        web.client
+            .post(app.url("/charges/cellule"))
+            .header("X-CSRF-Token", &csrf)
+            .form(&[("activity", "AL"), ("month", "2027-01"), ("measure", "stock"), ("value", value)])
+            .send()
+    };
+    let td = cell("35").await.unwrap().text().await.unwrap();
+    assert!(td.starts_with("<td class=\"cell-edit\"") && td.contains("value=\"35\""), "{td}");
+    let stored = load(&app, &production, "AL", "2027-01").await;
+    assert_eq!((stored["opening_backlog"].as_f64(), stored["volume"].as_f64()), (Some(35.0), Some(150.0)));
+    let td = cell("trente").await.unwrap().text().await.unwrap();
+    assert!(td.contains("refused") && td.contains("role=\"alert\"") && td.contains("value=\"trente\""), "{td}");
+    assert_eq!(load(&app, &production, "AL", "2027-01").await["opening_backlog"], 35.0);
+
+    // A viewer sees the grid, without inputs, and cannot write a cell.
+    app.user_with_roles("lecteur33", "CAF-33", &["viewer"]).await;
+    let viewer = WebClient::new(&app);
+    viewer.sign_in("lecteur33", USER_PASSWORD).await;
+    let seen = viewer.get("/charges?de=2027-01&a=2027-03").await.text().await.unwrap();
+    assert!(!seen.contains("hx-post=\"/charges/cellule\"") && !seen.contains("id=\"coller\""));
+    let viewer_csrf = hidden(&seen, "csrf");
+    let res = viewer
+        .client
+        .post(app.url("/charges/cellule"))
+        .header("X-CSRF-Token", viewer_csrf)
+        .form(&[("activity", "AL"), ("month", "2027-01"), ("measure", "stock"), ("value", "1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}

@@ -4,6 +4,7 @@
 pub mod activities;
 pub mod csv;
 pub mod forecasts;
+pub mod grid;
 pub mod plans;
 pub mod request;
 pub mod scenario;

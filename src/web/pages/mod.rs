@@ -9,6 +9,7 @@ pub mod engagements;
 pub mod etp;
 pub mod home;
 pub mod import;
+pub mod loads;
 pub mod login;
 pub mod mobility;
 pub mod needs;
