@@ -38,6 +38,9 @@ const SCREENS: &[(&str, &str)] = &[
     ("14-import", "/import"),
 ];
 
+/// The production manager's screens, shot as the demo's production user.
+const PRODUCTION_SCREENS: &[(&str, &str)] = &[("15-charges", "/charges"), ("16-etp", "/etp"), ("17-plans", "/plans")];
+
 /// The campus coordinator's screens, shot as the demo's campus user.
 const CAMPUS_SCREENS: &[(&str, &str)] = &[
     ("20-campus-modules", "/campus/modules"),
@@ -82,6 +85,7 @@ async fn run() {
     let shots = [
         ("rh.caf-demo", SCREENS),
         ("admin", EDITOR_SCREENS),
+        ("production.caf-demo", PRODUCTION_SCREENS),
         ("campus.caf-demo", CAMPUS_SCREENS),
         ("formateur.caf-demo", TRAINER_SCREENS),
     ];

@@ -19,6 +19,7 @@ async fn the_demo_fills_the_hr_production_and_campus_screens_and_makes_a_user_pe
     assert_eq!(report["report"]["production"]["months"], 36);
     assert_eq!(report["report"]["campus"]["sessions"], 12);
     assert_eq!(report["report"]["draft_sheet"], "CSU");
+    assert_eq!(report["report"]["plans"].as_array().map(Vec::len), Some(2), "two plans queued");
     assert_eq!(report["generated_password"].as_str().map(str::len), Some(20));
     let weak = gpec(
         &db,
@@ -41,6 +42,9 @@ async fn the_demo_fills_the_hr_production_and_campus_screens_and_makes_a_user_pe
     assert_eq!(loads["total"], 6 * 36, "36 months of loads per activity");
     let settings = app.get_json("/api/v1/planning-settings", &production).await;
     assert_eq!(settings["pools"]["temporary_staff"].as_array().unwrap().len(), 2, "{settings}");
+    let plan = report["report"]["plans"][1].as_i64().unwrap();
+    let solved = crate::planning::finished(&app, &production, plan).await;
+    assert_eq!(solved["status"], "done", "the workers solve the demo's plan: {solved}");
     let campus = token("campus.caf-demo").await;
     assert_eq!(app.get_json("/api/v1/modules", &campus).await.as_array().unwrap().len(), 5);
     let engagements = app.get_items("/api/v1/engagements", &campus).await;

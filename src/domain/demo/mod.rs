@@ -78,6 +78,29 @@ pub struct DemoReport {
     pub campus: Option<campus::Campus>,
     /// The job sheet put in draft, if one was.
     pub draft_sheet: Option<String>,
+    /// Plans queued over the coming months, which the service's workers solve.
+    pub plans: Vec<i32>,
+}
+
+/// Queues two plans of the coming months, a year and a half-year, so that the plans' screens
+/// have something to show once the service's workers have solved them.
+fn plans(conn: &mut DbConnection, who: &Principal, organisation: &str, today: NaiveDate) -> Result<Vec<i32>, ApiError> {
+    use super::planning::request::{self, PlanRequest, QueueQuota, Requested};
+    let start = super::types::Period::of_date(today).plus(1);
+    let mut ids = Vec::new();
+    for (name, months) in [("Les douze prochains mois", 11), ("Le prochain semestre", 5)] {
+        let input = PlanRequest {
+            organisation: Some(organisation.to_owned()),
+            name: Some(name.to_owned()),
+            from: start.to_string(),
+            to: start.plus(months).to_string(),
+            time_limit_seconds: Some(60.0),
+        };
+        let (Requested::Queued(plan) | Requested::Replayed(plan)) =
+            request::request(conn, who, input, None, QueueQuota::new(10), today)?;
+        ids.push(plan.id);
+    }
+    Ok(ids)
 }
 
 /// The demo's users, one per role, all with `password`: `rh.<org>`, `production.<org>` and
@@ -276,7 +299,9 @@ pub fn generate(
         let production = production::fill(conn, who, &code, organisation_id, &matricules, today, &mut rng)?;
         let campus = campus::fill(conn, who, &code, &matricules, today, &mut rng)?;
         let draft_sheet = draft_sheet(conn, who, organisation_id)?;
+        let plans = plans(conn, who, code.as_str(), today)?;
         Ok(DemoReport {
+            plans,
             organisation: code.as_str().to_owned(),
             units,
             agents: made,
