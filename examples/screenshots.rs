@@ -39,7 +39,8 @@ const SCREENS: &[(&str, &str)] = &[
 ];
 
 /// The production manager's screens, shot as the demo's production user.
-const PRODUCTION_SCREENS: &[(&str, &str)] = &[("15-charges", "/charges"), ("16-etp", "/etp"), ("17-plans", "/plans")];
+const PRODUCTION_SCREENS: &[(&str, &str)] =
+    &[("15-charges", "/charges"), ("16-etp", "/etp"), ("17-plans", "/plans"), ("18-plan", "/plans/1")];
 
 /// The campus coordinator's screens, shot as the demo's campus user.
 const CAMPUS_SCREENS: &[(&str, &str)] = &[

@@ -65,6 +65,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(pages::plans::cancel)
         .service(pages::plans::download_plan)
         .service(pages::plans::download_scenario)
+        .service(pages::plan::show)
         .service(pages::import::show)
         .service(pages::import::submit)
         .app_data(

@@ -185,3 +185,34 @@ async fn a_pasted_block_lands_whole_or_names_every_bad_cell_and_a_cell_is_edited
         .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }
+
+#[actix_web::test]
+async fn a_done_plan_shows_its_alert_heatmap_what_binds_its_costs_and_its_agents_searchable() {
+    let app = spawn_app().await;
+    let production = fill(&app).await;
+    let id = crate::planning::ask_plan(&app, &production, "hiver").await;
+    let plan = finished(&app, &production, id).await;
+    let web = WebClient::new(&app);
+    web.sign_in("prod33", USER_PASSWORD).await;
+    let page = web.get(&format!("/plans/{id}")).await.text().await.unwrap();
+    let heat = &page[page.find("id=\"alertes\"").unwrap()..];
+    let heat = &heat[..heat.find("</table>").unwrap()];
+    for a in plan["result"]["activities"].as_array().unwrap() {
+        let class = format!("alert-{}", a["alert"].as_str().unwrap());
+        assert!(heat.contains(&class), "{class} in {heat}");
+    }
+    let strained = plan["result"]["activities"].as_array().unwrap().iter().any(|a| a["alert"] != "normale");
+    assert_eq!(page.contains("id=\"tensions\""), strained, "what binds is listed where a backlog is above normal");
+    assert!(page.contains("id=\"couts\"") && page.contains("id=\"agents-table\""));
+    assert!(page.contains("<td>P1</td>") && page.contains("<td>P2</td>"), "{page}");
+    let searched = web.get(&format!("/plans/{id}?q=p2")).await.text().await.unwrap();
+    let table = &searched[searched.find("id=\"agents-table\"").unwrap()..];
+    assert!(table.contains("<td>P2</td>") && !table.contains("<td>P1</td>"), "{table}");
+
+    // Another fund's production manager does not see it.
+    crate::planning::fill_org(&app, "CAF-44").await;
+    let web44 = WebClient::new(&app);
+    web44.sign_in("prod44", USER_PASSWORD).await;
+    assert_eq!(web44.get(&format!("/plans/{id}")).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(web44.get(&format!("/plans/{id}/plan.json")).await.status(), StatusCode::NOT_FOUND);
+}

@@ -14,6 +14,7 @@ pub mod login;
 pub mod mobility;
 pub mod needs;
 pub mod password;
+pub mod plan;
 pub mod plans;
 mod scope;
 pub mod sheets;

@@ -1,0 +1,160 @@
+//! One plan (`/plans/{id}`): its summary and downloads; the calendar heatmap of alerts, activity
+//! × month (normale, tendue, critique) with each backlog; what binds where a backlog stays above
+//! normal, with the extra hours that would bring a `critique` one back to `tendue`; the hours
+//! each month takes from overtime, temporary staff and flying teams, and the cost per pool and
+//! month; and the per-agent rows, paged and searchable.
+
+use std::collections::BTreeMap;
+
+use actix_web::{HttpResponse, get, web};
+use askama::Template;
+use gpec_planning::Plan;
+use gpec_planning::result::{ActivityPeriod, AgentPeriod, Alert, Binding};
+use serde::Deserialize;
+
+use crate::domain::paging::{Page, PageAsk};
+use crate::domain::planning::plans::{self, PlanSummary};
+use crate::domain::planning::writes;
+use crate::http::AppState;
+use crate::web::pager::Pager;
+use crate::web::{Layout, Visitor, WebError, i18n, page};
+
+/// A heatmap's row: an activity and, per month, its backlog and alert.
+pub struct HeatRow {
+    pub activity: String,
+    pub cells: Vec<Option<(f64, Alert)>>,
+}
+
+#[derive(Template)]
+#[template(path = "plan.html")]
+struct PlanPage {
+    layout: Layout,
+    summary: PlanSummary,
+    plan: Option<Plan>,
+    months: Vec<String>,
+    heat: Vec<HeatRow>,
+    tensions: Vec<ActivityPeriod>,
+    /// Per pool, its cost in each month.
+    costs: Vec<(String, Vec<f64>)>,
+    agents: Option<Page<AgentPeriod>>,
+    pager: Option<Pager>,
+    q: String,
+}
+
+fn alert_key(a: &Alert) -> &'static str {
+    match a {
+        Alert::Normale => "normale",
+        Alert::Tendue => "tendue",
+        Alert::Critique => "critique",
+    }
+}
+
+impl PlanPage {
+    fn number(&self, v: &f64) -> String {
+        i18n::number(*v, 1)
+    }
+
+    fn alert(&self, a: &Alert) -> String {
+        i18n::t(&format!("alert-{}", alert_key(a)))
+    }
+
+    fn alert_class(&self, a: &Alert) -> &'static str {
+        alert_key(a)
+    }
+
+    fn binding(&self, b: &Binding) -> String {
+        match b {
+            Binding::AgentsCapacityExhausted => i18n::t("binding-agents-exhausted"),
+            Binding::TooFewQualifiedAgents { qualified_hours, hours_to_clear } => i18n::tr(
+                "binding-too-few-qualified",
+                &[("qualified", i18n::number(*qualified_hours, 0)), ("needed", i18n::number(*hours_to_clear, 0))],
+            ),
+            Binding::PoolAtCap { pool } => i18n::tr("binding-pool-at-cap", &[("pool", pool.clone())]),
+            Binding::ReinforcementDearerThanBacklog => i18n::t("binding-dearer"),
+        }
+    }
+
+    fn hours_of(&self, a: &AgentPeriod) -> String {
+        a.hours.iter().map(|(k, v)| format!("{k} {}", i18n::number(*v, 1))).collect::<Vec<_>>().join(", ")
+    }
+
+    fn status_words(&self) -> String {
+        i18n::t(&format!("plan-status-{}", self.summary.status))
+    }
+
+    fn solver(&self) -> String {
+        self.summary.solver_status.as_deref().map_or_else(String::new, |s| i18n::t(&format!("plan-solver-{s}")))
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PlanQuery {
+    q: Option<String>,
+    page: Option<usize>,
+}
+
+#[get("/plans/{id}")]
+pub async fn show(
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    id: web::Path<i32>,
+    query: web::Query<PlanQuery>,
+) -> Result<HttpResponse, WebError> {
+    let (id, who) = (id.into_inner(), visitor.who.clone());
+    let query = query.into_inner();
+    let q = query.q.unwrap_or_default();
+    let search = q.clone();
+    let (summary, plan, agents) = state
+        .db
+        .run(move |conn| {
+            let summary = writes::visible_plan(conn, &who, id)?;
+            if summary.status != plans::DONE {
+                return Ok((summary, None, None));
+            }
+            let plan = writes::done_plan(conn, &who, id)?;
+            let ask = PageAsk::new(query.page, Some(50))?;
+            let agents = writes::plan_agents(conn, &who, id, Some(&search), ask)?;
+            Ok((summary, Some(plan), Some(agents)))
+        })
+        .await?;
+    let months: Vec<String> =
+        plan.as_ref().map(|p| p.periods.iter().map(|x| x.period.clone()).collect()).unwrap_or_default();
+    let mut heat: BTreeMap<String, Vec<Option<(f64, Alert)>>> = BTreeMap::new();
+    let mut costs: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    let mut tensions = Vec::new();
+    if let Some(p) = &plan {
+        for a in &p.activities {
+            let row = heat.entry(a.activity.clone()).or_insert_with(|| vec![None; months.len()]);
+            if let Some(k) = months.iter().position(|m| *m == a.period) {
+                row[k] = Some((a.backlog, a.alert));
+            }
+            if a.alert != Alert::Normale {
+                tensions.push(a.clone());
+            }
+        }
+        for pool in &p.pools {
+            let row = costs.entry(pool.pool.clone()).or_insert_with(|| vec![0.0; months.len()]);
+            if let Some(k) = months.iter().position(|m| *m == pool.period) {
+                row[k] += pool.cost;
+            }
+        }
+    }
+    let pager = agents.as_ref().map(|a| Pager::of(a, &format!("/plans/{id}?q={}", urlencode(&q))));
+    let title = i18n::tr("plan-title", &[("id", id.to_string()), ("name", summary.name.clone())]);
+    Ok(page(&PlanPage {
+        layout: Layout::of(&visitor, title),
+        summary,
+        plan,
+        months,
+        heat: heat.into_iter().map(|(activity, cells)| HeatRow { activity, cells }).collect(),
+        tensions,
+        costs: costs.into_iter().collect(),
+        agents,
+        pager,
+        q,
+    }))
+}
+
+fn urlencode(raw: &str) -> String {
+    percent_encoding::utf8_percent_encode(raw, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
