@@ -39,8 +39,13 @@ const SCREENS: &[(&str, &str)] = &[
 ];
 
 /// The production manager's screens, shot as the demo's production user.
-const PRODUCTION_SCREENS: &[(&str, &str)] =
-    &[("15-charges", "/charges"), ("16-etp", "/etp"), ("17-plans", "/plans"), ("18-plan", "/plans/1")];
+const PRODUCTION_SCREENS: &[(&str, &str)] = &[
+    ("15-charges", "/charges"),
+    ("16-etp", "/etp"),
+    ("17-plans", "/plans"),
+    ("18-plan", "/plans/1"),
+    ("19-plans-compares", "/plans-compares?a=1&b=2"),
+];
 
 /// The campus coordinator's screens, shot as the demo's campus user.
 const CAMPUS_SCREENS: &[(&str, &str)] = &[

@@ -21,7 +21,7 @@ pub enum Shade {
 }
 
 impl Shade {
-    fn colour(self) -> RGBColor {
+    pub(super) fn colour(self) -> RGBColor {
         match self {
             Self::Met => RGBColor(0x2E, 0x7D, 0x32),
             Self::Short1 => RGBColor(0xB2, 0x6A, 0x00),
@@ -73,9 +73,9 @@ pub struct BarChart {
     pub description: String,
 }
 
-const WIDTH: u32 = 760;
-const FONT: &str = "sans-serif";
-const INK: RGBColor = RGBColor(0x1A, 0x1A, 0x1A);
+pub(super) const WIDTH: u32 = 760;
+pub(super) const FONT: &str = "sans-serif";
+pub(super) const INK: RGBColor = RGBColor(0x1A, 0x1A, 0x1A);
 
 impl BarChart {
     /// The chart as an SVG element, `id` naming its title and description for assistive
@@ -175,7 +175,7 @@ fn xml(text: &str) -> String {
 }
 
 /// The SVG with `role="img"`, a `<title>` and a `<desc>` that it is labelled by.
-fn accessible(svg: &str, id: &str, title: &str, description: &str) -> String {
+pub(super) fn accessible(svg: &str, id: &str, title: &str, description: &str) -> String {
     let Some(open) = svg.find("<svg") else { return svg.to_owned() };
     let Some(close) = svg[open..].find('>').map(|i| open + i + 1) else { return svg.to_owned() };
     let tag = svg[open..close].replacen(

@@ -8,6 +8,7 @@ pub mod i18n;
 mod layout;
 mod pager;
 mod pages;
+mod plan_charts;
 pub mod session;
 
 use actix_web::http::StatusCode;
@@ -66,6 +67,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(pages::plans::download_plan)
         .service(pages::plans::download_scenario)
         .service(pages::plan::show)
+        .service(pages::plan_compare::show)
         .service(pages::import::show)
         .service(pages::import::submit)
         .app_data(

@@ -123,9 +123,9 @@ async fn a_trainer_sees_their_hours_and_not_another_trainers_engagement_and_an_a
 }
 
 #[actix_web::test]
-async fn a_production_manager_pastes_loads_requests_a_plan_and_watches_it_finish_without_reloading() {
+async fn a_production_manager_pastes_loads_requests_a_plan_watches_it_finish_opens_it_and_compares_it() {
     let app = spawn_app().await;
-    crate::planning::fill(&app).await;
+    let production = crate::planning::fill(&app).await;
     let (web, _driver) = browser().await;
     sign_in(&web, &app, "prod33", USER_PASSWORD).await;
     wait_for_address(&web, "/").await;
@@ -160,4 +160,23 @@ async fn a_production_manager_pastes_loads_requests_a_plan_and_watches_it_finish
     assert!(still, "the status changed without a reload");
     assert!(main_text(&web).await.contains("Hiver"));
     element(&web, By::LinkText("Plan (JSON)")).await;
+
+    // The plan opens: its alerts as a heatmap, each activity's backlog over its bands.
+    element(&web, By::LinkText("Hiver")).await.click().await.unwrap();
+    wait_for_text(&web, "Alertes par activité et par mois").await;
+    assert_eq!(web.find_all(By::Css("#alertes tbody tr")).await.unwrap().len(), 2, "ACC and AL");
+    assert_eq!(web.find_all(By::Css("#stocks svg")).await.unwrap().len(), 2);
+    element(&web, By::Css("#sources svg")).await;
+
+    // Compared with another plan of the same months.
+    let other = crate::planning::ask_plan(&app, &production, "Hiver bis").await;
+    crate::planning::finished(&app, &production, other).await;
+    web.goto(app.url("/plans-compares")).await.unwrap();
+    let first = app.get_json("/api/v1/plans", &production).await["items"][1]["id"].as_i64().unwrap();
+    element(&web, By::Css(format!("#pa option[value='{first}']"))).await.click().await.unwrap();
+    element(&web, By::Css(format!("#pb option[value='{other}']"))).await.click().await.unwrap();
+    element(&web, By::Css("#choisir button")).await.click().await.unwrap();
+    wait_for_address(&web, &format!("/plans-compares?a={first}&b={other}")).await;
+    assert_eq!(web.find_all(By::Css("#ecarts tbody tr")).await.unwrap().len(), 4, "two activities, two months");
+    assert_eq!(web.find_all(By::Css("figure svg")).await.unwrap().len(), 2, "costs and critical months");
 }

@@ -204,6 +204,11 @@ async fn a_done_plan_shows_its_alert_heatmap_what_binds_its_costs_and_its_agents
     let strained = plan["result"]["activities"].as_array().unwrap().iter().any(|a| a["alert"] != "normale");
     assert_eq!(page.contains("id=\"tensions\""), strained, "what binds is listed where a backlog is above normal");
     assert!(page.contains("id=\"couts\"") && page.contains("id=\"agents-table\""));
+    // Each activity's backlog over its bands (AL: normal up to 50, critical up to 100), and the
+    // sources stacked against the need.
+    assert!(page.contains("data-activite=\"AL\"") && page.contains("Stock de fin de mois : AL"), "{page}");
+    assert!(page.contains("normale jusqu&#x27;à 50") || page.contains("normale jusqu'à 50"), "{page}");
+    assert!(page.contains("id=\"sources\"") && page.contains("ETP mobilisés par source et par mois"));
     assert!(page.contains("<td>P1</td>") && page.contains("<td>P2</td>"), "{page}");
     let searched = web.get(&format!("/plans/{id}?q=p2")).await.text().await.unwrap();
     let table = &searched[searched.find("id=\"agents-table\"").unwrap()..];
@@ -215,4 +220,31 @@ async fn a_done_plan_shows_its_alert_heatmap_what_binds_its_costs_and_its_agents
     web44.sign_in("prod44", USER_PASSWORD).await;
     assert_eq!(web44.get(&format!("/plans/{id}")).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(web44.get(&format!("/plans/{id}/plan.json")).await.status(), StatusCode::NOT_FOUND);
+}
+
+#[actix_web::test]
+async fn two_plans_are_compared_with_charts_and_tables() {
+    let app = spawn_app().await;
+    let production = fill(&app).await;
+    let a = crate::planning::ask_plan(&app, &production, "A").await;
+    finished(&app, &production, a).await;
+    let more = "organisation,activity,period,volume,opening_backlog\nCAF-33,AL,2027-02,160,\n";
+    assert_eq!(app.post_csv("/api/v1/csv/loads", &production, more).await.status(), StatusCode::OK);
+    let b = crate::planning::ask_plan(&app, &production, "B").await;
+    finished(&app, &production, b).await;
+    let api = app.get_json(&format!("/api/v1/plans/{a}/compare/{b}"), &production).await;
+    let web = WebClient::new(&app);
+    web.sign_in("prod33", USER_PASSWORD).await;
+    let page = web.get(&format!("/plans-compares?a={a}&b={b}")).await.text().await.unwrap();
+    assert_eq!(page.matches("<svg").count(), 2, "costs and critical months: {page}");
+    let table = &page[page.find("id=\"ecarts\"").unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    assert_eq!(table.matches("<tr><td>").count(), api["activities"].as_array().unwrap().len());
+    assert!(page.contains(&format!("<option value=\"{b}\" selected>")), "{page}");
+    // A plan of another fund is not found.
+    crate::planning::fill_org(&app, "CAF-44").await;
+    let other = app.token("prod44", USER_PASSWORD).await;
+    let theirs = crate::planning::ask_plan(&app, &other, "ailleurs").await;
+    finished(&app, &other, theirs).await;
+    assert_eq!(web.get(&format!("/plans-compares?a={a}&b={theirs}")).await.status(), StatusCode::NOT_FOUND);
 }

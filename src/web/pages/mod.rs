@@ -15,6 +15,7 @@ pub mod mobility;
 pub mod needs;
 pub mod password;
 pub mod plan;
+pub mod plan_compare;
 pub mod plans;
 mod scope;
 pub mod sheets;

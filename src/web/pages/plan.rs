@@ -17,6 +17,7 @@ use crate::domain::planning::plans::{self, PlanSummary};
 use crate::domain::planning::writes;
 use crate::http::AppState;
 use crate::web::pager::Pager;
+use crate::web::plan_charts::{BacklogChart, StackedChart, Words};
 use crate::web::{Layout, Visitor, WebError, i18n, page};
 
 /// A heatmap's row: an activity and, per month, its backlog and alert.
@@ -39,6 +40,102 @@ struct PlanPage {
     agents: Option<Page<AgentPeriod>>,
     pager: Option<Pager>,
     q: String,
+    /// Per activity, its backlog chart over the alert bands.
+    backlog_charts: Vec<(String, String)>,
+    /// The ETP each source gives per month, stacked, against the need.
+    sources_chart: Option<String>,
+}
+
+/// Thresholds of each activity, from the scenario the plan was solved from.
+type Thresholds = std::collections::HashMap<String, (f64, f64)>;
+
+fn backlog_charts(plan: &Plan, months: &[String], thresholds: &Thresholds) -> Result<Vec<(String, String)>, WebError> {
+    let mut by: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    for a in &plan.activities {
+        let row = by.entry(a.activity.clone()).or_insert_with(|| vec![0.0; months.len()]);
+        if let Some(k) = months.iter().position(|m| *m == a.period) {
+            row[k] = a.backlog;
+        }
+    }
+    by.into_iter()
+        .filter_map(|(activity, backlog)| thresholds.get(&activity).map(|t| (activity, backlog, *t)))
+        .enumerate()
+        .map(|(k, (activity, backlog, (normal_max, critical_max)))| {
+            let critical = backlog.iter().filter(|b| **b > critical_max).count();
+            let chart = BacklogChart {
+                words: Words {
+                    title: i18n::tr("plan-backlog-chart-title", &[("activity", activity.clone())]),
+                    value_axis: i18n::t("plan-backlog"),
+                    month_axis: i18n::t("etp-month"),
+                    legend: ["plan-backlog", "alert-normale", "alert-tendue", "alert-critique"]
+                        .iter()
+                        .map(|k| i18n::t(k))
+                        .collect(),
+                    description: i18n::tr(
+                        "plan-backlog-chart-description",
+                        &[
+                            ("activity", activity.clone()),
+                            ("normal", i18n::number(normal_max, 0)),
+                            ("critical", i18n::number(critical_max, 0)),
+                            ("months", critical.to_string()),
+                        ],
+                    ),
+                },
+                months: months.to_vec(),
+                backlog,
+                normal_max,
+                critical_max,
+            };
+            Ok((activity, chart.svg(&format!("stock-{k}"))?))
+        })
+        .collect()
+}
+
+/// Per month, ETP from the agents' own hours, their overtime, and each pool, against the need.
+fn sources_chart(plan: &Plan, months: &[String]) -> Result<Option<String>, WebError> {
+    let hours: f64 = plan.activities.iter().map(|a| a.agent_hours + a.pool_hours).sum();
+    let fte: f64 = plan.activities.iter().map(|a| a.allocated_fte).sum();
+    if fte <= 0.0 || months.is_empty() {
+        return Ok(None);
+    }
+    let per_fte = hours / fte;
+    let mut sources = vec![i18n::t("plan-source-agents")];
+    let pools: Vec<String> = plan.pools.iter().map(|p| p.pool.clone()).fold(Vec::new(), |mut seen, p| {
+        if !seen.contains(&p) {
+            seen.push(p);
+        }
+        seen
+    });
+    sources.extend(pools.iter().map(|p| if p == "overtime" { i18n::t("plan-overtime") } else { p.clone() }));
+    let values: Vec<Vec<f64>> = months
+        .iter()
+        .map(|m| {
+            let agents: f64 = plan.activities.iter().filter(|a| a.period == *m).map(|a| a.agent_hours).sum();
+            let overtime: f64 = plan.periods.iter().filter(|p| p.period == *m).map(|p| p.overtime_hours).sum();
+            let mut row = vec![(agents - overtime).max(0.0) / per_fte];
+            for pool in &pools {
+                let h: f64 = plan.pools.iter().filter(|p| p.period == *m && p.pool == *pool).map(|p| p.hours).sum();
+                row.push(h / per_fte);
+            }
+            row
+        })
+        .collect();
+    let need: Vec<f64> =
+        months.iter().map(|m| plan.periods.iter().filter(|p| p.period == *m).map(|p| p.need_fte).sum()).collect();
+    let chart = StackedChart {
+        words: Words {
+            title: i18n::t("plan-sources-chart-title"),
+            value_axis: i18n::t("etp-unit"),
+            month_axis: i18n::t("etp-month"),
+            legend: vec![i18n::t("plan-sources-need")],
+            description: i18n::tr("plan-sources-chart-description", &[("months", months.len().to_string())]),
+        },
+        months: months.to_vec(),
+        sources,
+        values,
+        need,
+    };
+    Ok(Some(chart.svg("sources")?))
 }
 
 fn alert_key(a: &Alert) -> &'static str {
@@ -104,17 +201,25 @@ pub async fn show(
     let query = query.into_inner();
     let q = query.q.unwrap_or_default();
     let search = q.clone();
-    let (summary, plan, agents) = state
+    let (summary, plan, agents, thresholds) = state
         .db
         .run(move |conn| {
             let summary = writes::visible_plan(conn, &who, id)?;
             if summary.status != plans::DONE {
-                return Ok((summary, None, None));
+                return Ok((summary, None, None, Thresholds::new()));
             }
             let plan = writes::done_plan(conn, &who, id)?;
             let ask = PageAsk::new(query.page, Some(50))?;
             let agents = writes::plan_agents(conn, &who, id, Some(&search), ask)?;
-            Ok((summary, Some(plan), Some(agents)))
+            // An old plan's scenario may have been discarded: then no band is drawn.
+            let thresholds = plans::scenario(conn, id)
+                .ok()
+                .and_then(|json| serde_json::from_str::<gpec_planning::Scenario>(&json).ok())
+                .map(|s| {
+                    s.activities.into_iter().map(|a| (a.code, (a.backlog_normal_max, a.backlog_critical_max))).collect()
+                })
+                .unwrap_or_default();
+            Ok((summary, Some(plan), Some(agents), thresholds))
         })
         .await?;
     let months: Vec<String> =
@@ -139,6 +244,10 @@ pub async fn show(
             }
         }
     }
+    let (backlog_charts, sources_chart) = match &plan {
+        Some(p) => (backlog_charts(p, &months, &thresholds)?, sources_chart(p, &months)?),
+        None => (vec![], None),
+    };
     let pager = agents.as_ref().map(|a| Pager::of(a, &format!("/plans/{id}?q={}", urlencode(&q))));
     let title = i18n::tr("plan-title", &[("id", id.to_string()), ("name", summary.name.clone())]);
     Ok(page(&PlanPage {
@@ -152,6 +261,8 @@ pub async fn show(
         agents,
         pager,
         q,
+        backlog_charts,
+        sources_chart,
     }))
 }
 
