@@ -3,6 +3,7 @@
 //! ETP each source gives per month, stacked, against the need. Drawn by plotters' SVG backend,
 //! with a title, axes, a legend and a text alternative, as the other charts.
 
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -66,6 +67,40 @@ fn draw_legend(
     Ok(())
 }
 
+type Plot<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// A plot of months across and values up, with its caption, axes and month labels.
+fn month_plot<'a, 'b>(
+    area: &'a DrawingArea<SVGBackend<'b>, plotters::coord::Shift>,
+    words: &Words,
+    months: &[String],
+    x: std::ops::Range<f64>,
+    top: f64,
+) -> Result<Plot<'a, 'b>, String> {
+    let mut chart = ChartBuilder::on(area)
+        .caption(&words.title, (FONT, 16).into_font().color(&INK))
+        .margin(10)
+        .margin_right(40)
+        .x_label_area_size(40)
+        .y_label_area_size(80)
+        .build_cartesian_2d(x, 0f64..top)
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .light_line_style(TRANSPARENT)
+        .x_labels(months.len().max(2))
+        .x_label_formatter(&|v| month_label(months, *v))
+        .y_label_formatter(&|v| format!("{v:.0}"))
+        .x_desc(&words.month_axis)
+        .y_desc(&words.value_axis)
+        .label_style((FONT, 12).into_font().color(&INK))
+        .axis_desc_style((FONT, 13).into_font().color(&INK))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    Ok(chart)
+}
+
 impl BacklogChart {
     pub fn svg(&self, id: &str) -> Result<String, ApiError> {
         let height = 300 + 22 * 4;
@@ -80,13 +115,7 @@ impl BacklogChart {
         let (plot, legend) = root.split_vertically(300);
         let last = (self.months.len().max(2) - 1) as f64;
         let top = self.backlog.iter().copied().fold(self.critical_max, f64::max).max(1.0) * 1.15;
-        let mut chart = ChartBuilder::on(&plot)
-            .caption(&self.words.title, (FONT, 16).into_font().color(&INK))
-            .margin(10)
-            .margin_right(40)
-            .x_label_area_size(40)
-            .y_label_area_size(80)
-            .build_cartesian_2d(0f64..last, 0f64..top)?;
+        let mut chart = month_plot(&plot, &self.words, &self.months, 0f64..last, top)?;
         let bands = [
             (0.0, self.normal_max, BAND_NORMAL),
             (self.normal_max, self.critical_max, BAND_TENSE),
@@ -97,19 +126,6 @@ impl BacklogChart {
                 chart.draw_series(std::iter::once(Rectangle::new([(0.0, low), (last, high)], colour.filled())))?;
             }
         }
-        let months = self.months.clone();
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .light_line_style(TRANSPARENT)
-            .x_labels(self.months.len().max(2))
-            .x_label_formatter(&|v| month_label(&months, *v))
-            .y_label_formatter(&|v| format!("{v:.0}"))
-            .x_desc(&self.words.month_axis)
-            .y_desc(&self.words.value_axis)
-            .label_style((FONT, 12).into_font().color(&INK))
-            .axis_desc_style((FONT, 13).into_font().color(&INK))
-            .draw()?;
         let points: Vec<(f64, f64)> = self.backlog.iter().enumerate().map(|(i, v)| (i as f64, *v)).collect();
         chart.draw_series(std::iter::once(PathElement::new(points.clone(), LINE.stroke_width(3))))?;
         chart.draw_series(points.into_iter().map(|p| Circle::new(p, 4, LINE.filled())))?;
@@ -147,26 +163,7 @@ impl StackedChart {
         let n = self.months.len().max(1);
         let totals = self.values.iter().map(|v| v.iter().sum::<f64>());
         let top = totals.chain(self.need.iter().copied()).fold(1.0, f64::max) * 1.1;
-        let mut chart = ChartBuilder::on(&plot)
-            .caption(&self.words.title, (FONT, 16).into_font().color(&INK))
-            .margin(10)
-            .margin_right(40)
-            .x_label_area_size(40)
-            .y_label_area_size(70)
-            .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), 0f64..top)?;
-        let months = self.months.clone();
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .light_line_style(TRANSPARENT)
-            .x_labels(n)
-            .x_label_formatter(&|v| month_label(&months, *v))
-            .y_label_formatter(&|v| format!("{v:.0}"))
-            .x_desc(&self.words.month_axis)
-            .y_desc(&self.words.value_axis)
-            .label_style((FONT, 12).into_font().color(&INK))
-            .axis_desc_style((FONT, 13).into_font().color(&INK))
-            .draw()?;
+        let mut chart = month_plot(&plot, &self.words, &self.months, -0.5f64..(n as f64 - 0.5), top)?;
         for (i, stack) in self.values.iter().enumerate() {
             let mut base = 0.0;
             for (k, v) in stack.iter().enumerate() {
