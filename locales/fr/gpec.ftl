@@ -561,3 +561,7 @@ plans-compare-fte-delta = Écart d'ETP alloués
 plans-compare-periods = Coût des renforts par mois
 plans-compare-cost-a = Coût A
 plans-compare-cost-b = Coût B
+agent-trainer-account = Compte formateur
+agent-trainer-account-exists = Cet agent a un compte formateur : il suit ses engagements et donne lui-même son accord.
+agent-trainer-account-intro = Si cet agent est formateur interne d'un campus, créez-lui un compte : il suivra ses engagements, ses sessions et ses heures, et donnera lui-même son accord. Transmettez-lui son identifiant et son mot de passe par un canal sûr.
+agent-trainer-account-submit = Créer le compte formateur

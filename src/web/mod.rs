@@ -34,6 +34,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(pages::agents::list)
         .service(pages::agents::show)
         .service(pages::agents::assess)
+        .service(pages::agents::create_trainer_account)
         .service(pages::sheets::list)
         .service(pages::sheets::compare)
         .service(pages::sheets::diff)

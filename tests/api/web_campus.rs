@@ -122,3 +122,33 @@ async fn a_coordinator_reads_modules_trainers_calendar_and_reports_and_records_a
     let form = [("csrf", "x"), ("trainer", id.as_str()), ("course", "x"), ("taken_on", "2026-06-02")];
     assert_eq!(hr.post("/campus/formateurs/formations", &form).await.status(), StatusCode::FORBIDDEN);
 }
+
+#[actix_web::test]
+async fn the_employers_hr_creates_a_trainer_account_from_the_agents_page_and_no_one_else_sees_the_form() {
+    let Campus { app, hr33, .. } = campus_in(spawn_app().await).await;
+    let agents = app.get_json("/api/v1/agents?q=P1", &hr33).await;
+    let p1 = agents["items"][0]["id"].as_i64().unwrap();
+    let path = format!("/agents/{p1}");
+    let hr = WebClient::new(&app);
+    hr.sign_in("rh33", USER_PASSWORD).await;
+    let page = hr.get(&path).await.text().await.unwrap();
+    assert!(page.contains("id=\"compte-formateur\"") && page.contains("/compte-formateur\""), "{page}");
+    let csrf = hidden(&page, "csrf");
+    let form = [("csrf", csrf.as_str()), ("username", "formateur.p1"), ("password", USER_PASSWORD)];
+    let res = hr.post(&format!("{path}/compte-formateur"), &form).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let page = hr.get(&path).await.text().await.unwrap();
+    assert!(page.contains("Cet agent a un compte formateur"), "{page}");
+    let trainer = WebClient::new(&app);
+    assert_eq!(trainer.sign_in("formateur.p1", USER_PASSWORD).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(trainer.get("/").await.headers()["location"], "/formateur");
+
+    // The fund's production manager sees neither the form nor may post it.
+    let prod = WebClient::new(&app);
+    prod.sign_in("prod33", USER_PASSWORD).await;
+    let page = prod.get(&path).await.text().await.unwrap();
+    assert!(!page.contains("compte-formateur"));
+    let csrf = hidden(&page, "csrf");
+    let form = [("csrf", csrf.as_str()), ("username", "autre.p1"), ("password", USER_PASSWORD)];
+    assert_eq!(prod.post(&format!("{path}/compte-formateur"), &form).await.status(), StatusCode::FORBIDDEN);
+}

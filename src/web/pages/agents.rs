@@ -155,6 +155,9 @@ struct AgentPage {
     form: AssessmentForm,
     notice: Option<String>,
     done: bool,
+    /// For the agent's own organisation's hr: whether the agent has a trainer account (none
+    /// for anyone else, who neither sees nor creates it).
+    trainer_account: Option<bool>,
 }
 
 impl AgentPage {
@@ -227,7 +230,7 @@ async fn agent_page(
     done: bool,
 ) -> Result<AgentPage, WebError> {
     let who = visitor.who.clone();
-    let (agent, gap, history, sheets, competencies) = state
+    let (agent, gap, history, sheets, competencies, trainer_account) = state
         .db
         .run(move |conn| {
             let agent = agents::visible(conn, &who, id)?;
@@ -237,7 +240,12 @@ async fn agent_page(
             };
             let history = assessments::agent_history(conn, &who, id)?;
             let competencies = competencies::choices(conn)?;
-            Ok((agent, gap, history, sheets(conn)?, competencies))
+            let trainer_account = if who.speaks_for(agent.organisation_id, &[Role::Hr]) {
+                Some(!crate::domain::campus::accounts::with_account(conn, &[agent.id])?.is_empty())
+            } else {
+                None
+            };
+            Ok((agent, gap, history, sheets(conn)?, competencies, trainer_account))
         })
         .await?;
     let title = format!("{} {}", agent.input.first_name, agent.input.last_name);
@@ -256,6 +264,7 @@ async fn agent_page(
         form,
         notice,
         done,
+        trainer_account,
     })
 }
 
@@ -302,4 +311,30 @@ pub async fn assess(
             Ok(html(status, page.render()))
         }
     }
+}
+
+#[derive(Deserialize)]
+pub struct TrainerAccountForm {
+    csrf: String,
+    username: String,
+    password: String,
+}
+
+/// Creates the agent's trainer account (the role hr of the agent's own organisation, checked by
+/// the domain as for the API).
+#[post("/agents/{id}/compte-formateur")]
+pub async fn create_trainer_account(
+    req: HttpRequest,
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    id: web::Path<i32>,
+    form: web::Form<TrainerAccountForm>,
+) -> Result<HttpResponse, WebError> {
+    let (id, form) = (id.into_inner(), form.into_inner());
+    visitor.check_csrf(&req, Some(&form.csrf))?;
+    let username = crate::domain::types::Username::parse("username", &form.username)?;
+    let password = crate::domain::types::Password::new_checked("password", &form.password, &[&form.username])?;
+    let who = visitor.who.clone();
+    state.db.run(move |conn| crate::domain::campus::accounts::create(conn, &who, id, &username, &password)).await?;
+    Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, format!("/agents/{id}?compte=1"))).finish())
 }
