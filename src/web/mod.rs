@@ -57,6 +57,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(pages::engagements::agree)
         .service(pages::engagements::transition)
         .service(pages::trainer::show)
+        .service(pages::activity::edit)
+        .service(pages::activity::save)
         .service(pages::loads::show)
         .service(pages::loads::paste)
         .service(pages::loads::cell)

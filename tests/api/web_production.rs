@@ -248,3 +248,47 @@ async fn two_plans_are_compared_with_charts_and_tables() {
     finished(&app, &other, theirs).await;
     assert_eq!(web.get(&format!("/plans-compares?a={a}&b={theirs}")).await.status(), StatusCode::NOT_FOUND);
 }
+
+#[actix_web::test]
+async fn an_activity_is_edited_from_the_version_shown_and_a_stale_edit_keeps_what_was_typed() {
+    let app = spawn_app().await;
+    let production = fill(&app).await;
+    let web = WebClient::new(&app);
+    web.sign_in("prod33", USER_PASSWORD).await;
+    let page = web.get("/charges/activites/AL").await.text().await.unwrap();
+    assert!(
+        page.contains("value=\"connaissance-prestations:3\"") && page.contains("name=\"version\" value=\"1\""),
+        "{page}"
+    );
+    let csrf = hidden(&page, "csrf");
+    let form = |version: &'static str, label: &'static str| {
+        [
+            ("csrf", csrf.clone()),
+            ("version", version.to_owned()),
+            ("label", label.to_owned()),
+            ("minutes_per_item", "55".to_owned()),
+            ("backlog_normal_max", "50".to_owned()),
+            ("backlog_critical_max", "100".to_owned()),
+            ("requirements", "connaissance-prestations:2".to_owned()),
+        ]
+    };
+    let res = web
+        .client
+        .post(app.url("/charges/activites/AL"))
+        .form(&form("1", "Aides au logement (AL)"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let al = app.get_json("/api/v1/activities/AL", &production).await;
+    assert_eq!((al["version"].as_i64(), al["minutes_per_item"].as_f64()), (Some(2), Some(55.0)));
+    assert_eq!(al["requirements"][0]["min_level"], 2);
+
+    // Made from version 1 again: refused, the form as typed, now made from version 2.
+    let res =
+        web.client.post(app.url("/charges/activites/AL")).form(&form("1", "Libellé périmé")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("value=\"Libellé périmé\"") && page.contains("name=\"version\" value=\"2\""), "{page}");
+    assert_eq!(app.get_json("/api/v1/activities/AL", &production).await["label"], "Aides au logement (AL)");
+}

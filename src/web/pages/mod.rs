@@ -1,5 +1,6 @@
 //! One module per screen: each reads its request, calls the domain and renders a template.
 
+pub mod activity;
 pub mod agents;
 pub mod campus;
 pub mod campus_reports;
