@@ -220,8 +220,11 @@ async fn an_engagement_needs_all_three_agreements_to_become_active_and_to_be_ren
     let agreements: Vec<&str> =
         events.iter().filter(|e| e["kind"] == "agreement").map(|e| e["note"].as_str().unwrap()).collect();
     assert_eq!(agreements.len(), 6, "{agreements:?}");
-    assert!(agreements[1].contains("signed paper consent AC-7 of 2026-11-02, recorded by rh33"), "{agreements:?}");
-    assert_eq!(agreements[0], "campus agreed to period 1");
+    assert!(
+        agreements[1].contains("consentement écrit signé AC-7 du 02/11/2026, enregistré par rh33"),
+        "{agreements:?}"
+    );
+    assert_eq!(agreements[0], "accord du campus pour la période 1");
 }
 
 #[actix_web::test]

@@ -68,7 +68,7 @@ async fn the_employers_hr_records_a_trainers_paper_consent_marked_as_such() {
     assert_eq!(hr.post(&format!("{path}/accords"), &form).await.status(), StatusCode::SEE_OTHER);
     let page = hr.get(&path).await.text().await.unwrap();
     assert!(page.contains("consentement écrit signé AC-2027-14 (20/11/2026)"), "{page}");
-    assert!(page.contains("signed paper consent AC-2027-14 of 2026-11-20"), "the event says so");
+    assert!(page.contains("consentement écrit signé AC-2027-14 du 20/11/2026"), "the event says so: {page}");
 }
 
 #[actix_web::test]

@@ -99,13 +99,19 @@ pub fn agree(
             ea::consent_date.eq(paper.as_ref().map(|p| p.1)),
         ))
         .execute(conn)?;
+    // The note is the engagement's record, read by its three parties: in French, as the
+    // seed's documents are.
+    let of = match party {
+        Party::Trainer => "du formateur",
+        Party::Employer => "de l'employeur",
+        Party::Campus => "du campus",
+    };
     let note = match &paper {
-        Some((reference, signed_on)) => {
-            format!(
-                "{party} agreed to period {period}: signed paper consent {reference} of {signed_on}, recorded by {by}"
-            )
-        }
-        None => format!("{party} agreed to period {period}"),
+        Some((reference, signed_on)) => format!(
+            "accord {of} pour la période {period} : consentement écrit signé {reference} du {}, enregistré par {by}",
+            signed_on.format("%d/%m/%Y")
+        ),
+        None => format!("accord {of} pour la période {period}"),
     };
     record_event(conn, g.id, "agreement", Some(g.status), &note, by)
 }

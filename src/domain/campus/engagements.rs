@@ -459,7 +459,7 @@ pub fn create(conn: &mut DbConnection, campus_id: i32, input: &EngagementInput, 
         ))
         .returning(e::id)
         .get_result(conn)?;
-    record(conn, id, None, "proposed", by)?;
+    record(conn, id, None, "proposition", by)?;
     Ok(id)
 }
 
@@ -486,6 +486,18 @@ pub enum Action {
     RequestRenewal,
     Renew,
     End,
+}
+
+impl Action {
+    /// The history's words for a change made without a note of its own.
+    pub fn words(self) -> &'static str {
+        match self {
+            Self::Activate => "activation",
+            Self::RequestRenewal => "demande de renouvellement",
+            Self::Renew => "renouvellement",
+            Self::End => "fin de l'engagement",
+        }
+    }
 }
 
 /// What a transition may carry: the proposed next period (renewal request) and a note.
@@ -599,6 +611,6 @@ pub fn transition(
     if changed != 1 {
         return Err(stale("engagement", &g.id.to_string(), version, g.version + 1));
     }
-    let note = if input.note.trim().is_empty() { format!("{action:?}") } else { input.note.trim().to_owned() };
+    let note = if input.note.trim().is_empty() { action.words().to_owned() } else { input.note.trim().to_owned() };
     record(conn, g.id, Some(g.status), &note, by)
 }
