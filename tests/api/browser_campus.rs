@@ -19,6 +19,20 @@ async fn click(web: &WebDriver, words: &str) {
     element(web, By::XPath(xpath)).await.click().await.unwrap();
 }
 
+/// The trainer's first sign-in: the one-time password hr gave, replaced by their own.
+async fn first_sign_in(web: &WebDriver, app: &TestApp) {
+    sign_in(web, app, "formateur.p1", USER_PASSWORD).await;
+    let chosen = crate::campus_consent::TRAINER_PASSWORD;
+    for id in ["new", "confirmation"] {
+        element(web, By::Id(id)).await.send_keys(chosen).await.unwrap();
+    }
+    let current = element(web, By::Id("current")).await;
+    current.clear().await.unwrap();
+    current.send_keys(USER_PASSWORD).await.unwrap();
+    element(web, By::Css("#choisir button")).await.click().await.unwrap();
+    wait_for_address(web, "/formateur").await;
+}
+
 /// Creates P1's trainer account (by CAF-33's hr, over the API).
 async fn trainer_account(app: &TestApp, hr: &str) {
     let agents = app.get_json("/api/v1/agents?q=P1", hr).await;
@@ -60,9 +74,8 @@ async fn a_coordinator_proposes_the_employer_and_the_trainer_agree_and_the_engag
     wait_for_text(&web, "C'est enregistré.").await;
     sign_out(&web).await;
 
-    // The trainer signs in to their own page and agrees.
-    sign_in(&web, &app, "formateur.p1", USER_PASSWORD).await;
-    wait_for_address(&web, "/formateur").await;
+    // The trainer signs in to their own page, choosing their password, and agrees.
+    first_sign_in(&web, &app).await;
     wait_for_text(&web, "Mon activité de formateur").await;
     element(&web, By::Css(format!("#mes-engagements a[href='/campus/engagements/{id}']"))).await.click().await.unwrap();
     wait_for_address(&web, &format!("/campus/engagements/{id}")).await;
@@ -98,8 +111,7 @@ async fn a_trainer_sees_their_hours_and_not_another_trainers_engagement_and_an_a
     let other = res.json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap();
     let (web, _driver) = browser().await;
 
-    sign_in(&web, &app, "formateur.p1", USER_PASSWORD).await;
-    wait_for_address(&web, "/formateur").await;
+    first_sign_in(&web, &app).await;
     web.goto(app.url("/formateur?annee=2026")).await.unwrap();
     wait_for_text(&web, "S-2026-11").await;
     let hours = element(&web, By::Id("heures")).await.text().await.unwrap();

@@ -34,14 +34,25 @@ async fn propose(app: &TestApp, coord: &str, trainer: i64, start: &str) -> i64 {
     res.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
 }
 
-/// Creates P1's trainer account (by CAF-33's hr) and signs it in.
+/// Creates an agent's trainer account (by CAF-33's hr) with a one-time password, which the
+/// trainer replaces at first sign-in; returns the token they then get.
 async fn trainer_account(app: &TestApp, hr: &str, matricule: &str, username: &str) -> String {
     let agent = agent_id(app, hr, matricule).await;
     let body = json!({"username": username, "password": USER_PASSWORD});
     let res = app.post(&format!("/api/v1/agents/{agent}/trainer-account"), hr, body).await;
     assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
-    app.token(username, USER_PASSWORD).await
+    assert_eq!(res.json::<Value>().await.unwrap()["must_change_password"], true, "hr knows the password");
+    let first = app.token(username, USER_PASSWORD).await;
+    let res = app.get("/api/v1/engagements", &first).await;
+    assert_error(res, StatusCode::FORBIDDEN, "forbidden").await;
+    let change = json!({"current_password": USER_PASSWORD, "new_password": TRAINER_PASSWORD});
+    let res = app.post("/api/v1/me/password", &first, change).await;
+    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap());
+    res.json::<Value>().await.unwrap()["access_token"].as_str().unwrap().to_owned()
 }
+
+/// The password trainers choose at their first sign-in.
+pub const TRAINER_PASSWORD: &str = "une phrase que le formateur seul connaît";
 
 #[actix_web::test]
 async fn each_party_records_its_own_agreement_and_a_national_admin_records_none() {

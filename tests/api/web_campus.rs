@@ -139,8 +139,21 @@ async fn the_employers_hr_creates_a_trainer_account_from_the_agents_page_and_no_
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let page = hr.get(&path).await.text().await.unwrap();
     assert!(page.contains("Cet agent a un compte formateur"), "{page}");
+    // The password hr gave is one-time: the trainer chooses their own before any session opens.
     let trainer = WebClient::new(&app);
-    assert_eq!(trainer.sign_in("formateur.p1", USER_PASSWORD).await.status(), StatusCode::SEE_OTHER);
+    let res = trainer.sign_in("formateur.p1", USER_PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let page = res.text().await.unwrap();
+    let token = hidden(&page, "form_token");
+    let chosen = crate::campus_consent::TRAINER_PASSWORD;
+    let form = [
+        ("username", "formateur.p1"),
+        ("current", USER_PASSWORD),
+        ("new", chosen),
+        ("confirmation", chosen),
+        ("form_token", token.as_str()),
+    ];
+    assert_eq!(trainer.post("/connexion/mot-de-passe", &form).await.status(), StatusCode::SEE_OTHER);
     assert_eq!(trainer.get("/").await.headers()["location"], "/formateur");
 
     // The fund's production manager sees neither the form nor may post it.

@@ -15,8 +15,9 @@ use crate::domain::{agents, organisations, password};
 use crate::error::ApiError;
 
 /// Creates agent `agent_id`'s `trainer` account. Another organisation's agent answers 404; the
-/// agent's organisation without `hr` or `admin`, 403. Call it off the async workers: the password
-/// is hashed here.
+/// agent's organisation without `hr` or `admin`, 403. The password is one-time: hr knows it, so
+/// the trainer chooses their own at the first sign-in. Call it off the async workers: the
+/// password is hashed here.
 pub fn create(
     conn: &mut DbConnection,
     who: &Principal,
@@ -33,7 +34,11 @@ pub fn create(
     }
     let organisation = organisations::find_by_id(conn, agent.organisation_id)?;
     let hash = password::hash(password)?;
-    users::create_trainer(conn, who, username, &hash, &organisation, agent.id)
+    crate::db::transaction(conn, |conn| {
+        let user = users::create_trainer(conn, who, username, &hash, &organisation, agent.id)?;
+        diesel::update(u::table.find(user.id)).set(u::must_change_password.eq(1)).execute(conn)?;
+        users::find_by_id(conn, user.id)?.ok_or_else(|| ApiError::internal("user vanished", "after insert"))
+    })
 }
 
 /// Which of `agent_ids` have an active trainer account.
