@@ -41,6 +41,7 @@ const SCREENS: &[(&str, &str)] = &[
 /// The production manager's screens, shot as the demo's production user.
 const PRODUCTION_SCREENS: &[(&str, &str)] = &[
     ("15-charges", "/charges"),
+    ("15b-activite", "/charges/activites/ACCOMPAGNEMENT-DOSSIER"),
     ("16-etp", "/etp"),
     ("17-plans", "/plans"),
     ("18-plan", "/plans/1"),
