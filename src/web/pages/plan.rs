@@ -138,7 +138,7 @@ fn sources_chart(plan: &Plan, months: &[String]) -> Result<Option<String>, WebEr
     Ok(Some(chart.svg("sources")?))
 }
 
-fn alert_key(a: &Alert) -> &'static str {
+pub(super) fn alert_key(a: &Alert) -> &'static str {
     match a {
         Alert::Normale => "normale",
         Alert::Tendue => "tendue",

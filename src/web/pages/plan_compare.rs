@@ -11,6 +11,7 @@ use gpec_planning::compare::{Comparison, Delta};
 use gpec_planning::result::Alert;
 use serde::Deserialize;
 
+use super::plan::alert_key;
 use crate::domain::paging::PageAsk;
 use crate::domain::planning::plans::{self, PlanSummary};
 use crate::domain::planning::{compare_plans, organisation_id};
@@ -49,14 +50,6 @@ impl ComparePage {
 
     fn chosen(&self, id: &i32, side: &str) -> bool {
         (if side == "a" { self.a } else { self.b }) == Some(*id)
-    }
-}
-
-fn alert_key(a: &Alert) -> &'static str {
-    match a {
-        Alert::Normale => "normale",
-        Alert::Tendue => "tendue",
-        Alert::Critique => "critique",
     }
 }
 

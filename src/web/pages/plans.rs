@@ -54,6 +54,13 @@ struct PlanRows {
 
 /// Words and helpers both templates use.
 trait PlanWords {
+    fn listed(&self) -> &Page<PlanSummary>;
+
+    /// Whether a plan shown is queued or running: then the rows poll.
+    fn any_pending(&self) -> bool {
+        self.listed().items.iter().any(|p| self.pending(p))
+    }
+
     fn status(&self, p: &PlanSummary) -> String {
         i18n::t(&format!("plan-status-{}", p.status))
     }
@@ -71,18 +78,15 @@ trait PlanWords {
     }
 }
 
-impl PlanWords for PlansPage {}
-impl PlanWords for PlanRows {}
-
-impl PlansPage {
-    fn any_pending(&self) -> bool {
-        self.plans.items.iter().any(|p| self.pending(p))
+impl PlanWords for PlansPage {
+    fn listed(&self) -> &Page<PlanSummary> {
+        &self.plans
     }
 }
 
-impl PlanRows {
-    fn any_pending(&self) -> bool {
-        self.plans.items.iter().any(|p| self.pending(p))
+impl PlanWords for PlanRows {
+    fn listed(&self) -> &Page<PlanSummary> {
+        &self.plans
     }
 }
 
