@@ -24,6 +24,11 @@ impl Detail {
     pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self { field: Some(field.into()), line: None, column: None, message: message.into() }
     }
+
+    /// A problem of one cell of a file.
+    pub fn line(line: u64, column: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: None, line: Some(line), column: Some(column.into()), message: message.into() }
+    }
 }
 
 /// The body of every error response: an RFC 9457 problem, served as `application/problem+json`,

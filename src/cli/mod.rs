@@ -1,6 +1,7 @@
 //! The `gpec` command line: the server (default) and administration commands.
 
 mod admin;
+mod forecast;
 mod plan;
 mod progress;
 mod referential;
@@ -147,6 +148,17 @@ pub enum Command {
     /// Solve, check or generate load-to-ETP planning scenarios (JSON files, no database)
     #[command(subcommand)]
     Plan(plan::PlanCmd),
+    /// Forecast a history file (`activity,period,volume`, at least 24 months per activity) and
+    /// print `activity,period,forecast,lo80,hi80,lo95,hi95`; each activity's backtest goes to
+    /// stderr. Exit 1 on a bad file (the line is named), 2 when some activities were refused
+    /// (the others are printed). No database
+    Forecast {
+        /// The history file (CSV, `,` or `;`); `-` reads standard input
+        history: std::path::PathBuf,
+        /// Months to forecast, 1 to 18
+        #[arg(long, default_value_t = 12)]
+        horizon: usize,
+    },
     /// Export as CSV to standard output
     Export {
         #[arg(value_enum)]
@@ -230,15 +242,11 @@ pub fn run() -> ExitCode {
         Some(Command::Serve(serve)) => (None, *serve),
         other => (other, ServeOpts::parse_from(["gpec serve"])),
     };
-    if let Some(Command::Plan(cmd)) = command {
-        return match plan::run(cmd, output) {
-            Ok(true) => ExitCode::SUCCESS,
-            Ok(false) => ExitCode::from(2),
-            Err(message) => {
-                eprintln!("gpec: {message}");
-                ExitCode::FAILURE
-            }
-        };
+    // The file commands need no database, nor the server's settings.
+    match command {
+        Some(Command::Plan(cmd)) => return file_command(plan::run(cmd, output)),
+        Some(Command::Forecast { history, horizon }) => return file_command(forecast::run(&history, horizon, output)),
+        _ => {}
     }
     let config = match config(&cli.opts, &serve) {
         Ok(config) => config,
@@ -255,7 +263,7 @@ pub fn run() -> ExitCode {
         Some(Command::Seed) => referential::run_seed(&config, output),
         Some(Command::Import { entity, file }) => referential::import(&config, entity, &file, output),
         Some(Command::Export { entity, dialect, format }) => referential::export(&config, entity, format, dialect),
-        Some(Command::Plan(_)) => unreachable!("handled above"),
+        Some(Command::Plan(_) | Command::Forecast { .. }) => unreachable!("handled above"),
         Some(Command::Demo(DemoCmd::Generate { organisation, agents, seed, password, serve })) => {
             referential::demo(&config, &organisation, agents, seed, password, output)
                 .and_then(|()| if serve { self::serve(config) } else { Ok(()) })
@@ -263,6 +271,31 @@ pub fn run() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("gpec: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The bytes of a file, or of standard input for `-`.
+fn read_input(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    if path == std::path::Path::new("-") {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
+            .map_err(|e| format!("reading standard input: {e}"))?;
+        Ok(bytes)
+    } else {
+        std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
+    }
+}
+
+/// The exit of a command on files: 0 when whole, 2 when partial (a plan stopped by its time
+/// limit, activities refused), 1 on bad input.
+fn file_command(result: Result<bool, String>) -> ExitCode {
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(2),
         Err(message) => {
             eprintln!("gpec: {message}");
             ExitCode::FAILURE

@@ -51,7 +51,7 @@ pub fn export(config: &Config, entity: Entity, format: FileFormat, dialect: Dial
 }
 
 /// Every bad line on its own line of stderr, after the summary.
-fn describe(error: &ApiError) -> String {
+pub fn describe(error: &ApiError) -> String {
     let mut text = error.to_string();
     if let ApiError::BadRequest { details, .. } = error {
         for d in details {
@@ -64,14 +64,7 @@ fn describe(error: &ApiError) -> String {
 }
 
 pub fn import(config: &Config, entity: Entity, file: &std::path::Path, output: Output) -> Result<(), String> {
-    let bytes = if file == std::path::Path::new("-") {
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
-            .map_err(|e| format!("reading standard input: {e}"))?;
-        bytes
-    } else {
-        std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?
-    };
+    let bytes = super::read_input(file)?;
     let mut conn = connect(config)?;
     let conn: &mut DbConnection = &mut conn;
     let operator = super::admin::operator(conn)?;

@@ -188,7 +188,7 @@ pub struct Problems {
 
 impl Problems {
     pub fn add(&mut self, line: u64, column: &str, message: impl Into<String>) {
-        self.push(Detail { field: None, line: Some(line), column: Some(column.to_owned()), message: message.into() });
+        self.push(Detail::line(line, column, message));
     }
 
     fn push(&mut self, detail: Detail) {

@@ -14,6 +14,7 @@ pub mod competencies;
 pub mod csv_io;
 pub mod demo;
 pub mod directory;
+pub mod forecasting;
 pub mod home;
 pub mod job_profiles;
 pub mod levels;

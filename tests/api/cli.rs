@@ -186,3 +186,42 @@ fn logs_written_to_a_file_or_pipe_carry_no_colour_codes() {
     assert!(log.contains("gpec listening") && log.contains("INFO"), "{log}");
     assert!(!log.contains('\u{1b}'), "no ANSI escape in a piped log: {log:?}");
 }
+
+#[test]
+fn forecast_turns_a_history_file_into_a_forecast_file_and_names_what_it_refuses() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("history.csv");
+    let mut text = String::from("activity,period,volume\n");
+    for t in 0..36 {
+        let (year, month) = (2023 + t / 12, t % 12 + 1);
+        text.push_str(&format!("AL,{year}-{month:02},{}\n", 1000 + 10 * t + [0, 90, -60, 30][t as usize % 4]));
+    }
+    for t in 0..20 {
+        text.push_str(&format!("NEUF,{}-{:02},{}\n", 2024 + t / 12, t % 12 + 1, 50 + t));
+    }
+    std::fs::write(&history, &text).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_gpec"))
+        .args(["forecast", history.to_str().unwrap(), "--horizon", "4"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines[0], "activity,period,forecast,lo80,hi80,lo95,hi95");
+    assert_eq!(lines.len(), 5, "AL's four months and no NEUF: {stdout}");
+    let first: Vec<f64> = lines[1].split(',').skip(2).map(|v| v.parse().unwrap()).collect();
+    assert!(lines[1].starts_with("AL,2026-01,"));
+    assert!(first[3] <= first[1] && first[1] <= first[0] && first[0] <= first[2] && first[2] <= first[4], "{first:?}");
+    assert!(stderr.contains("refused: NEUF: 20 months of history"), "{stderr}");
+    assert!(stderr.contains("AL: 36 months of history; backtest over 12 origins"), "{stderr}");
+
+    std::fs::write(&history, "activity,period,volume\nAL,2023-01,10\nAL,2023-02,-4\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_gpec")).args(["forecast", history.to_str().unwrap()]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("line 3, column volume"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

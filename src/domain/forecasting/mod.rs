@@ -1,0 +1,4 @@
+//! Forecasts of monthly volumes (the `gpec-forecast` crate) applied to what people have: a
+//! history file, or an organisation's stored history.
+
+pub mod file;
