@@ -353,6 +353,7 @@ mod tests {
                 activity("ACC", "2027-01", 80.0, Alert::Tendue),
             ],
             periods: vec![month("2027-01"), month("2027-02")],
+            objective_breakdown: vec![],
             agents: vec![AgentPeriod {
                 agent: "A1".into(),
                 period: "2027-01".into(),

@@ -130,6 +130,10 @@ async fn a_plan_is_solved_in_the_background_to_the_hand_computed_optimum_and_sav
     assert_eq!(plan["status"], "done", "{plan}");
     assert_eq!(plan["solver_status"], "optimal");
     assert!(close(&plan["objective"], 280.0), "{}", plan["objective"]);
+    let parts = plan["result"]["objective_breakdown"].as_array().unwrap();
+    let kinds: Vec<&str> = parts.iter().map(|p| p["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["backlog_over_normal", "backlog_over_critical"], "no pool, no pool part");
+    assert!(close(&parts[0]["total"], 80.0) && close(&parts[1]["by_period"]["2027-02"], 200.0), "{parts:?}");
     assert!(close(&row(&plan, "AL", "2027-01")["backlog"], 70.0));
     assert_eq!(row(&plan, "AL", "2027-01")["alert"], "tendue");
     let feb = row(&plan, "AL", "2027-02");
@@ -202,6 +206,15 @@ async fn two_plans_compare_activity_by_activity_and_month_by_month() {
     let jan = &cmp["periods"][0];
     assert!(close(&jan["overtime_cost"]["a"], 0.0) && close(&jan["overtime_cost"]["b"], 5.0), "{jan}");
     assert!(close(&jan["pool_cost"]["delta"], 5.0));
+    // The objective by part in both: overtime only in the second (16 h at 0.5), the backlog
+    // above normal 20 + 60 then 10 + 44, above critical 10 × 20 then none.
+    let part = |kind: &str| cmp["objective_breakdown"].as_array().unwrap().iter().find(|p| p["kind"] == kind).cloned();
+    let overtime = part("overtime").expect("overtime in the second plan");
+    assert_eq!((overtime["total"]["a"].clone(), overtime["total"]["b"].as_f64()), (Value::Null, Some(8.0)));
+    let normal = part("backlog_over_normal").unwrap();
+    assert!(close(&normal["total"]["a"], 80.0) && close(&normal["total"]["b"], 54.0), "{normal}");
+    assert!(close(&normal["by_period"]["2027-02"]["delta"], 44.0 - 60.0), "{normal}");
+    assert!(close(&part("backlog_over_critical").unwrap()["total"]["delta"], -200.0));
     let res = app.get(&format!("/api/v1/plans/{first}/compare/999"), &production).await;
     assert_error(res, StatusCode::NOT_FOUND, "not_found").await;
 }

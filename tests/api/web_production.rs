@@ -204,6 +204,11 @@ async fn a_done_plan_shows_its_alert_heatmap_what_binds_its_costs_and_its_agents
     let strained = plan["result"]["activities"].as_array().unwrap().iter().any(|a| a["alert"] != "normale");
     assert_eq!(page.contains("id=\"tensions\""), strained, "what binds is listed where a backlog is above normal");
     assert!(page.contains("id=\"couts\"") && page.contains("id=\"agents-table\""));
+    let costs = &page[page.find("id=\"couts\"").unwrap()..];
+    let costs = &costs[..costs.find("</table>").unwrap()];
+    let parts = plan["result"]["objective_breakdown"].as_array().unwrap();
+    assert_eq!(costs.matches("<th scope=\"row\">").count(), parts.len(), "a row per part of the objective: {costs}");
+    assert!(costs.contains("Pénalité du stock au-delà du seuil critique"), "{costs}");
     // Each activity's backlog over its bands (AL: normal up to 50, critical up to 100), and the
     // sources stacked against the need.
     assert!(page.contains("data-activite=\"AL\"") && page.contains("Stock de fin de mois : AL"), "{page}");
@@ -241,6 +246,9 @@ async fn two_plans_are_compared_with_charts_and_tables() {
     let table = &table[..table.find("</table>").unwrap()];
     assert_eq!(table.matches("<tr><td>").count(), api["activities"].as_array().unwrap().len());
     assert!(page.contains(&format!("<option value=\"{b}\" selected>")), "{page}");
+    let parts = &page[page.find("id=\"postes\"").unwrap()..];
+    let parts = &parts[..parts.find("</table>").unwrap()];
+    assert_eq!(parts.matches("<th scope=\"row\">").count(), api["objective_breakdown"].as_array().unwrap().len());
     // A plan of another fund is not found.
     crate::planning::fill_org(&app, "CAF-44").await;
     let other = app.token("prod44", USER_PASSWORD).await;

@@ -173,5 +173,12 @@ pub fn check(p: &Prepared, plan: &Plan) -> Recomputed {
             cost += s.penalties.over_critical_per_item * (b - act.backlog_critical_max).max(0.0);
         }
     }
+    // The breakdown, when the plan has one, must be the plan's own costs.
+    if !plan.objective_breakdown.is_empty() {
+        let stated = crate::breakdown::total(&plan.objective_breakdown);
+        if (stated - cost).abs() > tolerance(cost) * 10.0 {
+            bad("objective_breakdown", format!("the parts add up to {stated:.3}, the plan's costs to {cost:.3}"));
+        }
+    }
     Recomputed { objective: cost, violations: v }
 }

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::breakdown::{CostKind, CostPart};
 use crate::result::{ActivityPeriod, Alert, PeriodSummary, Plan};
 
 /// A figure in each plan (absent when the plan has no such row) and `b - a`.
@@ -48,6 +49,19 @@ pub struct PeriodDiff {
     pub pool_cost: Delta,
 }
 
+/// One part of the objective in each plan (a part one plan lacks, such as a pool switched off,
+/// is absent on that side).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = planning::CostPartDiff))]
+pub struct CostPartDiff {
+    pub kind: CostKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pool: Option<String>,
+    pub total: Delta,
+    pub by_period: BTreeMap<String, Delta>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(as = planning::Comparison))]
@@ -56,6 +70,7 @@ pub struct Comparison {
     pub etpma: Delta,
     pub activities: Vec<ActivityDiff>,
     pub periods: Vec<PeriodDiff>,
+    pub objective_breakdown: Vec<CostPartDiff>,
 }
 
 fn pool_cost(p: &PeriodSummary) -> f64 {
@@ -105,10 +120,25 @@ pub fn compare(a: &Plan, b: &Plan) -> Comparison {
             }
         })
         .collect();
+    let objective_breakdown = pair(&a.objective_breakdown, &b.objective_breakdown, |p: &CostPart| (p.kind, &p.pool))
+        .into_iter()
+        .map(|((kind, pool), (x, y))| {
+            let months: std::collections::BTreeSet<&String> =
+                x.iter().chain(y.iter()).flat_map(|p| p.by_period.keys()).collect();
+            let month = |p: Option<&CostPart>, m: &String| p.map(|p| p.by_period.get(m).copied().unwrap_or(0.0));
+            CostPartDiff {
+                kind,
+                pool: pool.clone(),
+                total: Delta::new(x.map(|p| p.total), y.map(|p| p.total)),
+                by_period: months.into_iter().map(|m| (m.clone(), Delta::new(month(x, m), month(y, m)))).collect(),
+            }
+        })
+        .collect();
     Comparison {
         objective: Delta::new(Some(a.objective), Some(b.objective)),
         etpma: Delta::new(Some(a.etpma), Some(b.etpma)),
         activities,
         periods,
+        objective_breakdown,
     }
 }

@@ -183,7 +183,19 @@ pub(crate) fn plan(p: &Prepared, raw: &Raw, value: &dyn Fn(usize) -> f64, outcom
         }
     }
     let allocated: f64 = activities.iter().map(|a| a.allocated_fte).sum();
-    Plan { status, objective, mip_gap: gap, etpma: allocated / nt as f64, activities, periods, agents, pools, stats }
+    let objective_breakdown = crate::breakdown::breakdown(s, &activities, &pools);
+    Plan {
+        status,
+        objective,
+        mip_gap: gap,
+        etpma: allocated / nt as f64,
+        activities,
+        periods,
+        agents,
+        pools,
+        objective_breakdown,
+        stats,
+    }
 }
 
 /// What binds for activity `a` in period `t`, from the solved values.

@@ -40,6 +40,10 @@ pub struct Plan {
     pub periods: Vec<PeriodSummary>,
     pub agents: Vec<AgentPeriod>,
     pub pools: Vec<PoolPeriod>,
+    /// The objective split into overtime, each pool and the backlog penalties, per period; the
+    /// parts add up to `objective`. Empty in plans stored before it existed.
+    #[serde(default)]
+    pub objective_breakdown: Vec<crate::breakdown::CostPart>,
     pub stats: Stats,
 }
 

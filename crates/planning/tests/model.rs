@@ -1,6 +1,7 @@
 //! The planning model on scenarios small enough to solve by hand, every validation refusal,
 //! determinism, and a property check over many random scenarios.
 
+use gpec_planning::breakdown::CostKind;
 use gpec_planning::result::{Alert, Binding, Plan};
 use gpec_planning::{Options, Scenario, Status, check, generate, solve, validate};
 use serde_json::{Value, json};
@@ -16,7 +17,15 @@ fn solved(s: &Scenario) -> Plan {
     let recomputed = check(&prepared, &plan);
     assert!(recomputed.violations.is_empty(), "{:?}", recomputed.violations);
     assert!((recomputed.objective - plan.objective).abs() < 1e-6, "{} vs {}", recomputed.objective, plan.objective);
+    let parts = gpec_planning::breakdown::total(&plan.objective_breakdown);
+    assert!((parts - plan.objective).abs() < 1e-6, "the breakdown adds up to {parts}, not {}", plan.objective);
     plan
+}
+
+/// The part `kind` (of `pool`) of the plan's objective: its total and its months in order.
+fn part(plan: &Plan, kind: CostKind, pool: Option<&str>) -> (f64, Vec<f64>) {
+    let part = plan.objective_breakdown.iter().find(|p| p.kind == kind && p.pool.as_deref() == pool).unwrap();
+    (part.total, part.by_period.values().copied().collect())
 }
 
 fn backlog(plan: &Plan, activity: &str, period: &str) -> f64 {
@@ -78,6 +87,9 @@ fn overtime_is_used_only_when_cheaper_than_the_backlog_penalty() {
     assert!(close(b[0], 50.0) && close(b[1], 0.0) && close(b[2], 10.0), "{b:?}");
     assert!(close(plan.periods[0].overtime_hours, 10.0) && close(plan.periods[2].overtime_hours, 10.0));
     assert!(close(plan.objective, 20.0 * 0.5 + 60.0));
+    assert_eq!(part(&plan, CostKind::Overtime, None), (10.0, vec![5.0, 0.0, 5.0]));
+    assert_eq!(part(&plan, CostKind::BacklogOverNormal, None), (60.0, vec![50.0, 0.0, 10.0]));
+    assert_eq!(part(&plan, CostKind::BacklogOverCritical, None), (0.0, vec![0.0, 0.0, 0.0]));
 
     // An item left over is paid for every month it stays, so an hour in January can save up to
     // three item-months: at 5 an hour, overtime never pays.
@@ -115,6 +127,9 @@ fn temporary_staff_heads_are_whole_numbers() {
     assert_eq!(row.extra_hours_to_tendue, Some(50.0));
     assert!(close(cdd.hours, 100.0));
     assert!(close(plan.objective, 1500.0 + 50.0 * 21.0));
+    assert_eq!(part(&plan, CostKind::TemporaryStaff, Some("CDD")), (1500.0, vec![1500.0]));
+    assert_eq!(part(&plan, CostKind::BacklogOverNormal, None).0, 50.0);
+    assert_eq!(part(&plan, CostKind::BacklogOverCritical, None).0, 50.0 * 20.0);
 }
 
 #[test]
@@ -251,6 +266,11 @@ fn random_plans_pass_the_checker_with_the_objective_they_report() {
             *row.hours.get_mut(&first).unwrap() += 1000.0;
             assert!(!check(&prepared, &forged).violations.is_empty(), "seed {seed}: forged hours pass");
         }
+        // And a breakdown that does not add up to the plan's costs.
+        let mut forged = plan.clone();
+        forged.objective_breakdown[0].total += 100.0;
+        let caught = check(&prepared, &forged).violations;
+        assert!(caught.iter().any(|v| v.constraint == "objective_breakdown"), "seed {seed}: {caught:?}");
     }
 }
 
@@ -318,4 +338,17 @@ fn the_time_limit_returns_the_best_plan_found_with_its_gap() {
     let recomputed = check(&prepared, &plan);
     assert!(recomputed.violations.is_empty(), "{:?}", recomputed.violations);
     assert!(close(recomputed.objective, plan.objective), "the stated objective is the plan's own cost");
+}
+
+#[test]
+fn a_comparison_shows_each_part_of_the_objective_in_both_plans() {
+    let cheap =
+        solved(&scenario(one_activity(json!({"pools": {"overtime": {"max_share": 0.1, "cost_per_hour": 0.5}}}))));
+    let without = solved(&scenario(one_activity(json!({}))));
+    let comparison = gpec_planning::compare::compare(&cheap, &without);
+    let overtime = comparison.objective_breakdown.iter().find(|p| p.kind == CostKind::Overtime).unwrap();
+    assert_eq!((overtime.total.a, overtime.total.b), (Some(10.0), None), "the second plan has no overtime pool");
+    let normal = comparison.objective_breakdown.iter().find(|p| p.kind == CostKind::BacklogOverNormal).unwrap();
+    assert_eq!((normal.total.a, normal.total.b, normal.total.delta), (Some(60.0), Some(100.0), Some(40.0)));
+    assert_eq!(normal.by_period["2027-01"].delta, Some(60.0 - 50.0));
 }

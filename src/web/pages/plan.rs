@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use actix_web::{HttpResponse, get, web};
 use askama::Template;
 use gpec_planning::Plan;
+use gpec_planning::breakdown::CostKind;
 use gpec_planning::result::{ActivityPeriod, AgentPeriod, Alert, Binding};
 use serde::Deserialize;
 
@@ -35,8 +36,8 @@ struct PlanPage {
     months: Vec<String>,
     heat: Vec<HeatRow>,
     tensions: Vec<ActivityPeriod>,
-    /// Per pool, its cost in each month.
-    costs: Vec<(String, Vec<f64>)>,
+    /// Each part of the objective: its name, total and cost in each month.
+    costs: Vec<CostRow>,
     agents: Option<Page<AgentPeriod>>,
     pager: Option<Pager>,
     q: String,
@@ -44,6 +45,54 @@ struct PlanPage {
     backlog_charts: Vec<(String, String)>,
     /// The ETP each source gives per month, stacked, against the need.
     sources_chart: Option<String>,
+}
+
+/// A part of a plan's objective, as the costs table shows it.
+pub struct CostRow {
+    pub label: String,
+    pub total: f64,
+    pub values: Vec<f64>,
+}
+
+/// The words of a part of the objective (a pool's part names the pool).
+pub(super) fn cost_label(kind: CostKind, pool: Option<&str>) -> String {
+    let key = match kind {
+        CostKind::Overtime => "cost-overtime",
+        CostKind::TemporaryStaff => "cost-temporary-staff",
+        CostKind::FlyingTeam => "cost-flying-team",
+        CostKind::BacklogOverNormal => "cost-backlog-normal",
+        CostKind::BacklogOverCritical => "cost-backlog-critical",
+    };
+    i18n::tr(key, &[("pool", pool.unwrap_or_default().to_owned())])
+}
+
+/// The rows of the costs table: the objective's parts, or for a plan stored before they
+/// existed, its pools' costs.
+fn cost_rows(plan: &Plan, months: &[String]) -> Vec<CostRow> {
+    let in_months = |by_period: &dyn Fn(&String) -> f64| months.iter().map(by_period).collect::<Vec<f64>>();
+    if !plan.objective_breakdown.is_empty() {
+        return plan
+            .objective_breakdown
+            .iter()
+            .map(|part| CostRow {
+                label: cost_label(part.kind, part.pool.as_deref()),
+                total: part.total,
+                values: in_months(&|m| part.by_period.get(m).copied().unwrap_or(0.0)),
+            })
+            .collect();
+    }
+    let mut by_pool: BTreeMap<&str, Vec<&gpec_planning::result::PoolPeriod>> = BTreeMap::new();
+    for row in &plan.pools {
+        by_pool.entry(&row.pool).or_default().push(row);
+    }
+    by_pool
+        .into_iter()
+        .map(|(pool, rows)| CostRow {
+            label: pool.to_owned(),
+            total: rows.iter().map(|r| r.cost).sum(),
+            values: in_months(&|m| rows.iter().filter(|r| r.period == *m).map(|r| r.cost).sum()),
+        })
+        .collect()
 }
 
 /// Thresholds of each activity, from the scenario the plan was solved from.
@@ -225,7 +274,6 @@ pub async fn show(
     let months: Vec<String> =
         plan.as_ref().map(|p| p.periods.iter().map(|x| x.period.clone()).collect()).unwrap_or_default();
     let mut heat: BTreeMap<String, Vec<Option<(f64, Alert)>>> = BTreeMap::new();
-    let mut costs: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     let mut tensions = Vec::new();
     if let Some(p) = &plan {
         for a in &p.activities {
@@ -237,17 +285,12 @@ pub async fn show(
                 tensions.push(a.clone());
             }
         }
-        for pool in &p.pools {
-            let row = costs.entry(pool.pool.clone()).or_insert_with(|| vec![0.0; months.len()]);
-            if let Some(k) = months.iter().position(|m| *m == pool.period) {
-                row[k] += pool.cost;
-            }
-        }
     }
     let (backlog_charts, sources_chart) = match &plan {
         Some(p) => (backlog_charts(p, &months, &thresholds)?, sources_chart(p, &months)?),
         None => (vec![], None),
     };
+    let costs = plan.as_ref().map(|p| cost_rows(p, &months)).unwrap_or_default();
     let pager = agents.as_ref().map(|a| Pager::of(a, &format!("/plans/{id}?q={}", urlencode(&q))));
     let title = i18n::tr("plan-title", &[("id", id.to_string()), ("name", summary.name.clone())]);
     Ok(page(&PlanPage {
@@ -257,7 +300,7 @@ pub async fn show(
         months,
         heat: heat.into_iter().map(|(activity, cells)| HeatRow { activity, cells }).collect(),
         tensions,
-        costs: costs.into_iter().collect(),
+        costs,
         agents,
         pager,
         q,

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use actix_web::{HttpResponse, get, web};
 use askama::Template;
-use gpec_planning::compare::{Comparison, Delta};
+use gpec_planning::compare::{Comparison, CostPartDiff, Delta};
 use gpec_planning::result::Alert;
 use serde::Deserialize;
 
@@ -46,6 +46,10 @@ impl ComparePage {
 
     fn alert(&self, a: &Option<Alert>) -> String {
         a.as_ref().map_or_else(|| "—".to_owned(), |a| i18n::t(&format!("alert-{}", alert_key(a))))
+    }
+
+    fn part(&self, part: &CostPartDiff) -> String {
+        super::plan::cost_label(part.kind, part.pool.as_deref())
     }
 
     fn chosen(&self, id: &i32, side: &str) -> bool {
