@@ -247,6 +247,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    activity_actuals (activity_id, period) {
+        activity_id -> Integer,
+        period -> Text,
+        entries -> Double,
+        processed -> Double,
+        stock -> Double,
+        adjustment -> Double,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
     activity_months (activity_id, period) {
         activity_id -> Integer,
         period -> Text,
@@ -314,11 +327,13 @@ diesel::table! {
 diesel::joinable!(activity_requirements -> activities (activity_id));
 diesel::joinable!(activity_requirements -> competencies (competency_id));
 diesel::joinable!(activity_months -> activities (activity_id));
+diesel::joinable!(activity_actuals -> activities (activity_id));
 diesel::joinable!(agent_unavailability -> agents (agent_id));
 diesel::allow_tables_to_appear_in_same_query!(activities, activity_requirements);
 diesel::allow_tables_to_appear_in_same_query!(activity_requirements, competencies);
 diesel::allow_tables_to_appear_in_same_query!(activities, competencies);
 diesel::allow_tables_to_appear_in_same_query!(activities, activity_months);
+diesel::allow_tables_to_appear_in_same_query!(activities, activity_actuals);
 diesel::allow_tables_to_appear_in_same_query!(agent_unavailability, agents);
 diesel::allow_tables_to_appear_in_same_query!(activities, organisations);
 diesel::joinable!(plans -> organisations (organisation_id));

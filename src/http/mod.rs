@@ -39,6 +39,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(handlers::agents::configure)
             .configure(handlers::analytics::configure)
             .configure(handlers::planning::configure)
+            .configure(handlers::actuals::configure)
             .configure(handlers::plans::configure)
             .configure(handlers::campus::configure)
             .configure(handlers::campus_consent::configure)

@@ -2,6 +2,7 @@
 //! (a temporary SQLite file, or a fresh PostgreSQL database when `GPEC_TEST_DATABASE_URL` is set).
 
 mod accounts;
+mod actuals;
 mod agent_imports;
 mod agents;
 mod audit;

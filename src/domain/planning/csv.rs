@@ -6,6 +6,7 @@ use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
 use super::activities::{self, ActivityInput, Checker, RequirementInput};
+use super::actuals::{self, ActualChecker, ActualRow};
 use super::forecasts::{self, LoadChecker, LoadRow, RowProblem, UnavailabilityChecker, UnavailabilityRow};
 use crate::db::DbConnection;
 use crate::domain::agents_csv::Orgs;
@@ -27,6 +28,8 @@ pub const ACTIVITY_COLUMNS: &[&str] = &[
     "requirements",
 ];
 pub const LOAD_COLUMNS: &[&str] = &["organisation", "activity", "period", "volume", "opening_backlog"];
+pub const ACTUAL_COLUMNS: &[&str] =
+    &["organisation", "activity", "period", "entries", "processed", "stock", "adjustment"];
 pub const UNAVAILABILITY_COLUMNS: &[&str] = &["organisation", "matricule", "period", "kind", "hours"];
 
 fn flag(table: &Table, row: &Row, column: &str, problems: &mut Problems) -> Option<bool> {
@@ -256,4 +259,59 @@ pub fn import_unavailability(
         |c, r| c.check(r),
     )?;
     Ok(written(forecasts::write_unavailability(conn, &valid)?))
+}
+
+pub fn export_actuals(conn: &mut DbConnection, scope: Option<i32>) -> Result<Vec<u8>, ApiError> {
+    let mut w = csv_io::writer(ACTUAL_COLUMNS)?;
+    for (org, code) in organisations_in(conn, scope)? {
+        for r in actuals::rows(&actuals::recorded(conn, org, None, None)?) {
+            let numbers = [r.entries, r.processed, r.stock, r.adjustment].map(|v| v.to_string());
+            csv_io::write_row(&mut w, [code.clone(), r.activity, r.period].into_iter().chain(numbers))?;
+        }
+    }
+    csv_io::finish(w)
+}
+
+/// Writes the actuals of the file; a stock that breaks the flow refuses the file, naming its line.
+pub fn import_actuals(
+    conn: &mut DbConnection,
+    bytes: &[u8],
+    scope: Option<i32>,
+    author: &str,
+) -> Result<ImportReport, ApiError> {
+    let table = csv_io::read(bytes, ACTUAL_COLUMNS, "actuals")?;
+    let valid = import_rows(
+        conn,
+        &table,
+        scope,
+        "actuals",
+        ActualChecker::load,
+        |table, row, problems| {
+            let entries = table.number(row, "entries", problems);
+            let processed = table.number(row, "processed", problems);
+            let stock = table.number(row, "stock", problems);
+            let adjustment = match table.get(row, "adjustment") {
+                "" => Some(0.0),
+                _ => table.number(row, "adjustment", problems),
+            };
+            let actual = ActualRow {
+                activity: table.get(row, "activity").to_owned(),
+                period: table.get(row, "period").to_owned(),
+                entries: entries?,
+                processed: processed?,
+                stock: stock?,
+                adjustment: adjustment?,
+            };
+            Some((row.line, actual))
+        },
+        |c, (line, r)| c.check(r).map(|v| (*line, v)),
+    )?;
+    let (lines, valid): (Vec<u64>, Vec<_>) = valid.into_iter().unzip();
+    let (report, breaks) = actuals::write(conn, &valid, author)?;
+    let mut problems = Problems::default();
+    for b in breaks {
+        problems.add(lines[b.row], "stock", b.message);
+    }
+    problems.into_result("actuals")?;
+    Ok(written(report))
 }

@@ -57,11 +57,11 @@ pub struct RowProblem {
 }
 
 impl RowProblem {
-    fn malformed(column: &'static str, message: String) -> Self {
+    pub fn malformed(column: &'static str, message: String) -> Self {
         Self { column, message, refused: false }
     }
 
-    fn refused(column: &'static str, message: String) -> Self {
+    pub fn refused(column: &'static str, message: String) -> Self {
         Self { column, message, refused: true }
     }
 }
@@ -210,7 +210,7 @@ pub struct WriteReport {
 
 impl WriteReport {
     /// Counts one row written, `created` or updated.
-    fn count(&mut self, created: bool) {
+    pub fn count(&mut self, created: bool) {
         if created { self.created += 1 } else { self.updated += 1 }
     }
 }
@@ -219,7 +219,7 @@ impl WriteReport {
 /// key at once on PostgreSQL would both find nothing to update and both insert: the second
 /// insert fails on the key once the first commits. It runs in a savepoint, so the second writer
 /// then updates the row the first wrote, as if it had come second.
-fn update_or_insert(
+pub fn update_or_insert(
     conn: &mut DbConnection,
     update: impl Fn(&mut DbConnection) -> diesel::QueryResult<usize>,
     insert: impl FnOnce(&mut DbConnection) -> diesel::QueryResult<usize>,

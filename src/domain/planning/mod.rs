@@ -2,6 +2,7 @@
 //! and penalties), the scenarios built from it, and plans with their durable job queue.
 
 pub mod activities;
+pub mod actuals;
 pub mod csv;
 pub mod forecasts;
 pub mod grid;

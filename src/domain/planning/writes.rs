@@ -3,6 +3,7 @@
 //! names), writes, and records the change in the audit trail, in one transaction.
 
 use super::activities::{self, Activity, ActivityInput, Checker};
+use super::actuals::{self, ActualChecker, ActualRow};
 use super::forecasts::{self, LoadChecker, LoadRow, UnavailabilityChecker, UnavailabilityRow, WriteReport, check_all};
 use super::organisation_id;
 use super::plans::{self, PlanSummary};
@@ -11,7 +12,7 @@ use crate::db::{DbConnection, transaction};
 use crate::domain::access::Principal;
 use crate::domain::audit::{self, Change};
 use crate::domain::types::Role;
-use crate::error::ApiError;
+use crate::error::{ApiError, Detail};
 
 /// Runs `write` in the organisation `code` names (or the caller's), for a production manager.
 fn in_organisation<T>(
@@ -93,6 +94,28 @@ pub fn put_loads(
         let valid = check_all(rows, |r| checker.check(r))?;
         let report = forecasts::write_loads(conn, &valid)?;
         audit::record(conn, who, Change::new(Some(org), "load", "rows", "put").counts(&report))?;
+        Ok(report)
+    })
+}
+
+/// Writes actuals (months or ISO weeks), all rows or none; a stock that breaks the flow from
+/// the period before refuses the set (422, naming `rows[k].stock`). One audit record with counts.
+pub fn put_actuals(
+    conn: &mut DbConnection,
+    who: &Principal,
+    organisation: Option<&str>,
+    rows: &[ActualRow],
+) -> Result<WriteReport, ApiError> {
+    in_organisation(conn, who, organisation, |conn, org| {
+        let mut checker = ActualChecker::load(conn, org)?;
+        let valid = check_all(rows, |r| checker.check(r))?;
+        let (report, breaks) = actuals::write(conn, &valid, &who.username)?;
+        if !breaks.is_empty() {
+            let details =
+                breaks.into_iter().map(|b| Detail::field(format!("rows[{}].stock", b.row), b.message)).collect();
+            return Err(ApiError::unprocessable("the set of rows", details));
+        }
+        audit::record(conn, who, Change::new(Some(org), "actual", "rows", "put").counts(&report))?;
         Ok(report)
     })
 }

@@ -32,6 +32,7 @@ pub enum Entity {
     Assessments,
     Activities,
     Loads,
+    Actuals,
     Unavailability,
     Modules,
     Trainers,
@@ -50,6 +51,7 @@ impl Entity {
             Self::Assessments => "assessments",
             Self::Activities => "activities",
             Self::Loads => "loads",
+            Self::Actuals => "actuals",
             Self::Unavailability => "unavailability",
             Self::Modules => "modules",
             Self::Trainers => "trainers",
@@ -68,7 +70,7 @@ impl Entity {
     pub fn writer_role(self) -> crate::domain::types::Role {
         use crate::domain::types::Role;
         match self {
-            Self::Activities | Self::Loads | Self::Unavailability => Role::Production,
+            Self::Activities | Self::Loads | Self::Actuals | Self::Unavailability => Role::Production,
             Self::Modules | Self::Trainers | Self::Engagements | Self::Sessions => Role::Campus,
             _ => Role::Hr,
         }
@@ -111,6 +113,7 @@ pub fn export(
         Entity::Sessions => campus::export_sessions(conn, scope),
         Entity::Activities => planning::export_activities(conn, scope),
         Entity::Loads => planning::export_loads(conn, scope),
+        Entity::Actuals => planning::export_actuals(conn, scope),
         Entity::Unavailability => planning::export_unavailability(conn, scope),
         Entity::Assessments => agents_csv::export_assessments(conn, scope),
         Entity::Competencies => competencies::export(conn),
@@ -168,6 +171,7 @@ fn import_rows(
         Entity::Sessions => campus::import_sessions(conn, bytes, scope, author),
         Entity::Activities => planning::import_activities(conn, bytes, scope, author),
         Entity::Loads => planning::import_loads(conn, bytes, scope),
+        Entity::Actuals => planning::import_actuals(conn, bytes, scope, author),
         Entity::Unavailability => planning::import_unavailability(conn, bytes, scope),
         Entity::Assessments => agents_csv::import_assessments(conn, bytes, scope, author),
         Entity::Competencies => competencies::import(conn, bytes, author),

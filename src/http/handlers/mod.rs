@@ -1,6 +1,7 @@
 //! One module per resource; each handler extracts, authorises, calls the domain, returns a DTO.
 
 pub mod accounts;
+pub mod actuals;
 pub mod agents;
 pub mod analytics;
 pub mod audit;

@@ -59,7 +59,7 @@ crate::paged_query! {
     }
 }
 
-fn month(field: &str, raw: Option<&str>) -> Result<Option<Period>, ApiError> {
+pub fn month(field: &str, raw: Option<&str>) -> Result<Option<Period>, ApiError> {
     raw.map(|r| Period::parse(field, r)).transpose()
 }
 
