@@ -312,6 +312,7 @@ diesel::table! {
         attempts -> Integer,
         idempotency_key -> Nullable<Text>,
         scenario_discarded_at -> Nullable<Timestamp>,
+        overrides -> Nullable<Text>,
     }
 }
 

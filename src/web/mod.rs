@@ -6,6 +6,7 @@ mod assets;
 mod charts;
 pub mod i18n;
 mod layout;
+mod overrides;
 mod pager;
 mod pages;
 mod plan_charts;

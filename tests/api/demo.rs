@@ -19,7 +19,7 @@ async fn the_demo_fills_the_hr_production_and_campus_screens_and_makes_a_user_pe
     assert_eq!(report["report"]["production"]["months"], 36);
     assert_eq!(report["report"]["campus"]["sessions"], 12);
     assert_eq!(report["report"]["draft_sheet"], "CSU");
-    assert_eq!(report["report"]["plans"].as_array().map(Vec::len), Some(2), "two plans queued");
+    assert_eq!(report["report"]["plans"].as_array().map(Vec::len), Some(3), "two plans and a variant queued");
     assert_eq!(report["generated_password"].as_str().map(str::len), Some(20));
     let weak = gpec(
         &db,
@@ -45,6 +45,9 @@ async fn the_demo_fills_the_hr_production_and_campus_screens_and_makes_a_user_pe
     let plan = report["report"]["plans"][1].as_i64().unwrap();
     let solved = crate::planning::finished(&app, &production, plan).await;
     assert_eq!(solved["status"], "done", "the workers solve the demo's plan: {solved}");
+    let variant = app.get_json(&format!("/api/v1/plans/{}", report["report"]["plans"][2]), &production).await;
+    assert_eq!(variant["overrides"]["pools"][0]["max_heads"], 12, "the variant keeps its overrides: {variant}");
+    assert_eq!(app.get_json("/api/v1/planning-settings", &production).await, settings, "settings untouched");
     let campus = token("campus.caf-demo").await;
     assert_eq!(app.get_json("/api/v1/modules", &campus).await.as_array().unwrap().len(), 5);
     let engagements = app.get_items("/api/v1/engagements", &campus).await;

@@ -31,6 +31,7 @@ mod plan_queue;
 mod planning;
 mod referential;
 mod startup;
+mod variants;
 mod versions;
 mod web;
 mod web_campus;

@@ -106,6 +106,7 @@ async fn two_workers_never_claim_the_same_plan() {
             scenario: "{}".into(),
             author: "test",
             idempotency_key: None,
+            overrides: None,
         };
         queued.insert(plans::enqueue(&mut conn, plan).unwrap());
         let _ = k;

@@ -82,19 +82,45 @@ pub struct DemoReport {
     pub plans: Vec<i32>,
 }
 
-/// Queues two plans of the coming months, a year and a half-year, so that the plans' screens
-/// have something to show once the service's workers have solved them.
+/// Queues two plans of the coming months, a year and a half-year, and a variant of the
+/// half-year with a fifth more items on the first activity and a CDD pool of twice the heads, so
+/// that the plans' screens have something to show once the service's workers have solved them.
 fn plans(conn: &mut DbConnection, who: &Principal, organisation: &str, today: NaiveDate) -> Result<Vec<i32>, ApiError> {
+    use super::planning::overrides::{Overrides, PoolChange, VolumeChange};
     use super::planning::request::{self, PlanRequest, QueueQuota, Requested};
     let start = super::types::Period::of_date(today).plus(1);
+    let org = super::planning::organisation_id(conn, who, Some(organisation))?;
+    let first = super::planning::activities::list(conn, org)?.into_iter().next().map(|a| a.code);
+    let variant = first.map(|activity| Overrides {
+        volumes: vec![VolumeChange {
+            activity,
+            from: start.to_string(),
+            to: start.plus(5).to_string(),
+            multiplier: 1.2,
+        }],
+        pools: vec![PoolChange {
+            pool: "CDD".into(),
+            off: false,
+            max_heads: Some(12),
+            max_share: None,
+            hours_factor: None,
+            cost: None,
+        }],
+        ..Overrides::default()
+    });
     let mut ids = Vec::new();
-    for (name, months) in [("Les douze prochains mois", 11), ("Le prochain semestre", 5)] {
+    for (name, months, overrides) in [
+        ("Les douze prochains mois", 11, None),
+        ("Le prochain semestre", 5, None),
+        ("Variante : le semestre avec 20 % d'entrées en plus et 12 CDD", 5, variant),
+    ] {
         let input = PlanRequest {
             organisation: Some(organisation.to_owned()),
             name: Some(name.to_owned()),
             from: start.to_string(),
             to: start.plus(months).to_string(),
             time_limit_seconds: Some(60.0),
+            overrides,
         };
         let (Requested::Queued(plan) | Requested::Replayed(plan)) =
             request::request(conn, who, input, None, QueueQuota::new(10), today)?;

@@ -6,6 +6,7 @@ pub mod actuals;
 pub mod csv;
 pub mod forecasts;
 pub mod grid;
+pub mod overrides;
 pub mod plans;
 pub mod request;
 pub mod scenario;
@@ -36,13 +37,24 @@ pub fn etp_report(
     Ok(gpec_planning::etp::report(&prepared))
 }
 
+/// Two plans compared, with what each changed from the stored data (a variant's overrides), so
+/// that a variant compared with its base shows its changes beside their effects.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct PlanComparison {
+    #[serde(flatten)]
+    pub comparison: gpec_planning::compare::Comparison,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overrides_a: Option<overrides::Overrides>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overrides_b: Option<overrides::Overrides>,
+}
+
 /// Plans `a` and `b`, both done and visible to `who`, compared month by month.
-pub fn compare_plans(
-    conn: &mut DbConnection,
-    who: &Principal,
-    a: i32,
-    b: i32,
-) -> Result<gpec_planning::compare::Comparison, ApiError> {
-    let (a, b) = (writes::done_plan(conn, who, a)?, writes::done_plan(conn, who, b)?);
-    Ok(gpec_planning::compare::compare(&a, &b))
+pub fn compare_plans(conn: &mut DbConnection, who: &Principal, a: i32, b: i32) -> Result<PlanComparison, ApiError> {
+    let (plan_a, plan_b) = (writes::done_plan(conn, who, a)?, writes::done_plan(conn, who, b)?);
+    Ok(PlanComparison {
+        comparison: gpec_planning::compare::compare(&plan_a, &plan_b),
+        overrides_a: plans::get(conn, a)?.overrides,
+        overrides_b: plans::get(conn, b)?.overrides,
+    })
 }

@@ -12,6 +12,7 @@ use diesel::sql_types::{Integer, Text, Timestamp};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::overrides::Overrides;
 use crate::db::DbConnection;
 use crate::db::schema::{organisations as o, plans as pl};
 use crate::domain::paging::{Page, PageAsk};
@@ -52,6 +53,9 @@ pub struct PlanSummary {
     pub finished_at: Option<NaiveDateTime>,
     /// Times a worker took the job (more than 1 after a worker stopped while running it).
     pub attempts: i32,
+    /// A what-if variant's overrides, applied to its scenario.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overrides: Option<Overrides>,
 }
 
 type SummaryRow = (
@@ -71,6 +75,7 @@ type SummaryRow = (
     Option<NaiveDateTime>,
     Option<NaiveDateTime>,
     i32,
+    Option<String>,
 );
 
 fn summary(r: SummaryRow) -> PlanSummary {
@@ -91,6 +96,8 @@ fn summary(r: SummaryRow) -> PlanSummary {
         started_at: r.13,
         finished_at: r.14,
         attempts: r.15,
+        // Written by `enqueue` from the same type; an unreadable one is shown as none.
+        overrides: r.16.and_then(|text| serde_json::from_str(&text).ok()),
     }
 }
 
@@ -113,6 +120,7 @@ macro_rules! summary_columns {
             pl::started_at,
             pl::finished_at,
             pl::attempts,
+            pl::overrides,
         )
     };
 }
@@ -127,6 +135,7 @@ pub struct NewPlan<'a> {
     pub scenario: String,
     pub author: &'a str,
     pub idempotency_key: Option<&'a str>,
+    pub overrides: Option<&'a Overrides>,
 }
 
 /// Queues a plan; returns its id.
@@ -144,6 +153,11 @@ pub fn enqueue(conn: &mut DbConnection, plan: NewPlan) -> Result<i32, ApiError> 
             pl::created_at.eq(crate::domain::now()),
             pl::attempts.eq(0),
             pl::idempotency_key.eq(plan.idempotency_key),
+            pl::overrides.eq(plan
+                .overrides
+                .map(serde_json::to_string)
+                .transpose()
+                .map_err(|e| ApiError::internal("overrides", e))?),
         ))
         .returning(pl::id)
         .get_result(conn)?)

@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use super::overrides::{self, Overrides};
 use super::plans::{self, NewPlan, PlanSummary};
 use super::{organisation_id, scenario};
 use crate::db::DbConnection;
@@ -44,6 +45,9 @@ pub struct PlanRequest {
     #[serde(default)]
     #[schema(exclusive_minimum = 0, maximum = 600)]
     pub time_limit_seconds: Option<f64>,
+    /// A what-if variant: changes applied to this plan's scenario only, never to the stored data.
+    #[serde(default)]
+    pub overrides: Option<Overrides>,
 }
 
 /// A client's name for one request, so that sending it again does not queue a second plan:
@@ -112,6 +116,7 @@ pub fn request(
     let (from, to) = (Period::parse("from", &input.from)?, Period::parse("to", &input.to)?);
     let org = organisation_id(conn, who, input.organisation.as_deref())?;
     let name = if name.is_empty() { format!("{from} – {to}") } else { name.to_owned() };
+    let variant = input.overrides.filter(|o| !o.is_empty());
 
     // Requests of one organisation queue here one at a time, so that neither the quota nor the
     // idempotency key can be passed by two requests at once.
@@ -122,7 +127,8 @@ pub fn request(
         let same = earlier.from == from.to_string()
             && earlier.to == to.to_string()
             && earlier.time_limit == time_limit
-            && earlier.name == name;
+            && earlier.name == name
+            && earlier.overrides == variant;
         if !same {
             return Err(ApiError::Unprocessable {
                 message: format!(
@@ -148,7 +154,10 @@ pub fn request(
         });
     }
 
-    let built = scenario::build(conn, org, from, to, today)?;
+    let mut built = scenario::build(conn, org, from, to, today)?;
+    if let Some(o) = &variant {
+        overrides::apply(&mut built, o, &overrides::Directory::load(conn, org)?)?;
+    }
     gpec_planning::validate(&built).map_err(scenario::refused)?;
     let text = serde_json::to_string(&built).map_err(|e| ApiError::internal("scenario", e))?;
     let id = plans::enqueue(
@@ -162,6 +171,7 @@ pub fn request(
             scenario: text,
             author: &who.username,
             idempotency_key: key.as_ref().map(|k| k.0.as_str()),
+            overrides: variant.as_ref(),
         },
     )?;
     let plan = plans::get(conn, id)?;

@@ -229,12 +229,13 @@ pub async fn plan_agents(
 }
 
 /// Per activity and month, the backlog, alert, allocated and needed ETP of plan `a` and plan `b`
-/// with `b - a`; per month, the pools' costs; and the objectives. Both plans must be done.
+/// with `b - a`; per month, the pools' costs; the objectives and their parts; and each plan's
+/// overrides when it is a what-if variant. Both plans must be done.
 #[utoipa::path(
     tag = "plans",
     security(("bearer" = [])),
     params(("a" = i32, Path), ("b" = i32, Path)),
-    responses((status = 200, description = "The comparison", body = gpec_planning::compare::Comparison), AuthErrors, NotFound, Conflict)
+    responses((status = 200, description = "The comparison", body = crate::domain::planning::PlanComparison), AuthErrors, NotFound, Conflict)
 )]
 #[get("/plans/{a}/compare/{b}")]
 pub async fn compare_plans(

@@ -38,6 +38,8 @@ struct PlanPage {
     tensions: Vec<ActivityPeriod>,
     /// Each part of the objective: its name, total and cost in each month.
     costs: Vec<CostRow>,
+    /// A what-if variant's overrides, in words.
+    variant: Vec<String>,
     agents: Option<Page<AgentPeriod>>,
     pager: Option<Pager>,
     q: String,
@@ -293,8 +295,10 @@ pub async fn show(
     let costs = plan.as_ref().map(|p| cost_rows(p, &months)).unwrap_or_default();
     let pager = agents.as_ref().map(|a| Pager::of(a, &format!("/plans/{id}?q={}", urlencode(&q))));
     let title = i18n::tr("plan-title", &[("id", id.to_string()), ("name", summary.name.clone())]);
+    let variant = summary.overrides.as_ref().map(crate::web::overrides::lines).unwrap_or_default();
     Ok(page(&PlanPage {
         layout: Layout::of(&visitor, title),
+        variant,
         summary,
         plan,
         months,

@@ -29,6 +29,8 @@ struct ComparePage {
     b: Option<i32>,
     comparison: Option<Comparison>,
     charts: Vec<String>,
+    /// Each plan's overrides in words (empty for a plan of the stored data).
+    variants: [Vec<String>; 2],
 }
 
 impl ComparePage {
@@ -146,6 +148,12 @@ pub async fn show(
             Ok((choices, comparison))
         })
         .await?;
+    let words = |o: &Option<crate::domain::planning::overrides::Overrides>| {
+        o.as_ref().map(crate::web::overrides::lines).unwrap_or_default()
+    };
+    let variants =
+        comparison.as_ref().map_or_else(Default::default, |c| [words(&c.overrides_a), words(&c.overrides_b)]);
+    let comparison = comparison.map(|c| c.comparison);
     let charts = match (&comparison, a, b) {
         (Some(c), Some(a), Some(b)) => charts(c, a, b)?,
         _ => vec![],
@@ -157,5 +165,6 @@ pub async fn show(
         b,
         comparison,
         charts,
+        variants,
     }))
 }

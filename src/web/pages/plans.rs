@@ -184,6 +184,7 @@ pub async fn request_plan(
         from: form.from.clone(),
         to: form.to.clone(),
         time_limit_seconds,
+        overrides: None,
     });
     let requested = match input {
         Ok(input) => state.db.transaction(move |conn| request::request(conn, &who, input, None, quota, today())).await,
