@@ -524,6 +524,13 @@ plan-flying = Équipes volantes (h)
 plan-costs = L'objectif par poste et par mois
 plan-pool = Poste
 plan-cost-total = Total
+plan-from-now = Re-planifié depuis le réel
+plan-from-now-words = { $closed ->
+    [0] aucun mois clos n'a de réel ; le plan part du stock réel de fin du mois précédent et optimise à partir de { $first }
+    [one] un mois clos au réel ; le plan part de son stock réel et optimise à partir de { $first }
+   *[other] { $closed } mois clos au réel ; le plan part du stock réel du dernier et optimise à partir de { $first }
+}
+plan-backlog-actual = Stock réel (mois clos)
 plan-overrides = Variante : ce qui change par rapport aux données enregistrées
 override-volume = { $activity } : entrées × { $multiplier } de { $from } à { $to }
 override-pool = { $pool } : { $changes }

@@ -313,6 +313,7 @@ diesel::table! {
         idempotency_key -> Nullable<Text>,
         scenario_discarded_at -> Nullable<Timestamp>,
         overrides -> Nullable<Text>,
+        closed_months -> Nullable<Text>,
     }
 }
 

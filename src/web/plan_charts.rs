@@ -14,6 +14,8 @@ const BAND_NORMAL: RGBColor = RGBColor(0xE3, 0xF4, 0xE8);
 const BAND_TENSE: RGBColor = RGBColor(0xFF, 0xF4, 0xD6);
 const BAND_CRITICAL: RGBColor = RGBColor(0xFD, 0xEC, 0xEC);
 const LINE: RGBColor = RGBColor(0x0B, 0x4F, 0x8A);
+/// Actual stocks, before a plan re-planned from now.
+const ACTUAL: RGBColor = RGBColor(0x5A, 0x5A, 0x5A);
 
 /// The sources' colours, in the order they are stacked; each at least 3:1 against white.
 const SOURCES: [RGBColor; 6] = [
@@ -41,6 +43,8 @@ pub struct BacklogChart {
     pub backlog: Vec<f64>,
     pub normal_max: f64,
     pub critical_max: f64,
+    /// The first months are actual stocks, drawn apart (a plan re-planned from now).
+    pub actual_months: usize,
 }
 
 fn month_label(months: &[String], v: f64) -> String {
@@ -103,7 +107,7 @@ fn month_plot<'a, 'b>(
 
 impl BacklogChart {
     pub fn svg(&self, id: &str) -> Result<String, ApiError> {
-        let height = 300 + 22 * 4;
+        let height = 300 + 22 * (4 + u32::from(self.actual_months > 0));
         let mut out = String::new();
         self.draw(&mut out, height).map_err(|e| ApiError::internal("chart drawing", e.to_string()))?;
         Ok(accessible(&out, id, &self.words.title, &self.words.description))
@@ -127,10 +131,18 @@ impl BacklogChart {
             }
         }
         let points: Vec<(f64, f64)> = self.backlog.iter().enumerate().map(|(i, v)| (i as f64, *v)).collect();
-        chart.draw_series(std::iter::once(PathElement::new(points.clone(), LINE.stroke_width(3))))?;
-        chart.draw_series(points.into_iter().map(|p| Circle::new(p, 4, LINE.filled())))?;
-        let entries: Vec<(RGBColor, String)> =
-            [LINE, BAND_NORMAL, BAND_TENSE, BAND_CRITICAL].into_iter().zip(self.words.legend.iter().cloned()).collect();
+        // The actual months, then the plan from the last of them on: one curve in two colours.
+        let (past, planned) = points.split_at(self.actual_months.min(points.len()));
+        let joined: Vec<(f64, f64)> = past.last().into_iter().chain(planned).copied().collect();
+        chart.draw_series(std::iter::once(PathElement::new(past.to_vec(), ACTUAL.stroke_width(3))))?;
+        chart.draw_series(past.iter().map(|p| Circle::new(*p, 4, ACTUAL.filled())))?;
+        chart.draw_series(std::iter::once(PathElement::new(joined, LINE.stroke_width(3))))?;
+        chart.draw_series(planned.iter().map(|p| Circle::new(*p, 4, LINE.filled())))?;
+        let mut colours = vec![LINE, BAND_NORMAL, BAND_TENSE, BAND_CRITICAL];
+        if self.actual_months > 0 {
+            colours.push(ACTUAL);
+        }
+        let entries: Vec<(RGBColor, String)> = colours.into_iter().zip(self.words.legend.iter().cloned()).collect();
         draw_legend(&legend, &entries)?;
         root.present()?;
         Ok(())

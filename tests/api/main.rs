@@ -30,6 +30,7 @@ mod plan_jobs;
 mod plan_queue;
 mod planning;
 mod referential;
+mod replan;
 mod startup;
 mod variants;
 mod versions;

@@ -121,6 +121,7 @@ fn plans(conn: &mut DbConnection, who: &Principal, organisation: &str, today: Na
             to: start.plus(months).to_string(),
             time_limit_seconds: Some(60.0),
             overrides,
+            from_now: false,
         };
         let (Requested::Queued(plan) | Requested::Replayed(plan)) =
             request::request(conn, who, input, None, QueueQuota::new(10), today)?;

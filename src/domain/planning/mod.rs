@@ -8,6 +8,7 @@ pub mod forecasts;
 pub mod grid;
 pub mod overrides;
 pub mod plans;
+pub mod replan;
 pub mod request;
 pub mod scenario;
 pub mod settings;

@@ -12,6 +12,7 @@ use diesel::sql_types::{Integer, Text, Timestamp};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::actuals::flow::MonthActual;
 use super::overrides::Overrides;
 use crate::db::DbConnection;
 use crate::db::schema::{organisations as o, plans as pl};
@@ -56,6 +57,10 @@ pub struct PlanSummary {
     /// A what-if variant's overrides, applied to its scenario.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub overrides: Option<Overrides>,
+    /// Re-planned from now: the actuals of the horizon's closed months, before the optimised
+    /// ones (the result covers those only, from the actual stock at the end of the last).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub closed_months: Vec<MonthActual>,
 }
 
 type SummaryRow = (
@@ -75,6 +80,7 @@ type SummaryRow = (
     Option<NaiveDateTime>,
     Option<NaiveDateTime>,
     i32,
+    Option<String>,
     Option<String>,
 );
 
@@ -98,6 +104,7 @@ fn summary(r: SummaryRow) -> PlanSummary {
         attempts: r.15,
         // Written by `enqueue` from the same type; an unreadable one is shown as none.
         overrides: r.16.and_then(|text| serde_json::from_str(&text).ok()),
+        closed_months: r.17.and_then(|text| serde_json::from_str(&text).ok()).unwrap_or_default(),
     }
 }
 
@@ -121,6 +128,7 @@ macro_rules! summary_columns {
             pl::finished_at,
             pl::attempts,
             pl::overrides,
+            pl::closed_months,
         )
     };
 }
@@ -136,6 +144,7 @@ pub struct NewPlan<'a> {
     pub author: &'a str,
     pub idempotency_key: Option<&'a str>,
     pub overrides: Option<&'a Overrides>,
+    pub closed_months: &'a [MonthActual],
 }
 
 /// Queues a plan; returns its id.
@@ -153,6 +162,11 @@ pub fn enqueue(conn: &mut DbConnection, plan: NewPlan) -> Result<i32, ApiError> 
             pl::created_at.eq(crate::domain::now()),
             pl::attempts.eq(0),
             pl::idempotency_key.eq(plan.idempotency_key),
+            pl::closed_months.eq(if plan.closed_months.is_empty() {
+                None
+            } else {
+                Some(serde_json::to_string(plan.closed_months).map_err(|e| ApiError::internal("closed months", e))?)
+            }),
             pl::overrides.eq(plan
                 .overrides
                 .map(serde_json::to_string)

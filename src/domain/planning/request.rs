@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 
 use super::overrides::{self, Overrides};
 use super::plans::{self, NewPlan, PlanSummary};
-use super::{organisation_id, scenario};
+use super::{organisation_id, replan, scenario};
 use crate::db::DbConnection;
 use crate::db::schema::plans as pl;
 use crate::domain::access::Principal;
@@ -48,6 +48,10 @@ pub struct PlanRequest {
     /// A what-if variant: changes applied to this plan's scenario only, never to the stored data.
     #[serde(default)]
     pub overrides: Option<Overrides>,
+    /// Re-plan from now: the months before the current one take their actuals, and the plan
+    /// optimises the rest from the actual stock at the end of the last closed month.
+    #[serde(default)]
+    pub from_now: bool,
 }
 
 /// A client's name for one request, so that sending it again does not queue a second plan:
@@ -128,7 +132,8 @@ pub fn request(
             && earlier.to == to.to_string()
             && earlier.time_limit == time_limit
             && earlier.name == name
-            && earlier.overrides == variant;
+            && earlier.overrides == variant
+            && earlier.closed_months.is_empty() != input.from_now;
         if !same {
             return Err(ApiError::Unprocessable {
                 message: format!(
@@ -154,7 +159,11 @@ pub fn request(
         });
     }
 
-    let mut built = scenario::build(conn, org, from, to, today)?;
+    let cut = input.from_now.then(|| replan::cut(conn, org, from, to, today)).transpose()?;
+    let mut built = scenario::build(conn, org, cut.as_ref().map_or(from, |c| c.first_open), to, today)?;
+    if let Some(cut) = &cut {
+        replan::start_from_actuals(&mut built, cut)?;
+    }
     if let Some(o) = &variant {
         overrides::apply(&mut built, o, &overrides::Directory::load(conn, org)?)?;
     }
@@ -172,6 +181,7 @@ pub fn request(
             author: &who.username,
             idempotency_key: key.as_ref().map(|k| k.0.as_str()),
             overrides: variant.as_ref(),
+            closed_months: cut.as_ref().map_or(&[], |c| &c.closed),
         },
     )?;
     let plan = plans::get(conn, id)?;

@@ -14,6 +14,7 @@ use gpec_planning::result::{ActivityPeriod, AgentPeriod, Alert, Binding};
 use serde::Deserialize;
 
 use crate::domain::paging::{Page, PageAsk};
+use crate::domain::planning::actuals::flow::MonthActual;
 use crate::domain::planning::plans::{self, PlanSummary};
 use crate::domain::planning::writes;
 use crate::http::AppState;
@@ -100,12 +101,23 @@ fn cost_rows(plan: &Plan, months: &[String]) -> Vec<CostRow> {
 /// Thresholds of each activity, from the scenario the plan was solved from.
 type Thresholds = std::collections::HashMap<String, (f64, f64)>;
 
-fn backlog_charts(plan: &Plan, months: &[String], thresholds: &Thresholds) -> Result<Vec<(String, String)>, WebError> {
+/// Each activity's backlog chart: the closed months' actual stocks (a plan re-planned from
+/// now), then the plan's backlogs, on one curve.
+fn backlog_charts(
+    plan: &Plan,
+    months: &[String],
+    thresholds: &Thresholds,
+    closed: &[MonthActual],
+) -> Result<Vec<(String, String)>, WebError> {
+    let past: Vec<String> =
+        closed.iter().map(|m| m.period.clone()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    let months: Vec<String> = past.iter().chain(months).cloned().collect();
     let mut by: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-    for a in &plan.activities {
-        let row = by.entry(a.activity.clone()).or_insert_with(|| vec![0.0; months.len()]);
-        if let Some(k) = months.iter().position(|m| *m == a.period) {
-            row[k] = a.backlog;
+    let rows = closed.iter().map(|m| (&m.activity, &m.period, m.stock));
+    for (activity, period, backlog) in rows.chain(plan.activities.iter().map(|a| (&a.activity, &a.period, a.backlog))) {
+        let row = by.entry(activity.clone()).or_insert_with(|| vec![0.0; months.len()]);
+        if let Some(k) = months.iter().position(|m| m == period) {
+            row[k] = backlog;
         }
     }
     by.into_iter()
@@ -118,7 +130,7 @@ fn backlog_charts(plan: &Plan, months: &[String], thresholds: &Thresholds) -> Re
                     title: i18n::tr("plan-backlog-chart-title", &[("activity", activity.clone())]),
                     value_axis: i18n::t("plan-backlog"),
                     month_axis: i18n::t("etp-month"),
-                    legend: ["plan-backlog", "alert-normale", "alert-tendue", "alert-critique"]
+                    legend: ["plan-backlog", "alert-normale", "alert-tendue", "alert-critique", "plan-backlog-actual"]
                         .iter()
                         .map(|k| i18n::t(k))
                         .collect(),
@@ -132,10 +144,11 @@ fn backlog_charts(plan: &Plan, months: &[String], thresholds: &Thresholds) -> Re
                         ],
                     ),
                 },
-                months: months.to_vec(),
+                months: months.clone(),
                 backlog,
                 normal_max,
                 critical_max,
+                actual_months: past.len(),
             };
             Ok((activity, chart.svg(&format!("stock-{k}"))?))
         })
@@ -226,6 +239,13 @@ impl PlanPage {
         a.hours.iter().map(|(k, v)| format!("{k} {}", i18n::number(*v, 1))).collect::<Vec<_>>().join(", ")
     }
 
+    /// A plan re-planned from now: its closed months and where the optimised ones start.
+    fn replanned_words(&self, first: &str) -> String {
+        let closed: std::collections::BTreeSet<&str> =
+            self.summary.closed_months.iter().map(|m| m.period.as_str()).collect();
+        i18n::tr("plan-from-now-words", &[("closed", closed.len().to_string()), ("first", first.to_owned())])
+    }
+
     fn status_words(&self) -> String {
         i18n::t(&format!("plan-status-{}", self.summary.status))
     }
@@ -289,7 +309,7 @@ pub async fn show(
         }
     }
     let (backlog_charts, sources_chart) = match &plan {
-        Some(p) => (backlog_charts(p, &months, &thresholds)?, sources_chart(p, &months)?),
+        Some(p) => (backlog_charts(p, &months, &thresholds, &summary.closed_months)?, sources_chart(p, &months)?),
         None => (vec![], None),
     };
     let costs = plan.as_ref().map(|p| cost_rows(p, &months)).unwrap_or_default();

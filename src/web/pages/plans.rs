@@ -185,6 +185,7 @@ pub async fn request_plan(
         to: form.to.clone(),
         time_limit_seconds,
         overrides: None,
+        from_now: false,
     });
     let requested = match input {
         Ok(input) => state.db.transaction(move |conn| request::request(conn, &who, input, None, quota, today())).await,

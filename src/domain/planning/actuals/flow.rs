@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::period::ActualPeriod;
@@ -72,7 +72,7 @@ pub fn breaks(
 }
 
 /// One month of actuals: as recorded for the month, or rolled up from its weeks.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct MonthActual {
     pub activity: String,
     /// `YYYY-MM`.
