@@ -260,6 +260,40 @@ diesel::table! {
 }
 
 diesel::table! {
+    load_sets (id) {
+        id -> Integer,
+        organisation_id -> Integer,
+        name -> Text,
+        period_from -> Text,
+        period_to -> Text,
+        method -> Text,
+        version -> Integer,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_by -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    load_set_rows (load_set_id, activity_id, period) {
+        load_set_id -> Integer,
+        activity_id -> Integer,
+        period -> Text,
+        forecast -> Double,
+        p80 -> Double,
+        p95 -> Double,
+        lo80 -> Double,
+        hi80 -> Double,
+        lo95 -> Double,
+        hi95 -> Double,
+        adjusted -> Nullable<Double>,
+        adjusted_by -> Nullable<Text>,
+        adjusted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     activity_months (activity_id, period) {
         activity_id -> Integer,
         period -> Text,
@@ -314,6 +348,7 @@ diesel::table! {
         scenario_discarded_at -> Nullable<Timestamp>,
         overrides -> Nullable<Text>,
         closed_months -> Nullable<Text>,
+        load_choice -> Nullable<Text>,
     }
 }
 
@@ -336,6 +371,12 @@ diesel::allow_tables_to_appear_in_same_query!(activity_requirements, competencie
 diesel::allow_tables_to_appear_in_same_query!(activities, competencies);
 diesel::allow_tables_to_appear_in_same_query!(activities, activity_months);
 diesel::allow_tables_to_appear_in_same_query!(activities, activity_actuals);
+diesel::joinable!(load_set_rows -> activities (activity_id));
+diesel::joinable!(load_set_rows -> load_sets (load_set_id));
+diesel::allow_tables_to_appear_in_same_query!(activities, load_set_rows);
+diesel::allow_tables_to_appear_in_same_query!(load_sets, load_set_rows);
+diesel::joinable!(load_sets -> organisations (organisation_id));
+diesel::allow_tables_to_appear_in_same_query!(load_sets, organisations);
 diesel::allow_tables_to_appear_in_same_query!(agent_unavailability, agents);
 diesel::allow_tables_to_appear_in_same_query!(activities, organisations);
 diesel::joinable!(plans -> organisations (organisation_id));

@@ -40,6 +40,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(handlers::analytics::configure)
             .configure(handlers::planning::configure)
             .configure(handlers::actuals::configure)
+            .configure(handlers::forecasts::configure)
             .configure(handlers::plans::configure)
             .configure(handlers::campus::configure)
             .configure(handlers::campus_consent::configure)

@@ -21,6 +21,7 @@ mod directory;
 mod edge_input;
 mod errors;
 mod excel_csv;
+mod forecasts;
 mod helpers;
 mod http_conventions;
 mod migrations;

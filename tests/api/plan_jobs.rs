@@ -108,6 +108,7 @@ async fn two_workers_never_claim_the_same_plan() {
             idempotency_key: None,
             overrides: None,
             closed_months: &[],
+            loads: None,
         };
         queued.insert(plans::enqueue(&mut conn, plan).unwrap());
         let _ = k;

@@ -1,13 +1,13 @@
 //! The rolling-origin backtest: the model refitted at each of the last twelve months, its
 //! forecasts compared with what followed, and the same for the seasonal-naive forecast.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::{self, MIN_HISTORY, SEASON};
 
 /// How the model did over the backtest, and how the seasonal-naive forecast did on the same
 /// origins and steps.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(as = forecast::Backtest))]
 pub struct Backtest {

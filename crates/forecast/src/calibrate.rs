@@ -3,7 +3,7 @@
 //! spread is taken from the backtest instead: the squared errors, fitted as a variance that grows
 //! linearly with the months ahead (as a drifting level's does), `sd(h)² = a + b (h − 1)`.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::backtest::Miss;
 use crate::model::SEASON;
@@ -19,9 +19,12 @@ const MIN_MISSES: usize = 6;
 /// and 93–95 % (five seeds; `tests/synthetic.rs`).
 const T80: [f64; 12] = [3.078, 1.886, 1.638, 1.533, 1.476, 1.440, 1.415, 1.397, 1.383, 1.372, 1.363, 1.356];
 const T95: [f64; 12] = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179];
+/// One-sided 0.80 and 0.95 quantiles, for the cautious loads P80 and P95 (P90 is `T80`'s bound).
+const T_ONE80: [f64; 12] = [1.376, 1.061, 0.978, 0.941, 0.920, 0.906, 0.896, 0.889, 0.883, 0.879, 0.876, 0.873];
+const T_ONE95: [f64; 12] = [6.314, 2.920, 2.353, 2.132, 2.015, 1.943, 1.895, 1.860, 1.833, 1.812, 1.796, 1.782];
 
 /// Where a forecast's spread comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(as = forecast::Calibration))]
 #[serde(tag = "from", rename_all = "snake_case")]
@@ -50,15 +53,24 @@ impl Calibration {
 
     /// The half widths of the 80 % and 95 % intervals `step` months ahead.
     pub fn half_widths(&self, step: usize) -> (f64, f64) {
+        let (row, sd) = (self.row(), self.sd(step));
+        (T80[row] * sd, T95[row] * sd)
+    }
+
+    /// How far above the point forecast the 0.80 and 0.95 quantiles are, `step` months ahead.
+    pub fn upper_quantiles(&self, step: usize) -> (f64, f64) {
+        let (row, sd) = (self.row(), self.sd(step));
+        (T_ONE80[row] * sd, T_ONE95[row] * sd)
+    }
+
+    /// The row of the t tables; past them, the last row: slightly wide, never narrow.
+    fn row(&self) -> usize {
         let df = match *self {
             Self::Backtest { degrees_of_freedom, .. } | Self::SeasonalDifferences { degrees_of_freedom, .. } => {
                 degrees_of_freedom
             }
         };
-        // Past the table, the last row: slightly wide, never narrow.
-        let row = df.clamp(1, T80.len()) - 1;
-        let sd = self.sd(step);
-        (T80[row] * sd, T95[row] * sd)
+        df.clamp(1, T80.len()) - 1
     }
 
     /// The standard deviation of the error `step` months ahead (1-based).

@@ -18,7 +18,9 @@ pub use series::{HistoryError, Row, Series, series_of};
 /// The longest horizon: past a year and a half, a monthly forecast is a guess.
 pub const MAX_HORIZON: usize = 18;
 
-/// One forecast month: the point forecast and its 80 % and 95 % intervals (0 or more).
+/// One forecast month: the point forecast (the median, P50), the cautious loads P80 and P95 (an
+/// 80 % or 95 % chance that the month stays under them), and the two-sided 80 % and 95 %
+/// intervals; all 0 or more.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(as = forecast::Point))]
@@ -26,6 +28,8 @@ pub struct Point {
     /// `YYYY-MM`.
     pub period: String,
     pub forecast: f64,
+    pub p80: f64,
+    pub p95: f64,
     pub lo80: f64,
     pub hi80: f64,
     pub lo95: f64,
@@ -73,9 +77,12 @@ pub fn forecast(series: &Series, horizon: usize) -> Result<Forecast, ForecastErr
         .enumerate()
         .map(|(i, point)| {
             let (w80, w95) = calibration.half_widths(i + 1);
+            let (u80, u95) = calibration.upper_quantiles(i + 1);
             Point {
                 period: series.next_month().plus(i as i32).to_string(),
                 forecast: point.max(0.0),
+                p80: (point + u80).max(0.0),
+                p95: (point + u95).max(0.0),
                 lo80: (point - w80).max(0.0),
                 hi80: (point + w80).max(0.0),
                 lo95: (point - w95).max(0.0),

@@ -58,7 +58,7 @@ fn a_history_under_two_years_is_refused_naming_the_activity() {
 fn the_intervals_hold_about_what_they_claim_and_widen_with_the_horizon() {
     let mut rng = StdRng::seed_from_u64(17);
     let (horizon, runs) = (12, 150);
-    let (mut in80, mut in95, mut total) = (0, 0, 0);
+    let (mut in80, mut in95, mut under_p80, mut total) = (0, 0, 0, 0);
     let (mut first_width, mut last_width) = (0.0, 0.0);
     let all: Vec<(Vec<f64>, usize)> = (0..runs)
         .map(|_| {
@@ -72,14 +72,19 @@ fn the_intervals_hold_about_what_they_claim_and_widen_with_the_horizon() {
         for (point, actual) in result.points.iter().zip(&values[*months..]) {
             in80 += usize::from(point.lo80 <= *actual && *actual <= point.hi80);
             in95 += usize::from(point.lo95 <= *actual && *actual <= point.hi95);
+            under_p80 += usize::from(*actual <= point.p80);
             total += 1;
         }
         first_width += (result.points[0].hi80 - result.points[0].lo80) / result.points[0].forecast;
         last_width += (result.points[11].hi80 - result.points[11].lo80) / result.points[11].forecast;
     }
     let (c80, c95) = (in80 as f64 / total as f64, in95 as f64 / total as f64);
-    println!("coverage: 80 % interval {c80:.3}, 95 % interval {c95:.3}; widths {first_width:.1} → {last_width:.1}");
+    let p80 = under_p80 as f64 / total as f64;
+    println!(
+        "coverage: 80 % interval {c80:.3}, 95 % interval {c95:.3}, under P80 {p80:.3}; widths {first_width:.1} → {last_width:.1}"
+    );
     assert!((0.74..=0.88).contains(&c80), "the 80 % intervals held {c80:.3}");
     assert!((0.90..=0.98).contains(&c95), "the 95 % intervals held {c95:.3}");
+    assert!((0.74..=0.88).contains(&p80), "the P80 load was above {p80:.3} of the actuals");
     assert!(last_width > 1.2 * first_width, "intervals twelve months ahead are not wider than one month ahead");
 }

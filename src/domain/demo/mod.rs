@@ -122,6 +122,7 @@ fn plans(conn: &mut DbConnection, who: &Principal, organisation: &str, today: Na
             time_limit_seconds: Some(60.0),
             overrides,
             from_now: false,
+            loads: None,
         };
         let (Requested::Queued(plan) | Requested::Replayed(plan)) =
             request::request(conn, who, input, None, QueueQuota::new(10), today)?;

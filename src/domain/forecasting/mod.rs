@@ -2,3 +2,5 @@
 //! history file, or an organisation's stored history.
 
 pub mod file;
+pub mod history;
+pub mod sets;

@@ -16,6 +16,7 @@ use super::actuals::flow::MonthActual;
 use super::overrides::Overrides;
 use crate::db::DbConnection;
 use crate::db::schema::{organisations as o, plans as pl};
+use crate::domain::forecasting::sets::LoadChoice;
 use crate::domain::paging::{Page, PageAsk};
 use crate::error::ApiError;
 
@@ -61,6 +62,9 @@ pub struct PlanSummary {
     /// ones (the result covers those only, from the actual stock at the end of the last).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub closed_months: Vec<MonthActual>,
+    /// The forecast (and quantile) used instead of the stored loads.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub loads: Option<LoadChoice>,
 }
 
 type SummaryRow = (
@@ -80,6 +84,7 @@ type SummaryRow = (
     Option<NaiveDateTime>,
     Option<NaiveDateTime>,
     i32,
+    Option<String>,
     Option<String>,
     Option<String>,
 );
@@ -105,6 +110,7 @@ fn summary(r: SummaryRow) -> PlanSummary {
         // Written by `enqueue` from the same type; an unreadable one is shown as none.
         overrides: r.16.and_then(|text| serde_json::from_str(&text).ok()),
         closed_months: r.17.and_then(|text| serde_json::from_str(&text).ok()).unwrap_or_default(),
+        loads: r.18.and_then(|text| serde_json::from_str(&text).ok()),
     }
 }
 
@@ -129,6 +135,7 @@ macro_rules! summary_columns {
             pl::attempts,
             pl::overrides,
             pl::closed_months,
+            pl::load_choice,
         )
     };
 }
@@ -145,6 +152,7 @@ pub struct NewPlan<'a> {
     pub idempotency_key: Option<&'a str>,
     pub overrides: Option<&'a Overrides>,
     pub closed_months: &'a [MonthActual],
+    pub loads: Option<&'a LoadChoice>,
 }
 
 /// Queues a plan; returns its id.
@@ -167,6 +175,11 @@ pub fn enqueue(conn: &mut DbConnection, plan: NewPlan) -> Result<i32, ApiError> 
             } else {
                 Some(serde_json::to_string(plan.closed_months).map_err(|e| ApiError::internal("closed months", e))?)
             }),
+            pl::load_choice.eq(plan
+                .loads
+                .map(serde_json::to_string)
+                .transpose()
+                .map_err(|e| ApiError::internal("loads", e))?),
             pl::overrides.eq(plan
                 .overrides
                 .map(serde_json::to_string)

@@ -14,6 +14,7 @@ use crate::db::DbConnection;
 use crate::db::schema::plans as pl;
 use crate::domain::access::Principal;
 use crate::domain::audit::{self, Change};
+use crate::domain::forecasting::sets::{self, LoadChoice};
 use crate::domain::organisations;
 use crate::domain::types::{Period, Role};
 use crate::error::ApiError;
@@ -52,6 +53,9 @@ pub struct PlanRequest {
     /// optimises the rest from the actual stock at the end of the last closed month.
     #[serde(default)]
     pub from_now: bool,
+    /// A forecast's loads (at a quantile) instead of the stored ones, for the months it covers.
+    #[serde(default)]
+    pub loads: Option<LoadChoice>,
 }
 
 /// A client's name for one request, so that sending it again does not queue a second plan:
@@ -133,7 +137,9 @@ pub fn request(
             && earlier.time_limit == time_limit
             && earlier.name == name
             && earlier.overrides == variant
-            && earlier.closed_months.is_empty() != input.from_now;
+            && earlier.closed_months.is_empty() != input.from_now
+            && earlier.loads.as_ref().map(|l| (l.forecast, l.quantile))
+                == input.loads.as_ref().map(|l| (l.forecast, l.quantile));
         if !same {
             return Err(ApiError::Unprocessable {
                 message: format!(
@@ -164,6 +170,7 @@ pub fn request(
     if let Some(cut) = &cut {
         replan::start_from_actuals(&mut built, cut)?;
     }
+    let loads = input.loads.as_ref().map(|choice| sets::use_in(conn, who, org, choice, &mut built)).transpose()?;
     if let Some(o) = &variant {
         overrides::apply(&mut built, o, &overrides::Directory::load(conn, org)?)?;
     }
@@ -182,6 +189,7 @@ pub fn request(
             idempotency_key: key.as_ref().map(|k| k.0.as_str()),
             overrides: variant.as_ref(),
             closed_months: cut.as_ref().map_or(&[], |c| &c.closed),
+            loads: loads.as_ref(),
         },
     )?;
     let plan = plans::get(conn, id)?;

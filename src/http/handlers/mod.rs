@@ -11,6 +11,7 @@ pub mod campus_consent;
 pub mod campus_settings;
 pub mod competencies;
 pub mod csv;
+pub mod forecasts;
 pub mod health;
 pub mod job_profiles;
 pub mod organisations;

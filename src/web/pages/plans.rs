@@ -186,6 +186,7 @@ pub async fn request_plan(
         time_limit_seconds,
         overrides: None,
         from_now: false,
+        loads: None,
     });
     let requested = match input {
         Ok(input) => state.db.transaction(move |conn| request::request(conn, &who, input, None, quota, today())).await,
