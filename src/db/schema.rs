@@ -317,6 +317,7 @@ diesel::table! {
         hours_per_fte -> Double,
         pools -> Text,
         penalties -> Text,
+        variance -> Nullable<Text>,
         version -> Integer,
         updated_at -> Timestamp,
         updated_by -> Text,

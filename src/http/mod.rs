@@ -41,6 +41,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(handlers::planning::configure)
             .configure(handlers::actuals::configure)
             .configure(handlers::forecasts::configure)
+            .configure(handlers::variance::configure)
             .configure(handlers::plans::configure)
             .configure(handlers::campus::configure)
             .configure(handlers::campus_consent::configure)

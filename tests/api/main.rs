@@ -33,6 +33,7 @@ mod planning;
 mod referential;
 mod replan;
 mod startup;
+mod variance;
 mod variants;
 mod versions;
 mod web;

@@ -74,6 +74,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/forecasts"),
     ("GET", "/api/v1/forecasts/{id}"),
     ("PUT", "/api/v1/forecasts/{id}/rows"),
+    ("GET", "/api/v1/variance"),
+    ("GET", "/api/v1/variance/signals"),
     ("GET", "/api/v1/unavailability"),
     ("PUT", "/api/v1/unavailability"),
     ("GET", "/api/v1/planning-settings"),

@@ -155,6 +155,7 @@ pub fn fill(
             }],
         },
         penalties: Penalties { over_normal_per_item: 1.0, over_critical_per_item: 20.0 },
+        variance: Default::default(),
     };
     settings::put(conn, organisation_id, current.version, &wanted, &who.username)?;
     Ok(Production { activities: chosen.len(), months: (HISTORY + AHEAD) as usize, unavailability })

@@ -12,6 +12,7 @@ pub mod replan;
 pub mod request;
 pub mod scenario;
 pub mod settings;
+pub mod variance;
 pub mod writes;
 
 use super::access::Principal;

@@ -27,6 +27,8 @@ pub struct Settings {
     pub pools: Pools,
     #[serde(default)]
     pub penalties: Penalties,
+    #[serde(default)]
+    pub variance: Variance,
 }
 
 impl Default for Settings {
@@ -35,7 +37,37 @@ impl Default for Settings {
             hours_per_fte: gpec_planning::scenario::default_hours_per_fte(),
             pools: Pools::default(),
             penalties: Penalties::default(),
+            variance: Variance::default(),
         }
+    }
+}
+
+/// When the variance watch signals: a deviation of actuals from the forecast or the plan beyond
+/// `threshold` (a share: 0.10 is ±10 %), or beyond an activity's own.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Variance {
+    #[serde(default = "default_threshold")]
+    #[schema(exclusive_minimum = 0, maximum = 1)]
+    pub threshold: f64,
+    /// Per activity code.
+    #[serde(default)]
+    pub activities: std::collections::BTreeMap<String, f64>,
+}
+
+fn default_threshold() -> f64 {
+    0.10
+}
+
+impl Default for Variance {
+    fn default() -> Self {
+        Self { threshold: default_threshold(), activities: Default::default() }
+    }
+}
+
+impl Variance {
+    pub fn of(&self, activity: &str) -> f64 {
+        self.activities.get(activity).copied().unwrap_or(self.threshold)
     }
 }
 
@@ -57,16 +89,25 @@ fn internal(e: serde_json::Error) -> ApiError {
 pub fn get(conn: &mut DbConnection, organisation_id: i32) -> Result<StoredSettings, ApiError> {
     let row = ps::table
         .filter(ps::organisation_id.eq(organisation_id))
-        .select((ps::hours_per_fte, ps::pools, ps::penalties, ps::version, ps::updated_at, ps::updated_by))
-        .first::<(f64, String, String, i32, NaiveDateTime, String)>(conn)
+        .select((
+            ps::hours_per_fte,
+            ps::pools,
+            ps::penalties,
+            ps::variance,
+            ps::version,
+            ps::updated_at,
+            ps::updated_by,
+        ))
+        .first::<(f64, String, String, Option<String>, i32, NaiveDateTime, String)>(conn)
         .optional()?;
     Ok(match row {
         None => StoredSettings { settings: Settings::default(), version: 0, updated_at: None, updated_by: None },
-        Some((hours_per_fte, pools, penalties, version, at, by)) => StoredSettings {
+        Some((hours_per_fte, pools, penalties, variance, version, at, by)) => StoredSettings {
             settings: Settings {
                 hours_per_fte,
                 pools: serde_json::from_str(&pools).map_err(internal)?,
                 penalties: serde_json::from_str(&penalties).map_err(internal)?,
+                variance: variance.map(|v| serde_json::from_str(&v)).transpose().map_err(internal)?.unwrap_or_default(),
             },
             version,
             updated_at: Some(at),
@@ -134,6 +175,17 @@ fn check(conn: &mut DbConnection, organisation_id: i32, settings: &Settings) -> 
             Detail::field(field, e.message)
         }));
     }
+    let variance = &settings.variance;
+    for (field, share) in std::iter::once(("variance.threshold".to_owned(), variance.threshold))
+        .chain(variance.activities.iter().map(|(code, v)| (format!("variance.activities.{code}"), *v)))
+    {
+        if !(share.is_finite() && share > 0.0 && share <= 1.0) {
+            details.push(Detail::field(field, "must be in (0, 1]: a share, 0.1 for ±10 %"));
+        }
+    }
+    for code in variance.activities.keys().filter(|c| !scenario.activities.iter().any(|a| a.code == **c)) {
+        refused.push(Detail::field(format!("variance.activities.{code}"), format!("unknown activity {code:?}")));
+    }
     if let Some(ot) = &settings.pools.overtime
         && ot.max_share > 1.0
     {
@@ -194,10 +246,12 @@ pub fn put(
     }
     let pools = serde_json::to_string(&settings.pools).map_err(internal)?;
     let penalties = serde_json::to_string(&settings.penalties).map_err(internal)?;
+    let variance = serde_json::to_string(&settings.variance).map_err(internal)?;
     let values = (
         ps::hours_per_fte.eq(settings.hours_per_fte),
         ps::pools.eq(&pools),
         ps::penalties.eq(&penalties),
+        ps::variance.eq(Some(&variance)),
         ps::version.eq(expected_version + 1),
         ps::updated_at.eq(crate::domain::now()),
         ps::updated_by.eq(author),

@@ -18,6 +18,7 @@ pub mod organisations;
 pub mod planning;
 pub mod plans;
 pub mod users;
+pub mod variance;
 
 /// The body of an edit: the new content, and the version it was made from (here, or as
 /// `If-Match`). A newer current version answers 409 (412 under `If-Match`) and nothing is written.

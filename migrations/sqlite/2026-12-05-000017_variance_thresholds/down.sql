@@ -1,0 +1,1 @@
+ALTER TABLE planning_settings DROP COLUMN variance;
