@@ -48,6 +48,13 @@ async fn the_demo_fills_the_hr_production_and_campus_screens_and_makes_a_user_pe
     let variant = app.get_json(&format!("/api/v1/plans/{}", report["report"]["plans"][2]), &production).await;
     assert_eq!(variant["overrides"]["pools"][0]["max_heads"], 12, "the variant keeps its overrides: {variant}");
     assert_eq!(app.get_json("/api/v1/planning-settings", &production).await, settings, "settings untouched");
+    // Twelve closed months of actuals and a forecast made from the history.
+    let months = app.get_json("/api/v1/actuals/months?per_page=1", &production).await;
+    assert!(months["total"].as_u64().unwrap() >= 6 * 12, "{months}");
+    let forecast = app.get_json(&format!("/api/v1/forecasts/{}", report["report"]["forecast"]), &production).await;
+    assert_eq!(forecast["method"]["activities"].as_array().unwrap().len(), 6, "{forecast}");
+    assert_eq!(forecast["rows"].as_array().unwrap().len(), 6 * 12);
+    assert_eq!(app.get_items("/api/v1/variance", &production).await.len(), 6);
     let campus = token("campus.caf-demo").await;
     assert_eq!(app.get_json("/api/v1/modules", &campus).await.as_array().unwrap().len(), 5);
     let engagements = app.get_items("/api/v1/engagements", &campus).await;

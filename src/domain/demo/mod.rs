@@ -5,6 +5,7 @@
 //! through the CSV imports, so it is checked like any file; the same seed on the same day gives
 //! the same data.
 
+mod actuals;
 mod campus;
 mod production;
 
@@ -78,6 +79,10 @@ pub struct DemoReport {
     pub campus: Option<campus::Campus>,
     /// The job sheet put in draft, if one was.
     pub draft_sheet: Option<String>,
+    /// Actual rows recorded (the last twelve months, and this month's weeks over).
+    pub actuals: usize,
+    /// The forecast made from the history.
+    pub forecast: i32,
     /// Plans queued over the coming months, which the service's workers solve.
     pub plans: Vec<i32>,
 }
@@ -325,6 +330,7 @@ pub fn generate(
             .ok_or_else(|| ApiError::internal("demo", "the organisation just made is missing"))?
             .id;
         let production = production::fill(conn, who, &code, organisation_id, &matricules, today, &mut rng)?;
+        let (actuals, forecast) = actuals::fill(conn, who, &code, organisation_id, today, &mut rng)?;
         let campus = campus::fill(conn, who, &code, &matricules, today, &mut rng)?;
         let draft_sheet = draft_sheet(conn, who, organisation_id)?;
         let plans = plans(conn, who, code.as_str(), today)?;
@@ -337,6 +343,8 @@ pub fn generate(
             production,
             campus,
             draft_sheet,
+            actuals,
+            forecast,
         })
     })
 }
