@@ -531,6 +531,24 @@ plan-from-now-words = { $closed ->
    *[other] { $closed } mois clos au réel ; le plan part du stock réel du dernier et optimise à partir de { $first }
 }
 plan-backlog-actual = Stock réel (mois clos)
+variance-title = Suivi du réel — { $month }
+variance-intro = Les entrées réelles du mois à date, comparées à la prévision au prorata des semaines saisies ; le stock comparé au stock attendu par le dernier plan ; le stock de fin de mois si le rythme se maintient.
+variance-signals = Écarts au-delà du seuil
+variance-no-signal = Aucun écart au-delà du seuil ce mois-ci.
+variance-activities = Par activité
+variance-recorded = Saisi
+variance-weeks = { $recorded } semaine(s) sur { $of }
+variance-entries = Entrées à date
+variance-expected = Entrées attendues à date
+variance-source = Attendu selon
+variance-from-forecast = prévision n° { $id } (version { $version })
+variance-from-load = charge enregistrée
+variance-stock = Stock
+variance-planned = Stock attendu par le plan
+variance-projected = Stock projeté en fin de mois
+variance-signal-entries = { $activity } : entrées { $deviation } par rapport à la prévision ({ $actual } au lieu de { $expected } à date ; seuil { $threshold })
+variance-signal-stock = { $activity } : stock { $deviation } par rapport au plan ({ $actual } au lieu de { $expected } ; seuil { $threshold })
+nav-variance = Suivi du réel
 plan-overrides = Variante : ce qui change par rapport aux données enregistrées
 override-volume = { $activity } : entrées × { $multiplier } de { $from } à { $to }
 override-pool = { $pool } : { $changes }

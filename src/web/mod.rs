@@ -64,6 +64,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(pages::loads::paste)
         .service(pages::loads::cell)
         .service(pages::etp::show)
+        .service(pages::variance::show)
         .service(pages::plans::list)
         .service(pages::plans::rows)
         .service(pages::plans::request_plan)

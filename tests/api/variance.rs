@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
 use crate::planning::{Fixture, fill_org, finished, fixture};
+use crate::web::WebClient;
 
 fn month(date: NaiveDate) -> String {
     format!("{:04}-{:02}", date.year(), date.month())
@@ -70,6 +71,14 @@ async fn entries_twenty_percent_above_the_forecast_signal_and_five_percent_do_no
             "critique"
         }
     );
+
+    // The page shows the same watch and its signal.
+    let web = WebClient::new(&app);
+    web.sign_in("prod33", crate::helpers::USER_PASSWORD).await;
+    let page = web.get("/ecarts").await.text().await.unwrap();
+    let signals = &page[page.find("id=\"signaux\"").unwrap()..page.find("id=\"suivi\"").unwrap()];
+    assert!(signals.contains("AL : entrées +20 % par rapport à la prévision"), "{signals}");
+    assert!(page.contains("2 semaine(s) sur"), "{page}");
 
     // National users see every organisation's signals; another fund sees its own (none).
     let admin = app.admin_token().await;

@@ -22,3 +22,4 @@ mod scope;
 pub mod sheets;
 pub mod team;
 pub mod trainer;
+pub mod variance;
