@@ -6,16 +6,17 @@ use chrono::{Datelike, Months, NaiveDate, Utc};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::assert_error;
+use crate::helpers::{TestApp, USER_PASSWORD, assert_error};
 use crate::planning::{Fixture, fill_org, finished, fixture};
+use crate::web::{WebClient, hidden};
 
 fn month(date: NaiveDate) -> String {
     format!("{:04}-{:02}", date.year(), date.month())
 }
 
-#[actix_web::test]
-async fn a_forecast_is_saved_adjusted_by_hand_and_planned_against_at_a_quantile() {
-    let Fixture { app, production } = fixture().await;
+/// 30 months of AL before this one (a yearly pattern on a climb), the last as whole actuals, and
+/// 10 of ACC (too few to forecast); returns the first day of this month.
+async fn history(app: &TestApp, production: &str) -> NaiveDate {
     let now = Utc::now().date_naive().with_day(1).unwrap();
     // 30 months of AL before this one (a yearly pattern on a climb), 10 of ACC: too few.
     let pattern = [0.0, 80.0, -40.0, 20.0, 0.0, -120.0, -300.0, -250.0, 260.0, 120.0, 60.0, 90.0];
@@ -29,13 +30,20 @@ async fn a_forecast_is_saved_adjusted_by_hand_and_planned_against_at_a_quantile(
             rows.push(json!({"activity": "ACC", "period": month(m), "volume": 100}));
         }
     }
-    assert_eq!(app.put("/api/v1/loads", &production, json!({"rows": rows})).await.status(), StatusCode::OK);
+    assert_eq!(app.put("/api/v1/loads", production, json!({"rows": rows})).await.status(), StatusCode::OK);
     // Last month's actuals are whole: its actual entries replace its load in the history.
     let last = month(now - Months::new(1));
     let actual =
         json!({"rows": [{"activity": "AL", "period": last, "entries": 2500, "processed": 2400, "stock": 300}]});
-    assert_eq!(app.put("/api/v1/actuals", &production, actual).await.status(), StatusCode::OK);
+    assert_eq!(app.put("/api/v1/actuals", production, actual).await.status(), StatusCode::OK);
 
+    now
+}
+
+#[actix_web::test]
+async fn a_forecast_is_saved_adjusted_by_hand_and_planned_against_at_a_quantile() {
+    let Fixture { app, production } = fixture().await;
+    let now = history(&app, &production).await;
     let res = app.post("/api/v1/forecasts", &production, json!({"name": "Prévision", "horizon": 3})).await;
     assert_eq!(res.status(), StatusCode::CREATED, "{}", res.text().await.unwrap());
     let set: Value = res.json().await.unwrap();
@@ -131,4 +139,66 @@ async fn a_forecast_is_saved_adjusted_by_hand_and_planned_against_at_a_quantile(
         body["details"].as_array().unwrap().iter().any(|d| d["message"].as_str().unwrap().starts_with("AL: 0 months")),
         "{body}"
     );
+}
+
+#[actix_web::test]
+async fn forecasts_are_made_read_and_adjusted_on_their_pages_and_a_plan_is_asked_against_one() {
+    let Fixture { app, production } = fixture().await;
+    let now = history(&app, &production).await;
+    let web = WebClient::new(&app);
+    web.sign_in("prod33", USER_PASSWORD).await;
+    let list = web.get("/previsions").await.text().await.unwrap();
+    let csrf = hidden(&list, "csrf");
+    let res = web.post("/previsions", &[("csrf", &csrf), ("name", "Prévision de test"), ("horizon", "2")]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let at = res.headers()["location"].to_str().unwrap().to_owned();
+    let page = web.get(&at).await.text().await.unwrap();
+    let method = &page[page.find("id=\"methode\"").unwrap()..page.find("id=\"mois\"").unwrap()];
+    assert!(
+        method.contains("<th scope=\"row\">AL</th><td>30 (") && page.contains("ACC: 10 months of history"),
+        "{page}"
+    );
+    assert_eq!(page.matches("action=\"/previsions/").count(), 2, "a form per month of AL");
+    // An adjustment at the version shown lands; the same form again is stale and says so.
+    let month = format!("{:04}-{:02}", now.year(), now.month());
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("version", "1"),
+        ("activity", "AL"),
+        ("period", month.as_str()),
+        ("volume", "4 200"),
+    ];
+    let res = web.post(&format!("{at}/ajuster"), &form).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let page = web.get(&at).await.text().await.unwrap();
+    assert!(page.contains("value=\"4200\""), "the adjusted volume in its form: {page}");
+    assert!(page.contains("<td>prod33</td>"), "{page}");
+    let res = web.post(&format!("{at}/ajuster"), &form).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert!(res.text().await.unwrap().contains("id=\"refus\""));
+    // The plans' form offers the forecast and a quantile.
+    let plans = web.get("/plans").await.text().await.unwrap();
+    let id = at.rsplit('/').next().unwrap().to_owned();
+    assert!(plans.contains(&format!("<option value=\"{id}\">{id} — Prévision de test")), "{plans}");
+    let ask = [
+        ("csrf", csrf.as_str()),
+        ("from", month.as_str()),
+        ("to", month.as_str()),
+        ("time_limit", "30"),
+        ("forecast", id.as_str()),
+        ("quantile", "p95"),
+    ];
+    assert_eq!(web.post("/plans", &ask).await.status(), StatusCode::SEE_OTHER);
+    let listed = app.get_items("/api/v1/plans", &production).await;
+    assert_eq!(listed[0]["loads"]["quantile"], "p95", "{listed:?}");
+
+    // A viewer reads the pages without forms, and a forged post is refused.
+    app.user_with_roles("lecteur33", "CAF-33", &["viewer"]).await;
+    let viewer = WebClient::new(&app);
+    viewer.sign_in("lecteur33", USER_PASSWORD).await;
+    let seen = viewer.get(&at).await.text().await.unwrap();
+    assert!(!seen.contains("/ajuster") && seen.contains("id=\"mois\""), "{seen}");
+    let viewer_csrf = hidden(&viewer.get("/previsions").await.text().await.unwrap(), "csrf");
+    let res = viewer.post("/previsions", &[("csrf", &viewer_csrf), ("name", "x"), ("horizon", "2")]).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }

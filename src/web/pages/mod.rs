@@ -8,6 +8,7 @@ pub mod campus_sessions;
 pub mod dictionary;
 pub mod engagements;
 pub mod etp;
+pub mod forecasts;
 pub mod home;
 pub mod import;
 pub mod loads;

@@ -9,6 +9,7 @@ use askama::Template;
 use chrono::Months;
 use serde::Deserialize;
 
+use crate::domain::forecasting::sets::{self, LoadChoice, LoadSetSummary, Quantile};
 use crate::domain::paging::{Page, PageAsk};
 use crate::domain::planning::plans::{self, PlanSummary};
 use crate::domain::planning::request::{self, PlanRequest, Requested};
@@ -31,6 +32,31 @@ pub struct PlanForm {
     to: String,
     #[serde(default)]
     time_limit: String,
+    /// A checkbox: present when ticked.
+    #[serde(default)]
+    from_now: Option<String>,
+    /// A forecast's id, or empty for the stored loads.
+    #[serde(default)]
+    forecast: String,
+    #[serde(default)]
+    quantile: String,
+}
+
+impl PlanForm {
+    /// The forecast and quantile chosen, or none for the stored loads.
+    fn loads(&self) -> Result<Option<LoadChoice>, ApiError> {
+        let id = self.forecast.trim();
+        if id.is_empty() {
+            return Ok(None);
+        }
+        let forecast = id.parse().map_err(|_| ApiError::invalid("loads.forecast", "choose a forecast of the list"))?;
+        let quantile = match self.quantile.as_str() {
+            "p80" => Quantile::P80,
+            "p95" => Quantile::P95,
+            _ => Quantile::P50,
+        };
+        Ok(Some(LoadChoice { forecast, quantile, version: 0 }))
+    }
 }
 
 #[derive(Template)]
@@ -42,6 +68,14 @@ struct PlansPage {
     form: PlanForm,
     can_request: bool,
     notice: Option<String>,
+    /// The organisation's forecasts, to plan against one.
+    forecasts: Vec<LoadSetSummary>,
+}
+
+impl PlansPage {
+    fn chosen(&self, id: &i32) -> bool {
+        self.form.forecast.trim() == id.to_string()
+    }
 }
 
 #[derive(Template)]
@@ -129,6 +163,8 @@ async fn plans_page(
 ) -> Result<PlansPage, WebError> {
     let plans = the_plans(visitor, state, page_number).await?;
     let pager = Pager::of(&plans, "/plans?");
+    let who = visitor.who.clone();
+    let forecasts = state.db.run(move |conn| sets::list(conn, &who, None)).await?;
     Ok(PlansPage {
         layout: Layout::of(visitor, i18n::t("plans-title")),
         plans,
@@ -136,6 +172,7 @@ async fn plans_page(
         form,
         can_request: can_request(visitor),
         notice,
+        forecasts,
     })
 }
 
@@ -178,15 +215,17 @@ pub async fn request_plan(
     };
     let who = visitor.who.clone();
     let quota = state.plan_quota;
-    let input = time_limit.map(|time_limit_seconds| PlanRequest {
-        organisation: None,
-        name: Some(form.name.clone()),
-        from: form.from.clone(),
-        to: form.to.clone(),
-        time_limit_seconds,
-        overrides: None,
-        from_now: false,
-        loads: None,
+    let input = time_limit.and_then(|time_limit_seconds| {
+        Ok(PlanRequest {
+            organisation: None,
+            name: Some(form.name.clone()),
+            from: form.from.clone(),
+            to: form.to.clone(),
+            time_limit_seconds,
+            overrides: None,
+            from_now: form.from_now.is_some(),
+            loads: form.loads()?,
+        })
     });
     let requested = match input {
         Ok(input) => state.db.transaction(move |conn| request::request(conn, &who, input, None, quota, today())).await,
