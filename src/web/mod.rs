@@ -65,6 +65,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(pages::loads::cell)
         .service(pages::etp::show)
         .service(pages::variance::show)
+        .service(pages::variance::paste_actuals)
         .service(pages::forecasts::list)
         .service(pages::forecasts::create)
         .service(pages::forecasts::show)

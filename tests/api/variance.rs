@@ -117,3 +117,35 @@ async fn entries_twenty_percent_above_the_forecast_signal_and_five_percent_do_no
         "no month before: the plan's month-end backlog; {w}"
     );
 }
+
+#[actix_web::test]
+async fn actuals_pasted_on_the_watch_page_land_together_or_not_at_all() {
+    let Fixture { app, .. } = fixture().await;
+    let web = WebClient::new(&app);
+    web.sign_in("prod33", crate::helpers::USER_PASSWORD).await;
+    let page = web.get("/ecarts").await.text().await.unwrap();
+    let csrf = crate::web::hidden(&page, "csrf");
+    let weeks = weeks_of_this_month();
+    // The second line's stock does not follow the first's: 100 + 40 − 30 = 110, not 150.
+    let block = format!("AL\t{}\t40\t30\t100\nAL\t{}\t40\t30\t150\n", weeks[0], weeks[1]);
+    let res = web.post("/ecarts/coller", &[("csrf", &csrf), ("block", &block)]).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let refused = res.text().await.unwrap();
+    assert!(refused.contains("ligne 2, colonne stock"), "{refused}");
+    assert!(refused.contains(&format!("{}\t40\t30\t150", weeks[1])), "the block is kept: {refused}");
+    let production = app.token("prod33", crate::helpers::USER_PASSWORD).await;
+    assert!(app.get_items("/api/v1/actuals", &production).await.is_empty(), "nothing written");
+    let block = block.replace("\t150\n", "\t110\n");
+    let res = web.post("/ecarts/coller", &[("csrf", &csrf), ("block", &block)]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let page = web.get("/ecarts?fait=1").await.text().await.unwrap();
+    assert!(page.contains("id=\"fait\"") && page.contains("2 semaine(s) sur"), "{page}");
+    // A viewer has no form, and a forged post is refused.
+    app.user_with_roles("lecteur33", "CAF-33", &["viewer"]).await;
+    let viewer = WebClient::new(&app);
+    viewer.sign_in("lecteur33", crate::helpers::USER_PASSWORD).await;
+    let seen = viewer.get("/ecarts").await.text().await.unwrap();
+    assert!(!seen.contains("id=\"saisir-reel\""));
+    let res = viewer.post("/ecarts/coller", &[("csrf", &crate::web::hidden(&seen, "csrf")), ("block", &block)]).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}

@@ -4,6 +4,7 @@
 //! a stock count that finds more or fewer items is recorded as an `adjustment`.
 
 pub mod flow;
+pub mod paste;
 pub mod period;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
