@@ -46,6 +46,11 @@ const PRODUCTION_SCREENS: &[(&str, &str)] = &[
     ("17-plans", "/plans"),
     ("18-plan", "/plans/1"),
     ("19-plans-compares", "/plans-compares?a=1&b=2"),
+    ("19b-plan-variante", "/plans/3"),
+    ("19c-variante-comparee", "/plans-compares?a=2&b=3"),
+    ("19d-previsions", "/previsions"),
+    ("19e-prevision", "/previsions/1"),
+    ("19f-suivi-du-reel", "/ecarts"),
 ];
 
 /// The campus coordinator's screens, shot as the demo's campus user.

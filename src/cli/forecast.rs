@@ -20,15 +20,16 @@ pub fn run(history: &Path, horizon: usize, output: super::Output) -> Result<bool
     for f in &result.forecasts {
         let b = &f.backtest;
         let mase = |m: Option<f64>| m.map_or("-".to_owned(), |m| format!("{m:.2}"));
+        let smape = |m: Option<f64>| m.map_or("-".to_owned(), |m| format!("{m:.1} %"));
         eprintln!(
-            "{}: {} months of history; backtest over {} origins: MASE {} (same month last year {}), sMAPE {:.1} % ({:.1} %)",
+            "{}: {} months of history; backtest over {} origins: MASE {} (same month last year {}), sMAPE {} ({})",
             f.activity,
             f.history_months,
             b.origins,
             mase(b.mase),
             mase(b.naive_mase),
-            b.smape,
-            b.naive_smape
+            smape(b.smape),
+            smape(b.naive_smape)
         );
     }
     for refused in &result.refused {

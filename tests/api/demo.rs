@@ -16,7 +16,7 @@ async fn the_demo_fills_the_hr_production_and_campus_screens_and_makes_a_user_pe
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["report"]["agents"], 60);
-    assert_eq!(report["report"]["production"]["months"], 36);
+    assert_eq!(report["report"]["production"]["months"], 48);
     assert_eq!(report["report"]["campus"]["sessions"], 12);
     assert_eq!(report["report"]["draft_sheet"], "CSU");
     assert_eq!(report["report"]["plans"].as_array().map(Vec::len), Some(3), "two plans and a variant queued");
@@ -39,7 +39,7 @@ async fn the_demo_fills_the_hr_production_and_campus_screens_and_makes_a_user_pe
     let production = token("production.caf-demo").await;
     assert_eq!(app.get_json("/api/v1/activities", &production).await.as_array().unwrap().len(), 6);
     let loads = app.get_json("/api/v1/loads?per_page=1", &production).await;
-    assert_eq!(loads["total"], 6 * 36, "36 months of loads per activity");
+    assert_eq!(loads["total"], 6 * 48, "48 months of loads per activity");
     let settings = app.get_json("/api/v1/planning-settings", &production).await;
     assert_eq!(settings["pools"]["temporary_staff"].as_array().unwrap().len(), 2, "{settings}");
     let plan = report["report"]["plans"][1].as_i64().unwrap();
@@ -53,6 +53,7 @@ async fn the_demo_fills_the_hr_production_and_campus_screens_and_makes_a_user_pe
     assert!(months["total"].as_u64().unwrap() >= 6 * 12, "{months}");
     let forecast = app.get_json(&format!("/api/v1/forecasts/{}", report["report"]["forecast"]), &production).await;
     assert_eq!(forecast["method"]["activities"].as_array().unwrap().len(), 6, "{forecast}");
+    assert_eq!(forecast["method"]["activities"][0]["backtest"]["origins"], 12, "three years of history");
     assert_eq!(forecast["rows"].as_array().unwrap().len(), 6 * 12);
     assert_eq!(app.get_items("/api/v1/variance", &production).await.len(), 6);
     let campus = token("campus.caf-demo").await;

@@ -17,10 +17,10 @@ pub struct Backtest {
     pub forecasts: usize,
     /// Mean absolute error over the in-sample seasonal-naive one (none when that is 0).
     pub mase: Option<f64>,
-    /// Symmetric mean absolute percentage error, 0 to 200.
-    pub smape: f64,
+    /// Symmetric mean absolute percentage error, 0 to 200 (none without a backtest forecast).
+    pub smape: Option<f64>,
     pub naive_mase: Option<f64>,
-    pub naive_smape: f64,
+    pub naive_smape: Option<f64>,
 }
 
 /// One backtest forecast: how many months ahead, and the error (actual − forecast).
@@ -55,9 +55,9 @@ pub fn run(values: &[f64], horizon: usize) -> Result<(Backtest, Vec<Miss>), Stri
         origins: n - first,
         forecasts: misses.len(),
         mase: mase(&model_errors, scale),
-        smape: mean(&smapes),
+        smape: (!smapes.is_empty()).then(|| mean(&smapes)),
         naive_mase: mase(&naive_errors, scale),
-        naive_smape: mean(&naive_smapes),
+        naive_smape: (!naive_smapes.is_empty()).then(|| mean(&naive_smapes)),
     };
     Ok((backtest, misses))
 }

@@ -1,6 +1,6 @@
 //! The demo's actuals: the last twelve closed months of each activity (entries close to the load,
 //! processing close to the entries, stocks that follow the flow), the weeks of the current month
-//! already over, and a forecast made from that history, so that the forecast and variance screens
+//! begun, and a forecast made from that history, so that the forecast and variance screens
 //! have something real to show.
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
@@ -79,13 +79,14 @@ pub fn fill(
     Ok((rows, forecast.summary.id))
 }
 
-/// The Mondays of the weeks of `today`'s month (their Thursday in it) that ended before today.
+/// The Mondays of the weeks of `today`'s month (their Thursday in it) begun by today: the week
+/// in progress counts with its figures to date.
 fn weeks_over(today: NaiveDate) -> Vec<NaiveDate> {
     let first = today.with_day(1).expect("day 1");
     (0..31)
         .filter_map(|d| first.checked_add_days(Days::new(d)))
         .filter(|d| d.month() == first.month() && d.weekday() == Weekday::Thu)
         .map(|thursday| thursday - Days::new(3))
-        .filter(|monday| *monday + Days::new(6) < today)
+        .filter(|monday| *monday <= today)
         .collect()
 }

@@ -1,4 +1,4 @@
-//! The demo's production side: activities taken from the branch's "qui fait quoi" table, 36
+//! The demo's production side: activities taken from the branch's "qui fait quoi" table, 48
 //! months of loads with the seasonal peaks of seed `004` (rights renewed in January, housing
 //! aid at the start of the academic year in September and October, a trough in summer), opening
 //! backlogs, summer leave, and the reinforcement pools and penalties a plan draws on.
@@ -25,8 +25,9 @@ use crate::error::ApiError;
 const SEASON: [f64; 12] = [1.25, 1.10, 1.00, 0.95, 0.95, 1.00, 0.90, 0.80, 1.30, 1.35, 1.10, 0.90];
 /// How many activities the demo runs: the first principal ones of the branch's table.
 const ACTIVITIES: usize = 6;
-/// Months of history before the current one, and months ahead of it (36 in all).
-const HISTORY: i32 = 24;
+/// Months of history before the current one (three years: a forecast's backtest needs two
+/// before its first origin), and months ahead of it (48 in all).
+const HISTORY: i32 = 36;
 const AHEAD: i32 = 12;
 /// Share of the agents' time spent on the activities (the rest: management, projects).
 const PRODUCTION_SHARE: f64 = 0.8;

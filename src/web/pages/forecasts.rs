@@ -44,8 +44,8 @@ impl ForecastPage {
         v.map_or_else(|| "—".to_owned(), |v| i18n::number(v, 2))
     }
 
-    fn percent(&self, v: &f64) -> String {
-        format!("{} %", i18n::number(*v, 1))
+    fn percent(&self, v: &Option<f64>) -> String {
+        v.map_or_else(|| "—".to_owned(), |v| format!("{} %", i18n::number(v, 1)))
     }
 
     fn refusal(&self, r: &Refusal) -> String {
