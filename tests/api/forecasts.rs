@@ -201,4 +201,18 @@ async fn forecasts_are_made_read_and_adjusted_on_their_pages_and_a_plan_is_asked
     let viewer_csrf = hidden(&viewer.get("/previsions").await.text().await.unwrap(), "csrf");
     let res = viewer.post("/previsions", &[("csrf", &viewer_csrf), ("name", "x"), ("horizon", "2")]).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // Another fund's production manager does not find it, nor can adjust it.
+    fill_org(&app, "CAF-44").await;
+    let other = WebClient::new(&app);
+    other.sign_in("prod44", USER_PASSWORD).await;
+    assert_eq!(other.get(&at).await.status(), StatusCode::NOT_FOUND);
+    let other_csrf = hidden(&other.get("/previsions").await.text().await.unwrap(), "csrf");
+    let form = [
+        ("csrf", other_csrf.as_str()),
+        ("version", "2"),
+        ("activity", "AL"),
+        ("period", month.as_str()),
+        ("volume", "1"),
+    ];
+    assert_eq!(other.post(&format!("{at}/ajuster"), &form).await.status(), StatusCode::NOT_FOUND);
 }

@@ -107,7 +107,7 @@ async fn two_workers_never_claim_the_same_plan() {
             author: "test",
             idempotency_key: None,
             overrides: None,
-            closed_months: &[],
+            closed_months: None,
             loads: None,
         };
         queued.insert(plans::enqueue(&mut conn, plan).unwrap());

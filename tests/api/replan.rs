@@ -44,6 +44,7 @@ async fn a_plan_from_now_starts_from_the_actual_stock_and_optimises_the_open_mon
     assert_eq!(initial, [("ACC", 15.0), ("AL", 100.0)], "each activity starts from its recorded stock");
     let plan = finished(&app, &production, id).await;
     assert_eq!(plan["status"], "done", "{plan}");
+    assert_eq!(plan["from_now"], true);
     assert_eq!((plan["from"].as_str(), plan["to"].as_str()), (Some(two_ago.as_str()), Some(next.as_str())));
     let closed: Vec<(&str, &str, f64)> = plan["closed_months"]
         .as_array()

@@ -86,6 +86,8 @@ async fn entries_twenty_percent_above_the_forecast_signal_and_five_percent_do_no
     assert!(all.iter().any(|s| s["organisation"] == "CAF-33" && s["activity"] == "AL"), "{all:?}");
     let other = fill_org(&app, "CAF-44").await;
     assert!(app.get_items("/api/v1/variance/signals", &other).await.is_empty());
+    let res = app.get("/api/v1/variance?organisation=CAF-33", &other).await;
+    crate::helpers::assert_error(res, StatusCode::NOT_FOUND, "not_found").await;
     let viewer = app.user_with_roles("lecteur33", "CAF-33", &["viewer"]).await;
     assert_eq!(app.get_items("/api/v1/variance/signals", &viewer).await.len(), 1, "a viewer reads");
 

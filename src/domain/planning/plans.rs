@@ -62,6 +62,8 @@ pub struct PlanSummary {
     /// ones (the result covers those only, from the actual stock at the end of the last).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub closed_months: Vec<MonthActual>,
+    /// Asked "from now" (its closed months may have no actuals).
+    pub from_now: bool,
     /// The forecast (and quantile) used instead of the stored loads.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub loads: Option<LoadChoice>,
@@ -109,6 +111,7 @@ fn summary(r: SummaryRow) -> PlanSummary {
         attempts: r.15,
         // Written by `enqueue` from the same type; an unreadable one is shown as none.
         overrides: r.16.and_then(|text| serde_json::from_str(&text).ok()),
+        from_now: r.17.is_some(),
         closed_months: r.17.and_then(|text| serde_json::from_str(&text).ok()).unwrap_or_default(),
         loads: r.18.and_then(|text| serde_json::from_str(&text).ok()),
     }
@@ -151,7 +154,8 @@ pub struct NewPlan<'a> {
     pub author: &'a str,
     pub idempotency_key: Option<&'a str>,
     pub overrides: Option<&'a Overrides>,
-    pub closed_months: &'a [MonthActual],
+    /// Asked "from now": the closed months' actuals (perhaps none).
+    pub closed_months: Option<&'a [MonthActual]>,
     pub loads: Option<&'a LoadChoice>,
 }
 
@@ -170,11 +174,11 @@ pub fn enqueue(conn: &mut DbConnection, plan: NewPlan) -> Result<i32, ApiError> 
             pl::created_at.eq(crate::domain::now()),
             pl::attempts.eq(0),
             pl::idempotency_key.eq(plan.idempotency_key),
-            pl::closed_months.eq(if plan.closed_months.is_empty() {
-                None
-            } else {
-                Some(serde_json::to_string(plan.closed_months).map_err(|e| ApiError::internal("closed months", e))?)
-            }),
+            pl::closed_months.eq(plan
+                .closed_months
+                .map(serde_json::to_string)
+                .transpose()
+                .map_err(|e| ApiError::internal("closed months", e))?),
             pl::load_choice.eq(plan
                 .loads
                 .map(serde_json::to_string)

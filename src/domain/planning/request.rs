@@ -137,7 +137,7 @@ pub fn request(
             && earlier.time_limit == time_limit
             && earlier.name == name
             && earlier.overrides == variant
-            && earlier.closed_months.is_empty() != input.from_now
+            && earlier.from_now == input.from_now
             && earlier.loads.as_ref().map(|l| (l.forecast, l.quantile))
                 == input.loads.as_ref().map(|l| (l.forecast, l.quantile));
         if !same {
@@ -188,7 +188,7 @@ pub fn request(
             author: &who.username,
             idempotency_key: key.as_ref().map(|k| k.0.as_str()),
             overrides: variant.as_ref(),
-            closed_months: cut.as_ref().map_or(&[], |c| &c.closed),
+            closed_months: cut.as_ref().map(|c| c.closed.as_slice()),
             loads: loads.as_ref(),
         },
     )?;
