@@ -34,7 +34,21 @@ pub enum PlanCmd {
         months: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// How competency levels are drawn: around each job's typical levels, or uniformly at
+        /// random (many small groups of agents: the hard cases of docs/benchmarks.md)
+        #[arg(long, value_enum, default_value_t = LevelsArg::Jobs)]
+        levels: LevelsArg,
+        /// Add the version 2 rules: teams with home activities, productivity and ramp-up, a
+        /// standard time that drops, minimum presence, priorities, mobility limit, hire pool
+        #[arg(long)]
+        v2: bool,
     },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum LevelsArg {
+    Jobs,
+    Uniform,
 }
 
 /// A JSON file, or standard input for `-`.
@@ -118,11 +132,16 @@ pub fn run(cmd: PlanCmd, output: super::Output) -> Result<bool, String> {
                 ))
             }
         }
-        PlanCmd::Generate { agents, activities, months, seed } => {
+        PlanCmd::Generate { agents, activities, months, seed, levels, v2 } => {
             if !(1..=36).contains(&months) || activities == 0 {
                 return Err("--months must be 1 to 36 and --activities at least 1".into());
             }
-            print_json(&gpec_planning::generate::scenario(agents, activities, months, seed))?;
+            use gpec_planning::generate::{Levels, Shape, generate};
+            let levels = match levels {
+                LevelsArg::Jobs => Levels::Jobs,
+                LevelsArg::Uniform => Levels::Uniform,
+            };
+            print_json(&generate(&Shape { agents, activities, months, seed, levels, v2 }))?;
             Ok(true)
         }
     }

@@ -169,6 +169,8 @@ diesel::table! {
         end_date -> Nullable<Date>,
         version -> Integer,
         updated_at -> Timestamp,
+        productivity -> Double,
+        ramp_up -> Integer,
     }
 }
 
@@ -235,6 +237,9 @@ diesel::table! {
         version -> Integer,
         updated_at -> Timestamp,
         updated_by -> Text,
+        priority -> Double,
+        min_fte -> Double,
+        standard_changes -> Text,
     }
 }
 
@@ -321,6 +326,8 @@ diesel::table! {
         version -> Integer,
         updated_at -> Timestamp,
         updated_by -> Text,
+        ramp_up -> Nullable<Text>,
+        units -> Nullable<Text>,
     }
 }
 

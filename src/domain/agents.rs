@@ -45,6 +45,19 @@ pub struct AgentInput {
     pub start_date: NaiveDate,
     #[serde(default)]
     pub end_date: Option<NaiveDate>,
+    /// Items processed per hour relative to the activities' standard times, in (0, 2]
+    /// (default 1): what a plan counts their hours for.
+    #[serde(default = "full_productivity")]
+    #[schema(exclusive_minimum = 0, maximum = 2)]
+    pub productivity: f64,
+    /// A newcomer whose productivity grows from their start date, along the planning settings'
+    /// `ramp_up` (default: from 40 % to 100 % over 18 months).
+    #[serde(default)]
+    pub ramp_up: bool,
+}
+
+fn full_productivity() -> f64 {
+    1.0
 }
 
 impl AgentInput {
@@ -70,6 +83,9 @@ impl AgentInput {
             && let Some(problem) = name_problem(&self.first_name)
         {
             details.push(Detail::field("first_name", problem));
+        }
+        if let Some(problem) = crate::domain::bounds::PRODUCTIVITY.problem(self.productivity) {
+            details.push(Detail::field("productivity", problem));
         }
         // The dates' order is the one refusal of well-formed values here (422); the rest breaks the
         // documented shape (400).
@@ -120,6 +136,8 @@ struct Row {
     end_date: Option<NaiveDate>,
     version: i32,
     updated_at: NaiveDateTime,
+    productivity: f64,
+    ramp_up: i32,
 }
 
 /// Codes of the organisations and job profiles, to name what rows refer to by id.
@@ -156,6 +174,8 @@ impl Codes {
                 fte: Fte::new(r.fte).map_err(|e| ApiError::internal("stored fte", e))?,
                 start_date: r.start_date,
                 end_date: r.end_date,
+                productivity: r.productivity,
+                ramp_up: r.ramp_up != 0,
             },
             job_profile_id: r.job_profile_id,
             version: r.version,
@@ -329,6 +349,8 @@ pub struct Write<'a> {
     pub start_date: NaiveDate,
     pub end_date: Option<NaiveDate>,
     pub updated_at: NaiveDateTime,
+    pub productivity: f64,
+    pub ramp_up: i32,
 }
 
 impl<'a> Write<'a> {
@@ -344,6 +366,8 @@ impl<'a> Write<'a> {
             start_date: input.start_date,
             end_date: input.end_date,
             updated_at: super::now(),
+            productivity: input.productivity,
+            ramp_up: i32::from(input.ramp_up),
         }
     }
 }
@@ -449,6 +473,8 @@ pub struct NewAgentRow {
     pub end_date: Option<NaiveDate>,
     pub version: i32,
     pub updated_at: NaiveDateTime,
+    pub productivity: f64,
+    pub ramp_up: i32,
 }
 
 impl NewAgentRow {
@@ -466,6 +492,8 @@ impl NewAgentRow {
             end_date: input.end_date,
             version: 1,
             updated_at: super::now(),
+            productivity: input.productivity,
+            ramp_up: i32::from(input.ramp_up),
         }
     }
 }

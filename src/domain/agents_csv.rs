@@ -29,6 +29,8 @@ pub const AGENT_COLUMNS: &[&str] = &[
     "fte",
     "start_date",
     "end_date",
+    "productivity",
+    "ramp_up",
 ];
 pub const ASSESSMENT_COLUMNS: &[&str] = &[
     "organisation",
@@ -117,7 +119,14 @@ pub fn import_agents(conn: &mut DbConnection, bytes: &[u8], scope: Option<i32>) 
         {
             problems.add(row.line, "job_profile", format!("unknown job profile {p}"));
         }
-        let (Some(org), Ok(fte), Ok(start_date), Ok(end_date)) = (org, fte, start, end) else { continue };
+        let productivity =
+            crate::domain::planning::csv::optional_number(&table, row, "productivity", 1.0, &mut problems);
+        let ramp_up = crate::domain::planning::csv::flag(&table, row, "ramp_up", &mut problems);
+        let (Some(org), Ok(fte), Ok(start_date), Ok(end_date), Some(productivity), Some(ramp_up)) =
+            (org, fte, start, end, productivity, ramp_up)
+        else {
+            continue;
+        };
         if !seen.insert((org, matricule.to_owned())) {
             problems.add(row.line, "matricule", format!("duplicate matricule {matricule} in this file"));
             continue;
@@ -132,6 +141,8 @@ pub fn import_agents(conn: &mut DbConnection, bytes: &[u8], scope: Option<i32>) 
             fte,
             start_date,
             end_date,
+            productivity,
+            ramp_up,
         };
         match input.validated() {
             Ok(input) => parsed.push((org, input)),
@@ -292,6 +303,8 @@ pub fn export_agents(conn: &mut DbConnection, scope: Option<i32>) -> Result<Vec<
                 i.fte.get().to_string(),
                 i.start_date.to_string(),
                 date(i.end_date),
+                i.productivity.to_string(),
+                i.ramp_up.to_string(),
             ],
         )?;
     }

@@ -36,6 +36,12 @@ pub const MONTH_HOURS: Bound = Bound { min: 0.0, min_exclusive: false, max: 744.
 /// Productive hours of one full-time agent in one month: at least one, so that a load in ETP
 /// (hours over this) stays a finite number.
 pub const HOURS_PER_FTE: Bound = Bound { min: 1.0, min_exclusive: false, max: 744.0, unit: "hours" };
+/// Weight of an activity's backlog penalties (planning model version 2).
+pub const PRIORITY: Bound = Bound { min: 0.0, min_exclusive: true, max: 100.0, unit: "" };
+/// ETP of agents an activity needs present every month.
+pub const MIN_FTE: Bound = Bound { min: 0.0, min_exclusive: false, max: 10_000.0, unit: "ETP" };
+/// Items an agent processes per hour, relative to the standard.
+pub const PRODUCTIVITY: Bound = Bound { min: 0.0, min_exclusive: true, max: 2.0, unit: "" };
 /// Length of a training module.
 pub const MODULE_HOURS: Bound = Bound { min: 0.0, min_exclusive: true, max: 2_000.0, unit: "hours" };
 /// Any other number of the planning settings (pool hours, costs, penalties, head counts): none

@@ -285,7 +285,7 @@ fn read_into(bytes: &[u8], columns: &[&str], what: &str, problems: &mut Problems
         }
     }
     for column in columns {
-        if !index.contains_key(*column) {
+        if !index.contains_key(*column) && !LATER_COLUMNS.contains(column) {
             problems.add(1, column, "missing column");
         }
     }
@@ -410,7 +410,14 @@ pub enum Dialect {
 /// cells a dialect or a workbook writes differently, so that a text that looks like a date stays
 /// as it is.
 const DATE_COLUMNS: [&str; 5] = ["start_date", "end_date", "adfo_date", "assessed_on", "valid_until"];
-const NUMBER_COLUMNS: [&str; 9] = [
+/// Columns added after their files were first exchanged: a file without them is read with their
+/// defaults (an empty cell), so that files written before keep importing.
+const LATER_COLUMNS: [&str; 5] = ["priority", "min_fte", "standard_changes", "productivity", "ramp_up"];
+
+const NUMBER_COLUMNS: [&str; 12] = [
+    "priority",
+    "min_fte",
+    "productivity",
     "fte",
     "minutes_per_item",
     "backlog_normal_max",

@@ -274,6 +274,7 @@ pub fn plan(plan: &Plan) -> Result<Vec<u8>, ApiError> {
             PoolKind::Overtime => "heures supplémentaires",
             PoolKind::TemporaryStaff => "CDD / intérim",
             PoolKind::FlyingTeam => "équipe volante",
+            PoolKind::Hire => "recrutement",
         };
         sheet.push(&[
             Cell::Text(&p.pool),
@@ -323,6 +324,7 @@ mod tests {
             pool_hours: 0.0,
             binding: vec![],
             extra_hours_to_tendue: None,
+            presence_shortfall_hours: 0.0,
         }
     }
 
@@ -338,6 +340,8 @@ mod tests {
             temporary_staff_cost: 0.0,
             flying_team_hours: 0.0,
             flying_team_cost: 0.0,
+            hire_hours: 0.0,
+            hire_cost: 0.0,
         }
     }
 
@@ -361,12 +365,14 @@ mod tests {
                 overtime_hours: 4.0,
                 unavailable_hours: 7.0,
                 campus_hours: 0.0,
+                hours_outside_home: 0.0,
             }],
             pools: vec![PoolPeriod {
                 pool: "CDD".into(),
                 kind: PoolKind::TemporaryStaff,
                 period: "2027-02".into(),
                 heads: Some(2),
+                arrivals: None,
                 hours: 260.0,
                 hours_by_activity: [("AL".to_owned(), 260.0)].into(),
                 cost: 5000.0,

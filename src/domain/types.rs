@@ -482,6 +482,11 @@ impl Period {
         Self(self.0 + months)
     }
 
+    /// Months from `earlier` to this one (negative when `earlier` is later).
+    pub fn months_since(self, earlier: Self) -> i64 {
+        i64::from(self.0 - earlier.0)
+    }
+
     /// 0 for January to 11 for December.
     pub fn month0(self) -> usize {
         self.0.rem_euclid(12) as usize

@@ -30,6 +30,7 @@ mod organisations;
 mod plan_jobs;
 mod plan_queue;
 mod planning;
+mod planning_v2;
 mod referential;
 mod replan;
 mod startup;

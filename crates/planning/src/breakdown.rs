@@ -1,5 +1,6 @@
-//! The objective split into what it pays for: overtime, each temporary pool, each flying team, and
-//! the backlog penalties above the normal and the critical thresholds, in total and per period.
+//! The objective split into what it pays for: overtime, each temporary pool, each flying team, each
+//! hire pool, the backlog penalties above the normal and the critical thresholds (weighted by each
+//! activity's priority) and the minimum presence missing, in total and per period.
 //! The parts add up to the objective; `plan check` verifies it.
 
 use std::collections::BTreeMap;
@@ -21,6 +22,10 @@ pub enum CostKind {
     BacklogOverNormal,
     /// Penalties of backlog above the critical threshold (`e2`).
     BacklogOverCritical,
+    /// Version 2: permanent recruits, each paid every month from arrival to the horizon's end.
+    Hire,
+    /// Version 2: the price of the minimum presence missing (`s`).
+    PresenceShortfall,
 }
 
 /// One part of the objective.
@@ -30,7 +35,7 @@ pub enum CostKind {
 #[serde(deny_unknown_fields)]
 pub struct CostPart {
     pub kind: CostKind,
-    /// The pool's code, for a temporary pool or a flying team.
+    /// The pool's code, for a temporary pool, a flying team or a hire pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pool: Option<String>,
     pub total: f64,
@@ -50,7 +55,8 @@ impl CostPart {
 }
 
 /// The parts of the plan whose activity and pool rows are given: every pool of the scenario
-/// (unused ones at 0), then the two backlog penalties.
+/// (unused ones at 0), then the two backlog penalties, then the presence shortfall when an
+/// activity asks for a minimum presence.
 pub fn breakdown(s: &Scenario, activities: &[ActivityPeriod], pools: &[PoolPeriod]) -> Vec<CostPart> {
     let mut parts: Vec<CostPart> = Vec::new();
     if s.pools.overtime.is_some() {
@@ -62,11 +68,15 @@ pub fn breakdown(s: &Scenario, activities: &[ActivityPeriod], pools: &[PoolPerio
     for team in &s.pools.flying_teams {
         parts.push(CostPart::new(CostKind::FlyingTeam, Some(team.code.clone()), &s.periods));
     }
+    for pool in &s.pools.hires {
+        parts.push(CostPart::new(CostKind::Hire, Some(pool.code.clone()), &s.periods));
+    }
     for row in pools {
         let (kind, code) = match row.kind {
             PoolKind::Overtime => (CostKind::Overtime, None),
             PoolKind::TemporaryStaff => (CostKind::TemporaryStaff, Some(&row.pool)),
             PoolKind::FlyingTeam => (CostKind::FlyingTeam, Some(&row.pool)),
+            PoolKind::Hire => (CostKind::Hire, Some(&row.pool)),
         };
         if let Some(part) = parts.iter_mut().find(|p| p.kind == kind && p.pool.as_ref() == code) {
             part.add(&row.period, row.cost);
@@ -74,16 +84,26 @@ pub fn breakdown(s: &Scenario, activities: &[ActivityPeriod], pools: &[PoolPerio
     }
     let mut over_normal = CostPart::new(CostKind::BacklogOverNormal, None, &s.periods);
     let mut over_critical = CostPart::new(CostKind::BacklogOverCritical, None, &s.periods);
+    let mut shortfall = CostPart::new(CostKind::PresenceShortfall, None, &s.periods);
     for row in activities {
         let Some(activity) = s.activities.iter().find(|a| a.code == row.activity) else { continue };
         let backlog = row.backlog.max(0.0);
-        over_normal
-            .add(&row.period, s.penalties.over_normal_per_item * (backlog - activity.backlog_normal_max).max(0.0));
-        over_critical
-            .add(&row.period, s.penalties.over_critical_per_item * (backlog - activity.backlog_critical_max).max(0.0));
+        let weight = activity.priority;
+        over_normal.add(
+            &row.period,
+            weight * s.penalties.over_normal_per_item * (backlog - activity.backlog_normal_max).max(0.0),
+        );
+        over_critical.add(
+            &row.period,
+            weight * s.penalties.over_critical_per_item * (backlog - activity.backlog_critical_max).max(0.0),
+        );
+        shortfall.add(&row.period, s.penalties.under_min_presence_per_hour * row.presence_shortfall_hours);
     }
     parts.push(over_normal);
     parts.push(over_critical);
+    if s.activities.iter().any(|a| a.min_fte > 0.0) {
+        parts.push(shortfall);
+    }
     parts
 }
 

@@ -32,7 +32,9 @@ pub fn check(p: &Prepared, plan: &Plan) -> Recomputed {
     let agent: HashMap<&str, usize> = s.agents.iter().enumerate().map(|(i, x)| (x.id.as_str(), i)).collect();
     let mut v = Vec::new();
     let mut bad = |constraint: &'static str, message: String| v.push(Violation { constraint, message });
+    // Effective hours on each activity (agents' weighted by their productivity), and agents' own.
     let mut hours = vec![vec![0.0; nt]; na];
+    let mut present = vec![vec![0.0; nt]; na];
     let mut cost = 0.0;
 
     for row in &plan.agents {
@@ -40,10 +42,16 @@ pub fn check(p: &Prepared, plan: &Plan) -> Recomputed {
             bad("reference", format!("unknown agent {} or period {}", row.agent, row.period));
             continue;
         };
-        let mut used = 0.0;
+        let (mut used, mut outside) = (0.0, 0.0);
         for (code, &h) in &row.hours {
             match activity.get(code.as_str()) {
-                Some(&a) if p.qualified[i].contains(&a) => hours[a][t] += h,
+                Some(&a) if p.qualified[i].contains(&a) => {
+                    hours[a][t] += h * p.prod[i][t];
+                    present[a][t] += h;
+                    if p.outside_home(i, a) {
+                        outside += h;
+                    }
+                }
                 Some(_) => bad(
                     "qualification",
                     format!("{} is not qualified for {code} but works {h:.3} h in {}", row.agent, row.period),
@@ -57,6 +65,19 @@ pub fn check(p: &Prepared, plan: &Plan) -> Recomputed {
         }
         let ot = row.overtime_hours;
         let cap = p.cap[i][t];
+        if let Some(m) = &s.pools.internal_mobility
+            && outside > m.max_share * cap + tolerance(cap)
+        {
+            bad(
+                "mobility",
+                format!(
+                    "{} works {outside:.3} h outside their home activities in {}, allowed {:.3}",
+                    row.agent,
+                    row.period,
+                    m.max_share * cap
+                ),
+            );
+        }
         match &s.pools.overtime {
             Some(o) => {
                 if ot > o.max_share * cap + tolerance(cap) || ot < -tolerance(ot) {
@@ -87,6 +108,7 @@ pub fn check(p: &Prepared, plan: &Plan) -> Recomputed {
             );
         }
     }
+    cost += hires(p, plan, &mut hours, &mut bad);
     for pool in &plan.pools {
         let Some(&t) = period.get(pool.period.as_str()) else {
             bad("reference", format!("unknown period {}", pool.period));
@@ -94,7 +116,7 @@ pub fn check(p: &Prepared, plan: &Plan) -> Recomputed {
         };
         let worked: f64 = pool.hours_by_activity.values().sum();
         match pool.kind {
-            PoolKind::Overtime => {}
+            PoolKind::Overtime | PoolKind::Hire => {}
             PoolKind::TemporaryStaff => {
                 let Some(def) = s.pools.temporary_staff.iter().find(|x| x.code == pool.pool) else {
                     bad("reference", format!("unknown temporary staff pool {}", pool.pool));
@@ -153,7 +175,7 @@ pub fn check(p: &Prepared, plan: &Plan) -> Recomputed {
     for (a, act) in s.activities.iter().enumerate() {
         let mut backlog = act.initial_backlog;
         for t in 0..nt {
-            backlog += p.volume[a][t] - hours[a][t] * 60.0 / act.minutes_per_item;
+            backlog += p.volume[a][t] - hours[a][t] * p.rate(a, t);
             if backlog < -tolerance(backlog) {
                 bad(
                     "flow",
@@ -169,8 +191,26 @@ pub fn check(p: &Prepared, plan: &Plan) -> Recomputed {
                 None => bad("flow", format!("{} in {}: no backlog stated", act.code, s.periods[t])),
             }
             let b = backlog.max(0.0);
-            cost += s.penalties.over_normal_per_item * (b - act.backlog_normal_max).max(0.0);
-            cost += s.penalties.over_critical_per_item * (b - act.backlog_critical_max).max(0.0);
+            cost += act.priority * s.penalties.over_normal_per_item * (b - act.backlog_normal_max).max(0.0);
+            cost += act.priority * s.penalties.over_critical_per_item * (b - act.backlog_critical_max).max(0.0);
+            if act.min_fte > 0.0 {
+                let missing = (act.min_fte * hpf - present[a][t]).max(0.0);
+                cost += s.penalties.under_min_presence_per_hour * missing;
+                let stated = plan
+                    .activities
+                    .iter()
+                    .find(|r| r.activity == act.code && r.period == s.periods[t])
+                    .map_or(0.0, |r| r.presence_shortfall_hours);
+                if stated < missing - tolerance(missing) * 10.0 {
+                    bad(
+                        "min_presence",
+                        format!(
+                            "{} in {}: agents work {:.3} h, {:.3} h short of the minimum presence, stated {stated:.3}",
+                            act.code, s.periods[t], present[a][t], missing
+                        ),
+                    );
+                }
+            }
         }
     }
     // The breakdown, when the plan has one, must be the plan's own costs.
@@ -181,4 +221,71 @@ pub fn check(p: &Prepared, plan: &Plan) -> Recomputed {
         }
     }
     Recomputed { objective: cost, violations: v }
+}
+
+/// Checks the hire pools' rows (arrivals from the lead time on, within the cap, the recruits
+/// present, their hours within their ramp and on the pool's activities), adds their hours to
+/// `hours`, and returns their cost: each arrival paid from its month to the horizon's end.
+fn hires(p: &Prepared, plan: &Plan, hours: &mut [Vec<f64>], bad: &mut impl FnMut(&'static str, String)) -> f64 {
+    let s = p.scenario;
+    let (nt, hpf) = (p.periods(), s.hours_per_fte);
+    let mut cost = 0.0;
+    for (k, def) in s.pools.hires.iter().enumerate() {
+        let rows: Vec<_> = plan.pools.iter().filter(|r| r.kind == PoolKind::Hire && r.pool == def.code).collect();
+        let mut arrivals = vec![0i64; nt];
+        for row in &rows {
+            match s.periods.iter().position(|x| *x == row.period) {
+                Some(t) => arrivals[t] += row.arrivals.unwrap_or(0),
+                None => bad("reference", format!("unknown period {}", row.period)),
+            }
+        }
+        let total: i64 = arrivals.iter().sum();
+        if total > def.max_heads {
+            bad("hire_heads", format!("{} recruits {total} over the horizon, allowed {}", def.code, def.max_heads));
+        }
+        let mut present = 0;
+        for t in 0..nt {
+            if arrivals[t] < 0 || (arrivals[t] > 0 && (t as i64) < def.lead_months) {
+                bad(
+                    "hire_lead",
+                    format!(
+                        "{} has {} arrival(s) in {}, lead time {} months",
+                        def.code, arrivals[t], s.periods[t], def.lead_months
+                    ),
+                );
+            }
+            present += arrivals[t];
+            cost += arrivals[t] as f64 * def.cost_per_head_month * (nt - t) as f64;
+            let capacity: f64 = (0..=t).map(|a| hpf * p.ramp(k, t - a) * arrivals[a] as f64).sum();
+            let Some(row) = rows.iter().find(|r| r.period == s.periods[t]) else { continue };
+            if row.heads != Some(present) {
+                bad(
+                    "hire_heads",
+                    format!(
+                        "{} states {:?} recruits present in {}, its arrivals give {present}",
+                        def.code, row.heads, row.period
+                    ),
+                );
+            }
+            let worked: f64 = row.hours_by_activity.values().sum();
+            if worked > capacity + tolerance(capacity) {
+                bad(
+                    "hire_hours",
+                    format!("{} works {worked:.3} h in {} with capacity {capacity:.3} h", def.code, row.period),
+                );
+            }
+            for (code, &h) in &row.hours_by_activity {
+                match s.activities.iter().position(|x| x.code == *code) {
+                    Some(a) if p.hire_activities[k].contains(&a) => hours[a][t] += h,
+                    _ => bad("hire_activities", format!("{} works on {code}, outside its activities", def.code)),
+                }
+            }
+        }
+    }
+    for row in plan.pools.iter().filter(|r| r.kind == PoolKind::Hire) {
+        if !s.pools.hires.iter().any(|d| d.code == row.pool) {
+            bad("reference", format!("unknown hire pool {}", row.pool));
+        }
+    }
+    cost
 }

@@ -63,7 +63,7 @@ pub struct Target {
 #[cfg_attr(feature = "openapi", schema(as = planning::ActivityTarget))]
 pub struct ActivityTarget {
     pub activity: String,
-    /// Items to process each month.
+    /// Items to process each month, at the activity's base standard time.
     pub items_per_month: f64,
     pub fte: f64,
 }
@@ -73,12 +73,20 @@ pub struct ActivityTarget {
 /// window of months ending at `t` (starting from the initial backlog for the window that starts
 /// at the beginning), so `r` must cover every window: `(start + sum v - normal) / months`.
 pub fn steady_throughput(initial: f64, volumes: &[f64], normal: f64) -> f64 {
+    steady_hours(initial, volumes, &vec![1.0; volumes.len()], normal)
+}
+
+/// The same with a standard time that changes (version 2): the smallest steady number of hours a
+/// month when an hour processes `rates[t]` items in month t. Every window must be covered by the
+/// items its hours process: `(start + sum v - normal) / sum rates`.
+pub fn steady_hours(initial: f64, volumes: &[f64], rates: &[f64], normal: f64) -> f64 {
     let mut r: f64 = 0.0;
     for s in 0..volumes.len() {
-        let mut sum = if s == 0 { initial } else { 0.0 };
-        for (k, v) in volumes[s..].iter().enumerate() {
+        let (mut sum, mut per_hour) = (if s == 0 { initial } else { 0.0 }, 0.0);
+        for (v, rate) in volumes[s..].iter().zip(&rates[s..]) {
             sum += v;
-            r = r.max((sum - normal) / (k + 1) as f64);
+            per_hour += rate;
+            r = r.max((sum - normal) / per_hour);
         }
     }
     r
@@ -92,9 +100,8 @@ pub fn report(p: &Prepared) -> EtpReport {
     let mut need = vec![0.0; nt];
     let mut targets = Vec::new();
     for (a, act) in s.activities.iter().enumerate() {
-        let fte_per_item = act.minutes_per_item / 60.0 / hpf;
         for t in 0..nt {
-            let need_fte = p.volume[a][t] * fte_per_item;
+            let need_fte = p.volume[a][t] * p.minutes[a][t] / 60.0 / hpf;
             need[t] += need_fte;
             activities.push(ActivityLoad {
                 activity: act.code.clone(),
@@ -103,8 +110,10 @@ pub fn report(p: &Prepared) -> EtpReport {
                 need_fte,
             });
         }
-        let items = steady_throughput(act.initial_backlog, &p.volume[a], act.backlog_normal_max);
-        targets.push(ActivityTarget { activity: act.code.clone(), items_per_month: items, fte: items * fte_per_item });
+        let rates: Vec<f64> = (0..nt).map(|t| p.rate(a, t)).collect();
+        let hours = steady_hours(act.initial_backlog, &p.volume[a], &rates, act.backlog_normal_max);
+        let items_per_month = hours * 60.0 / act.minutes_per_item;
+        targets.push(ActivityTarget { activity: act.code.clone(), items_per_month, fte: hours / hpf });
     }
     let periods: Vec<PeriodLoad> = (0..nt)
         .map(|t| {
@@ -149,6 +158,14 @@ mod tests {
     fn a_late_peak_cannot_use_the_quiet_months_before_it() {
         // Processing cannot get ahead of items not yet arrived: month 3 alone needs 400 - 100.
         assert_eq!(steady_throughput(0.0, &[0.0, 0.0, 400.0], 100.0), 300.0);
+    }
+
+    #[test]
+    fn a_faster_standard_lowers_the_hours_needed() {
+        // 120 items a month; from month 2 an hour processes 3 items instead of 2.
+        // Window 1: 120 / 2 = 60 h; months 1-2: 240 / 5 = 48 h; month 2 alone: 40 h.
+        assert_eq!(super::steady_hours(0.0, &[120.0, 120.0], &[2.0, 3.0], 0.0), 60.0);
+        assert_eq!(super::steady_hours(0.0, &[0.0, 120.0], &[2.0, 3.0], 0.0), 40.0);
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! The planning model of `shared/planning-model.md` (version 1): scenario types, validation,
+//! The planning model of `shared/planning-model.md` (versions 1 and 2): scenario types, validation,
 //! the exact solve with HiGHS (through good_lp), the plan, and a solver-free checker. It knows
 //! nothing of HTTP or SQL.
 
@@ -10,7 +10,9 @@ pub mod breakdown;
 pub mod check;
 pub mod compare;
 pub mod etp;
+mod explain;
 pub mod generate;
+mod groups;
 mod report;
 pub mod result;
 pub mod scenario;

@@ -73,6 +73,9 @@ pub struct ActivityPeriod {
     /// to `tendue`.
     #[serde(default)]
     pub extra_hours_to_tendue: Option<f64>,
+    /// Version 2: hours of agents' minimum presence missing (`s[a,t]`).
+    #[serde(default)]
+    pub presence_shortfall_hours: f64,
 }
 
 /// Why a backlog stays above normal in a plan.
@@ -89,6 +92,15 @@ pub enum Binding {
     PoolAtCap { pool: String },
     /// Capacity was left: reinforcing would have cost more than the backlog's penalty.
     ReinforcementDearerThanBacklog,
+    /// Qualified agents of other teams had spent all the hours the mobility limit lets them give
+    /// outside their home activities and still had `held_hours` of capacity left unused.
+    MobilityLimit { agents: usize, held_hours: f64 },
+    /// The qualified agents' capacity was exhausted and `hours` of it went to the minimum
+    /// presence on another activity.
+    MinPresence { activity: String, hours: f64 },
+    /// A hire pool could serve the activity but no recruit can arrive before `first_arrival`
+    /// (its lead time); `None` when that is beyond the horizon.
+    HiresTooLate { pool: String, lead_months: i64, first_arrival: Option<String> },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -106,6 +118,11 @@ pub struct PeriodSummary {
     pub temporary_staff_cost: f64,
     pub flying_team_hours: f64,
     pub flying_team_cost: f64,
+    /// Version 2: hours worked and cost of the recruits present.
+    #[serde(default)]
+    pub hire_hours: f64,
+    #[serde(default)]
+    pub hire_cost: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -124,6 +141,9 @@ pub struct AgentPeriod {
     /// Hours taught at a training campus, apart from the other unavailability.
     #[serde(default)]
     pub campus_hours: f64,
+    /// Version 2: hours on activities outside the agent's home ones (0 without home activities).
+    #[serde(default)]
+    pub hours_outside_home: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -134,6 +154,8 @@ pub enum PoolKind {
     Overtime,
     TemporaryStaff,
     FlyingTeam,
+    /// Version 2: permanent recruits.
+    Hire,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -144,8 +166,11 @@ pub struct PoolPeriod {
     pub pool: String,
     pub kind: PoolKind,
     pub period: String,
-    /// Heads hired (temporary staff only).
+    /// Heads hired (temporary staff) or recruits present (hires).
     pub heads: Option<i64>,
+    /// Recruits arriving at the start of the period (hires only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arrivals: Option<i64>,
     pub hours: f64,
     pub hours_by_activity: BTreeMap<String, f64>,
     pub cost: f64,
@@ -158,7 +183,7 @@ pub struct PoolPeriod {
 #[serde(deny_unknown_fields)]
 pub struct Stats {
     pub agents: usize,
-    /// Groups of agents with the same qualifications, merged in the model.
+    /// Groups of agents merged in the model: the most in any period.
     pub agent_groups: usize,
     pub variables: usize,
     pub integer_variables: usize,

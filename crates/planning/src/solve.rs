@@ -1,17 +1,14 @@
-//! Builds the model of `planning-model.md` v1 with good_lp and solves it with HiGHS.
-//!
-//! Agents qualified for the same set of activities are merged, period by period: their
-//! capacities and overtime bounds add up, and every constraint and cost is linear in them, so
-//! the merged model has the same optimum. Each merged group's hours are split back to its agents
-//! in proportion to their capacity in the period, which keeps every per-agent bound.
+//! Builds the model of `planning-model.md` (versions 1 and 2) with good_lp and solves it with
+//! HiGHS. Agents are merged period by period into groups (`groups.rs`), which keeps the optimum.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::time::Instant;
 
 use good_lp::solvers::highs::highs;
 use good_lp::{Expression, ProblemVariables, SolverModel, Variable, variable};
 use highs::HighsModelStatus;
 
+use crate::groups::{self, Group};
 use crate::result::{Plan, Stats, Status};
 use crate::validate::Prepared;
 
@@ -58,98 +55,133 @@ impl Vars {
     }
 }
 
-/// A group of agents with the same qualifications.
-pub(crate) struct Group {
-    agents: Vec<usize>,
-    activities: Vec<usize>,
-    /// Summed capacity per period.
-    cap: Vec<f64>,
+/// The model's columns, by the formulation's indices, for the report.
+pub(crate) struct Columns {
+    /// Per period: the groups, their classes and their columns.
+    pub groups: Vec<Vec<Group>>,
+    pub classes: Vec<Vec<Vec<usize>>>,
+    pub agents: Vec<groups::Columns>,
+    /// `ot[(g, t)]`.
+    pub ot: HashMap<(usize, usize), usize>,
+    /// `n[(p, t)]`, `y[(p, a, t)]`.
+    pub heads: HashMap<(usize, usize), usize>,
+    pub y: HashMap<(usize, usize, usize), usize>,
+    /// `z[(f, a, t)]`.
+    pub z: HashMap<(usize, usize, usize), usize>,
+    /// `h[(k, t)]`, `u[(k, a, t)]`.
+    pub arrivals: HashMap<(usize, usize), usize>,
+    pub u: HashMap<(usize, usize, usize), usize>,
+    /// `s[(a, t)]`.
+    pub shortfall: HashMap<(usize, usize), usize>,
+    /// `B[a][t]`.
+    pub backlog: Vec<Vec<usize>>,
 }
 
-fn groups(p: &Prepared) -> Vec<Group> {
-    let mut by_set: BTreeMap<&[usize], usize> = BTreeMap::new();
-    let mut out: Vec<Group> = Vec::new();
-    for (i, acts) in p.qualified.iter().enumerate() {
-        if acts.is_empty() {
-            continue; // qualified for nothing: no variable can use them
-        }
-        let g = *by_set.entry(acts.as_slice()).or_insert_with(|| {
-            out.push(Group { agents: vec![], activities: acts.clone(), cap: vec![0.0; p.periods()] });
-            out.len() - 1
-        });
-        out[g].agents.push(i);
-        for (t, c) in p.cap[i].iter().enumerate() {
-            out[g].cap[t] += c;
-        }
-    }
-    out
+/// The model of `planning-model.md` v1 and v2: its rows, objective and columns.
+struct Model {
+    vars: Vars,
+    objective: Expression,
+    rows: Vec<good_lp::Constraint>,
+    columns: Columns,
 }
 
-pub fn solve(p: &Prepared, options: Options) -> Result<Plan, SolveError> {
-    let started = Instant::now();
+fn build(p: &Prepared) -> Model {
     let s = p.scenario;
     let (na, nt) = (s.activities.len(), p.periods());
     let hpf = s.hours_per_fte;
-    let groups = groups(p);
     let mut vars = Vars { problem: ProblemVariables::new(), count: 0, integers: 0 };
     let mut objective = Expression::with_capacity(1024);
-    // Hours put into each activity and period, by whoever.
+    // Effective hours put into each activity and period, by whoever (agents weighted by their
+    // productivity), and agents' own hours on activities with a minimum presence.
     let mut work: Vec<Vec<Expression>> = vec![vec![Expression::from(0.0); nt]; na];
+    let mut presence: Vec<Vec<Expression>> = vec![vec![Expression::from(0.0); nt]; na];
     let mut rows: Vec<good_lp::Constraint> = Vec::new();
+    let mut c = Columns {
+        groups: Vec::with_capacity(nt),
+        classes: Vec::with_capacity(nt),
+        agents: Vec::with_capacity(nt),
+        ot: HashMap::new(),
+        heads: HashMap::new(),
+        y: HashMap::new(),
+        z: HashMap::new(),
+        arrivals: HashMap::new(),
+        u: HashMap::new(),
+        shortfall: HashMap::new(),
+        backlog: vec![Vec::with_capacity(nt); na],
+    };
 
-    // Agents (merged): x[g,c,t] on each class of activities, w[a,t] splitting a class, ot[g,t].
-    let classes = classes(&groups, na);
-    let mut x: HashMap<(usize, usize, usize), usize> = HashMap::new();
-    let mut w: HashMap<(usize, usize), usize> = HashMap::new();
-    let mut ot: HashMap<(usize, usize), usize> = HashMap::new();
-    let mut class_hours: Vec<Vec<Expression>> = vec![vec![Expression::from(0.0); nt]; classes.len()];
-    for (g, group) in groups.iter().enumerate() {
-        for t in 0..nt {
+    // Agents, merged per period: x[g,c,t] on each class of activities, w[a,t] splitting a class.
+    for t in 0..nt {
+        let groups = groups::groups(p, t);
+        let classes = groups::classes(p, &groups);
+        let mut cols = groups::Columns { x: HashMap::new(), w: HashMap::new() };
+        let mut class_hours: Vec<Expression> = vec![Expression::from(0.0); classes.len()];
+        for (g, group) in groups.iter().enumerate() {
             let mut used = Expression::from(0.0);
-            for (c, class) in classes.iter().enumerate().filter(|(_, cl)| group.activities.contains(&cl[0])) {
-                let (v, k) = vars.add(0.0, None, false);
-                x.insert((g, c, t), k);
+            let mut outside = Expression::from(0.0);
+            for (k, class) in classes.iter().enumerate().filter(|(_, cl)| group.activities.contains(&cl[0])) {
+                let (v, col) = vars.add(0.0, None, false);
+                cols.x.insert((g, k), col);
                 used.add_mul(1.0, v);
+                if group.outside.contains(&class[0]) {
+                    outside.add_mul(1.0, v);
+                }
                 match class.as_slice() {
-                    [a] => work[*a][t].add_mul(1.0, v),
-                    _ => class_hours[c][t].add_mul(1.0, v),
+                    [a] => {
+                        work[*a][t].add_mul(group.prod, v);
+                        presence[*a][t].add_mul(1.0, v);
+                    }
+                    _ => class_hours[k].add_mul(group.prod, v),
                 }
             }
-            let mut available = Expression::from(group.cap[t]);
+            let mut available = Expression::from(group.cap);
             if let Some(o) = &s.pools.overtime {
-                let (v, k) = vars.add(0.0, Some(o.max_share * group.cap[t]), false);
-                ot.insert((g, t), k);
+                let (v, col) = vars.add(0.0, Some(o.max_share * group.cap), false);
+                c.ot.insert((g, t), col);
                 objective.add_mul(o.cost_per_hour, v);
                 available.add_mul(1.0, v);
             }
             rows.push(used.leq(available));
+            if let (Some(m), false) = (&s.pools.internal_mobility, group.outside.is_empty()) {
+                rows.push(outside.leq(m.max_share * group.cap));
+            }
         }
-    }
-    // The hours agents put into a class of several activities, split among them.
-    for (c, class) in classes.iter().enumerate().filter(|(_, cl)| cl.len() > 1) {
-        for t in 0..nt {
-            let mut split = class_hours[c][t].clone();
+        // The effective hours agents put into a class of several activities, split among them.
+        for (k, class) in classes.iter().enumerate().filter(|(_, cl)| cl.len() > 1) {
+            let mut split = class_hours[k].clone();
             for &a in class {
-                let (v, k) = vars.add(0.0, None, false);
-                w.insert((a, t), k);
+                let (v, col) = vars.add(0.0, None, false);
+                cols.w.insert(a, col);
                 split.add_mul(-1.0, v);
                 work[a][t].add_mul(1.0, v);
             }
             rows.push(split.eq(0.0));
         }
+        c.groups.push(groups);
+        c.classes.push(classes);
+        c.agents.push(cols);
+    }
+    // Minimum presence: s[a,t], the agents' hours missing.
+    for (a, act) in s.activities.iter().enumerate().filter(|(_, act)| act.min_fte > 0.0) {
+        for t in 0..nt {
+            let (v, col) = vars.add(0.0, None, false);
+            c.shortfall.insert((a, t), col);
+            objective.add_mul(s.penalties.under_min_presence_per_hour, v);
+            let mut present = presence[a][t].clone();
+            present.add_mul(1.0, v);
+            rows.push(present.geq(act.min_fte * hpf));
+        }
     }
     // Temporary staff: n[p,t] integer, y[p,a,t].
-    let mut heads: HashMap<(usize, usize), usize> = HashMap::new();
-    let mut y: HashMap<(usize, usize, usize), usize> = HashMap::new();
     for (q, pool) in s.pools.temporary_staff.iter().enumerate() {
         for t in 0..nt {
-            let (n, k) = vars.add(0.0, Some(pool.max_heads as f64), true);
-            heads.insert((q, t), k);
+            let (n, col) = vars.add(0.0, Some(pool.max_heads as f64), true);
+            c.heads.insert((q, t), col);
             objective.add_mul(pool.cost_per_head_month, n);
             let mut used = Expression::from(0.0);
             for a in (0..na).filter(|&a| s.activities[a].temp_eligible) {
-                let (v, k) = vars.add(0.0, None, false);
-                y.insert((q, a, t), k);
+                let (v, col) = vars.add(0.0, None, false);
+                c.y.insert((q, a, t), col);
                 used.add_mul(1.0, v);
                 work[a][t].add_mul(1.0, v);
             }
@@ -159,13 +191,12 @@ pub fn solve(p: &Prepared, options: Options) -> Result<Plan, SolveError> {
         }
     }
     // Flying teams: z[f,a,t].
-    let mut z: HashMap<(usize, usize, usize), usize> = HashMap::new();
     for (f, team) in s.pools.flying_teams.iter().enumerate() {
         for t in 0..nt {
             let mut used = Expression::from(0.0);
             for &a in &p.flying_activities[f] {
-                let (v, k) = vars.add(0.0, None, false);
-                z.insert((f, a, t), k);
+                let (v, col) = vars.add(0.0, None, false);
+                c.z.insert((f, a, t), col);
                 objective.add_mul(team.cost_per_hour, v);
                 used.add_mul(1.0, v);
                 work[a][t].add_mul(1.0, v);
@@ -173,20 +204,49 @@ pub fn solve(p: &Prepared, options: Options) -> Result<Plan, SolveError> {
             rows.push(used.leq(p.flying_hours[f][t]));
         }
     }
-    // Backlog flow and thresholds: B[a,t], e1[a,t], e2[a,t].
-    let mut backlog: Vec<Vec<usize>> = vec![Vec::with_capacity(nt); na];
+    // Hires: h[k,t] integer arrivals from the lead time on, paid to the horizon's end; u[k,a,t].
+    for (k, pool) in s.pools.hires.iter().enumerate() {
+        let first = pool.lead_months.max(0) as usize;
+        let mut arrived: Vec<Variable> = Vec::new();
+        let mut total = Expression::from(0.0);
+        for t in 0..nt {
+            if t >= first {
+                let (h, col) = vars.add(0.0, Some(pool.max_heads as f64), true);
+                c.arrivals.insert((k, t), col);
+                objective.add_mul(pool.cost_per_head_month * (nt - t) as f64, h);
+                total.add_mul(1.0, h);
+                arrived.push(h);
+            }
+            let mut used = Expression::from(0.0);
+            for &a in &p.hire_activities[k] {
+                let (v, col) = vars.add(0.0, None, false);
+                c.u.insert((k, a, t), col);
+                used.add_mul(1.0, v);
+                work[a][t].add_mul(1.0, v);
+            }
+            // Recruits who arrived at first + j are in their (t - first - j)-th month.
+            let mut capacity = Expression::from(0.0);
+            for (j, &h) in arrived.iter().enumerate() {
+                capacity.add_mul(hpf * p.ramp(k, t - first - j), h);
+            }
+            rows.push(used.leq(capacity));
+        }
+        if !arrived.is_empty() {
+            rows.push(total.leq(pool.max_heads as f64));
+        }
+    }
+    // Backlog flow and thresholds: B[a,t], e1[a,t], e2[a,t], weighted by the priority.
     for (a, act) in s.activities.iter().enumerate() {
-        let rate = 60.0 / act.minutes_per_item;
         let mut previous = Expression::from(act.initial_backlog);
         for t in 0..nt {
             let (b, kb) = vars.add(0.0, None, false);
             let (e1, _) = vars.add(0.0, None, false);
             let (e2, _) = vars.add(0.0, None, false);
-            backlog[a].push(kb);
+            c.backlog[a].push(kb);
             // B = B_prev + volume - rate * work, written as B + rate * work - B_prev = volume.
             let mut flow = Expression::from(0.0);
             flow.add_mul(1.0, b);
-            flow.add_mul(rate, work[a][t].clone());
+            flow.add_mul(p.rate(a, t), work[a][t].clone());
             flow.add_mul(-1.0, previous);
             rows.push(flow.eq(p.volume[a][t]));
             let mut over_normal = Expression::from(0.0);
@@ -197,12 +257,18 @@ pub fn solve(p: &Prepared, options: Options) -> Result<Plan, SolveError> {
             over_critical.add_mul(1.0, e2);
             over_critical.add_mul(-1.0, b);
             rows.push(over_critical.geq(-act.backlog_critical_max));
-            objective.add_mul(s.penalties.over_normal_per_item, e1);
-            objective.add_mul(s.penalties.over_critical_per_item, e2);
+            objective.add_mul(act.priority * s.penalties.over_normal_per_item, e1);
+            objective.add_mul(act.priority * s.penalties.over_critical_per_item, e2);
             previous = Expression::from(b);
         }
     }
+    Model { vars, objective, rows, columns: c }
+}
 
+pub fn solve(p: &Prepared, options: Options) -> Result<Plan, SolveError> {
+    let started = Instant::now();
+    let s = p.scenario;
+    let Model { vars, objective, rows, columns } = build(p);
     let variables = vars.count;
     let integer_variables = vars.integers;
     let constraints = rows.len();
@@ -256,86 +322,24 @@ pub fn solve(p: &Prepared, options: Options) -> Result<Plan, SolveError> {
 
     let stats = Stats {
         agents: s.agents.len(),
-        agent_groups: groups.len(),
+        agent_groups: columns.groups.iter().map(Vec::len).max().unwrap_or(0),
         variables,
         integer_variables,
         constraints,
         build_ms,
         solve_ms,
     };
-    let x = agent_hours(&groups, &classes, &x, &w, nt, &value);
-    let raw = Raw { groups: &groups, x: &x, ot: &ot, heads: &heads, y: &y, z: &z, backlog: &backlog };
+    let x = (0..p.periods())
+        .map(|t| groups::agent_hours(&columns.groups[t], &columns.classes[t], &columns.agents[t], &value))
+        .collect::<Vec<_>>();
+    let raw = Raw { columns: &columns, x: &x };
     let outcome = crate::report::Outcome { status, gap, objective: solved.objective_value(), stats };
     Ok(crate::report::plan(p, &raw, &value, outcome))
 }
 
-/// Activities qualified for by exactly the same groups form a class: a group's hours on a class
-/// and the class's hours on each activity are enough to rebuild hours per group and activity
-/// (split in proportion), so the model needs one variable per group and class, not per activity.
-fn classes(groups: &[Group], na: usize) -> Vec<Vec<usize>> {
-    let mut by_groups: BTreeMap<Vec<usize>, Vec<usize>> = BTreeMap::new();
-    for a in 0..na {
-        let who: Vec<usize> = (0..groups.len()).filter(|&g| groups[g].activities.contains(&a)).collect();
-        if !who.is_empty() {
-            by_groups.entry(who).or_default().push(a);
-        }
-    }
-    by_groups.into_values().collect()
-}
-
-/// Hours of each group on each activity, from its hours on each class: the class's hours are
-/// split over its activities in proportion to what each received.
-fn agent_hours(
-    groups: &[Group],
-    classes: &[Vec<usize>],
-    x: &HashMap<(usize, usize, usize), usize>,
-    w: &HashMap<(usize, usize), usize>,
-    nt: usize,
-    value: &dyn Fn(usize) -> f64,
-) -> HashMap<(usize, usize, usize), f64> {
-    let mut out = HashMap::new();
-    for g in 0..groups.len() {
-        for t in 0..nt {
-            for (c, class) in classes.iter().enumerate() {
-                let Some(&k) = x.get(&(g, c, t)) else { continue };
-                let hours = value(k);
-                if let [a] = class.as_slice() {
-                    out.insert((g, *a, t), hours);
-                    continue;
-                }
-                let total: f64 = class.iter().map(|a| value(w[&(*a, t)])).sum();
-                for &a in class {
-                    let share = if total > 0.0 { value(w[&(a, t)]) / total } else { 0.0 };
-                    out.insert((g, a, t), hours * share);
-                }
-            }
-        }
-    }
-    out
-}
-
 /// The solved values, by the model's indices, for the report.
 pub(crate) struct Raw<'a> {
-    pub groups: &'a [Group],
-    /// Hours of each group on each activity and period.
-    pub x: &'a HashMap<(usize, usize, usize), f64>,
-    pub ot: &'a HashMap<(usize, usize), usize>,
-    pub heads: &'a HashMap<(usize, usize), usize>,
-    pub y: &'a HashMap<(usize, usize, usize), usize>,
-    pub z: &'a HashMap<(usize, usize, usize), usize>,
-    pub backlog: &'a [Vec<usize>],
-}
-
-impl Group {
-    pub(crate) fn agents(&self) -> &[usize] {
-        &self.agents
-    }
-
-    pub(crate) fn cap(&self, t: usize) -> f64 {
-        self.cap[t]
-    }
-
-    pub(crate) fn activities(&self) -> &[usize] {
-        &self.activities
-    }
+    pub columns: &'a Columns,
+    /// Per period: hours of each group on each activity, `x[t][(g, a)]`.
+    pub x: &'a [HashMap<(usize, usize), f64>],
 }

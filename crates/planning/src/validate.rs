@@ -1,7 +1,7 @@
 //! Checks a scenario against every rule of the model, naming the field of each problem, and
 //! derives what the model and the checker share: volumes, capacities, qualifications.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -28,11 +28,35 @@ pub struct Prepared<'a> {
     pub flying_activities: Vec<Vec<usize>>,
     /// `flying_hours[f][t]`.
     pub flying_hours: Vec<Vec<f64>>,
+    /// `minutes[a][t]`: the standard time of the month (version 2's `minutes_per_item_by_period`).
+    pub minutes: Vec<Vec<f64>>,
+    /// `prod[i][t]`: the agent's productivity in the month.
+    pub prod: Vec<Vec<f64>>,
+    /// Each agent's home activities, sorted; `None` when the agent has none.
+    pub home: Vec<Option<Vec<usize>>>,
+    /// The activities each hire pool's recruits may work on.
+    pub hire_activities: Vec<Vec<usize>>,
 }
 
 impl Prepared<'_> {
     pub fn periods(&self) -> usize {
         self.scenario.periods.len()
+    }
+
+    /// Items of activity `a` processed per effective hour in period `t`.
+    pub fn rate(&self, a: usize, t: usize) -> f64 {
+        60.0 / self.minutes[a][t]
+    }
+
+    /// Whether agent `i` works outside their home activities on `a`, under a mobility limit: only
+    /// then do their hours on `a` count against `internal_mobility.max_share`.
+    pub fn outside_home(&self, i: usize, a: usize) -> bool {
+        self.scenario.pools.internal_mobility.is_some() && self.home[i].as_ref().is_some_and(|h| !h.contains(&a))
+    }
+
+    /// Share of a recruit's full-time hours in their `d`-th month (0 for the arrival month).
+    pub fn ramp(&self, k: usize, d: usize) -> f64 {
+        self.scenario.pools.hires[k].ramp.get(d).copied().unwrap_or(1.0)
     }
 }
 
@@ -47,6 +71,62 @@ impl Errors {
         if !(value.is_finite() && value >= 0.0) {
             self.push(field, format!("must be a non-negative number, got {value}"));
         }
+    }
+
+    fn positive(&mut self, field: impl Into<String>, value: f64) {
+        if !(value.is_finite() && value > 0.0) {
+            self.push(field, format!("must be a positive number, got {value}"));
+        }
+    }
+
+    /// A value in `(low, high]`.
+    fn within(&mut self, field: impl Into<String>, value: f64, low: f64, high: f64) {
+        if !(value > low && value <= high) {
+            self.push(field, format!("must be in ({low}, {high}], got {value}"));
+        }
+    }
+
+    /// A row of values by period, from a map keyed by period: `default` where it names none.
+    fn by_period(
+        &mut self,
+        field: &str,
+        map: &BTreeMap<String, f64>,
+        period: &HashMap<&str, usize>,
+        default: f64,
+        periods: usize,
+        mut check: impl FnMut(&mut Self, String, f64),
+    ) -> Vec<f64> {
+        let mut row = vec![default; periods];
+        for (p, &value) in map {
+            let name = format!("{field}.{p}");
+            match period.get(p.as_str()) {
+                Some(&t) => row[t] = value,
+                None => self.push(name.clone(), format!("unknown period {p}")),
+            }
+            check(self, name, value);
+        }
+        row
+    }
+
+    /// Positions of `codes` among the activities, each unknown one refused.
+    fn activities(&mut self, field: &str, codes: &[String], activity: &HashMap<&str, usize>) -> Vec<usize> {
+        let mut found: Vec<usize> = codes
+            .iter()
+            .enumerate()
+            .filter_map(|(j, code)| {
+                let a = activity.get(code.as_str()).copied();
+                if a.is_none() {
+                    self.push(format!("{field}[{j}]"), format!("unknown activity {code}"));
+                }
+                a
+            })
+            .collect();
+        if codes.is_empty() {
+            self.push(field, "must name at least one activity");
+        }
+        found.sort_unstable();
+        found.dedup();
+        found
     }
 }
 
@@ -86,6 +166,7 @@ pub fn validate(s: &Scenario) -> Result<Prepared<'_>, Vec<FieldError>> {
     }
 
     let mut activity = HashMap::new();
+    let mut minutes = Vec::with_capacity(s.activities.len());
     for (a, act) in s.activities.iter().enumerate() {
         let f = |name: &str| format!("activities[{a}].{name}");
         if activity.insert(act.code.as_str(), a).is_some() {
@@ -108,6 +189,16 @@ pub fn validate(s: &Scenario) -> Result<Prepared<'_>, Vec<FieldError>> {
                 );
             }
         }
+        e.positive(f("priority"), act.priority);
+        e.non_negative(f("min_fte"), act.min_fte);
+        minutes.push(e.by_period(
+            &f("minutes_per_item_by_period"),
+            &act.minutes_per_item_by_period,
+            &period,
+            act.minutes_per_item,
+            s.periods.len(),
+            |e, name, value| e.positive(name, value),
+        ));
     }
 
     let mut volume = vec![vec![0.0; s.periods.len()]; s.activities.len()];
@@ -132,6 +223,8 @@ pub fn validate(s: &Scenario) -> Result<Prepared<'_>, Vec<FieldError>> {
     let mut ids = HashSet::new();
     let mut cap = Vec::with_capacity(s.agents.len());
     let mut qualified = Vec::with_capacity(s.agents.len());
+    let mut prod = Vec::with_capacity(s.agents.len());
+    let mut home = Vec::with_capacity(s.agents.len());
     for (i, agent) in s.agents.iter().enumerate() {
         let f = |name: &str| format!("agents[{i}].{name}");
         if !ids.insert(agent.id.as_str()) {
@@ -156,6 +249,16 @@ pub fn validate(s: &Scenario) -> Result<Prepared<'_>, Vec<FieldError>> {
             }
         }
         cap.push(row);
+        e.within(f("productivity"), agent.productivity, 0.0, 2.0);
+        prod.push(e.by_period(
+            &f("productivity_by_period"),
+            &agent.productivity_by_period,
+            &period,
+            agent.productivity,
+            s.periods.len(),
+            |e, name, value| e.within(name, value, 0.0, 2.0),
+        ));
+        home.push(agent.home_activities.as_ref().map(|codes| e.activities(&f("home_activities"), codes, &activity)));
         let level = |c: &str| agent.levels.get(c).copied().unwrap_or(0);
         qualified.push(
             s.activities
@@ -218,11 +321,46 @@ pub fn validate(s: &Scenario) -> Result<Prepared<'_>, Vec<FieldError>> {
         }
         flying_hours.push(hours);
     }
+    if let Some(mobility) = &s.pools.internal_mobility
+        && !(0.0..=1.0).contains(&mobility.max_share)
+    {
+        e.push("pools.internal_mobility.max_share", format!("must be 0 to 1, got {}", mobility.max_share));
+    }
+    let mut hire_activities = Vec::new();
+    for (k, pool) in s.pools.hires.iter().enumerate() {
+        let f = |name: &str| format!("pools.hires[{k}].{name}");
+        if !pool_codes.insert(pool.code.as_str()) {
+            e.push(f("code"), format!("duplicate pool code {}", pool.code));
+        }
+        e.non_negative(f("cost_per_head_month"), pool.cost_per_head_month);
+        if pool.lead_months < 0 {
+            e.push(f("lead_months"), format!("must not be negative, got {}", pool.lead_months));
+        }
+        if pool.max_heads < 0 {
+            e.push(f("max_heads"), format!("must not be negative, got {}", pool.max_heads));
+        }
+        for (d, &share) in pool.ramp.iter().enumerate() {
+            e.within(format!("pools.hires[{k}].ramp[{d}]"), share, 0.0, 1.0);
+        }
+        hire_activities.push(e.activities(&f("activities"), &pool.activities, &activity));
+    }
     e.non_negative("penalties.over_normal_per_item", s.penalties.over_normal_per_item);
+    e.non_negative("penalties.under_min_presence_per_hour", s.penalties.under_min_presence_per_hour);
     e.non_negative("penalties.over_critical_per_item", s.penalties.over_critical_per_item);
 
     if e.0.is_empty() {
-        Ok(Prepared { scenario: s, volume, cap, qualified, flying_activities, flying_hours })
+        Ok(Prepared {
+            scenario: s,
+            volume,
+            cap,
+            qualified,
+            flying_activities,
+            flying_hours,
+            minutes,
+            prod,
+            home,
+            hire_activities,
+        })
     } else {
         Err(e.0)
     }

@@ -279,12 +279,17 @@ pub fn generate(
             matricules.push(matricule.clone());
             let job = if i == 0 { "" } else { profile(&mut rng) };
             let fte = if rng.random_range(0..100) < 20 { "0.8" } else { "1" };
-            let start = format!("{}-{:02}-01", rng.random_range(1995..2024), rng.random_range(1..=12));
+            let mut start = format!("{}-{:02}-01", rng.random_range(1995..2024), rng.random_range(1..=12));
+            // A newcomer in one team of three, still ramping up (seed 004: 18 to 36 months).
+            let newcomer = i == 3 && units % 3 == 0;
+            if newcomer {
+                start = super::types::Period::of_date(today).plus(-(units as i32 % 12) - 1).first_day().to_string();
+            }
             let boss = if i == 0 { "" } else { manager.as_str() };
             let (last, first) = (pick(&mut rng, LAST), pick(&mut rng, FIRST));
             csv_io::write_row(
                 &mut people,
-                [code.as_str(), &matricule, last, first, &unit, boss, job, fte, &start, ""],
+                [code.as_str(), &matricule, last, first, &unit, boss, job, fte, &start, "", "1", &newcomer.to_string()],
             )?;
             let required: Vec<(String, i32)> = profile_ids
                 .profile_id(job)

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use gpec_planning::scenario::{FlyingTeam, Overtime, Penalties, Pools, TemporaryStaff};
+use gpec_planning::scenario::{FlyingTeam, HirePool, InternalMobility, Overtime, Penalties, Pools, TemporaryStaff};
 use rand::Rng;
 use rand::rngs::StdRng;
 use serde::Serialize;
@@ -83,9 +83,18 @@ pub fn fill(
     let mut loads = csv_io::writer(LOAD_COLUMNS)?;
     let now = Period::of_date(today);
     let first = now.plus(-HISTORY);
-    for a in &chosen {
+    let codes: Vec<String> = chosen.iter().map(|a| a.branch.to_uppercase()).collect();
+    for (k, a) in chosen.iter().enumerate() {
         let code = a.branch.to_uppercase();
         let minutes = rng.random_range(20..=90);
+        // Version 2: the first activity validates payments, present every day and first in
+        // tense months; automation takes the simple files of the second in six months.
+        let (priority, min_fte, changes) = match k {
+            0 => (3.0, (per_activity * 0.4).round(), String::new()),
+            1 => (1.0, 0.0, format!("{}:{}", now.plus(6), (f64::from(minutes) * 0.85).round())),
+            _ if k % 2 == 0 => (2.0, 0.0, String::new()),
+            _ => (1.0, 0.0, String::new()),
+        };
         // Sized so that the activity's agents are busy about 95 % of an average month.
         let base = per_activity * hours_per_fte * 60.0 / f64::from(minutes) * 0.95;
         let requirements: Vec<String> = a.requirements.iter().map(|(c, l)| format!("{c}:{l}")).collect();
@@ -101,6 +110,9 @@ pub fn fill(
                 if rng.random_bool(0.6) { "true" } else { "false" },
                 &a.branch,
                 &requirements.join(";"),
+                &priority.to_string(),
+                &min_fte.to_string(),
+                &changes,
             ],
         )?;
         for offset in 0..HISTORY + AHEAD {
@@ -134,6 +146,11 @@ pub fn fill(
     referential_csv::import(conn, who, Entity::Loads, &csv_io::finish(loads)?, scope)?;
     referential_csv::import(conn, who, Entity::Unavailability, &csv_io::finish(away)?, scope)?;
     let current = settings::get(conn, organisation_id)?;
+    let units: Vec<String> = {
+        use crate::db::schema::agents as a;
+        use diesel::prelude::*;
+        a::table.filter(a::organisation_id.eq(organisation_id)).select(a::unit).distinct().order(a::unit).load(conn)?
+    };
     let flying_hours: BTreeMap<String, f64> = (0..AHEAD).map(|m| (now.plus(m).to_string(), 300.0)).collect();
     let wanted = Settings {
         hours_per_fte,
@@ -154,9 +171,28 @@ pub fn fill(
                 activities: None,
                 hours_per_period: flying_hours,
             }],
+            // Agents stay mostly on their unit's activities; permanent hires arrive after three
+            // months of recruitment and ramp up.
+            internal_mobility: Some(InternalMobility { max_share: 0.25 }),
+            hires: vec![HirePool {
+                code: "CDI-GESTION".into(),
+                cost_per_head_month: 3_400.0,
+                lead_months: 3,
+                max_heads: (matricules.len() / 60).max(1) as i64,
+                ramp: vec![0.3, 0.5, 0.7],
+                activities: codes.iter().take(3).cloned().collect(),
+            }],
         },
-        penalties: Penalties { over_normal_per_item: 1.0, over_critical_per_item: 20.0 },
+        penalties: Penalties { over_normal_per_item: 1.0, over_critical_per_item: 20.0, ..Penalties::default() },
         variance: Default::default(),
+        ramp_up: Default::default(),
+        // Each unit has three activities, in turn.
+        units: units
+            .into_iter()
+            .enumerate()
+            .filter(|_| !codes.is_empty())
+            .map(|(u, unit)| (unit, (0..3).map(|j| codes[(2 * u + j) % codes.len()].clone()).collect()))
+            .collect(),
     };
     settings::put(conn, organisation_id, current.version, &wanted, &who.username)?;
     Ok(Production { activities: chosen.len(), months: (HISTORY + AHEAD) as usize, unavailability })

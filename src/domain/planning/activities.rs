@@ -12,7 +12,7 @@ use crate::db::DbConnection;
 use crate::db::schema::{activities as ac, activity_requirements as ar, branch_activities as ba, competencies as c};
 use crate::domain::bounds;
 use crate::domain::competencies::{Resolver, stale};
-use crate::domain::types::{Level, upper_code};
+use crate::domain::types::{Level, Period, upper_code};
 use crate::error::{ApiError, Detail};
 
 /// What a client sends to create or change an activity.
@@ -43,6 +43,60 @@ pub struct ActivityInput {
     /// Competencies an agent needs, each at a minimum level; none means open to every agent.
     #[serde(default)]
     pub requirements: Vec<RequirementInput>,
+    /// Weight of the activity's backlog penalties in a plan (default 1): 3 makes each waiting
+    /// item cost three times as much as on an activity of priority 1.
+    #[serde(default = "default_priority")]
+    #[schema(exclusive_minimum = 0, maximum = 100)]
+    pub priority: f64,
+    /// ETP of agents that should work on it every month (minimum presence, default 0).
+    #[serde(default)]
+    #[schema(minimum = 0, maximum = 10000)]
+    pub min_fte: f64,
+    /// Standard times that change, each from its month on: "22 minutes from 2027-06".
+    #[serde(default)]
+    pub standard_changes: Vec<StandardChange>,
+}
+
+fn default_priority() -> f64 {
+    1.0
+}
+
+/// A standard time in force from a month on (until a later change).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StandardChange {
+    /// `YYYY-MM`.
+    #[schema(pattern = "^[0-9]{4}-[0-9]{2}$")]
+    pub from: String,
+    #[schema(exclusive_minimum = 0, maximum = 10000)]
+    pub minutes_per_item: f64,
+}
+
+/// Standard times that change as files and forms write them: `2027-06:22;2027-09:20`
+/// (month:minutes).
+pub fn changes_from_text(raw: &str) -> Result<Vec<StandardChange>, String> {
+    crate::domain::csv_io::list(raw)
+        .into_iter()
+        .map(|part| {
+            let (from, minutes) =
+                part.split_once(':').ok_or_else(|| format!("{part:?} is not month:minutes, e.g. 2027-06:22"))?;
+            let minutes_per_item = crate::domain::csv_io::spreadsheet_number(minutes.trim())
+                .ok_or_else(|| format!("{part:?}: {minutes:?} is not a number"))?;
+            Ok(StandardChange { from: from.trim().to_owned(), minutes_per_item })
+        })
+        .collect()
+}
+
+impl Activity {
+    /// The standard time in `month` (`YYYY-MM`): the latest change from that month or before,
+    /// else the activity's own.
+    pub fn minutes_in(&self, month: &str) -> f64 {
+        self.standard_changes
+            .iter()
+            .filter(|c| c.from.as_str() <= month)
+            .max_by(|a, b| a.from.cmp(&b.from))
+            .map_or(self.minutes_per_item, |c| c.minutes_per_item)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -70,6 +124,10 @@ pub struct Activity {
     pub temp_eligible: bool,
     pub branch_activity: Option<String>,
     pub requirements: Vec<ActivityRequirement>,
+    pub priority: f64,
+    pub min_fte: f64,
+    /// In month order.
+    pub standard_changes: Vec<StandardChange>,
     pub version: i32,
     #[serde(with = "crate::domain::utc")]
     pub updated_at: NaiveDateTime,
@@ -96,6 +154,16 @@ pub struct Valid {
     branch_activity: Option<String>,
     /// By competency id: the code and the level.
     requirements: BTreeMap<i32, (String, Level)>,
+    priority: f64,
+    min_fte: f64,
+    /// In month order, months normalised.
+    standard_changes: Vec<StandardChange>,
+}
+
+impl Valid {
+    fn changes_json(&self) -> Result<String, ApiError> {
+        serde_json::to_string(&self.standard_changes).map_err(|e| ApiError::internal("standard times", e))
+    }
 }
 
 /// What checking an activity needs from the database, loaded once (a CSV file checks many).
@@ -130,6 +198,14 @@ impl Checker {
                 details.push(Detail::field(field, problem));
             }
         }
+        for (field, bound, value) in
+            [("priority", bounds::PRIORITY, input.priority), ("min_fte", bounds::MIN_FTE, input.min_fte)]
+        {
+            if let Some(problem) = bound.problem(value) {
+                details.push(Detail::field(field, problem));
+            }
+        }
+        let standard_changes = standard_changes(&input.standard_changes, &mut details);
         let malformed = !details.is_empty();
         if input.backlog_critical_max < input.backlog_normal_max {
             details.push(Detail::field("backlog_critical_max", "must not be below backlog_normal_max"));
@@ -157,10 +233,35 @@ impl Checker {
                 temp_eligible: input.temp_eligible,
                 branch_activity,
                 requirements,
+                priority: input.priority,
+                min_fte: input.min_fte,
+                standard_changes,
             }),
             _ => Err((details, malformed)),
         }
     }
+}
+
+/// The changes in month order, each month and standard time checked, a month named twice refused.
+fn standard_changes(changes: &[StandardChange], details: &mut Vec<Detail>) -> Vec<StandardChange> {
+    let mut out: Vec<StandardChange> = Vec::new();
+    for (k, change) in changes.iter().enumerate() {
+        let field = |name: &str| format!("standard_changes[{k}].{name}");
+        if let Some(problem) = bounds::MINUTES_PER_ITEM.problem(change.minutes_per_item) {
+            details.push(Detail::field(field("minutes_per_item"), problem));
+        }
+        match Period::parse("", change.from.trim()) {
+            Ok(month) if out.iter().any(|c| c.from == month.to_string()) => {
+                details.push(Detail::field(field("from"), format!("{month} has a standard time already")))
+            }
+            Ok(month) => {
+                out.push(StandardChange { from: month.to_string(), minutes_per_item: change.minutes_per_item })
+            }
+            Err(_) => details.push(Detail::field(field("from"), format!("{:?} is not a month YYYY-MM", change.from))),
+        }
+    }
+    out.sort_by(|a, b| a.from.cmp(&b.from));
+    out
 }
 
 #[derive(Queryable, Selectable)]
@@ -178,9 +279,15 @@ struct Row {
     version: i32,
     updated_at: NaiveDateTime,
     updated_by: String,
+    priority: f64,
+    min_fte: f64,
+    standard_changes: String,
 }
 
 fn with_requirements(conn: &mut DbConnection, rows: Vec<Row>) -> Result<Vec<Activity>, ApiError> {
+    let changes = |text: &str| {
+        serde_json::from_str::<Vec<StandardChange>>(text).map_err(|e| ApiError::internal("stored standard times", e))
+    };
     let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
     let mut reqs: BTreeMap<i32, Vec<ActivityRequirement>> = BTreeMap::new();
     for (activity, competency_id, competency, level) in ar::table
@@ -193,24 +300,28 @@ fn with_requirements(conn: &mut DbConnection, rows: Vec<Row>) -> Result<Vec<Acti
         let min_level = Level::new(i64::from(level)).map_err(|e| ApiError::internal("stored level", e))?;
         reqs.entry(activity).or_default().push(ActivityRequirement { competency, competency_id, min_level });
     }
-    Ok(rows
-        .into_iter()
-        .map(|r| Activity {
-            requirements: reqs.remove(&r.id).unwrap_or_default(),
-            id: r.id,
-            organisation_id: r.organisation_id,
-            code: r.code,
-            label: r.label,
-            minutes_per_item: r.minutes_per_item,
-            backlog_normal_max: r.backlog_normal_max,
-            backlog_critical_max: r.backlog_critical_max,
-            temp_eligible: r.temp_eligible != 0,
-            branch_activity: r.branch_activity,
-            version: r.version,
-            updated_at: r.updated_at,
-            updated_by: r.updated_by,
+    rows.into_iter()
+        .map(|r| {
+            Ok(Activity {
+                standard_changes: changes(&r.standard_changes)?,
+                priority: r.priority,
+                min_fte: r.min_fte,
+                requirements: reqs.remove(&r.id).unwrap_or_default(),
+                id: r.id,
+                organisation_id: r.organisation_id,
+                code: r.code,
+                label: r.label,
+                minutes_per_item: r.minutes_per_item,
+                backlog_normal_max: r.backlog_normal_max,
+                backlog_critical_max: r.backlog_critical_max,
+                temp_eligible: r.temp_eligible != 0,
+                branch_activity: r.branch_activity,
+                version: r.version,
+                updated_at: r.updated_at,
+                updated_by: r.updated_by,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// The activities of an organisation, by code.
@@ -263,6 +374,9 @@ pub fn create(conn: &mut DbConnection, organisation_id: i32, valid: &Valid, auth
             ac::backlog_critical_max.eq(valid.backlog_critical_max),
             ac::temp_eligible.eq(i32::from(valid.temp_eligible)),
             ac::branch_activity.eq(&valid.branch_activity),
+            ac::priority.eq(valid.priority),
+            ac::min_fte.eq(valid.min_fte),
+            ac::standard_changes.eq(valid.changes_json()?),
             ac::version.eq(1),
             ac::updated_at.eq(crate::domain::now()),
             ac::updated_by.eq(author),
@@ -284,6 +398,9 @@ pub fn same(current: &Activity, valid: &Valid) -> bool {
         && current.backlog_critical_max == valid.backlog_critical_max
         && current.temp_eligible == valid.temp_eligible
         && current.branch_activity == valid.branch_activity
+        && current.priority == valid.priority
+        && current.min_fte == valid.min_fte
+        && current.standard_changes == valid.standard_changes
         && stored == wanted
 }
 
@@ -306,6 +423,9 @@ pub fn update(
             ac::backlog_critical_max.eq(valid.backlog_critical_max),
             ac::temp_eligible.eq(i32::from(valid.temp_eligible)),
             ac::branch_activity.eq(&valid.branch_activity),
+            ac::priority.eq(valid.priority),
+            ac::min_fte.eq(valid.min_fte),
+            ac::standard_changes.eq(valid.changes_json()?),
             ac::version.eq(expected_version + 1),
             ac::updated_at.eq(crate::domain::now()),
             ac::updated_by.eq(author),

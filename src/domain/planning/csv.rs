@@ -26,13 +26,16 @@ pub const ACTIVITY_COLUMNS: &[&str] = &[
     "temp_eligible",
     "branch_activity",
     "requirements",
+    "priority",
+    "min_fte",
+    "standard_changes",
 ];
 pub const LOAD_COLUMNS: &[&str] = &["organisation", "activity", "period", "volume", "opening_backlog"];
 pub const ACTUAL_COLUMNS: &[&str] =
     &["organisation", "activity", "period", "entries", "processed", "stock", "adjustment"];
 pub const UNAVAILABILITY_COLUMNS: &[&str] = &["organisation", "matricule", "period", "kind", "hours"];
 
-fn flag(table: &Table, row: &Row, column: &str, problems: &mut Problems) -> Option<bool> {
+pub(crate) fn flag(table: &Table, row: &Row, column: &str, problems: &mut Problems) -> Option<bool> {
     match table.get(row, column).to_lowercase().as_str() {
         "true" | "1" | "yes" | "oui" => Some(true),
         "false" | "0" | "no" | "non" | "" => Some(false),
@@ -41,6 +44,17 @@ fn flag(table: &Table, row: &Row, column: &str, problems: &mut Problems) -> Opti
             None
         }
     }
+}
+
+/// A number, or `default` for an empty cell (a column older files do not have).
+pub(crate) fn optional_number(
+    table: &Table,
+    row: &Row,
+    column: &str,
+    default: f64,
+    problems: &mut Problems,
+) -> Option<f64> {
+    if table.get(row, column).is_empty() { Some(default) } else { table.number(row, column, problems) }
 }
 
 fn report_row(problems: &mut Problems, line: u64, found: Vec<RowProblem>) {
@@ -60,6 +74,8 @@ pub fn export_activities(conn: &mut DbConnection, scope: Option<i32>) -> Result<
         for a in activities::list(conn, org)? {
             let reqs: Vec<String> =
                 a.requirements.iter().map(|r| format!("{}:{}", r.competency, r.min_level.get())).collect();
+            let changes: Vec<String> =
+                a.standard_changes.iter().map(|c| format!("{}:{}", c.from, c.minutes_per_item)).collect();
             csv_io::write_row(
                 &mut w,
                 [
@@ -72,6 +88,9 @@ pub fn export_activities(conn: &mut DbConnection, scope: Option<i32>) -> Result<
                     a.temp_eligible.to_string(),
                     a.branch_activity.unwrap_or_default(),
                     reqs.join(";"),
+                    a.priority.to_string(),
+                    a.min_fte.to_string(),
+                    changes.join(";"),
                 ],
             )?;
         }
@@ -125,8 +144,21 @@ pub fn import_activities(
                 pairs.into_iter().map(|(competency, min_level)| RequirementInput { competency, min_level }).collect()
             })
             .map_err(|m| problems.add(row.line, "requirements", m));
-        let (Some(org), Some(minutes), Some(normal), Some(critical), Some(temp), Ok(reqs)) =
-            (org, minutes, normal, critical, temp, reqs)
+        let priority = optional_number(&table, row, "priority", 1.0, &mut problems);
+        let min_fte = optional_number(&table, row, "min_fte", 0.0, &mut problems);
+        let changes = activities::changes_from_text(table.get(row, "standard_changes"))
+            .map_err(|m| problems.add(row.line, "standard_changes", m));
+        let (
+            Some(org),
+            Some(minutes),
+            Some(normal),
+            Some(critical),
+            Some(temp),
+            Ok(reqs),
+            Some(priority),
+            Some(min_fte),
+            Ok(changes),
+        ) = (org, minutes, normal, critical, temp, reqs, priority, min_fte, changes)
         else {
             continue;
         };
@@ -140,6 +172,9 @@ pub fn import_activities(
             temp_eligible: temp,
             branch_activity: (!branch.is_empty()).then(|| branch.to_owned()),
             requirements: reqs,
+            priority,
+            min_fte,
+            standard_changes: changes,
         };
         match checker.check(&input) {
             Ok(v) if !seen.insert((org, v.code.clone())) => {

@@ -2,7 +2,7 @@
 //! its activities and forecasts, its agents' ETP, current levels and unavailability, and its
 //! pools and penalties.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -64,8 +64,22 @@ pub fn build(
                 .iter()
                 .map(|r| Requirement { competency: r.competency.clone(), min_level: i64::from(r.min_level.get()) })
                 .collect(),
+            priority: act.priority,
+            // The standard of each month where a change is in force.
+            minutes_per_item_by_period: periods
+                .iter()
+                .map(|p| (p.clone(), act.minutes_in(p)))
+                .filter(|(_, m)| *m != act.minutes_per_item)
+                .collect(),
+            min_fte: act.min_fte,
         })
         .collect();
+    let codes_of: BTreeSet<&str> = stored.iter().map(|a| a.code.as_str()).collect();
+    let home_of = |unit: &str| -> Option<Vec<String>> {
+        let home: Vec<String> =
+            settings.units.get(unit)?.iter().filter(|c| codes_of.contains(c.as_str())).cloned().collect();
+        (!home.is_empty()).then_some(home)
+    };
     let loads = stored_loads
         .iter()
         .filter(|l| l.volume > 0.0)
@@ -87,11 +101,11 @@ pub fn build(
         .filter(a::start_date.le(to.last_day()))
         .filter(a::end_date.is_null().or(a::end_date.ge(from.first_day())))
         .order(a::matricule)
-        .select((a::id, a::matricule, a::fte, a::start_date, a::end_date))
-        .load::<(i32, String, f64, NaiveDate, Option<NaiveDate>)>(conn)?;
+        .select((a::id, a::matricule, a::fte, a::start_date, a::end_date, a::unit, a::productivity, a::ramp_up))
+        .load::<(i32, String, f64, NaiveDate, Option<NaiveDate>, String, f64, i32)>(conn)?;
     let agents = rows
         .into_iter()
-        .map(|(id, matricule, fte, start, end)| {
+        .map(|(id, matricule, fte, start, end, unit, productivity, ramp_up)| {
             let levels: BTreeMap<String, i64> = book
                 .get(&id)
                 .into_iter()
@@ -107,15 +121,37 @@ pub fn build(
             }
             unavailable_hours.retain(|_, h| *h > 0.0);
             let campus_hours = campus.remove(&id).unwrap_or_default();
-            Agent { id: matricule, fte, levels, unavailable_hours, campus_hours }
+            // A newcomer's months of ramp-up within the horizon, counted from their start month.
+            let productivity_by_period = if ramp_up != 0 {
+                let first = Period::of_date(start);
+                months
+                    .iter()
+                    .filter_map(|m| {
+                        let share = settings.ramp_up.share(m.months_since(first))?;
+                        Some((m.to_string(), (productivity * share).min(2.0)))
+                    })
+                    .collect()
+            } else {
+                BTreeMap::new()
+            };
+            Agent {
+                id: matricule,
+                fte,
+                levels,
+                unavailable_hours,
+                campus_hours,
+                productivity,
+                productivity_by_period,
+                home_activities: home_of(&unit),
+            }
         })
         .collect();
 
-    let mut pools = settings.pools;
+    let mut pools = settings.pools.clone();
     for team in &mut pools.flying_teams {
         team.hours_per_period.retain(|p, _| periods.contains(p));
     }
-    Ok(Scenario { periods, hours_per_fte, activities, loads, agents, pools, penalties: settings.penalties })
+    Ok(Scenario { periods, hours_per_fte, activities, loads, agents, pools, penalties: settings.penalties.clone() })
 }
 
 /// The model's refusals of a built scenario (e.g. a flying team naming a deleted activity), as a

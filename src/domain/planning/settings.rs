@@ -1,5 +1,9 @@
 //! An organisation's planning settings: productive hours per ETP, reinforcement pools (overtime,
-//! temporary staff, flying teams) and backlog penalties, in the planning model's own terms.
+//! temporary staff, flying teams, the mobility share and hire pools of version 2) and penalties,
+//! in the planning model's own terms; the variance thresholds; the ramp-up of newcomers and the
+//! units' home activities.
+
+use std::collections::BTreeMap;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -29,6 +33,13 @@ pub struct Settings {
     pub penalties: Penalties,
     #[serde(default)]
     pub variance: Variance,
+    #[serde(default)]
+    pub ramp_up: RampUp,
+    /// Each unit's activities (codes): its agents' home activities. With
+    /// `pools.internal_mobility`, they spend at most its share of their capacity elsewhere; the
+    /// agents of a unit not named here are not limited.
+    #[serde(default)]
+    pub units: BTreeMap<String, Vec<String>>,
 }
 
 impl Default for Settings {
@@ -38,7 +49,48 @@ impl Default for Settings {
             pools: Pools::default(),
             penalties: Penalties::default(),
             variance: Variance::default(),
+            ramp_up: RampUp::default(),
+            units: BTreeMap::new(),
         }
+    }
+}
+
+/// How a newcomer's productivity grows from their start date, for agents marked `ramp_up`: from
+/// `start_share` of it in their first month to all of it after `months` (seed 004: a technician is
+/// operational after 18 to 36 months).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RampUp {
+    #[serde(default = "default_ramp_months")]
+    #[schema(minimum = 1, maximum = 60)]
+    pub months: u32,
+    #[serde(default = "default_start_share")]
+    #[schema(exclusive_minimum = 0, maximum = 1)]
+    pub start_share: f64,
+}
+
+fn default_ramp_months() -> u32 {
+    18
+}
+
+fn default_start_share() -> f64 {
+    0.4
+}
+
+impl Default for RampUp {
+    fn default() -> Self {
+        Self { months: default_ramp_months(), start_share: default_start_share() }
+    }
+}
+
+impl RampUp {
+    /// The share of their productivity an agent has in their `months_in`-th month (0 for the
+    /// month they start), or `None` once ramped up.
+    pub fn share(&self, months_in: i64) -> Option<f64> {
+        let months = i64::from(self.months);
+        (0..months)
+            .contains(&months_in)
+            .then(|| self.start_share + (1.0 - self.start_share) * months_in as f64 / months as f64)
     }
 }
 
@@ -86,6 +138,9 @@ fn internal(e: serde_json::Error) -> ApiError {
     ApiError::internal("stored planning settings", e)
 }
 
+/// A row of `planning_settings`, its JSON columns as text.
+type Stored = (f64, String, String, Option<String>, i32, NaiveDateTime, String, Option<String>, Option<String>);
+
 pub fn get(conn: &mut DbConnection, organisation_id: i32) -> Result<StoredSettings, ApiError> {
     let row = ps::table
         .filter(ps::organisation_id.eq(organisation_id))
@@ -97,17 +152,21 @@ pub fn get(conn: &mut DbConnection, organisation_id: i32) -> Result<StoredSettin
             ps::version,
             ps::updated_at,
             ps::updated_by,
+            ps::ramp_up,
+            ps::units,
         ))
-        .first::<(f64, String, String, Option<String>, i32, NaiveDateTime, String)>(conn)
+        .first::<Stored>(conn)
         .optional()?;
     Ok(match row {
         None => StoredSettings { settings: Settings::default(), version: 0, updated_at: None, updated_by: None },
-        Some((hours_per_fte, pools, penalties, variance, version, at, by)) => StoredSettings {
+        Some((hours_per_fte, pools, penalties, variance, version, at, by, ramp_up, units)) => StoredSettings {
             settings: Settings {
                 hours_per_fte,
                 pools: serde_json::from_str(&pools).map_err(internal)?,
                 penalties: serde_json::from_str(&penalties).map_err(internal)?,
                 variance: variance.map(|v| serde_json::from_str(&v)).transpose().map_err(internal)?.unwrap_or_default(),
+                ramp_up: ramp_up.map(|v| serde_json::from_str(&v)).transpose().map_err(internal)?.unwrap_or_default(),
+                units: units.map(|v| serde_json::from_str(&v)).transpose().map_err(internal)?.unwrap_or_default(),
             },
             version,
             updated_at: Some(at),
@@ -154,6 +213,9 @@ fn check(conn: &mut DbConnection, organisation_id: i32, settings: &Settings) -> 
             backlog_critical_max: 0.0,
             temp_eligible: false,
             requirements: vec![],
+            priority: 1.0,
+            minutes_per_item_by_period: Default::default(),
+            min_fte: 0.0,
         })
         .collect();
     let scenario = gpec_planning::Scenario {
@@ -185,6 +247,23 @@ fn check(conn: &mut DbConnection, organisation_id: i32, settings: &Settings) -> 
     }
     for code in variance.activities.keys().filter(|c| !scenario.activities.iter().any(|a| a.code == **c)) {
         refused.push(Detail::field(format!("variance.activities.{code}"), format!("unknown activity {code:?}")));
+    }
+    let ramp = &settings.ramp_up;
+    if !(1..=60).contains(&ramp.months) {
+        details.push(Detail::field("ramp_up.months", "must be 1 to 60"));
+    }
+    if !(ramp.start_share > 0.0 && ramp.start_share <= 1.0) {
+        details.push(Detail::field("ramp_up.start_share", "must be in (0, 1]: a share, 0.4 for 40 %"));
+    }
+    for (unit, codes) in &settings.units {
+        if unit.trim().is_empty() {
+            details.push(Detail::field("units", "a unit's name must not be empty"));
+        }
+        for (k, code) in codes.iter().enumerate() {
+            if !scenario.activities.iter().any(|a| a.code == *code) {
+                refused.push(Detail::field(format!("units.{unit}[{k}]"), format!("unknown activity {code:?}")));
+            }
+        }
     }
     if let Some(ot) = &settings.pools.overtime
         && ot.max_share > 1.0
@@ -247,11 +326,15 @@ pub fn put(
     let pools = serde_json::to_string(&settings.pools).map_err(internal)?;
     let penalties = serde_json::to_string(&settings.penalties).map_err(internal)?;
     let variance = serde_json::to_string(&settings.variance).map_err(internal)?;
+    let ramp_up = serde_json::to_string(&settings.ramp_up).map_err(internal)?;
+    let units = serde_json::to_string(&settings.units).map_err(internal)?;
     let values = (
         ps::hours_per_fte.eq(settings.hours_per_fte),
         ps::pools.eq(&pools),
         ps::penalties.eq(&penalties),
         ps::variance.eq(Some(&variance)),
+        ps::ramp_up.eq(Some(&ramp_up)),
+        ps::units.eq(Some(&units)),
         ps::version.eq(expected_version + 1),
         ps::updated_at.eq(crate::domain::now()),
         ps::updated_by.eq(author),

@@ -29,6 +29,13 @@ pub struct ActivityForm {
     /// `competency:level` separated by `;`, as the CSV writes them.
     #[serde(default)]
     requirements: String,
+    #[serde(default)]
+    priority: String,
+    #[serde(default)]
+    min_fte: String,
+    /// `month:minutes` separated by `;`, as the CSV writes them.
+    #[serde(default)]
+    standard_changes: String,
 }
 
 impl ActivityForm {
@@ -46,6 +53,14 @@ impl ActivityForm {
                 .requirements
                 .iter()
                 .map(|r| format!("{}:{}", r.competency, r.min_level.get()))
+                .collect::<Vec<_>>()
+                .join(";"),
+            priority: number(a.priority),
+            min_fte: number(a.min_fte),
+            standard_changes: a
+                .standard_changes
+                .iter()
+                .map(|c| format!("{}:{}", c.from, c.minutes_per_item))
                 .collect::<Vec<_>>()
                 .join(";"),
         }
@@ -80,6 +95,10 @@ impl ActivityForm {
             temp_eligible: self.temp_eligible.is_some(),
             branch_activity: a.branch_activity.clone(),
             requirements,
+            priority: if self.priority.trim().is_empty() { 1.0 } else { number("priority", &self.priority)? },
+            min_fte: if self.min_fte.trim().is_empty() { 0.0 } else { number("min_fte", &self.min_fte)? },
+            standard_changes: crate::domain::planning::activities::changes_from_text(&self.standard_changes)
+                .map_err(|m| ApiError::invalid("standard_changes", m))?,
         })
     }
 }

@@ -65,6 +65,8 @@ pub(super) fn cost_label(kind: CostKind, pool: Option<&str>) -> String {
         CostKind::FlyingTeam => "cost-flying-team",
         CostKind::BacklogOverNormal => "cost-backlog-normal",
         CostKind::BacklogOverCritical => "cost-backlog-critical",
+        CostKind::Hire => "cost-hire",
+        CostKind::PresenceShortfall => "cost-presence-shortfall",
     };
     i18n::tr(key, &[("pool", pool.unwrap_or_default().to_owned())])
 }
@@ -232,6 +234,23 @@ impl PlanPage {
             ),
             Binding::PoolAtCap { pool } => i18n::tr("binding-pool-at-cap", &[("pool", pool.clone())]),
             Binding::ReinforcementDearerThanBacklog => i18n::t("binding-dearer"),
+            Binding::MobilityLimit { agents, held_hours } => i18n::tr(
+                "binding-mobility-limit",
+                &[("agents", agents.to_string()), ("hours", i18n::number(*held_hours, 0))],
+            ),
+            Binding::MinPresence { activity, hours } => {
+                i18n::tr("binding-min-presence", &[("activity", activity.clone()), ("hours", i18n::number(*hours, 0))])
+            }
+            Binding::HiresTooLate { pool, lead_months, first_arrival } => {
+                let mut args = vec![("pool", pool.clone()), ("lead", lead_months.to_string())];
+                match first_arrival {
+                    Some(first) => {
+                        args.push(("first", first.clone()));
+                        i18n::tr("binding-hires-too-late", &args)
+                    }
+                    None => i18n::tr("binding-hires-beyond", &args),
+                }
+            }
         }
     }
 

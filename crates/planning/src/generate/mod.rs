@@ -1,6 +1,12 @@
 //! `plan generate`: a realistic random scenario for demos and benchmarks. Loads follow the
 //! branches' seasons (a September peak, a quieter summer) and come to about the capacity of the
 //! agents, so that peaks need the pools. The same arguments give the same scenario.
+//!
+//! Two options: `Levels::Uniform` draws every competency level at random, as the first generator
+//! did (many small groups of agents: the hard cases of docs/benchmarks.md), and `v2` adds the
+//! version 2 rules (`v2.rs`).
+
+mod v2;
 
 use std::collections::BTreeMap;
 
@@ -33,7 +39,36 @@ const JOBS: &[[i64; 8]] = &[
 /// Monthly load factor, January to December: the September housing-aid peak, a quiet August.
 const SEASON: [f64; 12] = [1.05, 1.0, 1.0, 0.95, 0.95, 1.0, 0.9, 0.8, 1.35, 1.15, 1.0, 0.95];
 
+/// How agents' competency levels are drawn.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Levels {
+    /// Around the typical levels of the jobs agents hold, as in a CAF.
+    #[default]
+    Jobs,
+    /// Each level drawn uniformly in 0..=4, as the first generator did.
+    Uniform,
+}
+
+/// What to generate.
+#[derive(Debug, Clone, Copy)]
+pub struct Shape {
+    pub agents: usize,
+    pub activities: usize,
+    pub months: usize,
+    pub seed: u64,
+    pub levels: Levels,
+    /// Add the version 2 rules: teams, productivity and ramp-up, a standard that drops, minimum
+    /// presence, priorities, internal mobility and a hire pool.
+    pub v2: bool,
+}
+
+/// A version 1 scenario with levels clustered by job.
 pub fn scenario(agents: usize, activities: usize, months: usize, seed: u64) -> Scenario {
+    generate(&Shape { agents, activities, months, seed, levels: Levels::Jobs, v2: false })
+}
+
+pub fn generate(shape: &Shape) -> Scenario {
+    let &Shape { agents, activities, months, seed, levels: drawn, .. } = shape;
     let mut rng = StdRng::seed_from_u64(seed);
     let hours_per_fte = 1607.0 / 12.0;
     let periods: Vec<String> = (0..months).map(|m| format!("{}-{:02}", 2027 + m / 12, m % 12 + 1)).collect();
@@ -59,6 +94,9 @@ pub fn scenario(agents: usize, activities: usize, months: usize, seed: u64) -> S
                 backlog_critical_max: normal * 2.0,
                 temp_eligible: rng.random_bool(0.6),
                 requirements: reqs,
+                priority: 1.0,
+                minutes_per_item_by_period: BTreeMap::new(),
+                min_fte: 0.0,
             }
         })
         .collect();
@@ -69,20 +107,10 @@ pub fn scenario(agents: usize, activities: usize, months: usize, seed: u64) -> S
                 1 | 2 => 0.8,
                 _ => 1.0,
             };
-            // Levels cluster by job, as in a CAF: the job's typical level, one step off now and then.
-            let job = JOBS[rng.random_range(0..JOBS.len())];
-            let levels: BTreeMap<String, i64> = COMPETENCIES
-                .iter()
-                .zip(job.iter())
-                .map(|(c, &typical)| {
-                    let level = match rng.random_range(0..100) {
-                        0..12 => typical - 1,
-                        12..24 => typical + 1,
-                        _ => typical,
-                    };
-                    ((*c).to_owned(), level.clamp(0, 4))
-                })
-                .collect();
+            let levels = match drawn {
+                Levels::Jobs => job_levels(&mut rng),
+                Levels::Uniform => COMPETENCIES.iter().map(|c| ((*c).to_owned(), rng.random_range(0..=4))).collect(),
+            };
             let mut unavailable = BTreeMap::new();
             for p in &periods {
                 // Summer leave, and scattered absences or training days.
@@ -104,6 +132,9 @@ pub fn scenario(agents: usize, activities: usize, months: usize, seed: u64) -> S
                 levels,
                 unavailable_hours: unavailable,
                 campus_hours: Default::default(),
+                productivity: 1.0,
+                productivity_by_period: BTreeMap::new(),
+                home_activities: None,
             }
         })
         .collect();
@@ -129,7 +160,7 @@ pub fn scenario(agents: usize, activities: usize, months: usize, seed: u64) -> S
         })
         .collect();
     let flying_activities = acts.iter().take(activities.div_ceil(2)).map(|a| a.code.clone()).collect();
-    Scenario {
+    let mut scenario = Scenario {
         periods,
         hours_per_fte,
         activities: acts,
@@ -157,7 +188,30 @@ pub fn scenario(agents: usize, activities: usize, months: usize, seed: u64) -> S
                 activities: Some(flying_activities),
                 hours_per_period: flying_hours,
             }],
+            internal_mobility: None,
+            hires: Vec::new(),
         },
         penalties: Penalties::default(),
+    };
+    if shape.v2 {
+        v2::extend(&mut scenario, seed);
     }
+    scenario
+}
+
+/// Levels clustered by job, as in a CAF: the job's typical level, one step off now and then.
+fn job_levels(rng: &mut StdRng) -> BTreeMap<String, i64> {
+    let job = JOBS[rng.random_range(0..JOBS.len())];
+    COMPETENCIES
+        .iter()
+        .zip(job.iter())
+        .map(|(c, &typical)| {
+            let level = match rng.random_range(0..100) {
+                0..12 => typical - 1,
+                12..24 => typical + 1,
+                _ => typical,
+            };
+            ((*c).to_owned(), level.clamp(0, 4))
+        })
+        .collect()
 }

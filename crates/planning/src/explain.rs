@@ -1,0 +1,126 @@
+//! Why a backlog stays above normal in a plan: what binds, each with the figure that shows it.
+
+use crate::result::{Binding, PoolKind, PoolPeriod};
+use crate::solve::Raw;
+use crate::validate::Prepared;
+
+/// What binds for activity `a` in period `t`, from the solved values.
+pub(crate) fn explain(
+    p: &Prepared,
+    raw: &Raw,
+    value: &dyn Fn(usize) -> f64,
+    pools: &[PoolPeriod],
+    a: usize,
+    t: usize,
+    hours_to_clear: f64,
+) -> Vec<Binding> {
+    let full = |used: f64, limit: f64| used >= limit - 1e-6 * limit.max(1.0);
+    let s = p.scenario;
+    let period = &s.periods[t];
+    let share = s.pools.overtime.as_ref().map_or(0.0, |o| o.max_share);
+    let mobility = s.pools.internal_mobility.as_ref().map_or(1.0, |m| m.max_share);
+    let groups = &raw.columns.groups[t];
+    let x = |g: usize, b: usize| raw.x[t].get(&(g, b)).copied().unwrap_or(0.0);
+    let mut binds = Vec::new();
+    let mut spare = false; // capacity that could have worked on `a` was left unused
+    let qualified: Vec<usize> = (0..groups.len()).filter(|&g| groups[g].activities.contains(&a)).collect();
+    let (mut regular_full, mut overtime_full) = (!qualified.is_empty(), !qualified.is_empty());
+    let (mut held_agents, mut held_hours) = (0, 0.0);
+    let mut qualified_hours = 0.0;
+    for &g in &qualified {
+        let group = &groups[g];
+        let used: f64 = group.activities.iter().map(|&b| x(g, b)).sum();
+        let overtime = raw.columns.ot.get(&(g, t)).map_or(0.0, |&k| value(k));
+        let away = group.outside.contains(&a);
+        let outside: f64 = group.outside.iter().map(|&b| x(g, b)).sum();
+        if away && full(outside, mobility * group.cap) && !full(used, group.cap) {
+            // This group had hours left but could give `a` no more: the mobility limit held them.
+            held_agents += group.agents.len();
+            held_hours += group.cap - used;
+            qualified_hours += group.prod * mobility * group.cap;
+            continue;
+        }
+        regular_full &= full(used, group.cap);
+        overtime_full &= full(overtime, share * group.cap);
+        spare |= !full(used, group.cap + overtime) || !full(overtime, share * group.cap);
+        let reach = if away { mobility * group.cap } else { group.cap * (1.0 + share) };
+        qualified_hours += group.prod * reach;
+    }
+    if regular_full && held_agents < qualified.iter().map(|&g| groups[g].agents.len()).sum() {
+        binds.push(Binding::AgentsCapacityExhausted);
+    }
+    if held_agents > 0 {
+        binds.push(Binding::MobilityLimit { agents: held_agents, held_hours });
+    }
+    if qualified_hours < hours_to_clear - 1e-6 {
+        binds.push(Binding::TooFewQualifiedAgents { qualified_hours, hours_to_clear });
+    }
+    if regular_full {
+        binds.extend(presence_took_hours(p, raw, &qualified, a, t));
+    }
+    if s.pools.overtime.is_some() && overtime_full && share > 0.0 {
+        binds.push(Binding::PoolAtCap { pool: "overtime".into() });
+    }
+    let row =
+        |code: &str, kind: PoolKind| pools.iter().find(|r| r.pool == code && r.kind == kind && r.period == *period);
+    for pool in s.pools.temporary_staff.iter().filter(|_| s.activities[a].temp_eligible) {
+        match row(&pool.code, PoolKind::TemporaryStaff).and_then(|r| r.heads) {
+            Some(h) if h >= pool.max_heads => binds.push(Binding::PoolAtCap { pool: pool.code.clone() }),
+            _ => spare |= pool.max_heads > 0,
+        }
+    }
+    for (f, team) in s.pools.flying_teams.iter().enumerate() {
+        let limit = p.flying_hours[f][t];
+        if !p.flying_activities[f].contains(&a) || limit <= 0.0 {
+            continue;
+        }
+        if full(row(&team.code, PoolKind::FlyingTeam).map_or(0.0, |r| r.hours), limit) {
+            binds.push(Binding::PoolAtCap { pool: team.code.clone() });
+        } else {
+            spare = true;
+        }
+    }
+    for (k, pool) in s.pools.hires.iter().enumerate() {
+        if !p.hire_activities[k].contains(&a) || pool.max_heads <= 0 {
+            continue;
+        }
+        let first = pool.lead_months.max(0) as usize;
+        if t < first {
+            let first_arrival = s.periods.get(first).cloned();
+            binds.push(Binding::HiresTooLate { pool: pool.code.clone(), lead_months: pool.lead_months, first_arrival });
+            continue;
+        }
+        let hired: i64 =
+            pools.iter().filter(|r| r.pool == pool.code && r.kind == PoolKind::Hire).filter_map(|r| r.arrivals).sum();
+        if hired >= pool.max_heads {
+            binds.push(Binding::PoolAtCap { pool: pool.code.clone() });
+        } else {
+            spare = true;
+        }
+    }
+    if spare {
+        binds.push(Binding::ReinforcementDearerThanBacklog);
+    }
+    binds
+}
+
+/// The minimum presence on other activities that took the hours of `a`'s qualified agents, when
+/// that presence is just met (or missed): those hours could not move to `a`.
+fn presence_took_hours(p: &Prepared, raw: &Raw, qualified: &[usize], a: usize, t: usize) -> Vec<Binding> {
+    let s = p.scenario;
+    let groups = &raw.columns.groups[t];
+    let x = |g: usize, b: usize| raw.x[t].get(&(g, b)).copied().unwrap_or(0.0);
+    let mut out = Vec::new();
+    for (b, act) in s.activities.iter().enumerate() {
+        if b == a || act.min_fte <= 0.0 {
+            continue;
+        }
+        let present: f64 = (0..groups.len()).map(|g| x(g, b)).sum();
+        let required = act.min_fte * s.hours_per_fte;
+        let hours: f64 = qualified.iter().map(|&g| x(g, b)).sum();
+        if hours > 1e-6 && present <= required + 1e-6 * required.max(1.0) {
+            out.push(Binding::MinPresence { activity: act.code.clone(), hours });
+        }
+    }
+    out
+}
