@@ -1,13 +1,15 @@
-//! Exact plans on generated scenarios: model size, build and solve times, and the check.
-//! `cargo bench -p gpec-planning --bench solve` (release build). Figures go to
-//! docs/benchmarks.md; nothing here asserts a time.
+//! Exact plans on generated scenarios: model size, build and solve times, MIP nodes, and the
+//! check. `cargo bench -p gpec-planning --bench solve` (release build); `-- 600` or `-- 15000`
+//! runs one size only. Figures go to docs/benchmarks.md; nothing here asserts a time.
 
 use std::time::Instant;
 
-use gpec_planning::{Options, Status, check, generate, solve, validate};
+use gpec_planning::generate::{Levels, Shape, generate};
+use gpec_planning::{Options, Status, check, solve, validate};
 
-fn run(agents: usize, activities: usize, seed: u64) {
-    let scenario = generate::scenario(agents, activities, 12, seed);
+fn run(shape: Shape) {
+    let Shape { agents, activities, months, seed, levels, v2 } = shape;
+    let scenario = generate(&shape);
     let started = Instant::now();
     let prepared = validate(&scenario).expect("a generated scenario is valid");
     let plan = solve(&prepared, Options::default()).expect("solved");
@@ -16,9 +18,10 @@ fn run(agents: usize, activities: usize, seed: u64) {
     let drift = (recomputed.objective - plan.objective).abs() / plan.objective.abs().max(1.0);
     let s = &plan.stats;
     println!(
-        "{agents:>6} x {activities} x 12 seed {seed}: {status:?}, groups {g}, variables {v} ({i} integer), \
-         constraints {c}, build {b:.1} ms, solve {so:.1} ms, validate+build+solve+report {total_ms:.1} ms, \
+        "{agents:>6} x {activities} x {months} {levels:?}{v2} seed {seed}: {status:?}, groups {g}, variables {v} \
+         ({i} integer), constraints {c}, build {b:.1} ms, solve {so:.1} ms, total {total_ms:.1} ms, nodes {n}, \
          check: {viol} violation(s), objective drift {drift:.1e}",
+        v2 = if v2 { " v2" } else { "" },
         status = plan.status,
         g = s.agent_groups,
         v = s.variables,
@@ -26,16 +29,25 @@ fn run(agents: usize, activities: usize, seed: u64) {
         c = s.constraints,
         b = s.build_ms,
         so = s.solve_ms,
+        n = s.mip_nodes,
         viol = recomputed.violations.len(),
     );
     assert_eq!(plan.status, Status::Optimal);
+    assert!(recomputed.violations.is_empty());
 }
 
 fn main() {
-    for seed in 1..=10 {
-        run(600, 20, seed);
-    }
-    for seed in 1..=3 {
-        run(15_000, 30, seed);
+    let only: Option<usize> = std::env::args().skip(1).find_map(|a| a.parse().ok());
+    for (agents, activities, seeds) in [(600, 20, 1..=5), (15_000, 30, 1..=2)] {
+        if only.is_some_and(|o| o != agents) {
+            continue;
+        }
+        for (levels, v2) in
+            [(Levels::Jobs, false), (Levels::Uniform, false), (Levels::Jobs, true), (Levels::Uniform, true)]
+        {
+            for seed in seeds.clone() {
+                run(Shape { agents, activities, months: 12, seed, levels, v2 });
+            }
+        }
     }
 }

@@ -20,7 +20,7 @@ pub(crate) fn explain(
     let share = s.pools.overtime.as_ref().map_or(0.0, |o| o.max_share);
     let mobility = s.pools.internal_mobility.as_ref().map_or(1.0, |m| m.max_share);
     let groups = &raw.columns.groups[t];
-    let x = |g: usize, b: usize| raw.x[t].get(&(g, b)).copied().unwrap_or(0.0);
+    let x = |g: usize, b: usize| raw.x[t].hours.get(&(g, b)).copied().unwrap_or(0.0);
     let mut binds = Vec::new();
     let mut spare = false; // capacity that could have worked on `a` was left unused
     let qualified: Vec<usize> = (0..groups.len()).filter(|&g| groups[g].activities.contains(&a)).collect();
@@ -32,7 +32,8 @@ pub(crate) fn explain(
         let used: f64 = group.activities.iter().map(|&b| x(g, b)).sum();
         let overtime = raw.columns.ot.get(&(g, t)).map_or(0.0, |&k| value(k));
         let away = group.outside.contains(&a);
-        let outside: f64 = group.outside.iter().map(|&b| x(g, b)).sum();
+        // What the group gave its outside pool: an hour of it may land on its own home activity.
+        let outside = raw.x[t].outside.get(&g).copied().unwrap_or(0.0);
         if away && full(outside, mobility * group.cap) && !full(used, group.cap) {
             // This group had hours left but could give `a` no more: the mobility limit held them.
             held_agents += group.agents.len();
@@ -109,7 +110,7 @@ pub(crate) fn explain(
 fn presence_took_hours(p: &Prepared, raw: &Raw, qualified: &[usize], a: usize, t: usize) -> Vec<Binding> {
     let s = p.scenario;
     let groups = &raw.columns.groups[t];
-    let x = |g: usize, b: usize| raw.x[t].get(&(g, b)).copied().unwrap_or(0.0);
+    let x = |g: usize, b: usize| raw.x[t].hours.get(&(g, b)).copied().unwrap_or(0.0);
     let mut out = Vec::new();
     for (b, act) in s.activities.iter().enumerate() {
         if b == a || act.min_fte <= 0.0 {

@@ -1,4 +1,4 @@
-//! The exact merging of agents, period by period.
+//! The exact merging of agents, period by period, into groups and pools.
 //!
 //! In a period, agents with the same qualifications, the same activities outside their home ones
 //! (under a mobility limit) and the same productivity enter every constraint and cost only through
@@ -45,21 +45,61 @@ pub(crate) fn groups(p: &Prepared, t: usize) -> Vec<Group> {
     out
 }
 
-/// Activities that every group treats alike (qualified or not, outside home or not) form a class:
-/// a group's hours on a class and the class's hours on each activity are enough to rebuild hours
-/// per group and activity (split in proportion), so the model needs one variable per group and
-/// class, not per activity. An activity with a minimum presence stays alone: its presence counts
-/// agents' hours, not the effective hours a class shares out.
-pub(crate) fn classes(p: &Prepared, groups: &[Group]) -> Vec<Vec<usize>> {
-    // Key: each qualified group with whether the activity is outside its home ones, and the
-    // activity itself when it must stay alone.
-    type Key = (Vec<(usize, bool)>, Option<usize>);
-    let mut by_key: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
+/// Hours of agents that may go to any of `activities`, at one productivity: a group's hours on
+/// its home activities, or the hours it gives outside them (at most the mobility share of its
+/// capacity). Groups with the same qualifications and productivity share an outside pool even
+/// when their home activities differ: an hour of it that lands on a contributor's own home
+/// activity is a home hour, which the limit allows anyway, so the pooled model has exactly the
+/// optimum of the per-group one, with far fewer columns (one per pool and class instead of one per
+/// group and class) and no mobility row (the limit bounds one column).
+pub(crate) struct Pool {
+    pub activities: Vec<usize>,
+    pub prod: f64,
+    /// The groups that feed it, each with whether it is their outside share.
+    pub contributors: Vec<(usize, bool)>,
+}
+
+/// The pools of one period and, per group, the pools it feeds (home, outside).
+pub(crate) struct Pools {
+    pub pools: Vec<Pool>,
+    pub home: Vec<Option<usize>>,
+    pub outside: Vec<Option<usize>>,
+}
+
+pub(crate) fn pools(groups: &[Group]) -> Pools {
+    let mut by_key: BTreeMap<(Vec<usize>, u64), usize> = BTreeMap::new();
+    let mut out = Pools { pools: Vec::new(), home: Vec::new(), outside: Vec::new() };
+    let mut feed = |activities: Vec<usize>, prod: f64, g: usize, outside: bool, out: &mut Pools| -> Option<usize> {
+        if activities.is_empty() {
+            return None;
+        }
+        let k = *by_key.entry((activities.clone(), prod.to_bits())).or_insert_with(|| {
+            out.pools.push(Pool { activities, prod, contributors: Vec::new() });
+            out.pools.len() - 1
+        });
+        out.pools[k].contributors.push((g, outside));
+        Some(k)
+    };
+    for (g, group) in groups.iter().enumerate() {
+        let home: Vec<usize> = group.activities.iter().copied().filter(|a| !group.outside.contains(a)).collect();
+        let home = feed(home, group.prod, g, false, &mut out);
+        let outside =
+            if group.outside.is_empty() { None } else { feed(group.activities.clone(), group.prod, g, true, &mut out) };
+        out.home.push(home);
+        out.outside.push(outside);
+    }
+    out
+}
+
+/// Activities that exactly the same pools reach form a class: a pool's hours on a class and the
+/// class's hours on each activity are enough to rebuild hours per pool and activity (split in
+/// proportion), so the model needs one variable per pool and class, not per activity. An activity
+/// with a minimum presence stays alone: its presence counts agents' hours, not the effective
+/// hours a class shares out.
+pub(crate) fn classes(p: &Prepared, pools: &[Pool]) -> Vec<Vec<usize>> {
+    let mut by_key: BTreeMap<(Vec<usize>, Option<usize>), Vec<usize>> = BTreeMap::new();
     for a in 0..p.scenario.activities.len() {
-        let who: Vec<(usize, bool)> = (0..groups.len())
-            .filter(|&g| groups[g].activities.contains(&a))
-            .map(|g| (g, groups[g].outside.contains(&a)))
-            .collect();
+        let who: Vec<usize> = (0..pools.len()).filter(|&k| pools[k].activities.contains(&a)).collect();
         if !who.is_empty() {
             let alone = (p.scenario.activities[a].min_fte > 0.0).then_some(a);
             by_key.entry((who, alone)).or_default().push(a);
@@ -68,36 +108,80 @@ pub(crate) fn classes(p: &Prepared, groups: &[Group]) -> Vec<Vec<usize>> {
     by_key.into_values().collect()
 }
 
-/// Where the model put each group's hours in one period: `x[(g, c)]` the column of group g's hours
-/// on class c, `w[a]` the column of a shared class's effective hours on activity a.
+/// Where the model put the hours in one period: `x[(k, c)]` the column of pool k's hours on class
+/// c, `w[a]` the column of a shared class's effective hours on activity a, and each group's
+/// contribution to its pools.
 pub(crate) struct Columns {
     pub x: HashMap<(usize, usize), usize>,
     pub w: HashMap<usize, usize>,
+    /// `(g, outside)`: the column of the group's hours into that pool, when the pool has other
+    /// contributors; a pool fed by one group alone has no such column (its hours are the pool's).
+    pub contribution: HashMap<(usize, bool), usize>,
 }
 
-/// Hours of each group on each activity in one period, from its hours on each class: a class's
+/// Hours of each pool on each activity in one period, from its hours on each class: a class's
 /// hours are split over its activities in proportion to the effective hours each received. The
-/// productivity of every group is then honoured per activity: sum_g prod_g * x_g,a = w_a.
-pub(crate) fn agent_hours(
-    groups: &[Group],
+/// productivity of every pool is then honoured per activity: sum_k prod_k * x_k,a = w_a.
+fn pool_hours(
+    pools: &[Pool],
     classes: &[Vec<usize>],
     columns: &Columns,
     value: &dyn Fn(usize) -> f64,
-) -> HashMap<(usize, usize), f64> {
-    let mut out = HashMap::new();
-    for g in 0..groups.len() {
+) -> Vec<BTreeMap<usize, f64>> {
+    // Ordered maps: the sums below must add in the same order every time (the same plan).
+    let mut out = vec![BTreeMap::new(); pools.len()];
+    for (k, hours_of) in out.iter_mut().enumerate() {
         for (c, class) in classes.iter().enumerate() {
-            let Some(&k) = columns.x.get(&(g, c)) else { continue };
-            let hours = value(k);
+            let Some(&col) = columns.x.get(&(k, c)) else { continue };
+            let hours = value(col);
             if let [a] = class.as_slice() {
-                out.insert((g, *a), hours);
+                hours_of.insert(*a, hours);
                 continue;
             }
             let total: f64 = class.iter().map(|a| value(columns.w[a])).sum();
             for &a in class {
                 let share = if total > 0.0 { value(columns.w[&a]) / total } else { 0.0 };
-                out.insert((g, a), hours * share);
+                hours_of.insert(a, hours * share);
             }
+        }
+    }
+    out
+}
+
+/// What the solve gives per group in one period: hours on each activity, `(g, a)`, and the hours
+/// each group gave outside its home activities' pool.
+pub(crate) struct GroupHours {
+    pub hours: HashMap<(usize, usize), f64>,
+    pub outside: HashMap<usize, f64>,
+}
+
+/// Each group's share of its pools' hours, in proportion to what it put into each.
+pub(crate) fn group_hours(
+    groups: &[Group],
+    flow: &Pools,
+    classes: &[Vec<usize>],
+    columns: &Columns,
+    value: &dyn Fn(usize) -> f64,
+) -> GroupHours {
+    let by_pool = pool_hours(&flow.pools, classes, columns, value);
+    let total: Vec<f64> = by_pool.iter().map(|h| h.values().sum()).collect();
+    let mut out = GroupHours { hours: HashMap::new(), outside: HashMap::new() };
+    for g in 0..groups.len() {
+        for (pool, outside) in [(flow.home[g], false), (flow.outside[g], true)] {
+            let Some(k) = pool else { continue };
+            let put = columns.contribution.get(&(g, outside)).map_or(total[k], |&col| value(col));
+            if outside {
+                out.outside.insert(g, put);
+            }
+            if total[k] <= 0.0 || put == 0.0 {
+                continue;
+            }
+            for (&a, &h) in &by_pool[k] {
+                *out.hours.entry((g, a)).or_default() += h * put / total[k];
+            }
+        }
+        for &a in &groups[g].activities {
+            out.hours.entry((g, a)).or_default();
         }
     }
     out

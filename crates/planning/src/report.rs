@@ -53,7 +53,7 @@ pub(crate) fn plan(p: &Prepared, raw: &Raw, value: &dyn Fn(usize) -> f64, outcom
             let overtime = raw.columns.ot.get(&(g, t)).map_or(0.0, |&k| value(k));
             periods[t].overtime_hours += overtime;
             for &a in &group.activities {
-                let hours = raw.x[t][&(g, a)];
+                let hours = raw.x[t].hours[&(g, a)];
                 agent_hours[a][t] += hours;
                 effective[a][t] += hours * group.prod;
                 if hours == 0.0 {

@@ -190,6 +190,9 @@ pub struct Stats {
     pub constraints: usize,
     pub build_ms: f64,
     pub solve_ms: f64,
+    /// Branch-and-bound nodes HiGHS explored (0 in plans stored before it was recorded).
+    #[serde(default)]
+    pub mip_nodes: i64,
 }
 
 /// The alert of a backlog against its thresholds.

@@ -59,6 +59,7 @@ impl Vars {
 pub(crate) struct Columns {
     /// Per period: the groups, their classes and their columns.
     pub groups: Vec<Vec<Group>>,
+    pub flows: Vec<groups::Pools>,
     pub classes: Vec<Vec<Vec<usize>>>,
     pub agents: Vec<groups::Columns>,
     /// `ot[(g, t)]`.
@@ -98,6 +99,7 @@ fn build(p: &Prepared) -> Model {
     let mut rows: Vec<good_lp::Constraint> = Vec::new();
     let mut c = Columns {
         groups: Vec::with_capacity(nt),
+        flows: Vec::with_capacity(nt),
         classes: Vec::with_capacity(nt),
         agents: Vec::with_capacity(nt),
         ot: HashMap::new(),
@@ -110,28 +112,49 @@ fn build(p: &Prepared) -> Model {
         backlog: vec![Vec::with_capacity(nt); na],
     };
 
-    // Agents, merged per period: x[g,c,t] on each class of activities, w[a,t] splitting a class.
+    // Agents, merged per period into groups feeding pools: x[k,c,t] each pool's hours on each
+    // class of activities, w[a,t] splitting a class, the groups' contributions, ot[g,t].
+    let mobility = s.pools.internal_mobility.as_ref().map_or(1.0, |m| m.max_share);
     for t in 0..nt {
         let groups = groups::groups(p, t);
-        let classes = groups::classes(p, &groups);
-        let mut cols = groups::Columns { x: HashMap::new(), w: HashMap::new() };
+        let flow = groups::pools(&groups);
+        let classes = groups::classes(p, &flow.pools);
+        let mut cols = groups::Columns { x: HashMap::new(), w: HashMap::new(), contribution: HashMap::new() };
         let mut class_hours: Vec<Expression> = vec![Expression::from(0.0); classes.len()];
-        for (g, group) in groups.iter().enumerate() {
+        let mut pool_used: Vec<Expression> = Vec::with_capacity(flow.pools.len());
+        for (k, pool) in flow.pools.iter().enumerate() {
             let mut used = Expression::from(0.0);
-            let mut outside = Expression::from(0.0);
-            for (k, class) in classes.iter().enumerate().filter(|(_, cl)| group.activities.contains(&cl[0])) {
+            for (c, class) in classes.iter().enumerate().filter(|(_, cl)| pool.activities.contains(&cl[0])) {
                 let (v, col) = vars.add(0.0, None, false);
-                cols.x.insert((g, k), col);
+                cols.x.insert((k, c), col);
                 used.add_mul(1.0, v);
-                if group.outside.contains(&class[0]) {
-                    outside.add_mul(1.0, v);
-                }
                 match class.as_slice() {
                     [a] => {
-                        work[*a][t].add_mul(group.prod, v);
+                        work[*a][t].add_mul(pool.prod, v);
                         presence[*a][t].add_mul(1.0, v);
                     }
-                    _ => class_hours[k].add_mul(group.prod, v),
+                    _ => class_hours[c].add_mul(pool.prod, v),
+                }
+            }
+            pool_used.push(used);
+        }
+        // Each group's hours into its pools; a pool fed by several groups adds up their columns.
+        let mut fed: Vec<Expression> = vec![Expression::from(0.0); flow.pools.len()];
+        for (g, group) in groups.iter().enumerate() {
+            let mut used = Expression::from(0.0);
+            for (pool, outside) in [(flow.home[g], false), (flow.outside[g], true)] {
+                let Some(k) = pool else { continue };
+                let limit = outside.then_some(mobility * group.cap);
+                if flow.pools[k].contributors.len() == 1 {
+                    used.add_mul(1.0, pool_used[k].clone());
+                    if let Some(limit) = limit {
+                        rows.push(pool_used[k].clone().leq(limit));
+                    }
+                } else {
+                    let (v, col) = vars.add(0.0, limit, false);
+                    cols.contribution.insert((g, outside), col);
+                    used.add_mul(1.0, v);
+                    fed[k].add_mul(1.0, v);
                 }
             }
             let mut available = Expression::from(group.cap);
@@ -142,11 +165,13 @@ fn build(p: &Prepared) -> Model {
                 available.add_mul(1.0, v);
             }
             rows.push(used.leq(available));
-            if let (Some(m), false) = (&s.pools.internal_mobility, group.outside.is_empty()) {
-                rows.push(outside.leq(m.max_share * group.cap));
-            }
         }
-        // The effective hours agents put into a class of several activities, split among them.
+        for k in (0..flow.pools.len()).filter(|&k| flow.pools[k].contributors.len() > 1) {
+            let mut balance = pool_used[k].clone();
+            balance.add_mul(-1.0, fed[k].clone());
+            rows.push(balance.eq(0.0));
+        }
+        // The effective hours pools put into a class of several activities, split among them.
         for (k, class) in classes.iter().enumerate().filter(|(_, cl)| cl.len() > 1) {
             let mut split = class_hours[k].clone();
             for &a in class {
@@ -158,6 +183,7 @@ fn build(p: &Prepared) -> Model {
             rows.push(split.eq(0.0));
         }
         c.groups.push(groups);
+        c.flows.push(flow);
         c.classes.push(classes);
         c.agents.push(cols);
     }
@@ -298,10 +324,23 @@ pub fn solve(p: &Prepared, options: Options) -> Result<Plan, SolveError> {
     // only at the root keeps that restart from redoing a costly presolve (about 5x faster on the
     // 600-agent benchmarks, same optima: docs/benchmarks.md). Presolve is exact either way.
     model.set_option("mip_root_presolve_only", true);
+    // Options to measure, for benchmarks only: `GPEC_HIGHS_OPTIONS="name=value,name=value"`.
+    for pair in std::env::var("GPEC_HIGHS_OPTIONS").unwrap_or_default().split(',').filter(|p| !p.is_empty()) {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        if let Ok(b) = value.parse::<bool>() {
+            model.set_option(name, b);
+        } else if let Ok(i) = value.parse::<i32>() {
+            model.set_option(name, i);
+        } else if let Ok(f) = value.parse::<f64>() {
+            model.set_option(name, f);
+        } else {
+            model.set_option(name, value);
+        }
+    }
     let build_ms = started.elapsed().as_secs_f64() * 1000.0;
 
     let solving = Instant::now();
-    let solved = model.try_solve().map_err(|e| SolveError::Solver(format!("{e:?}")))?;
+    let mut solved = model.try_solve().map_err(|e| SolveError::Solver(format!("{e:?}")))?;
     let solve_ms = solving.elapsed().as_secs_f64() * 1000.0;
     let status = match solved.status() {
         HighsModelStatus::Optimal => Status::Optimal,
@@ -328,18 +367,32 @@ pub fn solve(p: &Prepared, options: Options) -> Result<Plan, SolveError> {
         constraints,
         build_ms,
         solve_ms,
+        mip_nodes: node_count(&mut solved),
     };
     let x = (0..p.periods())
-        .map(|t| groups::agent_hours(&columns.groups[t], &columns.classes[t], &columns.agents[t], &value))
+        .map(|t| {
+            let c = &columns;
+            groups::group_hours(&c.groups[t], &c.flows[t], &c.classes[t], &c.agents[t], &value)
+        })
         .collect::<Vec<_>>();
     let raw = Raw { columns: &columns, x: &x };
     let outcome = crate::report::Outcome { status, gap, objective: solved.objective_value(), stats };
     Ok(crate::report::plan(p, &raw, &value, outcome))
 }
 
+/// Branch-and-bound nodes explored: a 64-bit info value, which `int_info_value` cannot read.
+fn node_count(solved: &mut highs::SolvedModel) -> i64 {
+    let mut nodes: i64 = 0;
+    // SAFETY: the pointer is the live HiGHS instance of `solved`, the name a NUL-terminated
+    // string HiGHS knows as an int64 info value, and `nodes` outlives the call.
+    let status =
+        unsafe { highs_sys::Highs_getInt64InfoValue(solved.as_mut_ptr(), c"mip_node_count".as_ptr(), &mut nodes) };
+    if status == 0 { nodes } else { 0 }
+}
+
 /// The solved values, by the model's indices, for the report.
 pub(crate) struct Raw<'a> {
     pub columns: &'a Columns,
-    /// Per period: hours of each group on each activity, `x[t][(g, a)]`.
-    pub x: &'a [HashMap<(usize, usize), f64>],
+    /// Per period: hours of each group on each activity, and outside its home activities.
+    pub x: &'a [groups::GroupHours],
 }
