@@ -6,8 +6,9 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_error};
+use crate::helpers::{TestApp, USER_PASSWORD, assert_error};
 use crate::planning::{Fixture, finished, fixture};
+use crate::web::WebClient;
 
 fn fields(body: &Value) -> Vec<String> {
     body["details"].as_array().unwrap().iter().filter_map(|d| d["field"].as_str().map(str::to_owned)).collect()
@@ -101,6 +102,21 @@ async fn version_2_fields_are_stored_checked_and_reach_the_plan() {
     let parts: Vec<&str> =
         result["objective_breakdown"].as_array().unwrap().iter().map(|p| p["kind"].as_str().unwrap()).collect();
     assert!(parts.contains(&"hire") && parts.contains(&"presence_shortfall"), "{parts:?}");
+
+    // The plan's page says it in words: the mobility limit and the late hires among what binds,
+    // the recruits, the presence not met, the hours spent outside one's team.
+    let web = WebClient::new(&app);
+    web.sign_in("prod33", USER_PASSWORD).await;
+    let page = web.get(&format!("/plans/{id}")).await.text().await.unwrap();
+    let tensions = &page[page.find("id=\"tensions\"").unwrap()..];
+    assert!(tensions.contains("la limite de mobilité a tenu"), "{tensions}");
+    assert!(
+        tensions.contains("arrivent trop tard (délai de 1 mois, première arrivée possible : 2027-02)"),
+        "{tensions}"
+    );
+    let recruits = &page[page.find("id=\"recrutements\"").unwrap()..];
+    assert!(recruits.contains("<td>CDI-AL</td><td>2027-02</td><td class=\"num\">2</td>"), "{recruits}");
+    assert!(page.contains("id=\"presence\"") && page.contains("Présence minimale manquante"), "{page}");
 }
 
 #[actix_web::test]

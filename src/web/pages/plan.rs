@@ -10,7 +10,7 @@ use actix_web::{HttpResponse, get, web};
 use askama::Template;
 use gpec_planning::Plan;
 use gpec_planning::breakdown::CostKind;
-use gpec_planning::result::{ActivityPeriod, AgentPeriod, Alert, Binding};
+use gpec_planning::result::{ActivityPeriod, AgentPeriod, Alert, Binding, PoolKind, PoolPeriod};
 use serde::Deserialize;
 
 use crate::domain::paging::{Page, PageAsk};
@@ -252,6 +252,16 @@ impl PlanPage {
                 }
             }
         }
+    }
+
+    /// The months a hire pool has recruits present, for the recruitment table.
+    fn hire_rows<'a>(&self, p: &'a Plan) -> Vec<&'a PoolPeriod> {
+        p.pools.iter().filter(|r| r.kind == PoolKind::Hire && r.heads.unwrap_or(0) > 0).collect()
+    }
+
+    /// The activity-months whose minimum presence the plan does not meet.
+    fn shortfalls<'a>(&self, p: &'a Plan) -> Vec<&'a ActivityPeriod> {
+        p.activities.iter().filter(|a| a.presence_shortfall_hours > 1e-6).collect()
     }
 
     fn hours_of(&self, a: &AgentPeriod) -> String {
