@@ -119,9 +119,8 @@ pub fn import_agents(conn: &mut DbConnection, bytes: &[u8], scope: Option<i32>) 
         {
             problems.add(row.line, "job_profile", format!("unknown job profile {p}"));
         }
-        let productivity =
-            crate::domain::planning::csv::optional_number(&table, row, "productivity", 1.0, &mut problems);
-        let ramp_up = crate::domain::planning::csv::flag(&table, row, "ramp_up", &mut problems);
+        let productivity = table.number_or(row, "productivity", 1.0, &mut problems);
+        let ramp_up = table.flag(row, "ramp_up", &mut problems);
         let (Some(org), Ok(fte), Ok(start_date), Ok(end_date), Some(productivity), Some(ramp_up)) =
             (org, fte, start, end, productivity, ramp_up)
         else {

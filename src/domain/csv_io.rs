@@ -60,6 +60,23 @@ impl Table {
         })
     }
 
+    /// A number, or `default` for an empty cell (a column older files do not have).
+    pub fn number_or(&self, row: &Row, column: &str, default: f64, problems: &mut Problems) -> Option<f64> {
+        if self.get(row, column).is_empty() { Some(default) } else { self.number(row, column, problems) }
+    }
+
+    /// A yes/no cell (`true`, `1`, `yes`, `oui` or their opposites; empty is no), or the problem.
+    pub fn flag(&self, row: &Row, column: &str, problems: &mut Problems) -> Option<bool> {
+        match self.get(row, column).to_lowercase().as_str() {
+            "true" | "1" | "yes" | "oui" => Some(true),
+            "false" | "0" | "no" | "non" | "" => Some(false),
+            other => {
+                problems.add(row.line, column, format!("{other:?} is not true or false"));
+                None
+            }
+        }
+    }
+
     /// A date `YYYY-MM-DD` or `DD/MM/YYYY`, or the problem with it.
     pub fn date(&self, row: &Row, column: &str, problems: &mut Problems) -> Result<NaiveDate, Reported> {
         spreadsheet_date(column, self.get(row, column)).map_err(|e| {

@@ -110,16 +110,8 @@ pub(crate) fn plan(p: &Prepared, raw: &Raw, value: &dyn Fn(usize) -> f64, outcom
     for (q, pool) in s.pools.temporary_staff.iter().enumerate() {
         for t in 0..nt {
             let heads = value(raw.columns.heads[&(q, t)]).round() as i64;
-            let mut by_activity = BTreeMap::new();
-            for a in 0..na {
-                if let Some(&k) = raw.columns.y.get(&(q, a, t)) {
-                    let h = value(k);
-                    pool_hours[a][t] += h;
-                    if h > 0.0 {
-                        by_activity.insert(s.activities[a].code.clone(), h);
-                    }
-                }
-            }
+            let columns = (0..na).filter_map(|a| Some((a, *raw.columns.y.get(&(q, a, t))?)));
+            let by_activity = worked(p, t, columns, value, &mut pool_hours);
             let hours: f64 = by_activity.values().sum();
             let cost = heads as f64 * pool.cost_per_head_month;
             periods[t].temporary_staff_hours += hours;
@@ -138,14 +130,8 @@ pub(crate) fn plan(p: &Prepared, raw: &Raw, value: &dyn Fn(usize) -> f64, outcom
     }
     for (f, team) in s.pools.flying_teams.iter().enumerate() {
         for t in 0..nt {
-            let mut by_activity = BTreeMap::new();
-            for &a in &p.flying_activities[f] {
-                let h = value(raw.columns.z[&(f, a, t)]);
-                pool_hours[a][t] += h;
-                if h > 0.0 {
-                    by_activity.insert(s.activities[a].code.clone(), h);
-                }
-            }
+            let columns = p.flying_activities[f].iter().map(|&a| (a, raw.columns.z[&(f, a, t)]));
+            let by_activity = worked(p, t, columns, value, &mut pool_hours);
             let hours: f64 = by_activity.values().sum();
             let cost = hours * team.cost_per_hour;
             periods[t].flying_team_hours += hours;
@@ -168,14 +154,8 @@ pub(crate) fn plan(p: &Prepared, raw: &Raw, value: &dyn Fn(usize) -> f64, outcom
         for t in 0..nt {
             let arrivals = raw.columns.arrivals.get(&(k, t)).map_or(0, |&c| value(c).round() as i64);
             present += arrivals;
-            let mut by_activity = BTreeMap::new();
-            for &a in &p.hire_activities[k] {
-                let h = value(raw.columns.u[&(k, a, t)]);
-                pool_hours[a][t] += h;
-                if h > 0.0 {
-                    by_activity.insert(s.activities[a].code.clone(), h);
-                }
-            }
+            let columns = p.hire_activities[k].iter().map(|&a| (a, raw.columns.u[&(k, a, t)]));
+            let by_activity = worked(p, t, columns, value, &mut pool_hours);
             let hours: f64 = by_activity.values().sum();
             // Each recruit is paid every month from arrival to the horizon's end: the month's
             // share of the objective's term is the recruits present.
@@ -242,4 +222,24 @@ pub(crate) fn plan(p: &Prepared, raw: &Raw, value: &dyn Fn(usize) -> f64, outcom
         objective_breakdown,
         stats,
     }
+}
+
+/// A pool's hours in period `t` on each activity it has a column for (`(activity, column)`), by
+/// activity code; each is also added to `pool_hours`, which the activity rows use.
+fn worked(
+    p: &Prepared,
+    t: usize,
+    columns: impl Iterator<Item = (usize, usize)>,
+    value: &dyn Fn(usize) -> f64,
+    pool_hours: &mut [Vec<f64>],
+) -> BTreeMap<String, f64> {
+    let mut by_activity = BTreeMap::new();
+    for (a, column) in columns {
+        let h = value(column);
+        pool_hours[a][t] += h;
+        if h > 0.0 {
+            by_activity.insert(p.scenario.activities[a].code.clone(), h);
+        }
+    }
+    by_activity
 }

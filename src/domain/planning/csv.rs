@@ -35,28 +35,6 @@ pub const ACTUAL_COLUMNS: &[&str] =
     &["organisation", "activity", "period", "entries", "processed", "stock", "adjustment"];
 pub const UNAVAILABILITY_COLUMNS: &[&str] = &["organisation", "matricule", "period", "kind", "hours"];
 
-pub(crate) fn flag(table: &Table, row: &Row, column: &str, problems: &mut Problems) -> Option<bool> {
-    match table.get(row, column).to_lowercase().as_str() {
-        "true" | "1" | "yes" | "oui" => Some(true),
-        "false" | "0" | "no" | "non" | "" => Some(false),
-        other => {
-            problems.add(row.line, column, format!("{other:?} is not true or false"));
-            None
-        }
-    }
-}
-
-/// A number, or `default` for an empty cell (a column older files do not have).
-pub(crate) fn optional_number(
-    table: &Table,
-    row: &Row,
-    column: &str,
-    default: f64,
-    problems: &mut Problems,
-) -> Option<f64> {
-    if table.get(row, column).is_empty() { Some(default) } else { table.number(row, column, problems) }
-}
-
 fn report_row(problems: &mut Problems, line: u64, found: Vec<RowProblem>) {
     for problem in found {
         problems.add(line, problem.column, problem.message);
@@ -138,14 +116,14 @@ pub fn import_activities(
         let minutes = table.number(row, "minutes_per_item", &mut problems);
         let normal = table.number(row, "backlog_normal_max", &mut problems);
         let critical = table.number(row, "backlog_critical_max", &mut problems);
-        let temp = flag(&table, row, "temp_eligible", &mut problems);
+        let temp = table.flag(row, "temp_eligible", &mut problems);
         let reqs = csv_io::code_levels(table.get(row, "requirements"))
             .map(|pairs| {
                 pairs.into_iter().map(|(competency, min_level)| RequirementInput { competency, min_level }).collect()
             })
             .map_err(|m| problems.add(row.line, "requirements", m));
-        let priority = optional_number(&table, row, "priority", 1.0, &mut problems);
-        let min_fte = optional_number(&table, row, "min_fte", 0.0, &mut problems);
+        let priority = table.number_or(row, "priority", 1.0, &mut problems);
+        let min_fte = table.number_or(row, "min_fte", 0.0, &mut problems);
         let changes = activities::changes_from_text(table.get(row, "standard_changes"))
             .map_err(|m| problems.add(row.line, "standard_changes", m));
         let (
