@@ -5,6 +5,7 @@ mod forecast;
 mod plan;
 mod progress;
 mod referential;
+mod trajectory;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -148,6 +149,10 @@ pub enum Command {
     /// Solve, check or generate load-to-ETP planning scenarios (JSON files, no database)
     #[command(subcommand)]
     Plan(plan::PlanCmd),
+    /// Project or plan the workforce years ahead: hires, moves and training per job sheet (JSON
+    /// files, no database)
+    #[command(subcommand)]
+    Trajectory(trajectory::TrajectoryCmd),
     /// Forecast a history file (`activity,period,volume`, at least 24 months per activity) and
     /// print `activity,period,forecast,lo80,hi80,lo95,hi95`; each activity's backtest goes to
     /// stderr. Exit 1 on a bad file (the line is named), 2 when some activities were refused
@@ -245,6 +250,7 @@ pub fn run() -> ExitCode {
     // The file commands need no database, nor the server's settings.
     match command {
         Some(Command::Plan(cmd)) => return file_command(plan::run(cmd, output)),
+        Some(Command::Trajectory(cmd)) => return file_command(trajectory::run(cmd)),
         Some(Command::Forecast { history, horizon }) => return file_command(forecast::run(&history, horizon, output)),
         _ => {}
     }
@@ -263,7 +269,7 @@ pub fn run() -> ExitCode {
         Some(Command::Seed) => referential::run_seed(&config, output),
         Some(Command::Import { entity, file }) => referential::import(&config, entity, &file, output),
         Some(Command::Export { entity, dialect, format }) => referential::export(&config, entity, format, dialect),
-        Some(Command::Plan(_) | Command::Forecast { .. }) => unreachable!("handled above"),
+        Some(Command::Plan(_) | Command::Trajectory(_) | Command::Forecast { .. }) => unreachable!("handled above"),
         Some(Command::Demo(DemoCmd::Generate { organisation, agents, seed, password, serve })) => {
             referential::demo(&config, &organisation, agents, seed, password, output)
                 .and_then(|()| if serve { self::serve(config) } else { Ok(()) })

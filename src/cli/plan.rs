@@ -52,7 +52,7 @@ pub enum LevelsArg {
 }
 
 /// A JSON file, or standard input for `-`.
-fn read_json<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> Result<T, String> {
+pub(super) fn read_json<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> Result<T, String> {
     let text = if path == Path::new("-") {
         std::io::read_to_string(std::io::stdin().lock()).map_err(|e| format!("reading standard input: {e}"))?
     } else {
@@ -61,7 +61,7 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> Result<
     serde_json::from_str(&text).map_err(|e| format!("{} is not a valid {what}: {e}", path.display()))
 }
 
-fn print_json<T: serde::Serialize>(value: &T) -> Result<(), String> {
+pub(super) fn print_json<T: serde::Serialize>(value: &T) -> Result<(), String> {
     // Standard output flushes at every line; a plan of 15,000 agents has millions of lines.
     let mut out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
     serde_json::to_writer_pretty(&mut out, value).map_err(|e| e.to_string())?;
@@ -70,8 +70,13 @@ fn print_json<T: serde::Serialize>(value: &T) -> Result<(), String> {
 }
 
 fn invalid(errors: Vec<gpec_planning::FieldError>) -> String {
-    let lines: Vec<String> = errors.iter().map(|e| format!("  {}: {}", e.field, e.message)).collect();
-    format!("the scenario is invalid ({} problem(s)):\n{}", errors.len(), lines.join("\n"))
+    invalid_fields("scenario", errors.into_iter().map(|e| (e.field, e.message)).collect())
+}
+
+/// "the `what` is invalid", then one line per field and its problem.
+pub(super) fn invalid_fields(what: &str, errors: Vec<(String, String)>) -> String {
+    let lines: Vec<String> = errors.iter().map(|(field, message)| format!("  {field}: {message}")).collect();
+    format!("the {what} is invalid ({} problem(s)):\n{}", errors.len(), lines.join("\n"))
 }
 
 /// `Ok(true)` when the plan is optimal.

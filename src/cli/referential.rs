@@ -46,7 +46,7 @@ pub fn run_seed(config: &Config, output: Output) -> Result<(), String> {
 pub fn export(config: &Config, entity: Entity, format: FileFormat, dialect: Dialect) -> Result<(), String> {
     let mut conn = connect(config)?;
     let (bytes, _) =
-        referential_csv::export_file(&mut conn, entity, None, format, dialect).map_err(|e| e.to_string())?;
+        referential_csv::export_file(&mut conn, entity, None, true, format, dialect).map_err(|e| e.to_string())?;
     std::io::stdout().write_all(&bytes).map_err(|e| format!("writing the export: {e}"))
 }
 

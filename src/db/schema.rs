@@ -171,6 +171,10 @@ diesel::table! {
         updated_at -> Timestamp,
         productivity -> Double,
         ramp_up -> Integer,
+        birth_date -> Nullable<Date>,
+        contract -> Text,
+        departure_date -> Nullable<Date>,
+        departure_reason -> Nullable<Text>,
     }
 }
 

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::access::Principal;
+use super::agent_projection::{self as projection, Contract, DepartureReason};
 use super::audit::{self, Change};
 use super::competencies::stale;
 use super::paging::{Page, PageAsk};
@@ -54,6 +55,18 @@ pub struct AgentInput {
     /// `ramp_up` (default: from 40 % to 100 % over 18 months).
     #[serde(default)]
     pub ramp_up: bool,
+    /// Personal data: only `hr` and `admin` of the agent's organisation read it; left out of the
+    /// agent for everyone else.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birth_date: Option<NaiveDate>,
+    #[serde(default)]
+    pub contract: Contract,
+    /// A departure already known (retirement, mobility, end of contract…): its date and reason,
+    /// both or neither.
+    #[serde(default)]
+    pub departure_date: Option<NaiveDate>,
+    #[serde(default)]
+    pub departure_reason: Option<DepartureReason>,
 }
 
 fn full_productivity() -> f64 {
@@ -93,6 +106,12 @@ impl AgentInput {
         if self.end_date.is_some_and(|end| end < self.start_date) {
             details.push(Detail::field("end_date", "must not be before start_date"));
         }
+        details.extend(projection::problems(
+            self.birth_date,
+            self.start_date,
+            self.departure_date,
+            self.departure_reason,
+        ));
         match (details.first(), malformed) {
             (None, _) => Ok(self),
             (Some(first), true) => {
@@ -138,6 +157,10 @@ struct Row {
     updated_at: NaiveDateTime,
     productivity: f64,
     ramp_up: i32,
+    birth_date: Option<NaiveDate>,
+    contract: String,
+    departure_date: Option<NaiveDate>,
+    departure_reason: Option<String>,
 }
 
 /// Codes of the organisations and job profiles, to name what rows refer to by id.
@@ -176,11 +199,35 @@ impl Codes {
                 end_date: r.end_date,
                 productivity: r.productivity,
                 ramp_up: r.ramp_up != 0,
+                birth_date: r.birth_date,
+                contract: Contract::parse(&r.contract).unwrap_or_default(),
+                departure_date: r.departure_date,
+                departure_reason: r.departure_reason.as_deref().and_then(DepartureReason::parse),
             },
             job_profile_id: r.job_profile_id,
             version: r.version,
             updated_at: r.updated_at,
         })
+    }
+}
+
+impl Agent {
+    /// The agent as `who` may read it: without the birth date unless they are `hr` or `admin`
+    /// of the agent's organisation.
+    pub fn for_reader(mut self, who: &Principal) -> Self {
+        if !projection::may_read_birth_date(who, self.organisation_id) {
+            self.input.birth_date = None;
+        }
+        self
+    }
+
+    /// The agent as the audit trail records it: whether a birth date is set, not which.
+    fn audited(&self) -> serde_json::Value {
+        let mut value = serde_json::to_value(self).unwrap_or_default();
+        if let Some(date) = value.get_mut("birth_date") {
+            *date = serde_json::Value::from("(renseignée)");
+        }
+        value
     }
 }
 
@@ -326,7 +373,8 @@ pub fn find_page(
     ask: PageAsk,
 ) -> Result<Page<Agent>, ApiError> {
     let selection = filter.selection(conn, who)?;
-    select_page(conn, &selection, today, ask)
+    let page = select_page(conn, &selection, today, ask)?;
+    Ok(page.map(|agent| agent.for_reader(who)))
 }
 
 /// The job profile id of a code, or a 422 naming `field`.
@@ -351,6 +399,10 @@ pub struct Write<'a> {
     pub updated_at: NaiveDateTime,
     pub productivity: f64,
     pub ramp_up: i32,
+    pub birth_date: Option<NaiveDate>,
+    pub contract: &'static str,
+    pub departure_date: Option<NaiveDate>,
+    pub departure_reason: Option<&'static str>,
 }
 
 impl<'a> Write<'a> {
@@ -368,6 +420,10 @@ impl<'a> Write<'a> {
             updated_at: super::now(),
             productivity: input.productivity,
             ramp_up: i32::from(input.ramp_up),
+            birth_date: input.birth_date,
+            contract: input.contract.as_str(),
+            departure_date: input.departure_date,
+            departure_reason: input.departure_reason.map(DepartureReason::as_str),
         }
     }
 }
@@ -376,10 +432,28 @@ fn resolve_profile(conn: &mut DbConnection, input: &AgentInput) -> Result<Option
     input.job_profile.as_deref().map(|code| profile_id(conn, "job_profile", code)).transpose()
 }
 
-/// The agent if `who` may see it, else 404.
+/// The agent if `who` may see it, as they may read it; else 404.
 pub fn visible(conn: &mut DbConnection, who: &Principal, id: i32) -> Result<Agent, ApiError> {
+    Ok(whole(conn, who, id)?.for_reader(who))
+}
+
+/// The agent if `who` may see it, birth date included: for the domain's own use.
+fn whole(conn: &mut DbConnection, who: &Principal, id: i32) -> Result<Agent, ApiError> {
     let agent = get(conn, id)?;
     who.visible(agent.organisation_id, agent, "agent")
+}
+
+/// 403 when `who` sets a birth date they may not read.
+fn birth_date_writable(
+    who: &Principal,
+    organisation_id: i32,
+    new: &AgentInput,
+    old: Option<NaiveDate>,
+) -> Result<(), ApiError> {
+    if new.birth_date != old && !projection::may_read_birth_date(who, organisation_id) {
+        return Err(ApiError::forbidden("only hr and admin of the agent's organisation may set a birth date"));
+    }
+    Ok(())
 }
 
 /// Creates an agent in organisation `organisation` (default: the caller's own), which must be
@@ -393,6 +467,7 @@ pub fn create(
     who.require_any(&[Role::Hr])?;
     let organisation_id = super::organisations::one(conn, who, organisation)?;
     let input = input.validated()?;
+    birth_date_writable(who, organisation_id, &input, None)?;
     crate::db::transaction(conn, |conn| {
         if find(conn, organisation_id, &input.matricule)?.is_some() {
             return Err(ApiError::conflict(format!("an agent with matricule {} already exists", input.matricule)));
@@ -403,9 +478,10 @@ pub fn create(
             .returning(a::id)
             .get_result(conn)?;
         let agent = get(conn, id)?;
-        let change = Change::new(Some(organisation_id), "agent", &agent.input.matricule, "create").created(&agent);
+        let change =
+            Change::new(Some(organisation_id), "agent", &agent.input.matricule, "create").created(&agent.audited());
         audit::record(conn, who, change)?;
-        Ok(agent)
+        Ok(agent.for_reader(who))
     })
 }
 
@@ -419,15 +495,21 @@ pub fn edit(
     input: AgentInput,
 ) -> Result<Agent, ApiError> {
     crate::db::transaction(conn, |conn| {
-        let before = visible(conn, who, id)?;
+        let before = whole(conn, who, id)?;
         who.require_any(&[Role::Hr])?;
+        // Whoever may not read the birth date sends the agent back without it: it stays.
+        let mut input = input;
+        if input.birth_date.is_none() && !projection::may_read_birth_date(who, before.organisation_id) {
+            input.birth_date = before.input.birth_date;
+        }
+        birth_date_writable(who, before.organisation_id, &input, before.input.birth_date)?;
         let after = update(conn, id, expected_version, input)?;
         if after.version != before.version {
             let change = Change::new(Some(after.organisation_id), "agent", &after.input.matricule, "update")
-                .changed(&before, &after);
+                .changed(&before.audited(), &after.audited());
             audit::record(conn, who, change)?;
         }
-        Ok(after)
+        Ok(after.for_reader(who))
     })
 }
 
@@ -475,6 +557,10 @@ pub struct NewAgentRow {
     pub updated_at: NaiveDateTime,
     pub productivity: f64,
     pub ramp_up: i32,
+    pub birth_date: Option<NaiveDate>,
+    pub contract: &'static str,
+    pub departure_date: Option<NaiveDate>,
+    pub departure_reason: Option<&'static str>,
 }
 
 impl NewAgentRow {
@@ -494,6 +580,10 @@ impl NewAgentRow {
             updated_at: super::now(),
             productivity: input.productivity,
             ramp_up: i32::from(input.ramp_up),
+            birth_date: input.birth_date,
+            contract: input.contract.as_str(),
+            departure_date: input.departure_date,
+            departure_reason: input.departure_reason.map(DepartureReason::as_str),
         }
     }
 }

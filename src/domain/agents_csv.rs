@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
+use super::agent_projection::{Contract, DepartureReason};
 use super::agents::{self, AgentInput, Codes, Selection};
 use super::assessments::{self, NewAssessment};
 use super::competencies::Resolver;
@@ -31,6 +32,11 @@ pub const AGENT_COLUMNS: &[&str] = &[
     "end_date",
     "productivity",
     "ramp_up",
+    "contract",
+    "departure_date",
+    "departure_reason",
+    // Personal data: written only for readers who may read it (`agent_projection`).
+    "birth_date",
 ];
 pub const ASSESSMENT_COLUMNS: &[&str] = &[
     "organisation",
@@ -94,7 +100,14 @@ fn optional(text: &str) -> Option<String> {
 }
 
 /// Creates new agents and changes the ones whose line differs; `scope` limits the organisation.
-pub fn import_agents(conn: &mut DbConnection, bytes: &[u8], scope: Option<i32>) -> Result<ImportReport, ApiError> {
+/// Birth dates are set only in the organisations `birth_dates` allows; a file without the column
+/// keeps the stored ones.
+pub fn import_agents(
+    conn: &mut DbConnection,
+    bytes: &[u8],
+    scope: Option<i32>,
+    birth_dates: &dyn Fn(i32) -> bool,
+) -> Result<ImportReport, ApiError> {
     let table = csv_io::read(bytes, AGENT_COLUMNS, "agents")?;
     let orgs = Orgs::load(conn, scope)?;
     let codes = Codes::load(conn)?;
@@ -121,8 +134,40 @@ pub fn import_agents(conn: &mut DbConnection, bytes: &[u8], scope: Option<i32>) 
         }
         let productivity = table.number_or(row, "productivity", 1.0, &mut problems);
         let ramp_up = table.flag(row, "ramp_up", &mut problems);
-        let (Some(org), Ok(fte), Ok(start_date), Ok(end_date), Some(productivity), Some(ramp_up)) =
-            (org, fte, start, end, productivity, ramp_up)
+        let birth_date = table.optional_date(row, "birth_date", &mut problems);
+        let departure_date = table.optional_date(row, "departure_date", &mut problems);
+        let contract = match table.get(row, "contract") {
+            "" => Some(Contract::default()),
+            text => Contract::parse(text).or_else(|| {
+                problems.add(row.line, "contract", format!("unknown contract {text:?}: cdi, cdd or alternance"));
+                None
+            }),
+        };
+        let departure_reason = match table.get(row, "departure_reason") {
+            "" => Some(None),
+            text => DepartureReason::parse(text).map(Some).or_else(|| {
+                let known = "retirement, mobility, end_of_contract or other";
+                problems.add(row.line, "departure_reason", format!("unknown reason {text:?}: {known}"));
+                None
+            }),
+        };
+        if let (Some(org), Ok(Some(_))) = (org, &birth_date)
+            && !birth_dates(org)
+        {
+            problems.add(row.line, "birth_date", "only hr and admin of the agent's organisation may set it");
+        }
+        let (
+            Some(org),
+            Ok(fte),
+            Ok(start_date),
+            Ok(end_date),
+            Some(productivity),
+            Some(ramp_up),
+            Ok(birth_date),
+            Ok(departure_date),
+            Some(contract),
+            Some(departure_reason),
+        ) = (org, fte, start, end, productivity, ramp_up, birth_date, departure_date, contract, departure_reason)
         else {
             continue;
         };
@@ -142,6 +187,10 @@ pub fn import_agents(conn: &mut DbConnection, bytes: &[u8], scope: Option<i32>) 
             end_date,
             productivity,
             ramp_up,
+            birth_date,
+            contract,
+            departure_date,
+            departure_reason,
         };
         match input.validated() {
             Ok(input) => parsed.push((org, input)),
@@ -163,8 +212,13 @@ pub fn import_agents(conn: &mut DbConnection, bytes: &[u8], scope: Option<i32>) 
         }
     }
     let mut new_rows = Vec::new();
-    for (org, input) in parsed {
-        match existing.get(&(org, input.matricule.clone())) {
+    let keep_birth_dates = !table.has("birth_date");
+    for (org, mut input) in parsed {
+        let current = existing.get(&(org, input.matricule.clone()));
+        if keep_birth_dates {
+            input.birth_date = current.and_then(|c| c.input.birth_date);
+        }
+        match current {
             None => {
                 let profile = input.job_profile.as_deref().and_then(|p| codes.profile_id(p));
                 new_rows.push(agents::NewAgentRow::new(org, input, profile));
@@ -283,29 +337,36 @@ pub fn import_assessments(
     Ok(ImportReport { rows: rows.len(), created: rows.len(), ..Default::default() })
 }
 
-pub fn export_agents(conn: &mut DbConnection, scope: Option<i32>) -> Result<Vec<u8>, ApiError> {
+/// The agents of `scope` (every organisation when `None`), with their birth dates only when
+/// `birth_dates`: the column is left out otherwise.
+pub fn export_agents(conn: &mut DbConnection, scope: Option<i32>, birth_dates: bool) -> Result<Vec<u8>, ApiError> {
     let selection = Selection { organisation_id: scope, include_departed: true, ..Default::default() };
-    let mut w = csv_io::writer(AGENT_COLUMNS)?;
+    let columns = if birth_dates { AGENT_COLUMNS } else { &AGENT_COLUMNS[..AGENT_COLUMNS.len() - 1] };
+    let mut w = csv_io::writer(columns)?;
     for agent in agents::select(conn, &selection, chrono::Utc::now().date_naive())? {
         let i = &agent.input;
         let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
-        csv_io::write_row(
-            &mut w,
-            [
-                agent.organisation.clone(),
-                i.matricule.clone(),
-                i.last_name.clone(),
-                i.first_name.clone(),
-                i.unit.clone(),
-                i.manager_matricule.clone().unwrap_or_default(),
-                i.job_profile.clone().unwrap_or_default(),
-                i.fte.get().to_string(),
-                i.start_date.to_string(),
-                date(i.end_date),
-                i.productivity.to_string(),
-                i.ramp_up.to_string(),
-            ],
-        )?;
+        let mut cells = vec![
+            agent.organisation.clone(),
+            i.matricule.clone(),
+            i.last_name.clone(),
+            i.first_name.clone(),
+            i.unit.clone(),
+            i.manager_matricule.clone().unwrap_or_default(),
+            i.job_profile.clone().unwrap_or_default(),
+            i.fte.get().to_string(),
+            i.start_date.to_string(),
+            date(i.end_date),
+            i.productivity.to_string(),
+            i.ramp_up.to_string(),
+            i.contract.as_str().to_owned(),
+            date(i.departure_date),
+            i.departure_reason.map(|r| r.as_str().to_owned()).unwrap_or_default(),
+        ];
+        if birth_dates {
+            cells.push(date(i.birth_date));
+        }
+        csv_io::write_row(&mut w, cells)?;
     }
     csv_io::finish(w)
 }

@@ -47,6 +47,11 @@ impl Row {
 
 impl Table {
     /// The value of `column` in `row` (every required column exists once the table is read).
+    /// Whether the file has `column` (a later column may be missing).
+    pub fn has(&self, column: &str) -> bool {
+        self.columns.contains_key(column)
+    }
+
     pub fn get<'a>(&self, row: &'a Row, column: &str) -> &'a str {
         self.columns.get(column).and_then(|&i| row.field(i)).map(str::trim).unwrap_or("")
     }
@@ -426,10 +431,21 @@ pub enum Dialect {
 /// Columns that hold a date, and columns that hold a number, in every entity's files: the only
 /// cells a dialect or a workbook writes differently, so that a text that looks like a date stays
 /// as it is.
-const DATE_COLUMNS: [&str; 5] = ["start_date", "end_date", "adfo_date", "assessed_on", "valid_until"];
+const DATE_COLUMNS: [&str; 7] =
+    ["start_date", "end_date", "adfo_date", "assessed_on", "valid_until", "birth_date", "departure_date"];
 /// Columns added after their files were first exchanged: a file without them is read with their
 /// defaults (an empty cell), so that files written before keep importing.
-const LATER_COLUMNS: [&str; 5] = ["priority", "min_fte", "standard_changes", "productivity", "ramp_up"];
+const LATER_COLUMNS: [&str; 9] = [
+    "priority",
+    "min_fte",
+    "standard_changes",
+    "productivity",
+    "ramp_up",
+    "birth_date",
+    "contract",
+    "departure_date",
+    "departure_reason",
+];
 
 const NUMBER_COLUMNS: [&str; 12] = [
     "priority",

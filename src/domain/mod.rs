@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod agent_projection;
 pub mod agents;
 pub mod agents_csv;
 pub mod analytics;

@@ -225,3 +225,46 @@ fn forecast_turns_a_history_file_into_a_forecast_file_and_names_what_it_refuses(
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+fn trajectory(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_gpec")).arg("trajectory").args(args).output().expect("gpec runs")
+}
+
+#[test]
+fn trajectory_generate_project_and_solve_work_together_and_refusals_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = dir.path().join("case.json");
+    let out = trajectory(&["generate", "--organisations", "3", "--years", "3", "--seed", "2"]);
+    assert!(out.status.success());
+    std::fs::write(&case, &out.stdout).unwrap();
+    let out = trajectory(&["project", case.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let projection: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(projection["status"], "projection");
+    let out = trajectory(&["solve", case.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(plan["status"], "optimal");
+    assert_eq!(plan["flows"].as_array().unwrap().len(), 3 * 8 * 3);
+    let (planned, nothing) = (plan["costs"]["total"].as_f64().unwrap(), projection["costs"]["total"].as_f64().unwrap());
+    assert!(planned < nothing, "{planned} >= {nothing}");
+
+    // A bad field, then a minimum no plan reaches: exit 1, each named.
+    let mut bad: serde_json::Value = serde_json::from_slice(&std::fs::read(&case).unwrap()).unwrap();
+    bad["organisations"][1]["jobs"][2]["exit_rate"] = serde_json::json!(1.5);
+    std::fs::write(&case, bad.to_string()).unwrap();
+    let out = trajectory(&["solve", case.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("organisations[1].jobs[2].exit_rate"));
+    bad["organisations"][1]["jobs"][2]["exit_rate"] = serde_json::json!(0.02);
+    bad["organisations"][1]["jobs"][2]["min_etp"] = serde_json::json!([1e6, null, null]);
+    std::fs::write(&case, bad.to_string()).unwrap();
+    let out = trajectory(&["solve", case.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("no plan keeps every minimum") && stderr.contains("CAF-002 ACCOMPAGNEMENT 2027"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
+}

@@ -4,6 +4,7 @@
 mod accounts;
 mod actuals;
 mod agent_imports;
+mod agent_projection;
 mod agents;
 mod audit;
 mod auth;

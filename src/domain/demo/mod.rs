@@ -7,6 +7,7 @@
 
 mod actuals;
 mod campus;
+mod lifecycle;
 mod production;
 
 use chrono::NaiveDate;
@@ -265,6 +266,8 @@ pub fn generate(
     let profile_ids = super::agents::Codes::load(conn)?;
     let dictionary: Vec<String> = super::competencies::all(conn)?.into_iter().map(|c| c.code).collect();
     let mut rng = StdRng::seed_from_u64(seed);
+    // Ages, contracts and departures draw from their own stream: the rest of the demo stays as it was.
+    let mut life = StdRng::seed_from_u64(seed ^ 0xA6E5);
     let mut people = csv_io::writer(AGENT_COLUMNS)?;
     let mut history = csv_io::writer(ASSESSMENT_COLUMNS)?;
     let (mut units, mut assessments, mut made) = (0, 0, 0);
@@ -287,9 +290,27 @@ pub fn generate(
             }
             let boss = if i == 0 { "" } else { manager.as_str() };
             let (last, first) = (pick(&mut rng, LAST), pick(&mut rng, FIRST));
+            let life = lifecycle::draw(&mut life, today, &mut start, newcomer);
             csv_io::write_row(
                 &mut people,
-                [code.as_str(), &matricule, last, first, &unit, boss, job, fte, &start, "", "1", &newcomer.to_string()],
+                [
+                    code.as_str(),
+                    &matricule,
+                    last,
+                    first,
+                    &unit,
+                    boss,
+                    job,
+                    fte,
+                    &start,
+                    "",
+                    "1",
+                    &newcomer.to_string(),
+                    life.contract,
+                    &life.departure_date,
+                    life.departure_reason,
+                    &life.birth_date,
+                ],
             )?;
             let required: Vec<(String, i32)> = profile_ids
                 .profile_id(job)

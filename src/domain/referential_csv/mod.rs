@@ -77,18 +77,19 @@ impl Entity {
     }
 }
 
-/// Exports `entity` as CSV bytes; an organisation's data only for `scope` when it is set.
 /// An export as a file: CSV in `dialect`, or a workbook of one sheet named after the entity.
-/// Its bytes and media type.
+/// Its bytes and media type. `birth_dates`: whether the reader may read the agents' (see
+/// `export`).
 pub fn export_file(
     conn: &mut crate::db::DbConnection,
     entity: Entity,
     scope: Option<i32>,
+    birth_dates: bool,
     format: crate::domain::xlsx::FileFormat,
     dialect: crate::domain::csv_io::Dialect,
 ) -> Result<(Vec<u8>, &'static str), crate::error::ApiError> {
     use crate::domain::{csv_io, xlsx};
-    let standard = export(conn, entity, scope)?;
+    let standard = export(conn, entity, scope, birth_dates)?;
     match format {
         xlsx::FileFormat::Csv => Ok((csv_io::in_dialect(standard, dialect)?, "text/csv; charset=utf-8")),
         xlsx::FileFormat::Xlsx => {
@@ -99,14 +100,18 @@ pub fn export_file(
     }
 }
 
+/// Exports `entity` as CSV bytes; an organisation's data only for `scope` when it is set. The
+/// agents' birth dates only with `birth_dates`, which the caller grants to `hr` and `admin` of
+/// the one organisation exported (`agent_projection::may_read_birth_date`).
 pub fn export(
     conn: &mut crate::db::DbConnection,
     entity: Entity,
     scope: Option<i32>,
+    birth_dates: bool,
 ) -> Result<Vec<u8>, crate::error::ApiError> {
     use crate::domain::{agents_csv, campus::csv as campus, planning::csv as planning};
     match entity {
-        Entity::Agents => agents_csv::export_agents(conn, scope),
+        Entity::Agents => agents_csv::export_agents(conn, scope, birth_dates),
         Entity::Modules => campus::export_modules(conn, scope),
         Entity::Trainers => campus::export_trainers(conn, scope),
         Entity::Engagements => campus::export_engagements(conn, scope),
@@ -145,9 +150,9 @@ pub fn import(
     crate::db::transaction(conn, |conn| {
         let report = if xlsx::is_xlsx(bytes) {
             let converted = xlsx::to_csv(bytes, entity.name())?;
-            import_rows(conn, entity, &converted.csv, &who.username, scope).map_err(|e| converted.name_cells(e))?
+            import_rows(conn, who, entity, &converted.csv, scope).map_err(|e| converted.name_cells(e))?
         } else {
-            import_rows(conn, entity, bytes, &who.username, scope)?
+            import_rows(conn, who, entity, bytes, scope)?
         };
         let organisation = scope.or((who.organisation_id > 0).then_some(who.organisation_id));
         audit::record(conn, who, Change::new(organisation, entity.name(), "csv", "import").counts(&report))?;
@@ -157,14 +162,17 @@ pub fn import(
 
 fn import_rows(
     conn: &mut crate::db::DbConnection,
+    who: &crate::domain::access::Principal,
     entity: Entity,
     bytes: &[u8],
-    author: &str,
     scope: Option<i32>,
 ) -> Result<ImportReport, crate::error::ApiError> {
-    use crate::domain::{agents_csv, campus::csv as campus, planning::csv as planning};
+    use crate::domain::{agent_projection, agents_csv, campus::csv as campus, planning::csv as planning};
+    let author = who.username.as_str();
     match entity {
-        Entity::Agents => agents_csv::import_agents(conn, bytes, scope),
+        Entity::Agents => {
+            agents_csv::import_agents(conn, bytes, scope, &|org| agent_projection::may_read_birth_date(who, org))
+        }
         Entity::Modules => campus::import_modules(conn, bytes, scope, author),
         Entity::Trainers => campus::import_trainers(conn, bytes, scope, author),
         Entity::Engagements => campus::import_engagements(conn, bytes, scope, author),

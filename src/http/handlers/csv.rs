@@ -57,8 +57,12 @@ pub async fn export(
 ) -> Result<HttpResponse, ApiError> {
     let (entity, ExportQuery { dialect, format }) = (entity.into_inner(), q.into_inner());
     let scope = if entity.is_referential() { None } else { who.scope() };
-    let (bytes, media) =
-        state.db.run(move |conn| referential_csv::export_file(conn, entity, scope, format, dialect)).await?;
+    // Birth dates go only to hr and admin of the one organisation exported.
+    let birth_dates = scope.is_some_and(|org| crate::domain::agent_projection::may_read_birth_date(&who, org));
+    let (bytes, media) = state
+        .db
+        .run(move |conn| referential_csv::export_file(conn, entity, scope, birth_dates, format, dialect))
+        .await?;
     Ok(HttpResponse::Ok().content_type(media).body(bytes))
 }
 

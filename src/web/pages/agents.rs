@@ -169,6 +169,16 @@ impl AgentPage {
         i18n::date(*d)
     }
 
+    fn contract(&self) -> String {
+        i18n::t(&format!("contract-{}", self.agent.input.contract.as_str()))
+    }
+
+    /// "le 01/09/2027 (retraite)", when a departure is known.
+    fn departure(&self) -> Option<String> {
+        let (date, reason) = (self.agent.input.departure_date?, self.agent.input.departure_reason?);
+        Some(format!("{} ({})", i18n::date(date), i18n::t(&format!("departure-{}", reason.as_str()))))
+    }
+
     fn compared(&self, code: &str) -> bool {
         self.gap.as_ref().is_some_and(|g| g.profile == code)
     }
