@@ -38,6 +38,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    trajectory_assumptions (organisation_id) {
+        organisation_id -> Integer,
+        document -> Text,
+        version -> Integer,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+    }
+}
+
+diesel::table! {
+    trajectory_targets (organisation_id, job_profile_id, year) {
+        organisation_id -> Integer,
+        job_profile_id -> Integer,
+        year -> Integer,
+        etp -> Double,
+    }
+}
+
 diesel::joinable!(users -> organisations (organisation_id));
 diesel::joinable!(user_roles -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(organisations, users, user_roles, settings);
@@ -197,6 +216,11 @@ diesel::table! {
 
 diesel::joinable!(agents -> organisations (organisation_id));
 diesel::joinable!(agents -> job_profiles (job_profile_id));
+diesel::joinable!(trajectory_targets -> organisations (organisation_id));
+diesel::joinable!(trajectory_targets -> job_profiles (job_profile_id));
+diesel::allow_tables_to_appear_in_same_query!(trajectory_targets, organisations);
+diesel::allow_tables_to_appear_in_same_query!(trajectory_targets, job_profiles);
+diesel::allow_tables_to_appear_in_same_query!(job_profiles, organisations);
 diesel::joinable!(assessments -> agents (agent_id));
 diesel::joinable!(assessments -> competencies (competency_id));
 // One invocation per pair: the tables of the earlier groups already pair among themselves.

@@ -27,6 +27,7 @@ pub mod referential_csv;
 pub mod referential_edits;
 pub mod report_workbooks;
 pub mod sign_in;
+pub mod trajectory;
 pub mod types;
 pub mod users;
 pub mod utc;

@@ -127,3 +127,8 @@ pub fn create(
         Ok(org)
     })
 }
+
+/// The code of organisation `id`.
+pub fn code_of(conn: &mut DbConnection, id: i32) -> Result<String, ApiError> {
+    Ok(organisations::table.find(id).select(organisations::code).first(conn)?)
+}

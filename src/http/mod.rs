@@ -43,6 +43,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(handlers::forecasts::configure)
             .configure(handlers::variance::configure)
             .configure(handlers::plans::configure)
+            .configure(handlers::trajectory::configure)
             .configure(handlers::campus::configure)
             .configure(handlers::campus_consent::configure)
             .configure(handlers::campus_settings::configure)

@@ -27,6 +27,7 @@ use crate::error::ErrorBody;
         (name = "csv", description = "CSV export and all-or-nothing import of the referential"),
         (name = "planning", description = "Activities, monthly loads, unavailability, pools and penalties; the ETP report"),
         (name = "campus", description = "Training campuses: modules, internal trainers, engagements, sessions, reports"),
+        (name = "trajectory", description = "Workforce trajectory: assumptions, targets, projection and optimal plan of hires and moves"),
         (name = "plans", description = "Exact allocation plans, solved as durable jobs, saved and compared"),
         (name = "audit", description = "The append-only audit trail of every write"),
     )
@@ -129,6 +130,28 @@ pub fn object_with_member<T: utoipa::PartialSchema>(
     required: bool,
 ) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
     with_member(T::schema(), key, member, required)
+}
+
+/// The schema of a stored document `T` with its bookkeeping members (`version`, `updated_at`,
+/// `updated_by`). By hand: a derived schema would be an `allOf` of `T`, which refuses other
+/// members, and of the bookkeeping members, which no answer could satisfy.
+pub fn stored<T: utoipa::PartialSchema>(description: &str) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaFormat, SchemaType, Type};
+    use utoipa::openapi::{KnownFormat, RefOr};
+    let mut schema = T::schema();
+    if let RefOr::T(Schema::Object(object)) = &mut schema {
+        object.additional_properties = None;
+        object.description = Some(description.into());
+    }
+    let version =
+        ObjectBuilder::new().schema_type(Type::Integer).format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)));
+    let at = ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)));
+    let by = ObjectBuilder::new().schema_type(SchemaType::from_iter([Type::String, Type::Null]));
+    let schema = with_member(schema, "version", version.into(), true);
+    let schema = with_member(schema, "updated_at", at.into(), true);
+    with_member(schema, "updated_by", by.into(), true)
 }
 
 /// `schema`, an object, with one more member `key`.

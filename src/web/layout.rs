@@ -63,6 +63,11 @@ impl Layout {
         self.has(Role::Campus)
     }
 
+    /// Whether the hr screens (import, trajectory) are offered (the server checks again).
+    pub fn has_hr(&self) -> bool {
+        self.has(Role::Hr) || self.has(Role::Admin)
+    }
+
     /// Whether the import page is offered (the server checks again on upload).
     pub fn can_import(&self) -> bool {
         self.has(Role::Hr) || self.has(Role::Admin)

@@ -64,6 +64,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(pages::loads::paste)
         .service(pages::loads::cell)
         .service(pages::etp::show)
+        .service(pages::trajectory::show)
         .service(pages::variance::show)
         .service(pages::variance::paste_actuals)
         .service(pages::forecasts::list)

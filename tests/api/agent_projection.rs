@@ -52,6 +52,10 @@ async fn a_birth_date_is_read_only_by_hr_and_admin_of_the_agents_organisation() 
         assert!(listed.iter().all(|a| a.get("birth_date").is_none()), "{listed:?}");
     }
     assert_eq!(f.app.get(&path, &f.other_hr).await.status(), StatusCode::NOT_FOUND);
+    // The mobility ranking lists agents too.
+    let ranking = "/api/v1/analytics/mobility?profile=CSU&organisation=CAF-33";
+    assert!(!f.app.get_json(ranking, &f.viewer).await.to_string().contains("1964-05-12"));
+    assert!(f.app.get_json(ranking, &f.hr).await.to_string().contains("1964-05-12"));
 
     // The CSV export: the column for the organisation's hr only.
     let own_csv = String::from_utf8(f.app.get_bytes("/api/v1/csv/agents", &f.hr).await).unwrap();

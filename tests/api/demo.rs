@@ -56,6 +56,18 @@ async fn the_demo_fills_the_hr_production_and_campus_screens_and_makes_a_user_pe
     assert_eq!(forecast["method"]["activities"][0]["backtest"]["origins"], 12, "three years of history");
     assert_eq!(forecast["rows"].as_array().unwrap().len(), 6 * 12);
     assert_eq!(app.get_items("/api/v1/variance", &production).await.len(), 6);
+    // The trajectory: targets for three years, departures of several reasons, birth dates for
+    // hr, and a plan that meets the targets better than doing nothing.
+    let hr = token("rh.caf-demo").await;
+    let projection = app.get_json("/api/v1/trajectory/projection", &hr).await;
+    assert!(projection["flows"].as_array().unwrap().iter().all(|f| !f["target"].is_null()), "{projection}");
+    let reasons: std::collections::BTreeSet<&str> =
+        projection["departures"].as_array().unwrap().iter().filter_map(|d| d["reason"].as_str()).collect();
+    assert!(reasons.contains("retirement") && reasons.contains("end_of_contract"), "{reasons:?}");
+    assert_eq!(projection["unknown_birth_dates"], 0);
+    let plan = app.post("/api/v1/trajectory/plan", &hr, serde_json::json!({})).await.json::<Value>().await.unwrap();
+    assert_eq!(plan["status"], "optimal");
+    assert!(plan["costs"]["total"].as_f64() < projection["costs"]["total"].as_f64(), "{}", plan["costs"]);
     let campus = token("campus.caf-demo").await;
     assert_eq!(app.get_json("/api/v1/modules", &campus).await.as_array().unwrap().len(), 5);
     let engagements = app.get_items("/api/v1/engagements", &campus).await;

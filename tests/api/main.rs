@@ -35,6 +35,7 @@ mod planning_v2;
 mod referential;
 mod replan;
 mod startup;
+mod trajectory;
 mod variance;
 mod variants;
 mod versions;

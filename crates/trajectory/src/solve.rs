@@ -236,14 +236,20 @@ pub fn solve(p: &Prepared, options: Options) -> Result<Trajectory, SolveError> {
     let (solution, columns, mut stats) = match run(build(p, false, options.rounding_cuts), options) {
         Ok(solved) => solved,
         Err(ResolutionError::Infeasible) => return Err(diagnose(p, options)),
+        // Nothing to decide (no job, or none that can hire, move or miss a target): doing
+        // nothing is the plan.
+        Err(ResolutionError::Other("ModelEmpty")) => {
+            return Ok(Trajectory { status: Status::Optimal, ..crate::project::project(p) });
+        }
         Err(e) => return Err(SolveError::Solver(e.to_string())),
     };
     let status = match solution.status() {
         good_lp::SolutionStatus::TimeLimit => Status::TimeLimit,
         _ => Status::Optimal,
     };
-    // Integer columns come back within HiGHS's tolerance of a whole number.
-    let whole = |v: Variable| solution.value(v).round();
+    // Integer columns come back within HiGHS's tolerance of a whole number (`+ 0.0` turns a
+    // rounded -0.0 into 0).
+    let whole = |v: Variable| solution.value(v).round() + 0.0;
     let case = p.case;
     let (mut flows, mut moves) = (Vec::new(), Vec::new());
     let mut costs = Costs::default();

@@ -231,3 +231,16 @@ fn every_bad_field_is_named() {
         assert!(fields.iter().any(|f| f == expected), "{expected} not in {fields:?}");
     }
 }
+
+#[test]
+fn a_case_with_nothing_to_decide_is_its_projection() {
+    let mut case = case(2, vec![job("GCA", 3, 3.0)]);
+    case.paths.clear();
+    case.organisations[0].jobs[0].hire_lead_months = 36;
+    let plan = solve(&validate(&case).unwrap(), Options::default()).unwrap();
+    assert_eq!(plan.status, Status::Optimal);
+    assert_eq!(plan.flows.iter().map(|f| f.end).collect::<Vec<_>>(), vec![3.0, 3.0]);
+    case.organisations[0].jobs.clear();
+    let empty = solve(&validate(&case).unwrap(), Options::default()).unwrap();
+    assert!(empty.flows.is_empty() && empty.costs.total == 0.0);
+}

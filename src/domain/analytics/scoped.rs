@@ -51,7 +51,8 @@ pub fn mobility(
     let needs = super::needs(conn, profile)?;
     let ids: Vec<i32> = needs.iter().map(|n| n.competency_id).collect();
     let (list, book) = super::load(conn, &selection, Some(&ids), today)?;
-    Ok(super::rank(&profile.to_uppercase(), &needs, list, &book, ask))
+    let ranked = super::rank(&profile.to_uppercase(), &needs, list, &book, ask);
+    Ok(ranked.map(|r| super::Ranked { agent: r.agent.for_reader(who), ..r }))
 }
 
 /// The team matrix of the agents in `scope`.

@@ -9,6 +9,7 @@ mod actuals;
 mod campus;
 mod lifecycle;
 mod production;
+mod trajectory;
 
 use chrono::NaiveDate;
 use rand::rngs::StdRng;
@@ -358,6 +359,7 @@ pub fn generate(
         let production = production::fill(conn, who, &code, organisation_id, &matricules, today, &mut rng)?;
         let (actuals, forecast) = actuals::fill(conn, who, &code, organisation_id, today, &mut rng)?;
         let campus = campus::fill(conn, who, &code, &matricules, today, &mut rng)?;
+        trajectory::fill(conn, who, code.as_str(), organisation_id, today)?;
         let draft_sheet = draft_sheet(conn, who, organisation_id)?;
         let plans = plans(conn, who, code.as_str(), today)?;
         Ok(DemoReport {

@@ -17,6 +17,7 @@ pub mod job_profiles;
 pub mod organisations;
 pub mod planning;
 pub mod plans;
+pub mod trajectory;
 pub mod users;
 pub mod variance;
 
@@ -67,6 +68,7 @@ versioned_schemas! {
     VersionedActivity => crate::domain::planning::activities::ActivityInput,
     VersionedSettings => crate::domain::planning::settings::Settings,
     VersionedModule => crate::domain::campus::modules::ModuleInput,
+    VersionedAssumptions => crate::domain::trajectory::assumptions::Assumptions,
 }
 
 fn versioned_schema<T: utoipa::PartialSchema>() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {

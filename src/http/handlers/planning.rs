@@ -391,28 +391,11 @@ pub async fn etp(
     super::report(format, &report, "etp", crate::domain::report_workbooks::etp)
 }
 
-// By hand: a derived schema would be an `allOf` of `Settings`, which refuses other members, and
-// of the bookkeeping members, which no answer could satisfy.
 impl utoipa::PartialSchema for StoredSettings {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        use crate::http::openapi::with_member;
-        use utoipa::openapi::schema::{ObjectBuilder, SchemaFormat, SchemaType, Type};
-        use utoipa::openapi::{KnownFormat, RefOr, schema::Schema};
-        let mut schema = <crate::domain::planning::settings::Settings as utoipa::PartialSchema>::schema();
-        if let RefOr::T(Schema::Object(object)) = &mut schema {
-            object.additional_properties = None;
-            object.description =
-                Some("The stored settings; version 0 means none were saved yet (the defaults apply).".into());
-        }
-        let version =
-            ObjectBuilder::new().schema_type(Type::Integer).format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)));
-        let at = ObjectBuilder::new()
-            .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
-            .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)));
-        let by = ObjectBuilder::new().schema_type(SchemaType::from_iter([Type::String, Type::Null]));
-        let schema = with_member(schema, "version", version.into(), true);
-        let schema = with_member(schema, "updated_at", at.into(), true);
-        with_member(schema, "updated_by", by.into(), true)
+        crate::http::openapi::stored::<Settings>(
+            "The stored settings; version 0 means none were saved yet (the defaults apply).",
+        )
     }
 }
 

@@ -23,4 +23,5 @@ mod scope;
 pub mod sheets;
 pub mod team;
 pub mod trainer;
+pub mod trajectory;
 pub mod variance;

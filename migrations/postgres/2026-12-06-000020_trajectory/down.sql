@@ -1,0 +1,2 @@
+DROP TABLE trajectory_targets;
+DROP TABLE trajectory_assumptions;

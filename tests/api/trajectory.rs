@@ -1,0 +1,146 @@
+//! The workforce trajectory from stored data: assumptions, targets, the projection computed by
+//! hand, the plan, the reports, and who may read them.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{USER_PASSWORD, assert_error, spawn_app};
+use crate::web::WebClient;
+
+fn flow<'a>(report: &'a Value, sheet: &str, year: i64) -> &'a Value {
+    report["flows"].as_array().unwrap().iter().find(|f| f["sheet"] == sheet && f["year"] == year).expect("a flow")
+}
+
+#[actix_web::test]
+async fn the_projection_follows_known_departures_and_the_plan_meets_the_targets() {
+    let app = spawn_app().await;
+    app.create_organisation("CAF-33", "caf").await;
+    app.create_organisation("CAF-78", "caf").await;
+    let hr = app.user_with_roles("rh33", "CAF-33", &["hr"]).await;
+    let viewer = app.user_with_roles("lecteur33", "CAF-33", &["viewer"]).await;
+    let other = app.user_with_roles("rh78", "CAF-78", &["hr"]).await;
+    let national = app.user_with_roles("rh.national", "NATIONAL", &["hr"]).await;
+    // CSU: one retires in 2027 (born May 1964: 63 years), one leaves by mobility in 2028, two
+    // stay. ACCOMPAGNEMENT: one agent at half time.
+    let agents = [
+        ("S1", "CSU", 1.0, json!({"birth_date": "1964-05-10"})),
+        (
+            "S2",
+            "CSU",
+            1.0,
+            json!({"birth_date": "1990-01-01", "departure_date": "2028-03-31", "departure_reason": "mobility"}),
+        ),
+        ("S3", "CSU", 1.0, json!({"birth_date": "1985-06-01"})),
+        ("S4", "CSU", 1.0, json!({"birth_date": "1985-07-01"})),
+        ("A1", "ACCOMPAGNEMENT", 0.5, json!({"birth_date": "1980-02-01"})),
+    ];
+    for (matricule, sheet, fte, extra) in agents {
+        let mut agent = json!({"matricule": matricule, "last_name": "Agent", "unit": "U1", "job_profile": sheet,
+                               "fte": fte, "start_date": "2010-01-01"});
+        agent.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        assert_eq!(app.post("/api/v1/agents", &hr, agent).await.status(), StatusCode::CREATED);
+    }
+    // Assumptions: no exit besides the known ones, half a job may move in a year, a surplus ETP
+    // costs more than a move; a second save from version 0 is stale.
+    let assumptions = json!({"version": 0, "exit_rate": 0.0, "move_out_share": 0.5,
+        "penalties": {"under_target_per_etp": 80000.0, "over_target_per_etp": 200000.0, "lost_capacity_per_etp": 45000.0}});
+    let res = app.put("/api/v1/trajectory/assumptions", &hr, assumptions).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.json::<Value>().await.unwrap()["version"], 1);
+    let res = app.put("/api/v1/trajectory/assumptions", &hr, json!({"version": 0, "exit_rate": 0.01})).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let res = app.put("/api/v1/trajectory/assumptions", &hr, json!({"version": 1, "exit_rate": 1.5})).await;
+    let body = assert_error(res, StatusCode::BAD_REQUEST, "invalid_input").await;
+    assert!(body.to_string().contains("exit_rate"), "{body}");
+    // Targets: a bad sheet names its line and writes nothing.
+    let bad = json!([{"job_profile": "ACCOMPAGNEMENT", "year": 2027, "etp": 2.0}, {"job_profile": "NOPE", "year": 2027, "etp": 1.0}]);
+    let body = app.put("/api/v1/trajectory/targets", &hr, bad).await.json::<Value>().await.unwrap();
+    assert!(body.to_string().contains("targets[1].job_profile"), "{body}");
+    assert_eq!(app.get_json("/api/v1/trajectory/targets", &hr).await["targets"], json!([]));
+    let targets = json!([{"job_profile": "ACCOMPAGNEMENT", "year": 2027, "etp": 2.0}, {"job_profile": "ACCOMPAGNEMENT", "year": 2028, "etp": 3.0},
+                         {"job_profile": "CSU", "year": 2027, "etp": 2.0}, {"job_profile": "CSU", "year": 2028, "etp": 1.0}]);
+    assert_eq!(app.put("/api/v1/trajectory/targets", &hr, targets).await.status(), StatusCode::OK);
+
+    let path = "/api/v1/trajectory/projection?first_year=2027&years=3";
+    let p = app.get_json(path, &hr).await;
+    assert_eq!(p["status"], "projection");
+    let csu: Vec<f64> = (2027..=2029).map(|y| flow(&p, "CSU", y)["end"].as_f64().unwrap()).collect();
+    assert_eq!(csu, vec![3.0, 2.0, 2.0]);
+    let acc = flow(&p, "ACCOMPAGNEMENT", 2027);
+    assert_eq!((&acc["end_etp"], &acc["target"], &acc["gap"]), (&json!(0.5), &json!(2.0), &json!(-1.5)));
+    let departures = p["departures"].as_array().unwrap();
+    let known: Vec<(i64, &str, f64)> = departures
+        .iter()
+        .filter(|d| d["count"].as_f64().unwrap() > 0.0)
+        .map(|d| (d["year"].as_i64().unwrap(), d["reason"].as_str().unwrap(), d["count"].as_f64().unwrap()))
+        .collect();
+    assert_eq!(known, vec![(2027, "retirement", 1.0), (2028, "mobility", 1.0)]);
+    let pyramid = p["age_pyramid"].as_array().unwrap();
+    let total = |key: &str| pyramid.iter().map(|b| b[key].as_u64().unwrap()).sum::<u64>();
+    assert_eq!((total("now"), total("at_horizon")), (5, 3));
+    assert_eq!(pyramid.iter().find(|b| b["band"] == "60+").unwrap()["now"], 1);
+    assert!(p["succession"].as_array().is_some_and(|s| !s.is_empty()), "{}", p["succession"]);
+    let csv = String::from_utf8(app.get_bytes(&format!("{path}&format=csv"), &hr).await).unwrap();
+    assert!(csv.starts_with("organisation,sheet,year,start,departures"), "{csv}");
+    assert!(csv.contains("CAF-33,CSU,2028,3,1,1,0,0,0,2,2,2,1,1"), "{csv}");
+
+    // The plan fills ACCOMPAGNEMENT and costs less than doing nothing.
+    let res = app.post(&path.replace("projection", "plan"), &hr, json!({})).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let plan: Value = res.json().await.unwrap();
+    assert_eq!(plan["status"], "optimal");
+    let acc = flow(&plan, "ACCOMPAGNEMENT", 2027);
+    assert!(acc["hires"].as_f64().unwrap() + acc["moves_in"].as_f64().unwrap() >= 1.0, "{acc}");
+    assert!(plan["costs"]["total"].as_f64().unwrap() < p["costs"]["total"].as_f64().unwrap());
+    // The moves name the agents best placed, from the mobility ranking.
+    let moves = plan["moves"].as_array().unwrap();
+    assert!(!moves.is_empty(), "{plan}");
+    let candidates = plan["candidates"].as_array().unwrap();
+    assert_eq!(candidates[0]["from"], "CSU", "{candidates:?}");
+    let names: Vec<&str> =
+        candidates[0]["agents"].as_array().unwrap().iter().map(|a| a["matricule"].as_str().unwrap()).collect();
+    assert!(!names.is_empty() && names.iter().all(|m| m.starts_with('S')), "{names:?}");
+    for f in plan["flows"].as_array().unwrap() {
+        let n = |k: &str| f[k].as_f64().unwrap();
+        assert!((n("end") - (n("start") - n("departures") + n("hires") + n("moves_in") - n("moves_out"))).abs() < 1e-9);
+    }
+
+    // Only hr reads; another organisation's hr does not reach CAF-33; national hr does, and
+    // reads the branch's targets.
+    assert_error(app.get(path, &viewer).await, StatusCode::FORBIDDEN, "forbidden").await;
+    assert_eq!(app.get(&format!("{path}&organisation=CAF-33"), &other).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.get(&format!("{path}&organisation=CAF-33"), &national).await.status(), StatusCode::OK);
+    let theirs = json!([{"job_profile": "ACCOMPAGNEMENT", "year": 2027, "etp": 4.0}]);
+    let res = app.put("/api/v1/trajectory/targets?organisation=CAF-78", &national, theirs).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let branch = app.get_json("/api/v1/trajectory/targets", &national).await;
+    assert_eq!(branch["targets"].as_array().unwrap().len(), 5);
+    assert!(
+        branch["branch"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({"job_profile": "ACCOMPAGNEMENT", "year": 2027, "etp": 6.0})),
+        "{branch}"
+    );
+    assert_eq!(app.get_json("/api/v1/trajectory/targets", &other).await["targets"].as_array().unwrap().len(), 1);
+    assert_eq!(app.get_json("/api/v1/trajectory/targets", &hr).await["targets"].as_array().unwrap().len(), 4);
+    assert_eq!(app.get("/api/v1/trajectory/projection?years=9", &hr).await.status(), StatusCode::BAD_REQUEST);
+
+    // The page: flows, departures in words, the pyramid's chart; the plan view lists the moves.
+    let web = WebClient::new(&app);
+    assert_eq!(web.sign_in("rh33", USER_PASSWORD).await.status(), StatusCode::SEE_OTHER);
+    assert!(web.home().await.contains("href=\"/trajectoire\""));
+    let page = web.get("/trajectoire?annees=3").await.text().await.unwrap();
+    assert!(page.contains("id=\"flux\"") && page.contains("CSU") && page.contains("retraite"), "{page}");
+    assert!(page.contains("<svg") && page.contains("Pyramide des âges"), "{page}");
+    let planned = web.get("/trajectoire?annees=3&vue=plan").await.text().await.unwrap();
+    assert!(
+        planned.contains("Plan optimal (prouvé)") && planned.contains("id=\"mobilites\"")
+            || planned.contains("Aucune mobilité"),
+        "{planned}"
+    );
+    let web = WebClient::new(&app);
+    assert_eq!(web.sign_in("lecteur33", USER_PASSWORD).await.status(), StatusCode::SEE_OTHER);
+    assert!(!web.home().await.contains("href=\"/trajectoire\""));
+    assert_eq!(web.get("/trajectoire").await.status(), StatusCode::FORBIDDEN);
+}
