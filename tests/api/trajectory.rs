@@ -83,6 +83,17 @@ async fn the_projection_follows_known_departures_and_the_plan_meets_the_targets(
     let csv = String::from_utf8(app.get_bytes(&format!("{path}&format=csv"), &hr).await).unwrap();
     assert!(csv.starts_with("organisation,sheet,year,start,departures"), "{csv}");
     assert!(csv.contains("CAF-33,CSU,2028,3,1,1,0,0,0,2,2,2,1,1"), "{csv}");
+    let departures =
+        String::from_utf8(app.get_bytes(&format!("{path}&format=csv&table=departures"), &hr).await).unwrap();
+    assert!(
+        departures.starts_with("year,reason,count\n") && departures.contains("2027,retirement,1\n"),
+        "{departures}"
+    );
+    let pyramid = String::from_utf8(app.get_bytes(&format!("{path}&format=csv&table=pyramid"), &hr).await).unwrap();
+    assert!(pyramid.contains("60+,1,0\n"), "{pyramid}");
+    let succession =
+        String::from_utf8(app.get_bytes(&format!("{path}&format=csv&table=succession"), &hr).await).unwrap();
+    assert!(succession.starts_with("competency,level,year,holders,at_risk\n"), "{succession}");
 
     // The plan fills ACCOMPAGNEMENT and costs less than doing nothing.
     let res = app.post(&path.replace("projection", "plan"), &hr, json!({})).await;
@@ -134,13 +145,23 @@ async fn the_projection_follows_known_departures_and_the_plan_meets_the_targets(
     assert!(page.contains("id=\"flux\"") && page.contains("CSU") && page.contains("retraite"), "{page}");
     assert!(page.contains("<svg") && page.contains("Pyramide des âges"), "{page}");
     let planned = web.get("/trajectoire?annees=3&vue=plan").await.text().await.unwrap();
-    assert!(
-        planned.contains("Plan optimal (prouvé)") && planned.contains("id=\"mobilites\"")
-            || planned.contains("Aucune mobilité"),
-        "{planned}"
-    );
+    assert!(planned.contains("Plan optimal (prouvé)") && planned.contains("id=\"mobilites\""), "{planned}");
+    assert!(planned.contains("id=\"candidats\"") && planned.contains("CSU → ACCOMPAGNEMENT"), "{planned}");
     let web = WebClient::new(&app);
     assert_eq!(web.sign_in("lecteur33", USER_PASSWORD).await.status(), StatusCode::SEE_OTHER);
     assert!(!web.home().await.contains("href=\"/trajectoire\""));
     assert_eq!(web.get("/trajectoire").await.status(), StatusCode::FORBIDDEN);
+
+    // A minimum no plan can keep is refused, named, with what the limits allow.
+    let stored = app.get_json("/api/v1/trajectory/assumptions", &hr).await;
+    let mut floors = stored.clone();
+    floors["min_etp"] = json!({"ACCOMPAGNEMENT": 40.0});
+    floors["hiring"] = json!({"cost": 8000.0, "lead_months": 6, "cap": 2});
+    for key in ["updated_at", "updated_by"] {
+        floors.as_object_mut().unwrap().remove(key);
+    }
+    assert_eq!(app.put("/api/v1/trajectory/assumptions", &hr, floors).await.status(), StatusCode::OK);
+    let res = app.post(&path.replace("projection", "plan"), &hr, json!({})).await;
+    let body = assert_error(res, StatusCode::UNPROCESSABLE_ENTITY, "unprocessable").await;
+    assert!(body.to_string().contains("min_etp.ACCOMPAGNEMENT 2027"), "{body}");
 }

@@ -54,6 +54,10 @@ pub struct Assumptions {
     pub paths: Vec<MovePath>,
     #[serde(default)]
     pub penalties: Penalties,
+    /// ETP at work (after ramp-up and training) a job sheet must keep every year, whatever the
+    /// cost: a plan that cannot keep it is refused with what the limits allow.
+    #[serde(default)]
+    pub min_etp: BTreeMap<String, f64>,
     /// Holders of a required level under which a competency is a succession risk.
     #[serde(default = "default_succession_threshold")]
     pub succession_threshold: u32,
@@ -172,6 +176,11 @@ impl Assumptions {
         for (sheet, hiring) in &self.hiring_by_sheet {
             if !non_negative(hiring.cost) {
                 d.push(Detail::field(format!("hiring_by_sheet.{sheet}.cost"), "must be a non-negative number"));
+            }
+        }
+        for (sheet, etp) in &self.min_etp {
+            if !non_negative(*etp) {
+                d.push(Detail::field(format!("min_etp.{sheet}"), "must be a non-negative number"));
             }
         }
         if !(self.move_out_share.is_finite() && (0.0..=1.0).contains(&self.move_out_share)) {

@@ -73,7 +73,7 @@ pub fn build(
                 hire_cap: hiring.cap,
                 move_out_share: assumptions.move_out_share,
                 target: (0..years).map(|y| targets.get(&(sheet.clone(), first_year + y as i32)).copied()).collect(),
-                min_etp: Vec::new(),
+                min_etp: assumptions.min_etp.get(sheet).map(|m| vec![Some(*m); years]).unwrap_or_default(),
             }
         })
         .collect();

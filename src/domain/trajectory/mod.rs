@@ -6,6 +6,7 @@
 
 pub mod assumptions;
 pub mod case;
+pub mod csv;
 pub mod reports;
 pub mod targets;
 

@@ -141,10 +141,11 @@ pub fn trajectory(
                     let details = shortfalls
                         .iter()
                         .map(|s| {
-                            Detail::field(
-                                format!("{} {}", s.sheet, s.year),
-                                format!("{:.2} ETP at most", s.reachable_etp),
-                            )
+                            let message = format!(
+                                "minimum {} ETP at work, at most {:.2} within the limits",
+                                s.min_etp, s.reachable_etp
+                            );
+                            Detail::field(format!("min_etp.{} {}", s.sheet, s.year), message)
                         })
                         .collect();
                     ApiError::unprocessable("the trajectory", details)
@@ -315,49 +316,4 @@ fn succession(
             SuccessionRisk { competency, level, holders, at_risk }
         })
         .collect())
-}
-
-pub const FLOW_COLUMNS: &[&str] = &[
-    "organisation",
-    "sheet",
-    "year",
-    "start",
-    "departures",
-    "known_departures",
-    "hires",
-    "moves_in",
-    "moves_out",
-    "end",
-    "end_etp",
-    "effective_etp",
-    "target",
-    "gap",
-];
-
-/// The flows as CSV, one line per sheet and year.
-pub fn flows_csv(report: &Report) -> Result<Vec<u8>, ApiError> {
-    let mut w = crate::domain::csv_io::writer(FLOW_COLUMNS)?;
-    let number = |v: f64| format!("{:.4}", v).trim_end_matches('0').trim_end_matches('.').to_owned();
-    for f in &report.flows {
-        crate::domain::csv_io::write_row(
-            &mut w,
-            [
-                f.organisation.clone(),
-                f.sheet.clone(),
-                f.year.to_string(),
-                number(f.start),
-                number(f.departures),
-                number(f.known_departures),
-                number(f.hires),
-                number(f.moves_in),
-                number(f.moves_out),
-                number(f.end),
-                number(f.end_etp),
-                number(f.effective_etp),
-                f.target.map(number).unwrap_or_default(),
-                f.gap.map(number).unwrap_or_default(),
-            ],
-        )?;
-    }
-    crate::domain::csv_io::finish(w)
 }

@@ -11,6 +11,7 @@ use super::agents::today;
 use super::planning::OrgQuery;
 use crate::domain::access::Principal;
 use crate::domain::trajectory::assumptions::{self, Assumptions, StoredAssumptions};
+use crate::domain::trajectory::csv::{self, Table};
 use crate::domain::trajectory::reports::{self, Kind, Report};
 use crate::domain::trajectory::targets::{self, Target, Targets};
 use crate::error::ApiError;
@@ -128,10 +129,15 @@ pub struct TrajectoryQuery {
     pub first_year: Option<i32>,
     /// 1 to 5 (default 3).
     pub years: Option<usize>,
-    /// `json` (default) or `csv`: the flows alone, one line per sheet and year.
+    /// `json` (default) or `csv`: one table of the report, named by `table`.
     #[serde(default)]
     #[param(inline)]
     pub format: Format,
+    /// With `format=csv`: `flows` (default, one line per sheet and year), `moves`, `departures`,
+    /// `pyramid` or `succession` (one line per competency and year).
+    #[serde(default)]
+    #[param(inline)]
+    pub table: Table,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
@@ -156,7 +162,7 @@ async fn answer(
         .await?;
     Ok(match q.format {
         Format::Json => HttpResponse::Ok().json(report),
-        Format::Csv => HttpResponse::Ok().content_type("text/csv; charset=utf-8").body(reports::flows_csv(&report)?),
+        Format::Csv => HttpResponse::Ok().content_type("text/csv; charset=utf-8").body(csv::table(&report, q.table)?),
     })
 }
 
