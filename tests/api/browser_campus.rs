@@ -163,6 +163,9 @@ async fn a_production_manager_pastes_loads_requests_a_plan_watches_it_finish_ope
     }
     element(&web, By::Css("#demander button")).await.click().await.unwrap();
     wait_for_address(&web, "/plans").await;
+    // The address was already /plans before the request: wait for the new page's row (the name
+    // typed in the form is not text), else the marker below could land on the page being left.
+    wait_for_text(&web, "Hiver").await;
     // The row turns from queued or running to done on its own: the page is not reloaded.
     let marker: String =
         web.execute("window.notReloaded = true; return 'ok'", vec![]).await.unwrap().convert().unwrap();
