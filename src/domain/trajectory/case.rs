@@ -12,6 +12,7 @@ use gpec_trajectory::departures::{self, Person};
 use super::assumptions::Assumptions;
 use crate::db::DbConnection;
 use crate::domain::agents::{self, Agent, Selection};
+use crate::domain::analytics::Need;
 use crate::error::ApiError;
 
 /// A case, and what the reports need besides: today's agents and the rules.
@@ -21,6 +22,9 @@ pub struct Built {
     pub assumptions: Assumptions,
     /// Agents of no job sheet (managers, mostly): outside the trajectory.
     pub without_sheet: usize,
+    /// What each sheet of the case requires, read once for the moves' training and the
+    /// succession report.
+    pub requirements: BTreeMap<String, Vec<Need>>,
 }
 
 pub fn person(agent: &Agent) -> Person {
@@ -77,7 +81,13 @@ pub fn build(
             }
         })
         .collect();
-    let paths = paths(conn, &assumptions, &by_sheet.keys().cloned().collect::<Vec<_>>())?;
+    let mut needs = crate::domain::analytics::needs_by_profile(conn)?;
+    let codes = agents::Codes::load(conn)?;
+    let requirements: BTreeMap<String, Vec<Need>> = by_sheet
+        .keys()
+        .map(|sheet| (sheet.clone(), codes.profile_id(sheet).and_then(|id| needs.remove(&id)).unwrap_or_default()))
+        .collect();
+    let paths = paths(conn, &assumptions, &requirements)?;
     let case = Case {
         first_year,
         years,
@@ -94,30 +104,28 @@ pub fn build(
             jobs,
         }],
     };
-    Ok(Built { case, agents, assumptions, without_sheet })
+    Ok(Built { case, agents, assumptions, without_sheet, requirements })
 }
 
-/// The allowed moves between `sheets`, each with the training hours of the levels to gain: for
-/// every competency the target sheet requires, what it requires above the source sheet, times
-/// the hours per level of its category.
-fn paths(conn: &mut DbConnection, assumptions: &Assumptions, sheets: &[String]) -> Result<Vec<Path>, ApiError> {
-    let needs = crate::domain::analytics::needs_by_profile(conn)?;
-    let codes = agents::Codes::load(conn)?;
+/// The allowed moves between the sheets of `requirements`, each with the training hours of the
+/// levels to gain: for every competency the target sheet requires, what it requires above the
+/// source sheet, times the hours per level of its category.
+fn paths(
+    conn: &mut DbConnection,
+    assumptions: &Assumptions,
+    requirements: &BTreeMap<String, Vec<Need>>,
+) -> Result<Vec<Path>, ApiError> {
     let categories: HashMap<String, String> = crate::domain::competencies::all(conn)?
         .into_iter()
         .map(|c| (c.code, c.content.category.as_str().to_owned()))
         .collect();
     let required = |sheet: &str| -> HashMap<String, i32> {
-        codes
-            .profile_id(sheet)
-            .and_then(|id| needs.get(&id))
-            .map(|n| n.iter().map(|n| (n.code.clone(), n.level.get())).collect())
-            .unwrap_or_default()
+        requirements[sheet].iter().map(|n| (n.code.clone(), n.level.get())).collect()
     };
     Ok(assumptions
         .paths
         .iter()
-        .filter(|p| sheets.contains(&p.from) && sheets.contains(&p.to))
+        .filter(|p| requirements.contains_key(&p.from) && requirements.contains_key(&p.to))
         .map(|p| {
             let (from, to) = (required(&p.from), required(&p.to));
             let hours = to

@@ -155,9 +155,9 @@ pub fn trajectory(
         )?,
     };
     let levels = crate::domain::levels::load_organisation(conn, organisation_id, None, today)?;
-    let succession = succession(conn, &built, &levels)?;
+    let succession = succession(&built, &levels);
     let candidates = candidates(conn, who, &built.case.organisations[0].code, &trajectory.moves, today)?;
-    let Built { case, agents, assumptions, without_sheet } = built;
+    let Built { case, agents, assumptions, without_sheet, .. } = built;
     let departures = departures(&case, &agents, &assumptions, &trajectory.flows);
     Ok(Report {
         organisation: case.organisations[0].code.clone(),
@@ -271,16 +271,10 @@ fn pyramid(
 
 /// For each competency the organisation's sheets require, at the highest level required: the
 /// agents holding it, year by year, as their known departures take them away.
-fn succession(
-    conn: &mut DbConnection,
-    built: &Built,
-    levels: &crate::domain::levels::LevelBook,
-) -> Result<Vec<SuccessionRisk>, ApiError> {
-    let needs = crate::domain::analytics::needs_by_profile(conn)?;
-    let codes = crate::domain::agents::Codes::load(conn)?;
+fn succession(built: &Built, levels: &crate::domain::levels::LevelBook) -> Vec<SuccessionRisk> {
     let mut required: BTreeMap<String, (i32, i32)> = BTreeMap::new();
-    for sheet in &built.case.sheets {
-        for need in codes.profile_id(&sheet.code).and_then(|id| needs.get(&id)).into_iter().flatten() {
+    for needs in built.requirements.values() {
+        for need in needs {
             let entry = required.entry(need.code.clone()).or_insert((need.competency_id, 0));
             entry.1 = entry.1.max(need.level.get());
         }
@@ -291,7 +285,7 @@ fn succession(
         .iter()
         .map(|a| exit(&built.assumptions.retirement_ages, &person(a), case.first_year).map(|(y, _)| y))
         .collect();
-    Ok(required
+    required
         .into_iter()
         .map(|(competency, (id, level))| {
             let holders = (0..case.years)
@@ -315,5 +309,5 @@ fn succession(
             let at_risk = holders.iter().any(|h| *h < built.assumptions.succession_threshold);
             SuccessionRisk { competency, level, holders, at_risk }
         })
-        .collect())
+        .collect()
 }
