@@ -12,7 +12,7 @@ use gpec_planning::{Options, Scenario, Status};
 use rand::Rng;
 
 use crate::db::Db;
-use crate::domain::planning::plans::{self, Job, Outcome};
+use crate::domain::planning::plans::{self, Job, Outcome, PlanKind};
 
 /// How the workers of one server run.
 #[derive(Debug, Clone, Copy)]
@@ -93,7 +93,7 @@ async fn discard_old_scenarios(db: &Db, retention: Duration) {
 
 async fn run(db: &Db, job: Job, worker: &str, lease: Duration) {
     let id = job.id;
-    tracing::info!(plan = id, worker, attempt = job.attempts, "solving plan");
+    tracing::info!(plan = id, kind = job.kind.as_str(), worker, attempt = job.attempts, "solving plan");
     let beat = {
         let (db, worker) = (db.clone(), worker.to_owned());
         actix_web::rt::spawn(async move {
@@ -106,9 +106,12 @@ async fn run(db: &Db, job: Job, worker: &str, lease: Duration) {
             }
         })
     };
-    let outcome = actix_web::web::block(move || solve(&job.scenario, job.time_limit))
-        .await
-        .unwrap_or_else(|e| Outcome::Failed(format!("the solver task failed: {e}")));
+    let outcome = actix_web::web::block(move || match job.kind {
+        PlanKind::Monthly => solve(&job.scenario, job.time_limit),
+        PlanKind::Trajectory => crate::domain::trajectory::plans::solve(&job.scenario, job.time_limit),
+    })
+    .await
+    .unwrap_or_else(|e| Outcome::Failed(format!("the solver task failed: {e}")));
     beat.abort();
     let w = worker.to_owned();
     match db.run(move |conn| plans::finish(conn, id, &w, outcome)).await {

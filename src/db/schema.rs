@@ -385,6 +385,7 @@ diesel::table! {
         overrides -> Nullable<Text>,
         closed_months -> Nullable<Text>,
         load_choice -> Nullable<Text>,
+        kind -> Text,
     }
 }
 

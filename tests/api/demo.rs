@@ -65,8 +65,11 @@ async fn the_demo_fills_the_hr_production_and_campus_screens_and_makes_a_user_pe
         projection["departures"].as_array().unwrap().iter().filter_map(|d| d["reason"].as_str()).collect();
     assert!(reasons.contains("retirement") && reasons.contains("end_of_contract"), "{reasons:?}");
     assert_eq!(projection["unknown_birth_dates"], 0);
-    let plan = app.post("/api/v1/trajectory/plan", &hr, serde_json::json!({})).await.json::<Value>().await.unwrap();
-    assert_eq!(plan["status"], "optimal");
+    let res = app.post("/api/v1/trajectory/plans", &hr, serde_json::json!({})).await;
+    let id = res.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let view = crate::planning::finished_at(&app, &hr, &format!("/api/v1/trajectory/plans/{id}"), "/plan/status").await;
+    let plan = &view["report"];
+    assert_eq!(plan["status"], "optimal", "{view}");
     assert!(plan["costs"]["total"].as_f64() < projection["costs"]["total"].as_f64(), "{}", plan["costs"]);
     let campus = token("campus.caf-demo").await;
     assert_eq!(app.get_json("/api/v1/modules", &campus).await.as_array().unwrap().len(), 5);

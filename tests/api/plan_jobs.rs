@@ -6,7 +6,7 @@ use std::sync::{Arc, Barrier};
 use std::time::Duration;
 
 use gpec::db::DatabaseUrl;
-use gpec::domain::planning::plans::{self, NewPlan, Outcome};
+use gpec::domain::planning::plans::{self, NewPlan, Outcome, PlanKind};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -96,8 +96,11 @@ async fn two_workers_never_claim_the_same_plan() {
     let mut conn = connect(&app.db);
     let org = gpec::domain::organisations::find_by_code(&mut conn, "CAF-33").unwrap().unwrap().id;
     let mut queued = BTreeSet::new();
+    // Monthly and trajectory plans share the queue: every other job is a trajectory plan.
+    let kind = |id: i32| if id % 2 == 0 { PlanKind::Monthly } else { PlanKind::Trajectory };
     for k in 0..40 {
         let plan = NewPlan {
+            kind: kind(k),
             organisation_id: org,
             name: "charge",
             from: "2027-01".into(),
@@ -110,8 +113,7 @@ async fn two_workers_never_claim_the_same_plan() {
             closed_months: None,
             loads: None,
         };
-        queued.insert(plans::enqueue(&mut conn, plan).unwrap());
-        let _ = k;
+        queued.insert((plans::enqueue(&mut conn, plan).unwrap(), kind(k)));
     }
     let barrier = Arc::new(Barrier::new(2));
     let workers: Vec<_> = ["worker-a", "worker-b"]
@@ -123,7 +125,7 @@ async fn two_workers_never_claim_the_same_plan() {
                 barrier.wait();
                 let mut mine = Vec::new();
                 while let Some(job) = plans::claim(&mut conn, name, Duration::from_secs(60)).unwrap() {
-                    mine.push(job.id);
+                    mine.push((job.id, job.kind));
                     let done = Outcome::Done { result: "{}".into(), solver_status: "optimal".into(), objective: 0.0 };
                     assert!(plans::finish(&mut conn, job.id, name, done).unwrap());
                 }
@@ -131,14 +133,13 @@ async fn two_workers_never_claim_the_same_plan() {
             })
         })
         .collect();
-    let claims: Vec<Vec<i32>> = workers.into_iter().map(|w| w.join().unwrap()).collect();
-    let (a, b): (BTreeSet<i32>, BTreeSet<i32>) =
-        (claims[0].iter().copied().collect(), claims[1].iter().copied().collect());
+    let claims: Vec<Vec<(i32, PlanKind)>> = workers.into_iter().map(|w| w.join().unwrap()).collect();
+    let (a, b): (BTreeSet<_>, BTreeSet<_>) = (claims[0].iter().copied().collect(), claims[1].iter().copied().collect());
     assert_eq!(a.len() + b.len(), 40, "no plan was claimed twice: {claims:?}");
     assert!(a.is_disjoint(&b));
     assert_eq!(a.union(&b).copied().collect::<BTreeSet<_>>(), queued);
-    for id in queued {
-        let plan = plans::get(&mut conn, id).unwrap();
+    for (id, kind) in queued {
+        let plan = plans::get_of(&mut conn, kind, id).unwrap();
         assert_eq!((plan.status.as_str(), plan.attempts), ("done", 1));
     }
 }

@@ -99,14 +99,19 @@ pub async fn ask_plan(app: &TestApp, token: &str, name: &str) -> i64 {
 
 /// Polls a plan until it has finished (done, failed or cancelled); panics after 60 s.
 pub async fn finished(app: &TestApp, token: &str, id: i64) -> Value {
+    finished_at(app, token, &format!("/api/v1/plans/{id}"), "/status").await
+}
+
+/// Polls `path` until the status at JSON pointer `status` is no longer queued or running.
+pub async fn finished_at(app: &TestApp, token: &str, path: &str, status: &str) -> Value {
     for _ in 0..1200 {
-        let plan = app.get_json(&format!("/api/v1/plans/{id}"), token).await;
-        if !matches!(plan["status"].as_str(), Some("queued" | "running")) {
+        let plan = app.get_json(path, token).await;
+        if !matches!(plan.pointer(status).and_then(Value::as_str), Some("queued" | "running")) {
             return plan;
         }
         actix_web::rt::time::sleep(Duration::from_millis(50)).await;
     }
-    panic!("plan {id} did not finish in 60 s");
+    panic!("{path} did not finish in 60 s");
 }
 
 fn close(actual: &Value, expected: f64) -> bool {

@@ -1,11 +1,21 @@
 //! The workforce trajectory from stored data: assumptions, targets, the projection computed by
-//! hand, the plan, the reports, and who may read them.
+//! hand, the plan solved as a queued job, the reports, and who may read them.
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::helpers::{USER_PASSWORD, assert_error, spawn_app};
 use crate::web::WebClient;
+
+/// Asks for a trajectory plan and waits for it to finish; the plan and its report.
+async fn trajectory_plan(app: &crate::helpers::TestApp, token: &str, body: Value) -> Value {
+    let res = app.post("/api/v1/trajectory/plans", token, body).await;
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    let queued: Value = res.json().await.unwrap();
+    assert_eq!(location, format!("/api/v1/trajectory/plans/{}", queued["id"]));
+    crate::planning::finished_at(app, token, &location, "/plan/status").await
+}
 
 fn flow<'a>(report: &'a Value, sheet: &str, year: i64) -> &'a Value {
     report["flows"].as_array().unwrap().iter().find(|f| f["sheet"] == sheet && f["year"] == year).expect("a flow")
@@ -95,12 +105,20 @@ async fn the_projection_follows_known_departures_and_the_plan_meets_the_targets(
         String::from_utf8(app.get_bytes(&format!("{path}&format=csv&table=succession"), &hr).await).unwrap();
     assert!(succession.starts_with("competency,level,year,holders,at_risk\n"), "{succession}");
 
-    // The plan fills ACCOMPAGNEMENT and costs less than doing nothing.
-    let res = app.post(&path.replace("projection", "plan"), &hr, json!({})).await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let plan: Value = res.json().await.unwrap();
+    // The plan, solved by a worker, fills ACCOMPAGNEMENT and costs less than doing nothing.
+    let horizon = json!({"first_year": 2027, "years": 3, "name": "Cible 2029"});
+    let view = trajectory_plan(&app, &hr, horizon.clone()).await;
+    let id = view["plan"]["id"].as_i64().unwrap();
+    let summary = &view["plan"];
+    assert_eq!(
+        (&summary["status"], &summary["solver_status"], &summary["name"], &summary["first_year"], &summary["years"]),
+        (&json!("done"), &json!("optimal"), &json!("Cible 2029"), &json!(2027), &json!(3)),
+        "{summary}"
+    );
+    let plan = &view["report"];
     assert_eq!(plan["status"], "optimal");
-    let acc = flow(&plan, "ACCOMPAGNEMENT", 2027);
+    assert_eq!(summary["total_cost"], plan["costs"]["total"]);
+    let acc = flow(plan, "ACCOMPAGNEMENT", 2027);
     assert!(acc["hires"].as_f64().unwrap() + acc["moves_in"].as_f64().unwrap() >= 1.0, "{acc}");
     assert!(plan["costs"]["total"].as_f64().unwrap() < p["costs"]["total"].as_f64().unwrap());
     // The moves name the agents best placed, from the mobility ranking.
@@ -115,6 +133,27 @@ async fn the_projection_follows_known_departures_and_the_plan_meets_the_targets(
         let n = |k: &str| f[k].as_f64().unwrap();
         assert!((n("end") - (n("start") - n("departures") + n("hires") + n("moves_in") - n("moves_out"))).abs() < 1e-9);
     }
+    let plan_path = format!("/api/v1/trajectory/plans/{id}");
+    let moves = String::from_utf8(app.get_bytes(&format!("{plan_path}?format=csv&table=moves"), &hr).await).unwrap();
+    assert!(
+        moves.starts_with("year,from,to,heads,training_hours\n") && moves.contains(",CSU,ACCOMPAGNEMENT,"),
+        "{moves}"
+    );
+    let listed = app.get_json("/api/v1/trajectory/plans", &hr).await;
+    assert_eq!(listed["items"].as_array().unwrap().len(), 1, "{listed}");
+    // A trajectory plan is not a monthly plan, nor the other way round; a done plan cannot be
+    // cancelled; the viewer may not ask, another organisation's hr does not see it.
+    assert_eq!(app.get(&format!("/api/v1/plans/{id}"), &hr).await.status(), StatusCode::NOT_FOUND);
+    assert_error(app.delete(&plan_path, &hr).await, StatusCode::CONFLICT, "conflict").await;
+    assert_error(app.post("/api/v1/trajectory/plans", &viewer, json!({})).await, StatusCode::FORBIDDEN, "forbidden")
+        .await;
+    assert_eq!(app.get(&plan_path, &other).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.get(&plan_path, &national).await.status(), StatusCode::OK);
+    let body = app.post("/api/v1/trajectory/plans", &hr, json!({"years": 7, "colour": "red"})).await;
+    assert_eq!(body.status(), StatusCode::BAD_REQUEST);
+    let res = app.post("/api/v1/trajectory/plans", &hr, json!({"years": 6})).await;
+    let body = assert_error(res, StatusCode::BAD_REQUEST, "invalid_input").await;
+    assert!(body.to_string().contains("years"), "{body}");
 
     // Only hr reads; another organisation's hr does not reach CAF-33; national hr does, and
     // reads the branch's targets.
@@ -144,13 +183,28 @@ async fn the_projection_follows_known_departures_and_the_plan_meets_the_targets(
     let page = web.get("/trajectoire?annees=3").await.text().await.unwrap();
     assert!(page.contains("id=\"flux\"") && page.contains("CSU") && page.contains("retraite"), "{page}");
     assert!(page.contains("<svg") && page.contains("Pyramide des âges"), "{page}");
-    let planned = web.get("/trajectoire?annees=3&vue=plan").await.text().await.unwrap();
+    assert!(page.contains("id=\"plans-trajectoire\"") && page.contains("Cible 2029"), "{page}");
+    // Asking from the page queues a plan and goes to it; the page shows the report once done.
+    let csrf = crate::web::hidden(&page, "csrf");
+    let res = web.post("/trajectoire/plans", &[("csrf", &csrf), ("annees", "3"), ("name", "Depuis la page")]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let address = res.headers()["location"].to_str().unwrap().to_owned();
+    let web_id: i64 = address.trim_start_matches("/trajectoire/plans/").parse().unwrap();
+    crate::planning::finished_at(&app, &hr, &format!("/api/v1/trajectory/plans/{web_id}"), "/plan/status").await;
+    let planned = web.get(&address).await.text().await.unwrap();
     assert!(planned.contains("Plan optimal (prouvé)") && planned.contains("id=\"mobilites\""), "{planned}");
     assert!(planned.contains("id=\"candidats\"") && planned.contains("CSU → ACCOMPAGNEMENT"), "{planned}");
+    let csv = web.get(&format!("{address}/flows.csv")).await.text().await.unwrap();
+    assert!(csv.starts_with("organisation,sheet,year,start,departures"), "{csv}");
+    assert_eq!(
+        web.post("/trajectoire/plans", &[("csrf", "forged"), ("annees", "3")]).await.status(),
+        StatusCode::FORBIDDEN
+    );
     let web = WebClient::new(&app);
     assert_eq!(web.sign_in("lecteur33", USER_PASSWORD).await.status(), StatusCode::SEE_OTHER);
     assert!(!web.home().await.contains("href=\"/trajectoire\""));
     assert_eq!(web.get("/trajectoire").await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(web.get(&address).await.status(), StatusCode::FORBIDDEN);
 
     // A minimum no plan can keep is refused, named, with what the limits allow.
     let stored = app.get_json("/api/v1/trajectory/assumptions", &hr).await;
@@ -161,7 +215,11 @@ async fn the_projection_follows_known_departures_and_the_plan_meets_the_targets(
         floors.as_object_mut().unwrap().remove(key);
     }
     assert_eq!(app.put("/api/v1/trajectory/assumptions", &hr, floors).await.status(), StatusCode::OK);
-    let res = app.post(&path.replace("projection", "plan"), &hr, json!({})).await;
-    let body = assert_error(res, StatusCode::UNPROCESSABLE_ENTITY, "unprocessable").await;
-    assert!(body.to_string().contains("min_etp.ACCOMPAGNEMENT 2027"), "{body}");
+    let failed = trajectory_plan(&app, &hr, horizon).await;
+    assert_eq!((&failed["plan"]["status"], &failed["report"]), (&json!("failed"), &Value::Null), "{failed}");
+    let error = failed["plan"]["error"].as_str().unwrap();
+    assert!(error.contains("min_etp.ACCOMPAGNEMENT 2027: minimum 40 ETP at work, at most"), "{error}");
+    let id = failed["plan"]["id"].as_i64().unwrap();
+    let res = app.get(&format!("/api/v1/trajectory/plans/{id}?format=csv"), &hr).await;
+    assert_error(res, StatusCode::CONFLICT, "conflict").await;
 }

@@ -26,6 +26,24 @@ pub const DONE: &str = "done";
 pub const FAILED: &str = "failed";
 pub const CANCELLED: &str = "cancelled";
 
+/// The model a plan row holds: the monthly production plan, or the workforce trajectory over
+/// years. They share the queue and its workers; every read names the kind it expects, so that
+/// one's id never answers as the other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PlanKind {
+    Monthly,
+    Trajectory,
+}
+
+impl PlanKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Monthly => "monthly",
+            Self::Trajectory => "trajectory",
+        }
+    }
+}
+
 /// A plan without its scenario and result.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PlanSummary {
@@ -145,6 +163,7 @@ macro_rules! summary_columns {
 
 /// What asking for a plan stores.
 pub struct NewPlan<'a> {
+    pub kind: PlanKind,
     pub organisation_id: i32,
     pub name: &'a str,
     pub from: String,
@@ -163,6 +182,7 @@ pub struct NewPlan<'a> {
 pub fn enqueue(conn: &mut DbConnection, plan: NewPlan) -> Result<i32, ApiError> {
     Ok(diesel::insert_into(pl::table)
         .values((
+            pl::kind.eq(plan.kind.as_str()),
             pl::organisation_id.eq(plan.organisation_id),
             pl::name.eq(plan.name),
             pl::status.eq(QUEUED),
@@ -194,10 +214,16 @@ pub fn enqueue(conn: &mut DbConnection, plan: NewPlan) -> Result<i32, ApiError> 
         .get_result(conn)?)
 }
 
+/// A monthly plan.
 pub fn get(conn: &mut DbConnection, id: i32) -> Result<PlanSummary, ApiError> {
+    get_of(conn, PlanKind::Monthly, id)
+}
+
+pub fn get_of(conn: &mut DbConnection, kind: PlanKind, id: i32) -> Result<PlanSummary, ApiError> {
     pl::table
         .inner_join(o::table)
         .filter(pl::id.eq(id))
+        .filter(pl::kind.eq(kind.as_str()))
         .select(summary_columns!())
         .first::<SummaryRow>(conn)
         .optional()?
@@ -205,12 +231,22 @@ pub fn get(conn: &mut DbConnection, id: i32) -> Result<PlanSummary, ApiError> {
         .ok_or_else(|| ApiError::not_found(format!("plan {id} not found")))
 }
 
-/// A page of the plans of an organisation, newest first.
+/// A page of the monthly plans of an organisation, newest first.
 pub fn page(conn: &mut DbConnection, organisation_id: i32, ask: PageAsk) -> Result<Page<PlanSummary>, ApiError> {
-    let total: i64 = pl::table.filter(pl::organisation_id.eq(organisation_id)).count().get_result(conn)?;
+    page_of(conn, PlanKind::Monthly, organisation_id, ask)
+}
+
+pub fn page_of(
+    conn: &mut DbConnection,
+    kind: PlanKind,
+    organisation_id: i32,
+    ask: PageAsk,
+) -> Result<Page<PlanSummary>, ApiError> {
+    let mine = pl::organisation_id.eq(organisation_id).and(pl::kind.eq(kind.as_str()));
+    let total: i64 = pl::table.filter(mine).count().get_result(conn)?;
     let rows = pl::table
         .inner_join(o::table)
-        .filter(pl::organisation_id.eq(organisation_id))
+        .filter(mine)
         .order(pl::id.desc())
         .select(summary_columns!())
         .limit(ask.limit())
@@ -253,14 +289,16 @@ pub fn discard_old_scenarios(conn: &mut DbConnection, before: NaiveDateTime) -> 
 }
 
 /// Cancels a queued or running plan. A finished plan is immutable: 409.
-pub fn cancel(conn: &mut DbConnection, id: i32) -> Result<(), ApiError> {
-    let changed = diesel::update(pl::table.filter(pl::id.eq(id)).filter(pl::status.eq_any([QUEUED, RUNNING])))
-        .set((pl::status.eq(CANCELLED), pl::finished_at.eq(crate::domain::now())))
-        .execute(conn)?;
+pub fn cancel(conn: &mut DbConnection, kind: PlanKind, id: i32) -> Result<(), ApiError> {
+    let changed = diesel::update(
+        pl::table.filter(pl::id.eq(id)).filter(pl::kind.eq(kind.as_str())).filter(pl::status.eq_any([QUEUED, RUNNING])),
+    )
+    .set((pl::status.eq(CANCELLED), pl::finished_at.eq(crate::domain::now())))
+    .execute(conn)?;
     if changed == 1 {
         return Ok(());
     }
-    let current = get(conn, id)?;
+    let current = get_of(conn, kind, id)?;
     Err(ApiError::conflict(format!("plan {id} is {}: only a queued or running plan can be cancelled", current.status)))
 }
 
@@ -268,6 +306,7 @@ pub fn cancel(conn: &mut DbConnection, id: i32) -> Result<(), ApiError> {
 #[derive(Debug, Clone)]
 pub struct Job {
     pub id: i32,
+    pub kind: PlanKind,
     pub scenario: String,
     pub time_limit: f64,
     pub attempts: i32,
@@ -309,9 +348,10 @@ pub fn claim(conn: &mut DbConnection, worker: &str, lease: Duration) -> Result<O
         DbConnection::Sqlite(_) => claim_by_recheck(conn, worker, now, expired)?,
     };
     let Some(id) = id else { return Ok(None) };
-    let (scenario, time_limit, attempts) =
-        pl::table.filter(pl::id.eq(id)).select((pl::scenario, pl::time_limit, pl::attempts)).first(conn)?;
-    Ok(Some(Job { id, scenario, time_limit, attempts }))
+    let (scenario, time_limit, attempts, kind): (String, f64, i32, String) =
+        pl::table.filter(pl::id.eq(id)).select((pl::scenario, pl::time_limit, pl::attempts, pl::kind)).first(conn)?;
+    let kind = if kind == PlanKind::Trajectory.as_str() { PlanKind::Trajectory } else { PlanKind::Monthly };
+    Ok(Some(Job { id, kind, scenario, time_limit, attempts }))
 }
 
 /// Plans of the organisation served longest ago first (never served: first of all), then the

@@ -151,19 +151,7 @@ pub fn request(
         }
         return Ok(Requested::Replayed(earlier));
     }
-    let pending: i64 = pl::table
-        .filter(pl::organisation_id.eq(org))
-        .filter(pl::status.eq_any([plans::QUEUED, plans::RUNNING]))
-        .count()
-        .get_result(conn)?;
-    if pending >= quota.pending {
-        return Err(ApiError::TooManyRequests {
-            message: format!(
-                "the organisation already has {pending} plans queued or solving, its limit; ask again once one is done"
-            ),
-            retry_after: quota.retry_after,
-        });
-    }
+    within_quota(conn, plans::PlanKind::Monthly, org, quota)?;
 
     let cut = input.from_now.then(|| replan::cut(conn, org, from, to, today)).transpose()?;
     let mut built = scenario::build(conn, org, cut.as_ref().map_or(from, |c| c.first_open), to, today)?;
@@ -179,6 +167,7 @@ pub fn request(
     let id = plans::enqueue(
         conn,
         NewPlan {
+            kind: plans::PlanKind::Monthly,
             organisation_id: org,
             name: &name,
             from: from.to_string(),
@@ -197,6 +186,31 @@ pub fn request(
     Ok(Requested::Queued(plan))
 }
 
+/// 429 when organisation `org` already has `quota.pending` plans of `kind` queued or solving.
+/// Call it under the organisation's lock, so that two requests cannot both pass.
+pub fn within_quota(
+    conn: &mut DbConnection,
+    kind: plans::PlanKind,
+    org: i32,
+    quota: QueueQuota,
+) -> Result<(), ApiError> {
+    let pending: i64 = pl::table
+        .filter(pl::organisation_id.eq(org))
+        .filter(pl::kind.eq(kind.as_str()))
+        .filter(pl::status.eq_any([plans::QUEUED, plans::RUNNING]))
+        .count()
+        .get_result(conn)?;
+    if pending >= quota.pending {
+        return Err(ApiError::TooManyRequests {
+            message: format!(
+                "the organisation already has {pending} plans queued or solving, its limit; ask again once one is done"
+            ),
+            retry_after: quota.retry_after,
+        });
+    }
+    Ok(())
+}
+
 fn by_key(
     conn: &mut DbConnection,
     org: i32,
@@ -207,6 +221,7 @@ fn by_key(
         .filter(pl::organisation_id.eq(org))
         .filter(pl::created_by.eq(author))
         .filter(pl::idempotency_key.eq(&key.0))
+        .filter(pl::kind.eq(plans::PlanKind::Monthly.as_str()))
         .select(pl::id)
         .first::<i32>(conn)
         .optional()?;

@@ -206,6 +206,7 @@ type Backlogs = HashMap<(String, String), f64>;
 fn planned(conn: &mut DbConnection, org: i32, month: Period) -> Result<Option<(i32, Backlogs)>, ApiError> {
     let newest = pl::table
         .filter(pl::organisation_id.eq(org))
+        .filter(pl::kind.eq(plans::PlanKind::Monthly.as_str()))
         .filter(pl::status.eq(plans::DONE))
         .filter(pl::period_from.le(month.to_string()))
         .filter(pl::period_to.ge(month.to_string()))

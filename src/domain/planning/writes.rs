@@ -196,7 +196,7 @@ pub fn cancel_plan(conn: &mut DbConnection, who: &Principal, id: i32) -> Result<
     transaction(conn, |conn| {
         let before = visible_plan(conn, who, id)?;
         who.require_any(&[Role::Production])?;
-        plans::cancel(conn, id)?;
+        plans::cancel(conn, plans::PlanKind::Monthly, id)?;
         let after = plans::get(conn, id)?;
         let change = Change::new(Some(before.organisation_id), "plan", id, "cancel").changed(&before, &after);
         audit::record(conn, who, change)?;

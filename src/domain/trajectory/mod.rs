@@ -7,6 +7,7 @@
 pub mod assumptions;
 pub mod case;
 pub mod csv;
+pub mod plans;
 pub mod reports;
 pub mod targets;
 

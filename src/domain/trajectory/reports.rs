@@ -7,9 +7,10 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 use gpec_trajectory::departures::exit;
-use gpec_trajectory::result::{Costs, Flow, Move, Stats};
-use gpec_trajectory::{Options, SolveError, Status};
-use serde::Serialize;
+use gpec_trajectory::result::{Costs, Flow, Move, Shortfall, Stats, Trajectory};
+use gpec_trajectory::validate::Prepared;
+use gpec_trajectory::{Case, Status};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::case::{Built, build, person};
@@ -17,7 +18,7 @@ use crate::db::DbConnection;
 use crate::domain::access::Principal;
 use crate::error::{ApiError, Detail};
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[schema(as = TrajectoryDepartureCount)]
 pub struct DepartureCount {
     pub year: i32,
@@ -26,7 +27,7 @@ pub struct DepartureCount {
     pub count: f64,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[schema(as = TrajectoryAgeBand)]
 pub struct AgeBand {
     pub band: String,
@@ -37,7 +38,7 @@ pub struct AgeBand {
     pub at_horizon: u32,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[schema(as = TrajectorySuccessionRisk)]
 pub struct SuccessionRisk {
     pub competency: String,
@@ -51,7 +52,7 @@ pub struct SuccessionRisk {
 
 /// The agents best placed to make a planned move: those of the source sheet, by the mobility
 /// ranking against the target sheet.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[schema(as = TrajectoryMoveCandidates)]
 pub struct MoveCandidates {
     pub from: String,
@@ -61,7 +62,7 @@ pub struct MoveCandidates {
     pub agents: Vec<Candidate>,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[schema(as = TrajectoryCandidate)]
 pub struct Candidate {
     pub matricule: String,
@@ -74,7 +75,7 @@ pub struct Candidate {
 }
 
 /// A trajectory of one organisation with its reports.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[schema(as = TrajectoryReport)]
 pub struct Report {
     pub organisation: String,
@@ -97,12 +98,24 @@ pub struct Report {
     pub without_sheet: usize,
 }
 
-/// Which trajectory: without action, or the least-cost plan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Projection,
-    Plan,
+/// What a report holds besides the trajectory, fixed when it is asked: the case, and the parts
+/// no decision changes (known departures, age pyramid, succession risks) with the agents best
+/// placed on every allowed path. A trajectory plan stores it at request time, so that its worker
+/// solves and reports without reading the database, on the data as they were asked.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Context {
+    pub case: Case,
+    known_departures: Vec<DepartureCount>,
+    age_pyramid: Vec<AgeBand>,
+    succession: Vec<SuccessionRisk>,
+    unknown_birth_dates: usize,
+    without_sheet: usize,
+    /// For a plan: each allowed path's agents by the mobility ranking (at most 10).
+    pool: Vec<MoveCandidates>,
 }
+
+/// Candidates kept per path; a report shows twice the heads moved, at most this.
+const MOST_CANDIDATES: usize = 10;
 
 /// The horizon asked for: 1 to 5 years from `first_year` (default: next year).
 pub fn horizon(first_year: Option<i32>, years: Option<usize>, today: NaiveDate) -> Result<(i32, usize), ApiError> {
@@ -117,85 +130,134 @@ pub fn horizon(first_year: Option<i32>, years: Option<usize>, today: NaiveDate) 
     Ok((first, years))
 }
 
-/// The projection or the plan of `organisation` (default: the caller's own), for `hr`.
-pub fn trajectory(
+/// The context of organisation `organisation_id` over `(first_year, years)`; with the candidates
+/// of every allowed path when `for_plan` (a projection moves no one).
+pub fn context(
     conn: &mut DbConnection,
     who: &Principal,
-    organisation: Option<&str>,
-    kind: Kind,
+    organisation_id: i32,
     (first_year, years): (i32, usize),
     today: NaiveDate,
-) -> Result<Report, ApiError> {
-    let organisation_id = super::organisation(conn, who, organisation)?;
+    for_plan: bool,
+) -> Result<Context, ApiError> {
     let built = build(conn, organisation_id, first_year, years, today)?;
-    let prepared = gpec_trajectory::validate(&built.case).map_err(|errors| {
-        // The stored data passed its own checks: what the model refuses names the assumption.
-        let details = errors.into_iter().map(|e| Detail::field(e.field, e.message)).collect();
-        ApiError::unprocessable("the trajectory's data", details)
-    })?;
-    let trajectory = match kind {
-        Kind::Projection => gpec_trajectory::project::project(&prepared),
-        Kind::Plan => gpec_trajectory::solve(&prepared, Options { time_limit: 30.0, ..Options::default() }).map_err(
-            |e| match e {
-                SolveError::Infeasible(shortfalls) => {
-                    let details = shortfalls
-                        .iter()
-                        .map(|s| {
-                            let message = format!(
-                                "minimum {} ETP at work, at most {:.2} within the limits",
-                                s.min_etp, s.reachable_etp
-                            );
-                            Detail::field(format!("min_etp.{} {}", s.sheet, s.year), message)
-                        })
-                        .collect();
-                    ApiError::unprocessable("the trajectory", details)
-                }
-                other => ApiError::internal("trajectory solve", other),
-            },
-        )?,
-    };
+    prepare(&built.case)?;
     let levels = crate::domain::levels::load_organisation(conn, organisation_id, None, today)?;
     let succession = succession(&built, &levels);
-    let candidates = candidates(conn, who, &built.case.organisations[0].code, &trajectory.moves, today)?;
+    let pool = if for_plan { pool(conn, who, &built.case, today)? } else { Vec::new() };
     let Built { case, agents, assumptions, without_sheet, .. } = built;
-    let departures = departures(&case, &agents, &assumptions, &trajectory.flows);
-    Ok(Report {
-        organisation: case.organisations[0].code.clone(),
-        first_year,
-        years,
-        status: trajectory.status,
-        departures,
+    Ok(Context {
+        known_departures: known_departures(&case, &agents, &assumptions),
         age_pyramid: pyramid(&agents, &assumptions, first_year, years, today),
         succession,
         unknown_birth_dates: agents.iter().filter(|a| a.input.birth_date.is_none()).count(),
         without_sheet,
-        flows: trajectory.flows,
-        moves: trajectory.moves,
-        candidates,
-        costs: trajectory.costs,
-        stats: trajectory.stats,
+        pool,
+        case,
     })
 }
 
-fn candidates(
+/// The case checked by the model. The stored data passed their own checks: what the model
+/// refuses names the assumption.
+pub fn prepare(case: &Case) -> Result<Prepared<'_>, ApiError> {
+    gpec_trajectory::validate(case).map_err(|errors| {
+        let details = errors.into_iter().map(|e| Detail::field(e.field, e.message)).collect();
+        ApiError::unprocessable("the trajectory's data", details)
+    })
+}
+
+/// Floors no plan can keep, each named with what the limits allow.
+pub fn shortfall_details(shortfalls: &[Shortfall]) -> Vec<Detail> {
+    shortfalls
+        .iter()
+        .map(|s| {
+            let message =
+                format!("minimum {} ETP at work, at most {:.2} within the limits", s.min_etp, s.reachable_etp);
+            Detail::field(format!("min_etp.{} {}", s.sheet, s.year), message)
+        })
+        .collect()
+}
+
+/// The projection without action of `organisation` (default: the caller's own), for `hr`.
+pub fn projection(
     conn: &mut DbConnection,
     who: &Principal,
-    organisation: &str,
-    moves: &[Move],
+    organisation: Option<&str>,
+    horizon: (i32, usize),
     today: NaiveDate,
-) -> Result<Vec<MoveCandidates>, ApiError> {
-    use crate::domain::analytics::{Scope, mobility};
+) -> Result<Report, ApiError> {
+    let organisation_id = super::organisation(conn, who, organisation)?;
+    let context = context(conn, who, organisation_id, horizon, today, false)?;
+    let trajectory = gpec_trajectory::project::project(&prepare(&context.case)?);
+    Ok(assemble(context, trajectory))
+}
+
+/// The report of `trajectory`, solved or projected on `context`'s case.
+pub fn assemble(context: Context, trajectory: Trajectory) -> Report {
+    let Context { case, mut known_departures, age_pyramid, succession, unknown_birth_dates, without_sheet, pool } =
+        context;
+    let mut departures: BTreeMap<(i32, String), f64> = BTreeMap::new();
+    for d in known_departures.drain(..) {
+        departures.insert((d.year, d.reason), d.count);
+    }
+    for f in &trajectory.flows {
+        *departures.entry((f.year, "exit_rate".to_owned())).or_default() += f.departures - f.known_departures;
+    }
+    Report {
+        organisation: case.organisations.first().map(|o| o.code.clone()).unwrap_or_default(),
+        first_year: case.first_year,
+        years: case.years,
+        status: trajectory.status,
+        candidates: candidates(pool, &trajectory.moves),
+        departures: departures
+            .into_iter()
+            .map(|((year, reason), count)| DepartureCount { year, reason, count })
+            .collect(),
+        age_pyramid,
+        succession,
+        unknown_birth_dates,
+        without_sheet,
+        flows: trajectory.flows,
+        moves: trajectory.moves,
+        costs: trajectory.costs,
+        stats: trajectory.stats,
+    }
+}
+
+/// For each path of the planned moves, its heads and the best placed of its pool: twice the
+/// heads, at most `MOST_CANDIDATES`.
+fn candidates(pool: Vec<MoveCandidates>, moves: &[Move]) -> Vec<MoveCandidates> {
     let mut paths: BTreeMap<(String, String), f64> = BTreeMap::new();
     for m in moves {
         *paths.entry((m.from.clone(), m.to.clone())).or_default() += m.heads;
     }
+    let mut pool: BTreeMap<(String, String), Vec<Candidate>> =
+        pool.into_iter().map(|p| ((p.from, p.to), p.agents)).collect();
     paths
         .into_iter()
         .map(|((from, to), heads)| {
-            let scope =
-                Scope { organisation: Some(organisation.to_owned()), unit: None, job_profile: Some(from.clone()) };
-            let ask = crate::domain::paging::PageAsk::new(Some(1), Some(((heads * 2.0) as usize).clamp(1, 10)))?;
-            let ranked = mobility(conn, who, &scope, &to, ask, today)?;
+            let mut agents = pool.remove(&(from.clone(), to.clone())).unwrap_or_default();
+            agents.truncate(((heads * 2.0) as usize).clamp(1, MOST_CANDIDATES));
+            MoveCandidates { from, to, heads, agents }
+        })
+        .collect()
+}
+
+/// The agents of each allowed path's source sheet, by the mobility ranking against its target.
+fn pool(
+    conn: &mut DbConnection,
+    who: &Principal,
+    case: &Case,
+    today: NaiveDate,
+) -> Result<Vec<MoveCandidates>, ApiError> {
+    use crate::domain::analytics::{Scope, mobility};
+    let organisation = case.organisations.first().map(|o| o.code.clone());
+    case.paths
+        .iter()
+        .map(|path| {
+            let scope = Scope { organisation: organisation.clone(), unit: None, job_profile: Some(path.from.clone()) };
+            let ask = crate::domain::paging::PageAsk::new(Some(1), Some(MOST_CANDIDATES))?;
+            let ranked = mobility(conn, who, &scope, &path.to, ask, today)?;
             let agents = ranked
                 .items
                 .into_iter()
@@ -207,16 +269,16 @@ fn candidates(
                     fit: r.gap.fit,
                 })
                 .collect();
-            Ok(MoveCandidates { from, to, heads, agents })
+            Ok(MoveCandidates { from: path.from.clone(), to: path.to.clone(), heads: 0.0, agents })
         })
         .collect()
 }
 
-fn departures(
-    case: &gpec_trajectory::Case,
+/// Known departures (a planned date, or retirement) per year and reason within the horizon.
+fn known_departures(
+    case: &Case,
     agents: &[crate::domain::agents::Agent],
     assumptions: &super::assumptions::Assumptions,
-    flows: &[Flow],
 ) -> Vec<DepartureCount> {
     let last = case.first_year + case.years as i32 - 1;
     let mut counts: BTreeMap<(i32, String), f64> = BTreeMap::new();
@@ -226,9 +288,6 @@ fn departures(
         {
             *counts.entry((year, reason.as_str().to_owned())).or_default() += 1.0;
         }
-    }
-    for f in flows {
-        *counts.entry((f.year, "exit_rate".to_owned())).or_default() += f.departures - f.known_departures;
     }
     counts.into_iter().map(|((year, reason), count)| DepartureCount { year, reason, count }).collect()
 }

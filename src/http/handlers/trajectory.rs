@@ -1,7 +1,7 @@
 //! The workforce trajectory of an organisation (`hr`, `admin`; national users name any with
 //! `?organisation=`): assumptions, targets, the projection without action and the optimal plan.
 
-use actix_web::{HttpResponse, get, post, put, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -10,14 +10,16 @@ use super::Versioned;
 use super::agents::today;
 use super::planning::OrgQuery;
 use crate::domain::access::Principal;
+use crate::domain::paging::Page;
 use crate::domain::trajectory::assumptions::{self, Assumptions, StoredAssumptions};
 use crate::domain::trajectory::csv::{self, Table};
-use crate::domain::trajectory::reports::{self, Kind, Report};
+use crate::domain::trajectory::plans::{self, PlanRequest, PlanSummary, PlanView};
+use crate::domain::trajectory::reports::{self, Report};
 use crate::domain::trajectory::targets::{self, Target, Targets};
 use crate::error::ApiError;
 use crate::http::AppState;
 use crate::http::extract::Json;
-use crate::http::openapi::{AuthErrors, BodyErrors, Conflict, NotFound, Stale, Unprocessable};
+use crate::http::openapi::{AuthErrors, BodyErrors, Conflict, NotFound, Stale, TooManyRequests, Unprocessable};
 use crate::http::versions::{self, IfMatch, etag};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -26,7 +28,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(get_targets)
         .service(put_targets)
         .service(projection)
-        .service(plan);
+        .service(request_plan)
+        .service(list_plans)
+        .service(get_plan)
+        .service(cancel_plan);
 }
 
 /// The assumptions (version 0: none saved, the documented defaults apply).
@@ -148,21 +153,10 @@ pub enum Format {
     Csv,
 }
 
-async fn answer(
-    state: web::Data<AppState>,
-    who: Principal,
-    q: TrajectoryQuery,
-    kind: Kind,
-) -> Result<HttpResponse, ApiError> {
-    let horizon = reports::horizon(q.first_year, q.years, today())?;
-    let organisation = q.organisation;
-    let report = state
-        .db
-        .run(move |conn| reports::trajectory(conn, &who, organisation.as_deref(), kind, horizon, today()))
-        .await?;
-    Ok(match q.format {
+fn respond(format: Format, table: Table, report: &Report) -> Result<HttpResponse, ApiError> {
+    Ok(match format {
         Format::Json => HttpResponse::Ok().json(report),
-        Format::Csv => HttpResponse::Ok().content_type("text/csv; charset=utf-8").body(csv::table(&report, q.table)?),
+        Format::Csv => HttpResponse::Ok().content_type("text/csv; charset=utf-8").body(csv::table(report, table)?),
     })
 }
 
@@ -183,27 +177,122 @@ pub async fn projection(
     who: Principal,
     query: web::Query<TrajectoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    answer(state, who, query.into_inner(), Kind::Projection).await
+    let q = query.into_inner();
+    let horizon = reports::horizon(q.first_year, q.years, today())?;
+    let organisation = q.organisation;
+    let report =
+        state.db.run(move |conn| reports::projection(conn, &who, organisation.as_deref(), horizon, today())).await?;
+    respond(q.format, q.table, &report)
 }
 
-/// The least-cost plan of hires, moves and training against the targets, solved exactly, with
-/// the same reports.
+/// Asks for the least-cost plan of hires, moves and training against the targets. The case is
+/// fixed from today's data and queued; a plan worker solves it exactly (HiGHS) and stores the
+/// report. Floors no plan can keep make it `failed`, each named with what the limits allow.
 #[utoipa::path(
     tag = "trajectory",
     security(("bearer" = [])),
-    params(TrajectoryQuery),
+    request_body = PlanRequest,
     responses(
-        (status = 200, description = "The plan", content((Report = "application/json"), (String = "text/csv"))),
-        AuthErrors, BodyErrors, NotFound, Unprocessable
+        (status = 202, description = "Queued; poll GET /api/v1/trajectory/plans/{id}", body = PlanSummary),
+        AuthErrors, BodyErrors, NotFound, Unprocessable, TooManyRequests
     )
 )]
-#[post("/trajectory/plan")]
-pub async fn plan(
+#[post("/trajectory/plans")]
+pub async fn request_plan(
     state: web::Data<AppState>,
     who: Principal,
-    query: web::Query<TrajectoryQuery>,
+    body: Json<PlanRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    answer(state, who, query.into_inner(), Kind::Plan).await
+    let (input, quota) = (body.into_inner(), state.plan_quota);
+    let plan = state.db.transaction(move |conn| plans::request(conn, &who, input, quota, today())).await?;
+    tracing::info!(plan = plan.id, organisation = %plan.organisation, "trajectory plan queued");
+    Ok(HttpResponse::Accepted().insert_header(("Location", format!("/api/v1/trajectory/plans/{}", plan.id))).json(plan))
+}
+
+crate::paged_query! {
+    pub struct PlansQuery {
+        /// Organisation code (national users); default: the caller's own.
+        pub organisation: Option<String>,
+    }
+}
+
+/// An organisation's trajectory plans, newest first, without their reports.
+#[utoipa::path(
+    tag = "trajectory",
+    security(("bearer" = [])),
+    params(PlansQuery),
+    responses((status = 200, description = "A page of trajectory plans", body = Page<PlanSummary>, headers(("Link" = String, description = "The first, previous, next and last pages"))), AuthErrors, BodyErrors, NotFound)
+)]
+#[get("/trajectory/plans")]
+pub async fn list_plans(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    who: Principal,
+    query: web::Query<PlansQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = query.into_inner();
+    let ask = q.ask()?;
+    let found = state.db.run(move |conn| plans::page(conn, &who, q.organisation.as_deref(), ask)).await?;
+    Ok(super::paged(&req, &found))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PlanFormat {
+    /// `json` (default): the plan and its report once done; `csv`: one table of the report
+    /// (409 until done), named by `table`.
+    #[serde(default)]
+    #[param(inline)]
+    pub format: Format,
+    /// With `format=csv`: `flows` (default), `moves`, `departures`, `pyramid` or `succession`.
+    #[serde(default)]
+    #[param(inline)]
+    pub table: Table,
+}
+
+/// A trajectory plan's status and, once done, its report: flows per sheet and year against the
+/// targets, moves with the agents best placed, costs, departures, age pyramid, succession.
+#[utoipa::path(
+    tag = "trajectory",
+    security(("bearer" = [])),
+    params(("id" = i32, Path), PlanFormat),
+    responses(
+        (status = 200, description = "The plan", content((PlanView = "application/json"), (String = "text/csv"))),
+        AuthErrors, BodyErrors, NotFound, Conflict
+    )
+)]
+#[get("/trajectory/plans/{id}")]
+pub async fn get_plan(
+    state: web::Data<AppState>,
+    who: Principal,
+    id: web::Path<i32>,
+    query: web::Query<PlanFormat>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, q) = (id.into_inner(), query.into_inner());
+    if q.format == Format::Csv {
+        let report = state.db.run(move |conn| plans::report(conn, &who, id)).await?;
+        return respond(q.format, q.table, &report);
+    }
+    let view = state.db.run(move |conn| plans::view(conn, &who, id)).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Cancels a queued or solving trajectory plan (409 once it ended).
+#[utoipa::path(
+    tag = "trajectory",
+    security(("bearer" = [])),
+    params(("id" = i32, Path)),
+    responses((status = 200, description = "Cancelled", body = PlanSummary), AuthErrors, NotFound, Conflict)
+)]
+#[delete("/trajectory/plans/{id}")]
+pub async fn cancel_plan(
+    state: web::Data<AppState>,
+    who: Principal,
+    id: web::Path<i32>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let plan = state.db.run(move |conn| plans::cancel(conn, &who, id)).await?;
+    Ok(HttpResponse::Ok().json(plan))
 }
 
 impl utoipa::PartialSchema for StoredAssumptions {

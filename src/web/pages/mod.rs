@@ -24,4 +24,5 @@ pub mod sheets;
 pub mod team;
 pub mod trainer;
 pub mod trajectory;
+pub mod trajectory_plans;
 pub mod variance;

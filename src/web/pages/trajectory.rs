@@ -1,30 +1,25 @@
-//! The workforce trajectory (`/trajectoire?annees=&vue=`), for hr: the projection without action
-//! or the optimal plan, per job sheet and year against the targets, with the departures per year
-//! and reason, the age pyramid now and at the horizon (a chart), and the succession risks. The
-//! same report as `GET /api/v1/trajectory/projection` and `POST /api/v1/trajectory/plan`.
+//! The workforce trajectory (`/trajectoire?annees=`), for hr: the projection without action per
+//! job sheet and year against the targets, with the departures per year and reason, the age
+//! pyramid now and at the horizon (a chart), and the succession risks (the same report as
+//! `GET /api/v1/trajectory/projection`); below, the form that asks for an optimal plan and the
+//! plans asked (`trajectory_plans`).
 
 use actix_web::{HttpResponse, get, web};
 use askama::Template;
 use gpec_trajectory::Status;
 use serde::Deserialize;
 
-use crate::domain::trajectory::reports::{self, Kind, Report};
+use super::trajectory_plans::PlanWords;
+use crate::domain::paging::{Page, PageAsk};
+use crate::domain::trajectory::plans::{self, PlanSummary};
+use crate::domain::trajectory::reports::{self, Report};
 use crate::http::AppState;
 use crate::http::handlers::agents::today;
 use crate::web::charts::{Bar, BarChart, Shade};
 use crate::web::{Layout, Visitor, WebError, i18n, page};
 
-#[derive(Template)]
-#[template(path = "trajectory.html")]
-struct TrajectoryPage {
-    layout: Layout,
-    years: usize,
-    plan: bool,
-    report: Report,
-    chart: String,
-}
-
-impl TrajectoryPage {
+/// The words and numbers of a trajectory report, shared by the projection page and a plan's.
+pub(super) trait ReportWords {
     fn n(&self, v: &f64) -> String {
         i18n::number(*v, 1)
     }
@@ -37,13 +32,17 @@ impl TrajectoryPage {
         i18n::t(&format!("departure-{reason}"))
     }
 
-    fn summary(&self) -> String {
-        let key = match self.report.status {
+    fn summary(&self, report: &Report) -> String {
+        let key = match report.status {
             Status::Projection => "trajectory-summary-projection",
             Status::Optimal => "trajectory-summary-optimal",
             Status::TimeLimit => "trajectory-summary-time-limit",
         };
-        i18n::tr(key, &[("cost", i18n::number(self.report.costs.total, 0))])
+        i18n::tr(key, &[("cost", i18n::number(report.costs.total, 0))])
+    }
+
+    fn planned(&self, report: &Report) -> bool {
+        report.status != Status::Projection
     }
 
     fn holders(&self, holders: &[u32]) -> String {
@@ -51,7 +50,25 @@ impl TrajectoryPage {
     }
 }
 
-fn chart(report: &Report) -> Result<String, WebError> {
+#[derive(Template)]
+#[template(path = "trajectory.html")]
+pub(super) struct TrajectoryPage {
+    layout: Layout,
+    years: usize,
+    report: Report,
+    chart: String,
+    plans: Page<PlanSummary>,
+    notice: Option<String>,
+}
+
+impl ReportWords for TrajectoryPage {}
+impl PlanWords for TrajectoryPage {
+    fn listed(&self) -> &Page<PlanSummary> {
+        &self.plans
+    }
+}
+
+pub(super) fn chart(report: &Report) -> Result<String, WebError> {
     let bars: Vec<Bar> = report
         .age_pyramid
         .iter()
@@ -88,7 +105,33 @@ fn chart(report: &Report) -> Result<String, WebError> {
 #[derive(Deserialize)]
 pub struct TrajectoryQuery {
     annees: Option<usize>,
-    vue: Option<String>,
+}
+
+/// The projection page with the plan form and the plans asked.
+pub(super) async fn projection_page(
+    visitor: &Visitor,
+    state: &AppState,
+    years: Option<usize>,
+    notice: Option<String>,
+) -> Result<TrajectoryPage, WebError> {
+    let horizon = reports::horizon(None, years, today())?;
+    let who = visitor.who.clone();
+    let (report, plans) = state
+        .db
+        .run(move |conn| {
+            let report = reports::projection(conn, &who, None, horizon, today())?;
+            Ok((report, plans::page(conn, &who, None, PageAsk::new(Some(1), Some(20))?)?))
+        })
+        .await?;
+    let chart = chart(&report)?;
+    Ok(TrajectoryPage {
+        layout: Layout::of(visitor, i18n::t("trajectory-title")),
+        years: horizon.1,
+        report,
+        chart,
+        plans,
+        notice,
+    })
 }
 
 #[get("/trajectoire")]
@@ -97,18 +140,5 @@ pub async fn show(
     state: web::Data<AppState>,
     q: web::Query<TrajectoryQuery>,
 ) -> Result<HttpResponse, WebError> {
-    let q = q.into_inner();
-    let plan = q.vue.as_deref() == Some("plan");
-    let kind = if plan { Kind::Plan } else { Kind::Projection };
-    let horizon = reports::horizon(None, q.annees, today())?;
-    let who = visitor.who.clone();
-    let report = state.db.run(move |conn| reports::trajectory(conn, &who, None, kind, horizon, today())).await?;
-    let chart = chart(&report)?;
-    Ok(page(&TrajectoryPage {
-        layout: Layout::of(&visitor, i18n::t("trajectory-title")),
-        years: horizon.1,
-        plan,
-        report,
-        chart,
-    }))
+    Ok(page(&projection_page(&visitor, &state, q.annees, None).await?))
 }

@@ -1,0 +1,2 @@
+DROP INDEX plans_kind_idx;
+ALTER TABLE plans DROP COLUMN kind;
