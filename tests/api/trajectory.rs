@@ -223,3 +223,105 @@ async fn the_projection_follows_known_departures_and_the_plan_meets_the_targets(
     let res = app.get(&format!("/api/v1/trajectory/plans/{id}?format=csv"), &hr).await;
     assert_error(res, StatusCode::CONFLICT, "conflict").await;
 }
+
+#[actix_web::test]
+async fn hr_edits_the_targets_and_the_assumptions_on_the_page_all_or_nothing_and_never_over_a_newer_save() {
+    let app = spawn_app().await;
+    app.create_organisation("CAF-33", "caf").await;
+    let hr = app.user_with_roles("rh33", "CAF-33", &["hr"]).await;
+    app.user_with_roles("lecteur33", "CAF-33", &["viewer"]).await;
+    let web = WebClient::new(&app);
+    assert_eq!(web.sign_in("rh33", USER_PASSWORD).await.status(), StatusCode::SEE_OTHER);
+    assert!(web.get("/trajectoire").await.text().await.unwrap().contains("href=\"/trajectoire/hypotheses\""));
+    let page = web.get("/trajectoire/hypotheses").await.text().await.unwrap();
+    // The defaults, as the form shows them: 3 %, seed 002's paths, the 2023 reform's table.
+    assert!(page.contains("name=\"exit_rate\" inputmode=\"decimal\" size=\"8\" value=\"3\""), "{page}");
+    assert!(page.contains("CSU → ACCOMPAGNEMENT") && page.contains("1961-09 62 3"), "{page}");
+    assert!(page.contains("name=\"cible.CSU.2027\""), "{page}");
+    let csrf = crate::web::hidden(&page, "csrf");
+
+    // Targets: a French decimal is read; a bad cell is named and nothing is written.
+    let cells = [("csrf", csrf.as_str()), ("cible.CSU.2027", "12,5"), ("cible.ACCOMPAGNEMENT.2028", "3")];
+    let res = web.post("/trajectoire/cibles", &cells).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let targets = app.get_json("/api/v1/trajectory/targets", &hr).await["targets"].clone();
+    assert_eq!(targets.as_array().unwrap().len(), 2, "{targets}");
+    assert!(targets.as_array().unwrap().iter().any(|t| t["job_profile"] == "CSU" && t["etp"] == 12.5), "{targets}");
+    let bad = [("csrf", csrf.as_str()), ("cible.CSU.2027", "douze"), ("cible.EXPERTISE.2027", "4")];
+    let res = web.post("/trajectoire/cibles", &bad).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let refused = res.text().await.unwrap();
+    assert!(refused.contains("id=\"refus-cibles\"") && refused.contains("cible.CSU.2027"), "{refused}");
+    assert!(refused.contains("value=\"douze\""), "the form comes back as typed");
+    assert_eq!(app.get_json("/api/v1/trajectory/targets", &hr).await["targets"], targets);
+
+    // Assumptions: saved from version 0, then a second save from version 0 is refused and shows
+    // the newer values; a bad field is named and nothing is written.
+    fn form<'a>(version: &'a str, exit_rate: &'a str, paths: &'a str, csrf: &'a str) -> Vec<(&'a str, &'a str)> {
+        vec![
+            ("csrf", csrf),
+            ("version", version),
+            ("exit_rate", exit_rate),
+            ("ramp.1", "50"),
+            ("ramp.2", "80"),
+            ("ramp.3", "95"),
+            ("move_out_share", "10"),
+            ("succession_threshold", "3"),
+            ("retirement_ages", "1961-09 62 3\n1968-01 64"),
+            ("paths", paths),
+            ("training_hours_per_level.savoir", "28"),
+            ("training_hours_per_level.savoir-faire", "35"),
+            ("training_hours_per_level.savoir-faire relationnel", "21"),
+            ("training_cost_per_hour", "45"),
+            ("training_hours_per_year", "1 500"),
+            ("hiring.cost", "9000"),
+            ("hiring.lead_months", "4"),
+            ("hiring.cap", ""),
+            ("penalties.under_target_per_etp", "80000"),
+            ("penalties.over_target_per_etp", "45000"),
+            ("penalties.lost_capacity_per_etp", "45000"),
+            ("exit_rates.CSU", "6"),
+            ("hiring_by_sheet.EXPERTISE.cost", "12000"),
+            ("min_etp.ACCOMPAGNEMENT", "1,5"),
+        ]
+    }
+    let res = web.post("/trajectoire/hypotheses", &form("0", "4", "CSU → ACCOMPAGNEMENT", &csrf)).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let stored = app.get_json("/api/v1/trajectory/assumptions", &hr).await;
+    assert_eq!((&stored["version"], &stored["exit_rate"]), (&json!(1), &json!(0.04)), "{stored}");
+    assert_eq!(stored["exit_rates"], json!({"CSU": 0.06}));
+    assert_eq!(stored["hiring"], json!({"cost": 9000.0, "lead_months": 4, "cap": null}));
+    assert_eq!(stored["hiring_by_sheet"]["EXPERTISE"], json!({"cost": 12000.0, "lead_months": 4, "cap": null}));
+    assert_eq!(
+        (&stored["training_hours_per_year"], &stored["min_etp"]),
+        (&json!(1500.0), &json!({"ACCOMPAGNEMENT": 1.5}))
+    );
+    assert_eq!(stored["paths"], json!([{"from": "CSU", "to": "ACCOMPAGNEMENT"}]));
+    assert_eq!(stored["retirement_ages"].as_array().unwrap().len(), 2);
+    let res = web.post("/trajectoire/hypotheses", &form("0", "9", "CSU → EXPERTISE", &csrf)).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let refused = res.text().await.unwrap();
+    assert!(refused.contains("id=\"refus-hypotheses\"") && refused.contains("value=\"4\""), "{refused}");
+    assert!(refused.contains("name=\"version\" value=\"1\""), "{refused}");
+    let res = web.post("/trajectoire/hypotheses", &form("1", "beaucoup", "CSU ACCOMPAGNEMENT", &csrf)).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let refused = res.text().await.unwrap();
+    assert!(refused.contains("exit_rate") && refused.contains("paths[0]"), "{refused}");
+    assert_eq!(app.get_json("/api/v1/trajectory/assumptions", &hr).await, stored);
+    let forged = form("1", "4", "CSU → ACCOMPAGNEMENT", "forged");
+    assert_eq!(web.post("/trajectoire/hypotheses", &forged).await.status(), StatusCode::FORBIDDEN);
+
+    // Each save is in the audit trail, before and after; the refused ones are not.
+    let admin = app.user_with_roles("admin33", "CAF-33", &["admin"]).await;
+    let trail = app.get_json("/api/v1/audit?per_page=500&entity=trajectory_assumptions", &admin).await;
+    assert_eq!(trail["items"].as_array().unwrap().len(), 1, "{trail}");
+    let trail = app.get_json("/api/v1/audit?per_page=500&entity=trajectory_targets", &admin).await;
+    let items = trail["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{trail}");
+    assert!(items[0].to_string().contains("12.5"), "{trail}");
+
+    // A viewer sees neither the page nor may post to it.
+    let viewer = WebClient::new(&app);
+    assert_eq!(viewer.sign_in("lecteur33", USER_PASSWORD).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(viewer.get("/trajectoire/hypotheses").await.status(), StatusCode::FORBIDDEN);
+}

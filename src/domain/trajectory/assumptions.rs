@@ -13,6 +13,7 @@ use utoipa::ToSchema;
 use crate::db::DbConnection;
 use crate::db::schema::trajectory_assumptions as ta;
 use crate::domain::access::Principal;
+use crate::domain::audit::{self, Change};
 use crate::domain::competencies::stale;
 use crate::error::{ApiError, Detail};
 
@@ -261,6 +262,9 @@ pub fn put(
                 ));
             }
         }
-        get(conn, organisation_id)
+        let after = get(conn, organisation_id)?;
+        let change = Change::new(Some(organisation_id), "trajectory_assumptions", organisation_id, "update");
+        audit::record(conn, who, change.changed(&current, &after))?;
+        Ok(after)
     })
 }

@@ -11,6 +11,7 @@ use crate::db::DbConnection;
 use crate::db::schema::{job_profiles as jp, organisations as o, trajectory_targets as tt};
 use crate::domain::access::Principal;
 use crate::domain::agents::Codes;
+use crate::domain::audit::{self, Change};
 use crate::error::{ApiError, Detail};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -113,14 +114,27 @@ pub fn put(
         return Err(ApiError::problems("the targets", details));
     }
     crate::db::transaction(conn, |conn| {
+        let before = listed(conn, organisation_id)?;
         diesel::delete(tt::table.filter(tt::organisation_id.eq(organisation_id))).execute(conn)?;
         for row in rows {
             diesel::insert_into(tt::table).values(row).execute(conn)?;
         }
-        Ok::<_, ApiError>(())
+        let after = listed(conn, organisation_id)?;
+        let change = Change::new(Some(organisation_id), "trajectory_targets", organisation_id, "replace");
+        // A trail entry's states are objects.
+        let state = |targets: Vec<Target>| serde_json::json!({ "targets": targets });
+        audit::record(conn, who, change.changed(&state(before), &state(after)))
     })?;
     let code = crate::domain::organisations::code_of(conn, organisation_id)?;
     list(conn, who, Some(&code))
+}
+
+/// An organisation's targets, as the audit trail records them.
+fn listed(conn: &mut DbConnection, organisation_id: i32) -> Result<Vec<Target>, ApiError> {
+    Ok(of(conn, organisation_id)?
+        .into_iter()
+        .map(|((job_profile, year), etp)| Target { job_profile, year, etp })
+        .collect())
 }
 
 /// An organisation's targets by (sheet code, year).

@@ -25,4 +25,5 @@ pub mod team;
 pub mod trainer;
 pub mod trajectory;
 pub mod trajectory_plans;
+pub mod trajectory_settings;
 pub mod variance;
