@@ -124,11 +124,24 @@ async fn the_projection_follows_known_departures_and_the_plan_meets_the_targets(
     // The moves name the agents best placed, from the mobility ranking.
     let moves = plan["moves"].as_array().unwrap();
     assert!(!moves.is_empty(), "{plan}");
+    // Each move names as many CSU agents as it moves heads, year by year, none twice, never S1
+    // (retiring in 2027) nor S2 for a move from 2028 (leaving then); alternates follow.
     let candidates = plan["candidates"].as_array().unwrap();
     assert_eq!(candidates[0]["from"], "CSU", "{candidates:?}");
-    let names: Vec<&str> =
-        candidates[0]["agents"].as_array().unwrap().iter().map(|a| a["matricule"].as_str().unwrap()).collect();
-    assert!(!names.is_empty() && names.iter().all(|m| m.starts_with('S')), "{names:?}");
+    let agents = candidates[0]["agents"].as_array().unwrap();
+    assert!(agents.iter().all(|a| a["matricule"].as_str().unwrap().starts_with('S')), "{agents:?}");
+    let proposed: Vec<(i64, &str)> =
+        agents.iter().filter_map(|a| Some((a["year"].as_i64()?, a["matricule"].as_str().unwrap()))).collect();
+    for m in moves.iter().filter(|m| m["from"] == "CSU") {
+        let year = m["year"].as_i64().unwrap();
+        let named = proposed.iter().filter(|(y, _)| *y == year).count();
+        assert_eq!(named as f64, m["heads"].as_f64().unwrap(), "{m} {proposed:?}");
+    }
+    let distinct: std::collections::BTreeSet<&str> = proposed.iter().map(|(_, m)| *m).collect();
+    assert_eq!(distinct.len(), proposed.len(), "{proposed:?}");
+    assert!(!proposed.iter().any(|(y, m)| *m == "S1" || (*m == "S2" && *y >= 2028)), "{proposed:?}");
+    let s1 = agents.iter().find(|a| a["matricule"] == "S1");
+    assert!(s1.is_none_or(|a| a["leaves"] == 2027 && a["year"].is_null()), "{agents:?}");
     for f in plan["flows"].as_array().unwrap() {
         let n = |k: &str| f[k].as_f64().unwrap();
         assert!((n("end") - (n("start") - n("departures") + n("hires") + n("moves_in") - n("moves_out"))).abs() < 1e-9);
@@ -139,6 +152,10 @@ async fn the_projection_follows_known_departures_and_the_plan_meets_the_targets(
         moves.starts_with("year,from,to,heads,training_hours\n") && moves.contains(",CSU,ACCOMPAGNEMENT,"),
         "{moves}"
     );
+    let named =
+        String::from_utf8(app.get_bytes(&format!("{plan_path}?format=csv&table=candidates"), &hr).await).unwrap();
+    assert!(named.starts_with("from,to,year,matricule,last_name,first_name,total_gap,fit,leaves\n"), "{named}");
+    assert_eq!(named.lines().count(), 1 + agents.len(), "{named}");
     let listed = app.get_json("/api/v1/trajectory/plans", &hr).await;
     assert_eq!(listed["items"].as_array().unwrap().len(), 1, "{listed}");
     // A trajectory plan is not a monthly plan, nor the other way round; a done plan cannot be

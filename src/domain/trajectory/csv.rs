@@ -15,6 +15,8 @@ pub enum Table {
     #[default]
     Flows,
     Moves,
+    /// The agents proposed for each planned move, then the alternates, path by path.
+    Candidates,
     Departures,
     Pyramid,
     Succession,
@@ -55,6 +57,25 @@ pub fn table(report: &Report, table: Table) -> Result<Vec<u8>, ApiError> {
             .moves
             .iter()
             .map(|m| vec![m.year.to_string(), m.from.clone(), m.to.clone(), number(m.heads), number(m.training_hours)])
+            .collect(),
+        Table::Candidates => report
+            .candidates
+            .iter()
+            .flat_map(|p| {
+                p.agents.iter().map(move |a| {
+                    vec![
+                        p.from.clone(),
+                        p.to.clone(),
+                        a.year.map(|y| y.to_string()).unwrap_or_default(),
+                        a.matricule.clone(),
+                        a.last_name.clone(),
+                        a.first_name.clone(),
+                        a.total_gap.to_string(),
+                        number(a.fit),
+                        a.leaves.map(|y| y.to_string()).unwrap_or_default(),
+                    ]
+                })
+            })
             .collect(),
         Table::Departures => {
             report.departures.iter().map(|d| vec![d.year.to_string(), d.reason.clone(), number(d.count)]).collect()
@@ -99,6 +120,9 @@ pub fn table(report: &Report, table: Table) -> Result<Vec<u8>, ApiError> {
             "gap",
         ],
         Table::Moves => &["year", "from", "to", "heads", "training_hours"],
+        Table::Candidates => {
+            &["from", "to", "year", "matricule", "last_name", "first_name", "total_gap", "fit", "leaves"]
+        }
         Table::Departures => &["year", "reason", "count"],
         Table::Pyramid => &["band", "now", "at_horizon"],
         Table::Succession => &["competency", "level", "year", "holders", "at_risk"],

@@ -50,8 +50,10 @@ pub struct SuccessionRisk {
     pub at_risk: bool,
 }
 
-/// The agents best placed to make a planned move: those of the source sheet, by the mobility
-/// ranking against the target sheet.
+/// The agents best placed to make the planned moves of one path: those of the source sheet, by
+/// the mobility ranking against the target sheet. Each move of the plan gets as many agents as
+/// it moves heads, best first, year by year, no agent twice and none who leaves by then; as
+/// many alternates follow.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[schema(as = TrajectoryMoveCandidates)]
 pub struct MoveCandidates {
@@ -68,6 +70,13 @@ pub struct Candidate {
     pub matricule: String,
     pub last_name: String,
     pub first_name: String,
+    /// The year of the planned move this agent is proposed for; none for an alternate.
+    #[serde(default)]
+    pub year: Option<i32>,
+    /// The year of a known departure or retirement within the horizon: never proposed for a
+    /// move that year or later.
+    #[serde(default)]
+    pub leaves: Option<i32>,
     /// Levels missing against the target sheet, all competencies together.
     pub total_gap: i32,
     /// `1 - total_gap / sum of required levels`.
@@ -85,7 +94,8 @@ pub struct Report {
     pub status: Status,
     pub flows: Vec<Flow>,
     pub moves: Vec<Move>,
-    /// For each path of the planned moves, the agents best placed (twice the heads, at most 10).
+    /// For each path of the planned moves, the agents proposed for each year's move, then as many
+    /// alternates.
     pub candidates: Vec<MoveCandidates>,
     pub costs: Costs,
     pub stats: Stats,
@@ -110,12 +120,13 @@ pub struct Context {
     succession: Vec<SuccessionRisk>,
     unknown_birth_dates: usize,
     without_sheet: usize,
-    /// For a plan: each allowed path's agents by the mobility ranking (at most 10).
+    /// For a plan: each allowed path's agents by the mobility ranking (at most `POOL`).
     pool: Vec<MoveCandidates>,
 }
 
-/// Candidates kept per path; a report shows twice the heads moved, at most this.
-const MOST_CANDIDATES: usize = 10;
+/// Agents ranked per allowed path when a plan is asked: more than a year's moves along one path
+/// in a large fund.
+const POOL: usize = 40;
 
 /// The horizon asked for: 1 to 5 years from `first_year` (default: next year).
 pub fn horizon(first_year: Option<i32>, years: Option<usize>, today: NaiveDate) -> Result<(i32, usize), ApiError> {
@@ -144,7 +155,7 @@ pub fn context(
     prepare(&built.case)?;
     let levels = crate::domain::levels::load_organisation(conn, organisation_id, None, today)?;
     let succession = succession(&built, &levels);
-    let pool = if for_plan { pool(conn, who, &built.case, today)? } else { Vec::new() };
+    let pool = if for_plan { pool(conn, who, &built, today)? } else { Vec::new() };
     let Built { case, agents, assumptions, without_sheet, .. } = built;
     Ok(Context {
         known_departures: known_departures(&case, &agents, &assumptions),
@@ -224,44 +235,74 @@ pub fn assemble(context: Context, trajectory: Trajectory) -> Report {
     }
 }
 
-/// For each path of the planned moves, its heads and the best placed of its pool: twice the
-/// heads, at most `MOST_CANDIDATES`.
+/// For each path of the planned moves, its heads, the agents proposed for each move and the
+/// alternates (see `MoveCandidates`).
 fn candidates(pool: Vec<MoveCandidates>, moves: &[Move]) -> Vec<MoveCandidates> {
-    let mut paths: BTreeMap<(String, String), f64> = BTreeMap::new();
-    for m in moves {
-        *paths.entry((m.from.clone(), m.to.clone())).or_default() += m.heads;
-    }
     let mut pool: BTreeMap<(String, String), Vec<Candidate>> =
         pool.into_iter().map(|p| ((p.from, p.to), p.agents)).collect();
-    paths
-        .into_iter()
-        .map(|((from, to), heads)| {
-            let mut agents = pool.remove(&(from.clone(), to.clone())).unwrap_or_default();
-            agents.truncate(((heads * 2.0) as usize).clamp(1, MOST_CANDIDATES));
-            MoveCandidates { from, to, heads, agents }
-        })
-        .collect()
+    let mut moves: Vec<&Move> = moves.iter().collect();
+    moves.sort_by(|a, b| (a.year, &a.from, &a.to).cmp(&(b.year, &b.from, &b.to)));
+    let mut taken = std::collections::HashSet::new();
+    let mut paths: BTreeMap<(String, String), MoveCandidates> = BTreeMap::new();
+    for m in moves {
+        let key = (m.from.clone(), m.to.clone());
+        let path = paths.entry(key.clone()).or_insert_with(|| MoveCandidates {
+            from: m.from.clone(),
+            to: m.to.clone(),
+            heads: 0.0,
+            agents: Vec::new(),
+        });
+        path.heads += m.heads;
+        let ranked = pool.get(&key).map(Vec::as_slice).unwrap_or_default();
+        let free = ranked
+            .iter()
+            .filter(|c| c.leaves.is_none_or(|y| y > m.year) && !taken.contains(&c.matricule))
+            .take(m.heads.round() as usize)
+            .cloned()
+            .collect::<Vec<_>>();
+        for mut c in free {
+            taken.insert(c.matricule.clone());
+            c.year = Some(m.year);
+            path.agents.push(c);
+        }
+    }
+    for (key, path) in &mut paths {
+        let alternates = pool
+            .remove(key)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|c| c.leaves.is_none() && !taken.contains(&c.matricule))
+            .take((path.heads.round() as usize).max(1));
+        path.agents.extend(alternates);
+    }
+    paths.into_values().collect()
 }
 
 /// The agents of each allowed path's source sheet, by the mobility ranking against its target.
 fn pool(
     conn: &mut DbConnection,
     who: &Principal,
-    case: &Case,
+    built: &Built,
     today: NaiveDate,
 ) -> Result<Vec<MoveCandidates>, ApiError> {
     use crate::domain::analytics::{Scope, mobility};
+    let case = &built.case;
+    let last = case.first_year + case.years as i32 - 1;
     let organisation = case.organisations.first().map(|o| o.code.clone());
     case.paths
         .iter()
         .map(|path| {
             let scope = Scope { organisation: organisation.clone(), unit: None, job_profile: Some(path.from.clone()) };
-            let ask = crate::domain::paging::PageAsk::new(Some(1), Some(MOST_CANDIDATES))?;
+            let ask = crate::domain::paging::PageAsk::new(Some(1), Some(POOL))?;
             let ranked = mobility(conn, who, &scope, &path.to, ask, today)?;
             let agents = ranked
                 .items
                 .into_iter()
                 .map(|r| Candidate {
+                    year: None,
+                    leaves: exit(&built.assumptions.retirement_ages, &person(&r.agent), case.first_year)
+                        .map(|(year, _)| year)
+                        .filter(|year| *year <= last),
                     matricule: r.agent.input.matricule,
                     last_name: r.agent.input.last_name,
                     first_name: r.agent.input.first_name,
@@ -369,4 +410,51 @@ fn succession(built: &Built, levels: &crate::domain::levels::LevelBook) -> Vec<S
             SuccessionRisk { competency, level, holders, at_risk }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use gpec_trajectory::result::Move;
+
+    use super::{Candidate, MoveCandidates, candidates};
+
+    fn agent(matricule: &str, leaves: Option<i32>) -> Candidate {
+        let (last_name, first_name) = (matricule.to_owned(), String::new());
+        Candidate { matricule: matricule.to_owned(), last_name, first_name, year: None, leaves, total_gap: 0, fit: 1.0 }
+    }
+
+    fn planned(year: i32, from: &str, heads: f64) -> Move {
+        let (organisation, to) = ("CAF".to_owned(), "ACC".to_owned());
+        Move { organisation, year, from: from.to_owned(), to, heads, training_hours: 0.0 }
+    }
+
+    #[test]
+    fn each_move_gets_its_heads_best_first_no_one_twice_nor_after_leaving_then_alternates() {
+        // B leaves in 2028: proposed for 2027 if best placed then, never for 2028.
+        let ranked: Vec<Candidate> =
+            [("A", None), ("B", Some(2028)), ("C", None), ("D", None), ("E", None), ("F", None)]
+                .into_iter()
+                .map(|(m, leaves)| agent(m, leaves))
+                .collect();
+        let pool = vec![
+            MoveCandidates { from: "CSU".into(), to: "ACC".into(), heads: 0.0, agents: ranked.clone() },
+            MoveCandidates { from: "GCA".into(), to: "ACC".into(), heads: 0.0, agents: ranked },
+        ];
+        let moves = [planned(2028, "CSU", 2.0), planned(2027, "CSU", 1.0), planned(2028, "GCA", 1.0)];
+        let paths = candidates(pool, &moves);
+        let named = |p: &MoveCandidates| -> Vec<(String, Option<i32>)> {
+            p.agents.iter().map(|a| (a.matricule.clone(), a.year)).collect()
+        };
+        let csu = paths.iter().find(|p| p.from == "CSU").unwrap();
+        assert_eq!(csu.heads, 3.0);
+        let pairs = |list: &[(&str, Option<i32>)]| -> Vec<(String, Option<i32>)> {
+            list.iter().map(|(m, y)| (m.to_string(), *y)).collect()
+        };
+        // A for 2027; B leaves in 2028, so C and D for 2028; then the alternates still free and
+        // staying: F only (E goes to the GCA move).
+        assert_eq!(named(csu), pairs(&[("A", Some(2027)), ("C", Some(2028)), ("D", Some(2028)), ("F", None)]));
+        // The GCA move takes the best not yet proposed and staying: E; F is its alternate.
+        let gca = paths.iter().find(|p| p.from == "GCA").unwrap();
+        assert_eq!(named(gca), pairs(&[("E", Some(2028)), ("F", None)]));
+    }
 }

@@ -244,7 +244,8 @@ pub struct PlanFormat {
     #[serde(default)]
     #[param(inline)]
     pub format: Format,
-    /// With `format=csv`: `flows` (default), `moves`, `departures`, `pyramid` or `succession`.
+    /// With `format=csv`: `flows` (default), `moves`, `candidates` (the agents proposed for each
+    /// move, then the alternates), `departures`, `pyramid` or `succession`.
     #[serde(default)]
     #[param(inline)]
     pub table: Table,
