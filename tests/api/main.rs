@@ -10,6 +10,7 @@ mod audit;
 mod auth;
 mod browser;
 mod browser_campus;
+mod browser_trajectory;
 mod campus;
 mod campus_consent;
 mod chromium;
