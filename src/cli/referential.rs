@@ -138,6 +138,10 @@ pub fn demo(
     if let Some(sheet) = &report.draft_sheet {
         println!("job sheet {sheet}: a new draft version to validate");
     }
+    println!(
+        "trajectory: {} targets (ETP per job sheet and year), a three-year plan queued (trajectory plan {})",
+        report.trajectory.targets, report.trajectory.plan
+    );
     println!("({:.1} s)", started.elapsed().as_secs_f64());
     println!("sign in at http://{}/ as {}", config.bind, names.join(", "));
     if generated {

@@ -65,9 +65,10 @@ async fn the_demo_fills_the_hr_production_and_campus_screens_and_makes_a_user_pe
         projection["departures"].as_array().unwrap().iter().filter_map(|d| d["reason"].as_str()).collect();
     assert!(reasons.contains("retirement") && reasons.contains("end_of_contract"), "{reasons:?}");
     assert_eq!(projection["unknown_birth_dates"], 0);
-    let res = app.post("/api/v1/trajectory/plans", &hr, serde_json::json!({})).await;
-    let id = res.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    // The demo queued a three-year plan, which the workers solve.
+    let id = report["report"]["trajectory"]["plan"].as_i64().unwrap();
     let view = crate::planning::finished_at(&app, &hr, &format!("/api/v1/trajectory/plans/{id}"), "/plan/status").await;
+    assert_eq!(view["plan"]["name"], "Trajectoire à trois ans");
     let plan = &view["report"];
     assert_eq!(plan["status"], "optimal", "{view}");
     assert!(plan["costs"]["total"].as_f64() < projection["costs"]["total"].as_f64(), "{}", plan["costs"]);
@@ -88,6 +89,12 @@ async fn the_demo_fills_the_hr_production_and_campus_screens_and_makes_a_user_pe
     assert_ne!(figure(&home, "chiffre-risque"), "0", "the draft sheet's new expertise rests on nobody");
     let team = web.get("/equipes").await.text().await.unwrap();
     assert!(team.contains("<td class=\"cell met\"") && team.contains("<td class=\"cell short1\""), "{team}");
+    let trajectory = web.get("/trajectoire").await.text().await.unwrap();
+    assert!(trajectory.contains("Trajectoire à trois ans") && trajectory.contains("<svg"), "{trajectory}");
+    let planned = web.get(&format!("/trajectoire/plans/{id}")).await.text().await.unwrap();
+    assert!(planned.contains("id=\"flux\"") && planned.contains("Plan optimal"), "{planned}");
+    let settings = web.get("/trajectoire/hypotheses").await.text().await.unwrap();
+    assert!(settings.contains("name=\"cible.CSU."), "{settings}");
     let ranking = web.get("/mobilite?cible=EXPERTISE").await.text().await.unwrap();
     assert!(ranking.contains("id=\"classement\""));
     let needs = web.get("/besoins").await.text().await.unwrap();

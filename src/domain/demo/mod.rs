@@ -87,6 +87,8 @@ pub struct DemoReport {
     pub forecast: i32,
     /// Plans queued over the coming months, which the service's workers solve.
     pub plans: Vec<i32>,
+    /// The workforce targets set, and the trajectory plan queued towards them.
+    pub trajectory: trajectory::Trajectory,
 }
 
 /// Queues two plans of the coming months, a year and a half-year, and a variant of the
@@ -359,11 +361,12 @@ pub fn generate(
         let production = production::fill(conn, who, &code, organisation_id, &matricules, today, &mut rng)?;
         let (actuals, forecast) = actuals::fill(conn, who, &code, organisation_id, today, &mut rng)?;
         let campus = campus::fill(conn, who, &code, &matricules, today, &mut rng)?;
-        trajectory::fill(conn, who, code.as_str(), organisation_id, today)?;
+        let trajectory = trajectory::fill(conn, who, code.as_str(), organisation_id, today)?;
         let draft_sheet = draft_sheet(conn, who, organisation_id)?;
         let plans = plans(conn, who, code.as_str(), today)?;
         Ok(DemoReport {
             plans,
+            trajectory,
             organisation: code.as_str().to_owned(),
             units,
             agents: made,
