@@ -86,6 +86,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/trajectory/plans"),
     ("GET", "/api/v1/trajectory/plans"),
     ("GET", "/api/v1/trajectory/plans/{id}"),
+    ("GET", "/api/v1/trajectory/plans/{id}/case"),
     ("DELETE", "/api/v1/trajectory/plans/{id}"),
     ("GET", "/api/v1/planning-settings"),
     ("PUT", "/api/v1/planning-settings"),

@@ -156,6 +156,18 @@ async fn the_projection_follows_known_departures_and_the_plan_meets_the_targets(
         String::from_utf8(app.get_bytes(&format!("{plan_path}?format=csv&table=candidates"), &hr).await).unwrap();
     assert!(named.starts_with("from,to,year,matricule,last_name,first_name,total_gap,fit,leaves\n"), "{named}");
     assert_eq!(named.lines().count(), 1 + agents.len(), "{named}");
+    // The case it was solved on, solved again by the command on files: the same optimum.
+    let case = app.get_bytes(&format!("{plan_path}/case"), &hr).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("case.json");
+    std::fs::write(&file, case).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gpec"))
+        .args(["trajectory", "solve", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let again: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!((again["costs"]["total"].as_f64().unwrap() - plan["costs"]["total"].as_f64().unwrap()).abs() < 1e-6);
     let listed = app.get_json("/api/v1/trajectory/plans", &hr).await;
     assert_eq!(listed["items"].as_array().unwrap().len(), 1, "{listed}");
     // A trajectory plan is not a monthly plan, nor the other way round; a done plan cannot be

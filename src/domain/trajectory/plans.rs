@@ -209,6 +209,15 @@ fn stored_report(conn: &mut DbConnection, id: i32) -> Result<Report, ApiError> {
     serde_json::from_str(&text).map_err(|e| ApiError::internal("stored trajectory report", e))
 }
 
+/// The case a plan was asked on, as `gpec trajectory solve` reads it; 404 once the retention
+/// rule discarded it (failed and cancelled plans keep theirs for a limited time).
+pub fn case(conn: &mut DbConnection, who: &Principal, id: i32) -> Result<gpec_trajectory::Case, ApiError> {
+    visible(conn, who, id)?;
+    let context: Context = serde_json::from_str(&queue::scenario(conn, id)?)
+        .map_err(|e| ApiError::internal("stored trajectory case", e))?;
+    Ok(context.case)
+}
+
 /// Cancels a queued or solving plan (409 once it ended).
 pub fn cancel(conn: &mut DbConnection, who: &Principal, id: i32) -> Result<PlanSummary, ApiError> {
     crate::db::transaction(conn, |conn| {

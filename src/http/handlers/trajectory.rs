@@ -31,6 +31,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(request_plan)
         .service(list_plans)
         .service(get_plan)
+        .service(get_case)
         .service(cancel_plan);
 }
 
@@ -276,6 +277,26 @@ pub async fn get_plan(
     }
     let view = state.db.run(move |conn| plans::view(conn, &who, id)).await?;
     Ok(HttpResponse::Ok().json(view))
+}
+
+/// The case a trajectory plan was solved on, in the trajectory model's JSON (`gpec trajectory
+/// solve` and `gpec trajectory project` read it): the stock, departures, assumptions and targets
+/// as they were when the plan was asked.
+#[utoipa::path(
+    tag = "trajectory",
+    security(("bearer" = [])),
+    params(("id" = i32, Path)),
+    responses((status = 200, description = "The case", body = gpec_trajectory::Case), AuthErrors, NotFound)
+)]
+#[get("/trajectory/plans/{id}/case")]
+pub async fn get_case(
+    state: web::Data<AppState>,
+    who: Principal,
+    id: web::Path<i32>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let case = state.db.run(move |conn| plans::case(conn, &who, id)).await?;
+    Ok(HttpResponse::Ok().json(case))
 }
 
 /// Cancels a queued or solving trajectory plan (409 once it ended).
