@@ -45,6 +45,14 @@ async fn the_demo_fills_the_hr_production_and_campus_screens_and_makes_a_user_pe
     let plan = report["report"]["plans"][1].as_i64().unwrap();
     let solved = crate::planning::finished(&app, &production, plan).await;
     assert_eq!(solved["status"], "done", "the workers solve the demo's plan: {solved}");
+    // The year's plan reads like a fund's: normal most months, strained at the autumn peak, a few
+    // critical activity-months at most, not a backlog out of hand all year.
+    let year = crate::planning::finished(&app, &production, report["report"]["plans"][0].as_i64().unwrap()).await;
+    let alerts: Vec<&str> =
+        year["result"]["activities"].as_array().unwrap().iter().map(|a| a["alert"].as_str().unwrap()).collect();
+    let count = |alert: &str| alerts.iter().filter(|a| **a == alert).count();
+    assert!(count("normale") * 2 > alerts.len() && count("tendue") > 0, "{alerts:?}");
+    assert!(count("critique") * 10 < alerts.len(), "{alerts:?}");
     let variant = app.get_json(&format!("/api/v1/plans/{}", report["report"]["plans"][2]), &production).await;
     assert_eq!(variant["overrides"]["pools"][0]["max_heads"], 12, "the variant keeps its overrides: {variant}");
     assert_eq!(app.get_json("/api/v1/planning-settings", &production).await, settings, "settings untouched");

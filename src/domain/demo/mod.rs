@@ -7,6 +7,7 @@
 
 mod actuals;
 mod campus;
+mod capacity;
 mod lifecycle;
 mod production;
 mod trajectory;

@@ -11,6 +11,7 @@ use rand::Rng;
 use rand::rngs::StdRng;
 use serde::Serialize;
 
+use super::capacity;
 use crate::db::DbConnection;
 use crate::domain::access::Principal;
 use crate::domain::csv_io;
@@ -31,6 +32,8 @@ const HISTORY: i32 = 36;
 const AHEAD: i32 = 12;
 /// Share of the agents' time spent on the activities (the rest: management, projects).
 const PRODUCTION_SHARE: f64 = 0.8;
+/// An activity's mean monthly load against the hours its qualified agents give it (see `fill`).
+const LOAD_FACTOR: f64 = 1.25;
 
 #[derive(Debug, Serialize)]
 pub struct Production {
@@ -78,7 +81,28 @@ pub fn fill(
 ) -> Result<Production, ApiError> {
     let chosen = choose(conn)?;
     let hours_per_fte = gpec_planning::scenario::default_hours_per_fte();
-    let per_activity = matricules.len() as f64 * PRODUCTION_SHARE / chosen.len().max(1) as f64;
+    let units: Vec<String> = {
+        use crate::db::schema::agents as a;
+        use diesel::prelude::*;
+        a::table.filter(a::organisation_id.eq(organisation_id)).select(a::unit).distinct().order(a::unit).load(conn)?
+    };
+    // Each unit has three activities, in turn.
+    let n = chosen.len();
+    let homes: BTreeMap<String, Vec<usize>> = units
+        .iter()
+        .enumerate()
+        .filter(|_| n > 0)
+        .map(|(u, unit)| (unit.clone(), (0..3.min(n)).map(|j| (2 * u + j) % n).collect()))
+        .collect();
+    let requirements: Vec<Vec<(String, i32)>> = chosen.iter().map(|a| a.requirements.clone()).collect();
+    let available = capacity::hours_by_activity(
+        conn,
+        organisation_id,
+        &requirements,
+        &homes,
+        hours_per_fte * PRODUCTION_SHARE,
+        today,
+    )?;
     let mut activities = csv_io::writer(ACTIVITY_COLUMNS)?;
     let mut loads = csv_io::writer(LOAD_COLUMNS)?;
     let now = Period::of_date(today);
@@ -90,13 +114,16 @@ pub fn fill(
         // Version 2: the first activity validates payments, present every day and first in
         // tense months; automation takes the simple files of the second in six months.
         let (priority, min_fte, changes) = match k {
-            0 => (3.0, (per_activity * 0.4).round(), String::new()),
+            0 => (3.0, (available[k] / hours_per_fte * 0.4).round(), String::new()),
             1 => (1.0, 0.0, format!("{}:{}", now.plus(6), (f64::from(minutes) * 0.85).round())),
             _ if k % 2 == 0 => (2.0, 0.0, String::new()),
             _ => (1.0, 0.0, String::new()),
         };
-        // Sized so that the activity's agents are busy about 95 % of an average month.
-        let base = per_activity * hours_per_fte * 60.0 / f64::from(minutes) * 0.95;
+        // Sized on the hours of the agents who can do the activity, a quarter above that even
+        // split (the planner allocates them more freely): measured on 60, 500 and 1,500 agents,
+        // the year's plan is then `normale` most months, `tendue` at the autumn peak and
+        // `critique` in three activity-months of 72, with a cost in reinforcements.
+        let base = available[k] * 60.0 / f64::from(minutes) * LOAD_FACTOR;
         let requirements: Vec<String> = a.requirements.iter().map(|(c, l)| format!("{c}:{l}")).collect();
         csv_io::write_row(
             &mut activities,
@@ -146,11 +173,6 @@ pub fn fill(
     referential_csv::import(conn, who, Entity::Loads, &csv_io::finish(loads)?, scope)?;
     referential_csv::import(conn, who, Entity::Unavailability, &csv_io::finish(away)?, scope)?;
     let current = settings::get(conn, organisation_id)?;
-    let units: Vec<String> = {
-        use crate::db::schema::agents as a;
-        use diesel::prelude::*;
-        a::table.filter(a::organisation_id.eq(organisation_id)).select(a::unit).distinct().order(a::unit).load(conn)?
-    };
     let flying_hours: BTreeMap<String, f64> = (0..AHEAD).map(|m| (now.plus(m).to_string(), 300.0)).collect();
     let wanted = Settings {
         hours_per_fte,
@@ -173,7 +195,7 @@ pub fn fill(
             }],
             // Agents stay mostly on their unit's activities; permanent hires arrive after three
             // months of recruitment and ramp up.
-            internal_mobility: Some(InternalMobility { max_share: 0.25 }),
+            internal_mobility: Some(InternalMobility { max_share: super::capacity::MOBILITY }),
             hires: vec![HirePool {
                 code: "CDI-GESTION".into(),
                 cost_per_head_month: 3_400.0,
@@ -186,12 +208,9 @@ pub fn fill(
         penalties: Penalties { over_normal_per_item: 1.0, over_critical_per_item: 20.0, ..Penalties::default() },
         variance: Default::default(),
         ramp_up: Default::default(),
-        // Each unit has three activities, in turn.
-        units: units
+        units: homes
             .into_iter()
-            .enumerate()
-            .filter(|_| !codes.is_empty())
-            .map(|(u, unit)| (unit, (0..3).map(|j| codes[(2 * u + j) % codes.len()].clone()).collect()))
+            .map(|(unit, home)| (unit, home.into_iter().map(|k| codes[k].clone()).collect()))
             .collect(),
     };
     settings::put(conn, organisation_id, current.version, &wanted, &who.username)?;

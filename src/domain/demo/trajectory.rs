@@ -15,7 +15,7 @@ use crate::domain::trajectory::targets::{self, Target};
 use crate::error::ApiError;
 
 const TRENDS: &[(&str, f64)] =
-    &[("CSU", -0.05), ("ACCOMPAGNEMENT", 0.10), ("EXPERTISE", 0.05), ("GESTIONNAIRE-RISQUES", 0.08)];
+    &[("CSU", -0.15), ("ACCOMPAGNEMENT", 0.10), ("EXPERTISE", 0.05), ("GESTIONNAIRE-RISQUES", 0.08)];
 
 /// What the demo set: targets, and the trajectory plan queued.
 #[derive(Debug, Clone, serde::Serialize)]

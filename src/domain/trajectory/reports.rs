@@ -120,13 +120,22 @@ pub struct Context {
     succession: Vec<SuccessionRisk>,
     unknown_birth_dates: usize,
     without_sheet: usize,
-    /// For a plan: each allowed path's agents by the mobility ranking (at most `POOL`).
+    /// For a plan: each allowed path's agents by the mobility ranking (see `pool_size`).
     pool: Vec<MoveCandidates>,
 }
 
-/// Agents ranked per allowed path when a plan is asked: more than a year's moves along one path
-/// in a large fund.
-const POOL: usize = 40;
+/// Alternates ranked per path beyond the most moves the limits allow out of its source sheet.
+const ALTERNATES: usize = 10;
+
+/// Agents ranked on a path out of `sheet`: as many as the limits let move out of it over the
+/// horizon (the yearly share of its heads, and its agents free to move), and the alternates.
+fn pool_size(case: &Case, sheet: &str) -> usize {
+    let most = case.organisations.first().and_then(|o| o.jobs.iter().find(|j| j.sheet == sheet)).map_or(0, |j| {
+        let yearly = (j.move_out_share * f64::from(j.heads)).ceil() as u32;
+        (yearly * case.years as u32).min(j.movable)
+    });
+    (most as usize + ALTERNATES).min(crate::domain::paging::PageAsk::MAX_SIZE)
+}
 
 /// The horizon asked for: 1 to 5 years from `first_year` (default: next year).
 pub fn horizon(first_year: Option<i32>, years: Option<usize>, today: NaiveDate) -> Result<(i32, usize), ApiError> {
@@ -293,7 +302,7 @@ fn pool(
         .iter()
         .map(|path| {
             let scope = Scope { organisation: organisation.clone(), unit: None, job_profile: Some(path.from.clone()) };
-            let ask = crate::domain::paging::PageAsk::new(Some(1), Some(POOL))?;
+            let ask = crate::domain::paging::PageAsk::new(Some(1), Some(pool_size(case, &path.from)))?;
             let ranked = mobility(conn, who, &scope, &path.to, ask, today)?;
             let agents = ranked
                 .items
