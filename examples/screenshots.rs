@@ -36,6 +36,9 @@ const SCREENS: &[(&str, &str)] = &[
     ("12-mobilite", "/mobilite?cible=ACCOMPAGNEMENT&fiche=CSU"),
     ("13-besoins", "/besoins?cible=CSU"),
     ("14-import", "/import"),
+    ("14b-trajectoire", "/trajectoire"),
+    ("14c-trajectoire-plan", "/trajectoire/plans/4"),
+    ("14d-trajectoire-hypotheses", "/trajectoire/hypotheses"),
 ];
 
 /// The production manager's screens, shot as the demo's production user.

@@ -52,7 +52,7 @@ async fn hr_sets_an_assumption_and_a_target_asks_for_a_plan_and_the_page_shows_i
     wait_for_text(&web, "Plan optimal (prouvé)").await;
     assert!(web.current_url().await.unwrap().path().starts_with("/trajectoire/plans/"));
     wait_for_text(&web, "CSU → ACCOMPAGNEMENT").await;
-    wait_for_text(&web, "proposé pour").await;
+    wait_for_text(&web, "Proposé pour").await;
     let link = element(&web, By::LinkText("Retour à la trajectoire sans action")).await;
     link.click().await.unwrap();
     wait_for_text(&web, "Cible accompagnement").await;

@@ -362,9 +362,10 @@ pub fn generate(
         let production = production::fill(conn, who, &code, organisation_id, &matricules, today, &mut rng)?;
         let (actuals, forecast) = actuals::fill(conn, who, &code, organisation_id, today, &mut rng)?;
         let campus = campus::fill(conn, who, &code, &matricules, today, &mut rng)?;
-        let trajectory = trajectory::fill(conn, who, code.as_str(), organisation_id, today)?;
         let draft_sheet = draft_sheet(conn, who, organisation_id)?;
         let plans = plans(conn, who, code.as_str(), today)?;
+        // After the monthly plans, which thus keep the first ids.
+        let trajectory = trajectory::fill(conn, who, code.as_str(), organisation_id, today)?;
         Ok(DemoReport {
             plans,
             trajectory,
