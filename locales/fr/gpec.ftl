@@ -732,6 +732,7 @@ trajectory-asked-by = Demandé par
 trajectory-back = Retour à la trajectoire sans action
 trajectory-download = Télécharger (CSV) :
 trajectory-settings-link = Cibles et hypothèses
+trajectory-own-organisation = Mon organisme
 trajectory-settings-title = Trajectoire : cibles et hypothèses
 trajectory-settings-saved = Enregistré.
 trajectory-targets-title = Cibles d'effectifs (ETP en fin d'année)

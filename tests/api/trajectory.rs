@@ -229,6 +229,35 @@ async fn the_projection_follows_known_departures_and_the_plan_meets_the_targets(
         web.post("/trajectoire/plans", &[("csrf", "forged"), ("annees", "3")]).await.status(),
         StatusCode::FORBIDDEN
     );
+    // National hr chooses the organisation on the pages: CAF-33's projection, a plan asked for
+    // it, and CAF-78's targets set from the grid.
+    let web = WebClient::new(&app);
+    assert_eq!(web.sign_in("rh.national", USER_PASSWORD).await.status(), StatusCode::SEE_OTHER);
+    let page = web.get("/trajectoire?annees=3&organisation=CAF-33").await.text().await.unwrap();
+    assert!(page.contains("<option value=\"CAF-33\" selected") && page.contains("retraite"), "{page}");
+    let csrf = crate::web::hidden(&page, "csrf");
+    let asked = [("csrf", csrf.as_str()), ("annees", "3"), ("organisation", "CAF-33")];
+    let res = web.post("/trajectoire/plans", &asked).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let theirs = web.get(res.headers()["location"].to_str().unwrap()).await.text().await.unwrap();
+    assert!(theirs.contains("href=\"/trajectoire?organisation=CAF-33\""), "{theirs}");
+    let listed = app.get_json("/api/v1/trajectory/plans?organisation=CAF-33", &national).await;
+    assert_eq!(listed["items"].as_array().unwrap().len(), 3, "{listed}");
+    let grid = web.get("/trajectoire/hypotheses?organisation=CAF-78").await.text().await.unwrap();
+    assert!(grid.contains("name=\"organisation\" value=\"CAF-78\""), "{grid}");
+    let cells = [("csrf", csrf.as_str()), ("organisation", "CAF-78"), ("cible.EXPERTISE.2028", "7")];
+    let res = web.post("/trajectoire/cibles", &cells).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()["location"], "/trajectoire/hypotheses?organisation=CAF-78&enregistre=1");
+    let theirs = app.get_json("/api/v1/trajectory/targets?organisation=CAF-78", &national).await;
+    assert_eq!(
+        theirs["targets"],
+        json!([{"organisation": "CAF-78", "job_profile": "EXPERTISE", "year": 2028, "etp": 7.0}])
+    );
+    // Another organisation's hr cannot name CAF-33.
+    let web = WebClient::new(&app);
+    assert_eq!(web.sign_in("rh78", USER_PASSWORD).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(web.get("/trajectoire?organisation=CAF-33").await.status(), StatusCode::NOT_FOUND);
     let web = WebClient::new(&app);
     assert_eq!(web.sign_in("lecteur33", USER_PASSWORD).await.status(), StatusCode::SEE_OTHER);
     assert!(!web.home().await.contains("href=\"/trajectoire\""));

@@ -1,4 +1,5 @@
-//! The workforce trajectory (`/trajectoire?annees=`), for hr: the projection without action per
+//! The workforce trajectory (`/trajectoire?annees=&organisation=`, the organisation for national
+//! users), for hr: the projection without action per
 //! job sheet and year against the targets, with the departures per year and reason, the age
 //! pyramid now and at the horizon (a chart), and the succession risks (the same report as
 //! `GET /api/v1/trajectory/projection`); below, the form that asks for an optimal plan and the
@@ -55,6 +56,10 @@ pub(super) trait ReportWords {
 pub(super) struct TrajectoryPage {
     layout: Layout,
     years: usize,
+    /// The organisation shown, named in the address by national users (empty: their own).
+    organisation: String,
+    /// For national users: the organisations to choose from (code, name).
+    organisations: Vec<(String, String)>,
     report: Report,
     chart: String,
     plans: Page<PlanSummary>,
@@ -62,9 +67,28 @@ pub(super) struct TrajectoryPage {
 }
 
 impl ReportWords for TrajectoryPage {}
+
+impl TrajectoryPage {
+    fn settings_address(&self) -> String {
+        address("/trajectoire/hypotheses", &self.organisation)
+    }
+}
+
+/// `path`, naming `organisation` when a national user chose one.
+pub(super) fn address(path: &str, organisation: &str) -> String {
+    if organisation.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?organisation={}", crate::http::handlers::escaped(organisation))
+    }
+}
 impl PlanWords for TrajectoryPage {
     fn listed(&self) -> &Page<PlanSummary> {
         &self.plans
+    }
+
+    fn organisation(&self) -> &str {
+        &self.organisation
     }
 }
 
@@ -105,6 +129,24 @@ pub(super) fn chart(report: &Report) -> Result<String, WebError> {
 #[derive(Deserialize)]
 pub struct TrajectoryQuery {
     annees: Option<usize>,
+    #[serde(default)]
+    organisation: String,
+}
+
+/// The organisation a national user named (none: the caller's own).
+pub(super) fn named(organisation: &str) -> Option<String> {
+    Some(organisation.trim().to_uppercase()).filter(|o| !o.is_empty())
+}
+
+/// The organisations a national user may choose from (none for anyone else).
+pub(super) fn choices(
+    conn: &mut crate::db::DbConnection,
+    who: &crate::domain::access::Principal,
+) -> Result<Vec<(String, String)>, crate::error::ApiError> {
+    Ok(match who.scope() {
+        Some(_) => vec![],
+        None => crate::domain::organisations::list(conn, None)?.into_iter().map(|o| (o.code, o.name)).collect(),
+    })
 }
 
 /// The projection page with the plan form and the plans asked.
@@ -112,21 +154,26 @@ pub(super) async fn projection_page(
     visitor: &Visitor,
     state: &AppState,
     years: Option<usize>,
+    organisation: Option<String>,
     notice: Option<String>,
 ) -> Result<TrajectoryPage, WebError> {
     let horizon = reports::horizon(None, years, today())?;
     let who = visitor.who.clone();
-    let (report, plans) = state
+    let org = organisation.clone();
+    let (report, plans, organisations) = state
         .db
         .run(move |conn| {
-            let report = reports::projection(conn, &who, None, horizon, today())?;
-            Ok((report, plans::page(conn, &who, None, PageAsk::new(Some(1), Some(20))?)?))
+            let report = reports::projection(conn, &who, org.as_deref(), horizon, today())?;
+            let plans = plans::page(conn, &who, org.as_deref(), PageAsk::new(Some(1), Some(20))?)?;
+            Ok((report, plans, choices(conn, &who)?))
         })
         .await?;
     let chart = chart(&report)?;
     Ok(TrajectoryPage {
         layout: Layout::of(visitor, i18n::t("trajectory-title")),
         years: horizon.1,
+        organisation: organisation.unwrap_or_default(),
+        organisations,
         report,
         chart,
         plans,
@@ -140,5 +187,6 @@ pub async fn show(
     state: web::Data<AppState>,
     q: web::Query<TrajectoryQuery>,
 ) -> Result<HttpResponse, WebError> {
-    Ok(page(&projection_page(&visitor, &state, q.annees, None).await?))
+    let q = q.into_inner();
+    Ok(page(&projection_page(&visitor, &state, q.annees, named(&q.organisation), None).await?))
 }

@@ -9,7 +9,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::trajectory::{ReportWords, chart, projection_page};
+use super::trajectory::{ReportWords, chart, named, projection_page};
 use crate::domain::paging::{Page, PageAsk};
 use crate::domain::trajectory::csv::{self, Table};
 use crate::domain::trajectory::plans::{self, PlanRequest, PlanSummary};
@@ -22,6 +22,14 @@ use crate::web::{Layout, Visitor, WebError, html, i18n, page};
 /// Words both the list and the plan page use.
 pub(super) trait PlanWords {
     fn listed(&self) -> &Page<PlanSummary>;
+
+    /// The organisation listed, as a national user named it (empty: the caller's own).
+    fn organisation(&self) -> &str;
+
+    /// The address the rows poll.
+    fn rows_address(&self) -> String {
+        super::trajectory::address("/trajectoire/plans/lignes", self.organisation())
+    }
 
     /// Whether a plan listed is queued or running: then the rows poll.
     fn any_pending(&self) -> bool {
@@ -41,20 +49,37 @@ pub(super) trait PlanWords {
 #[template(path = "trajectory_plans_rows.html")]
 struct PlanRows {
     plans: Page<PlanSummary>,
+    organisation: String,
 }
 
 impl PlanWords for PlanRows {
     fn listed(&self) -> &Page<PlanSummary> {
         &self.plans
     }
+
+    fn organisation(&self) -> &str {
+        &self.organisation
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RowsQuery {
+    #[serde(default)]
+    organisation: String,
 }
 
 /// The rows alone, which the list polls while a plan is queued or running.
 #[get("/trajectoire/plans/lignes")]
-pub async fn rows(visitor: Visitor, state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
-    let who = visitor.who.clone();
-    let plans = state.db.run(move |conn| plans::page(conn, &who, None, PageAsk::new(Some(1), Some(20))?)).await?;
-    Ok(page(&PlanRows { plans }))
+pub async fn rows(
+    visitor: Visitor,
+    state: web::Data<AppState>,
+    q: web::Query<RowsQuery>,
+) -> Result<HttpResponse, WebError> {
+    let (who, organisation) = (visitor.who.clone(), named(&q.organisation));
+    let org = organisation.clone();
+    let plans =
+        state.db.run(move |conn| plans::page(conn, &who, org.as_deref(), PageAsk::new(Some(1), Some(20))?)).await?;
+    Ok(page(&PlanRows { plans, organisation: organisation.unwrap_or_default() }))
 }
 
 #[derive(Deserialize)]
@@ -63,6 +88,8 @@ pub struct PlanForm {
     #[serde(default)]
     name: String,
     annees: Option<usize>,
+    #[serde(default)]
+    organisation: String,
 }
 
 /// Queues a plan from the form and goes to it; a refusal shows the projection page again with
@@ -77,7 +104,13 @@ pub async fn request_plan(
     let form = form.into_inner();
     visitor.check_csrf(&req, Some(&form.csrf))?;
     let (who, quota) = (visitor.who.clone(), state.plan_quota);
-    let input = PlanRequest { name: Some(form.name), years: form.annees, ..PlanRequest::default() };
+    let organisation = named(&form.organisation);
+    let input = PlanRequest {
+        organisation: organisation.clone(),
+        name: Some(form.name),
+        years: form.annees,
+        ..PlanRequest::default()
+    };
     match state.db.transaction(move |conn| plans::request(conn, &who, input, quota, today())).await {
         Ok(plan) => Ok(HttpResponse::SeeOther()
             .insert_header((header::LOCATION, format!("/trajectoire/plans/{}", plan.id)))
@@ -85,7 +118,7 @@ pub async fn request_plan(
         Err(e @ (ApiError::Forbidden(_) | ApiError::NotFound(_))) => Err(e.into()),
         Err(e) => {
             let status = actix_web::ResponseError::status_code(&e);
-            let page = projection_page(&visitor, &state, form.annees, Some(e.to_string())).await?;
+            let page = projection_page(&visitor, &state, form.annees, organisation, Some(e.to_string())).await?;
             Ok(html(status, page.render()))
         }
     }
@@ -95,6 +128,8 @@ pub async fn request_plan(
 #[template(path = "trajectory_plan.html")]
 struct PlanPage {
     layout: Layout,
+    /// The projection page of the plan's organisation.
+    back: String,
     plan: PlanSummary,
     report: Option<Report>,
     chart: Option<String>,
@@ -114,7 +149,10 @@ pub async fn show(visitor: Visitor, state: web::Data<AppState>, id: web::Path<i3
     let (id, who) = (id.into_inner(), visitor.who.clone());
     let view = state.db.run(move |conn| plans::view(conn, &who, id)).await?;
     let chart = view.report.as_ref().map(chart).transpose()?;
+    // A national user came from the organisation's page; anyone else sees their own.
+    let named = if visitor.who.scope().is_none() { view.plan.organisation.as_str() } else { "" };
     Ok(page(&PlanPage {
+        back: super::trajectory::address("/trajectoire", named),
         layout: Layout::of(&visitor, format!("{} — {}", i18n::t("trajectory-title"), view.plan.name)),
         plan: view.plan,
         report: view.report,

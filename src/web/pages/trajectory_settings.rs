@@ -12,6 +12,7 @@ use askama::Template;
 use chrono::Datelike;
 use gpec_trajectory::departures::RetirementAge;
 
+use super::trajectory::{address, named};
 use crate::domain::csv_io::spreadsheet_number;
 use crate::domain::job_profiles::SheetSummary;
 use crate::domain::trajectory::assumptions::{self, Assumptions, Hiring, MovePath, StoredAssumptions};
@@ -28,6 +29,9 @@ type Fields = BTreeMap<String, String>;
 #[template(path = "trajectory_settings.html")]
 struct SettingsPage {
     layout: Layout,
+    /// The organisation shown, named by national users (empty: their own).
+    organisation: String,
+    organisations: Vec<(String, String)>,
     version: i32,
     updated: Option<String>,
     categories: Vec<String>,
@@ -46,6 +50,10 @@ impl SettingsPage {
 
     fn target(&self, sheet: &str, year: &i32) -> String {
         self.v(format!("cible.{sheet}.{year}"))
+    }
+
+    fn back_address(&self) -> String {
+        address("/trajectoire", &self.organisation)
     }
 
     fn refused(&self, form: &str) -> bool {
@@ -234,18 +242,22 @@ fn targets_of(fields: &Fields) -> Result<Vec<Target>, ApiError> {
 
 /// What the page shows besides the fields: the stored version, the sheets and the years.
 struct Loaded {
+    organisation: Option<String>,
+    organisations: Vec<(String, String)>,
     stored: StoredAssumptions,
     sheets: Vec<SheetSummary>,
     targets: BTreeMap<(String, i32), f64>,
 }
 
-async fn load(visitor: &Visitor, state: &AppState) -> Result<Loaded, WebError> {
+async fn load(visitor: &Visitor, state: &AppState, organisation: Option<String>) -> Result<Loaded, WebError> {
     let who = visitor.who.clone();
     Ok(state
         .db
         .run(move |conn| {
-            let org = crate::domain::trajectory::organisation(conn, &who, None)?;
+            let org = crate::domain::trajectory::organisation(conn, &who, organisation.as_deref())?;
             Ok(Loaded {
+                organisations: super::trajectory::choices(conn, &who)?,
+                organisation,
                 stored: assumptions::get(conn, org)?,
                 sheets: crate::domain::job_profiles::summaries(conn)?,
                 targets: targets::of(conn, org)?,
@@ -261,7 +273,7 @@ fn settings_page(
     refusal: Option<(String, ApiError)>,
     saved: bool,
 ) -> SettingsPage {
-    let Loaded { stored, sheets, targets } = loaded;
+    let Loaded { organisation, organisations, stored, sheets, targets } = loaded;
     let next = today().year() + 1;
     let mut years: Vec<i32> = (next..next + 5).chain(targets.keys().map(|(_, y)| *y)).collect();
     years.sort_unstable();
@@ -272,6 +284,8 @@ fn settings_page(
     }
     SettingsPage {
         layout: Layout::of(visitor, i18n::t("trajectory-settings-title")),
+        organisation: organisation.unwrap_or_default(),
+        organisations,
         version: stored.version,
         updated: stored
             .updated_by
@@ -289,6 +303,8 @@ fn settings_page(
 #[derive(serde::Deserialize)]
 pub struct SavedQuery {
     enregistre: Option<String>,
+    #[serde(default)]
+    organisation: String,
 }
 
 #[get("/trajectoire/hypotheses")]
@@ -297,11 +313,16 @@ pub async fn show(
     state: web::Data<AppState>,
     q: web::Query<SavedQuery>,
 ) -> Result<HttpResponse, WebError> {
-    let loaded = load(&visitor, &state).await?;
+    let loaded = load(&visitor, &state, named(&q.organisation)).await?;
     Ok(page(&settings_page(&visitor, loaded, None, None, q.enregistre.is_some())))
 }
 
 type FormPairs = web::Form<Vec<(String, String)>>;
+
+/// The organisation a national user's form names (none: the caller's own).
+fn organisation_of(fields: &Fields) -> Option<String> {
+    named(fields.get("organisation").map_or("", String::as_str))
+}
 
 fn fields_of(req: &HttpRequest, visitor: &Visitor, form: FormPairs) -> Result<Fields, WebError> {
     let fields: Fields = form.into_inner().into_iter().collect();
@@ -317,14 +338,17 @@ async fn answer(
     fields: &Fields,
     outcome: Result<(), ApiError>,
 ) -> Result<HttpResponse, WebError> {
+    let organisation = organisation_of(fields);
     match outcome {
-        Ok(()) => Ok(HttpResponse::SeeOther()
-            .insert_header((header::LOCATION, "/trajectoire/hypotheses?enregistre=1"))
-            .finish()),
+        Ok(()) => {
+            let address = address("/trajectoire/hypotheses", organisation.as_deref().unwrap_or(""));
+            let address = format!("{address}{}enregistre=1", if address.contains('?') { '&' } else { '?' });
+            Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, address)).finish())
+        }
         Err(e @ (ApiError::Forbidden(_) | ApiError::NotFound(_))) => Err(e.into()),
         Err(e) => {
             let status = actix_web::ResponseError::status_code(&e);
-            let loaded = load(visitor, state).await?;
+            let loaded = load(visitor, state, organisation).await?;
             // Someone saved meanwhile: show theirs, never keep a stale form to be sent again.
             let stale = matches!(e, ApiError::Stale { .. } | ApiError::Conflict { .. });
             let typed = (!stale).then_some(fields);
@@ -342,7 +366,8 @@ pub async fn save_assumptions(
     form: FormPairs,
 ) -> Result<HttpResponse, WebError> {
     let fields = fields_of(&req, &visitor, form)?;
-    let loaded = load(&visitor, &state).await?;
+    let organisation = organisation_of(&fields);
+    let loaded = load(&visitor, &state, organisation.clone()).await?;
     let categories: Vec<String> = loaded.stored.assumptions.training_hours_per_level.keys().cloned().collect();
     let sheets: Vec<String> = loaded.sheets.iter().map(|s| s.code.clone()).collect();
     let version = fields.get("version").and_then(|v| v.trim().parse::<i32>().ok());
@@ -352,7 +377,8 @@ pub async fn save_assumptions(
     let outcome = match parsed {
         Ok((version, content)) => {
             let who = visitor.who.clone();
-            state.db.run(move |conn| assumptions::put(conn, &who, None, version, &content).map(|_| ())).await
+            let org = organisation.clone();
+            state.db.run(move |conn| assumptions::put(conn, &who, org.as_deref(), version, &content).map(|_| ())).await
         }
         Err(e) => Err(e),
     };
@@ -370,7 +396,8 @@ pub async fn save_targets(
     let outcome = match targets_of(&fields) {
         Ok(rows) => {
             let who = visitor.who.clone();
-            state.db.run(move |conn| targets::put(conn, &who, None, rows).map(|_| ())).await
+            let org = organisation_of(&fields);
+            state.db.run(move |conn| targets::put(conn, &who, org.as_deref(), rows).map(|_| ())).await
         }
         Err(e) => Err(e),
     };
