@@ -41,6 +41,14 @@ impl ScopeQuery {
     }
 }
 
+/// The organisations a national user may choose from (code, name); none for anyone else.
+pub fn organisation_choices(conn: &mut DbConnection, who: &Principal) -> Result<Vec<(String, String)>, ApiError> {
+    Ok(match who.scope() {
+        Some(_) => vec![],
+        None => organisations::list(conn, None)?.into_iter().map(|o| (o.code, o.name)).collect(),
+    })
+}
+
 /// The filters as typed and what each may be set to.
 pub struct ScopeFilters {
     pub query: ScopeQuery,
@@ -53,10 +61,7 @@ pub struct ScopeFilters {
 
 impl ScopeFilters {
     pub fn load(conn: &mut DbConnection, who: &Principal, query: ScopeQuery) -> Result<Self, ApiError> {
-        let organisations = match who.scope() {
-            Some(_) => vec![],
-            None => organisations::list(conn, None)?.into_iter().map(|o| (o.code, o.name)).collect(),
-        };
+        let organisations = organisation_choices(conn, who)?;
         let units = agents::units(conn, who, given(&query.organisation).as_deref())?;
         let sheets = super::agents::sheets(conn)?;
         Ok(Self { query, organisations, units, sheets })

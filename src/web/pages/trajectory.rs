@@ -10,6 +10,7 @@ use askama::Template;
 use gpec_trajectory::Status;
 use serde::Deserialize;
 
+use super::scope::organisation_choices;
 use super::trajectory_plans::PlanWords;
 use crate::domain::paging::{Page, PageAsk};
 use crate::domain::trajectory::plans::{self, PlanSummary};
@@ -138,17 +139,6 @@ pub(super) fn named(organisation: &str) -> Option<String> {
     Some(organisation.trim().to_uppercase()).filter(|o| !o.is_empty())
 }
 
-/// The organisations a national user may choose from (none for anyone else).
-pub(super) fn choices(
-    conn: &mut crate::db::DbConnection,
-    who: &crate::domain::access::Principal,
-) -> Result<Vec<(String, String)>, crate::error::ApiError> {
-    Ok(match who.scope() {
-        Some(_) => vec![],
-        None => crate::domain::organisations::list(conn, None)?.into_iter().map(|o| (o.code, o.name)).collect(),
-    })
-}
-
 /// The projection page with the plan form and the plans asked.
 pub(super) async fn projection_page(
     visitor: &Visitor,
@@ -165,7 +155,7 @@ pub(super) async fn projection_page(
         .run(move |conn| {
             let report = reports::projection(conn, &who, org.as_deref(), horizon, today())?;
             let plans = plans::page(conn, &who, org.as_deref(), PageAsk::new(Some(1), Some(20))?)?;
-            Ok((report, plans, choices(conn, &who)?))
+            Ok((report, plans, organisation_choices(conn, &who)?))
         })
         .await?;
     let chart = chart(&report)?;

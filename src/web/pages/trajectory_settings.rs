@@ -256,7 +256,7 @@ async fn load(visitor: &Visitor, state: &AppState, organisation: Option<String>)
         .run(move |conn| {
             let org = crate::domain::trajectory::organisation(conn, &who, organisation.as_deref())?;
             Ok(Loaded {
-                organisations: super::trajectory::choices(conn, &who)?,
+                organisations: super::scope::organisation_choices(conn, &who)?,
                 organisation,
                 stored: assumptions::get(conn, org)?,
                 sheets: crate::domain::job_profiles::summaries(conn)?,
