@@ -47,6 +47,7 @@ const PRODUCTION_SCREENS: &[(&str, &str)] = &[
     ("15b-activite", "/charges/activites/ACCOMPAGNEMENT-DOSSIER"),
     ("16-etp", "/etp"),
     ("17-plans", "/plans"),
+    ("17b-plans-parametres", "/plans/parametres"),
     ("18-plan", "/plans/1"),
     ("19-plans-compares", "/plans-compares?a=1&b=2"),
     ("19b-plan-variante", "/plans/3"),

@@ -4,6 +4,7 @@
 
 mod assets;
 mod charts;
+mod form;
 pub mod i18n;
 mod layout;
 mod overrides;
@@ -79,6 +80,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(pages::forecasts::create)
         .service(pages::forecasts::show)
         .service(pages::forecasts::adjust)
+        .service(pages::plan_settings::show)
+        .service(pages::plan_settings::save)
         .service(pages::plans::list)
         .service(pages::plans::rows)
         .service(pages::plans::request_plan)

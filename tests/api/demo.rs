@@ -103,6 +103,11 @@ async fn the_demo_fills_the_hr_production_and_campus_screens_and_makes_a_user_pe
     assert!(planned.contains("id=\"flux\"") && planned.contains("Plan optimal"), "{planned}");
     let settings = web.get("/trajectoire/hypotheses").await.text().await.unwrap();
     assert!(settings.contains("name=\"cible.CSU."), "{settings}");
+    let planning = web.get("/plans/parametres").await.text().await.unwrap();
+    assert!(
+        planning.contains("INTERIM ; 4400 ; 4 ; 60") && planning.contains("CDI-GESTION ; 3400 ; 3 ;"),
+        "{planning}"
+    );
     let ranking = web.get("/mobilite?cible=EXPERTISE").await.text().await.unwrap();
     assert!(ranking.contains("id=\"classement\""));
     let needs = web.get("/besoins").await.text().await.unwrap();

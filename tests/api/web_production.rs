@@ -3,6 +3,7 @@
 //! downloads a done plan and its scenario.
 
 use reqwest::StatusCode;
+use serde_json::json;
 
 use crate::helpers::{TestDb, USER_PASSWORD, spawn_app, spawn_with, test_config};
 use crate::planning::{fill, finished};
@@ -299,4 +300,122 @@ async fn an_activity_is_edited_from_the_version_shown_and_a_stale_edit_keeps_wha
     let page = res.text().await.unwrap();
     assert!(page.contains("value=\"Libellé périmé\"") && page.contains("name=\"version\" value=\"2\""), "{page}");
     assert_eq!(app.get_json("/api/v1/activities/AL", &production).await["label"], "Aides au logement (AL)");
+}
+
+/// The settings form's fields, every one filled, made from `version`.
+fn settings_form<'a>(csrf: &'a str, version: &'a str, temporary: &'a str, hires: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("csrf", csrf),
+        ("version", version),
+        ("hours_per_fte", "130,5"),
+        ("overtime.max_share", "10"),
+        ("overtime.cost_per_hour", "30"),
+        ("mobility.max_share", "20"),
+        ("ramp_up.months", "24"),
+        ("ramp_up.start_share", "50"),
+        ("units", "Production Est : ACC, al\nAccueil : ACC"),
+        ("temporary_staff", temporary),
+        ("flying_teams", "POLE-APPUI ; 5 ; AL ; 2027-02=500 2027-03=250,5\nRENFORT ; 6 ; *"),
+        ("hires", hires),
+        ("penalties.over_normal_per_item", "1"),
+        ("penalties.over_critical_per_item", "20"),
+        ("penalties.under_min_presence_per_hour", "100"),
+        ("variance.threshold", "12"),
+        ("variance.activities", "AL ; 15"),
+    ]
+}
+
+#[actix_web::test]
+async fn the_planning_settings_are_edited_on_their_page_all_or_nothing_and_never_over_a_newer_save() {
+    let app = spawn_app().await;
+    let production = fill(&app).await;
+    let web = WebClient::new(&app);
+    web.sign_in("prod33", USER_PASSWORD).await;
+    assert!(web.get("/plans").await.text().await.unwrap().contains("href=\"/plans/parametres\""));
+    let page = web.get("/plans/parametres").await.text().await.unwrap();
+    // The stored settings (fill saved 100 hours per ETP, version 1), and the defaults.
+    assert!(page.contains("name=\"hours_per_fte\" inputmode=\"decimal\" size=\"8\" value=\"100\""), "{page}");
+    assert!(page.contains("name=\"version\" value=\"1\"") && page.contains("value=\"10\""), "{page}");
+    let csrf = hidden(&page, "csrf");
+
+    // Every field, French numbers included, lands in the API's document.
+    let temporary = "CDD ; 3 150 ; 10 ; 60";
+    let hires = "CDI-GESTION ; 3300 ; 2 ; 6 ; AL, ACC ; 30/50/70";
+    let res = web.post("/plans/parametres", &settings_form(&csrf, "1", temporary, hires)).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()["location"], "/plans/parametres?enregistre=1");
+    let stored = app.get_json("/api/v1/planning-settings", &production).await;
+    assert_eq!((&stored["version"], &stored["hours_per_fte"]), (&json!(2), &json!(130.5)), "{stored}");
+    let pools = &stored["pools"];
+    assert_eq!(pools["overtime"], json!({"max_share": 0.1, "cost_per_hour": 30.0}));
+    assert_eq!(pools["internal_mobility"], json!({"max_share": 0.2}));
+    assert_eq!(
+        pools["temporary_staff"],
+        json!([{"code": "CDD", "cost_per_head_month": 3150.0, "max_heads": 10, "productivity": 0.6}])
+    );
+    assert_eq!(
+        pools["flying_teams"],
+        json!([
+            {"code": "POLE-APPUI", "cost_per_hour": 5.0, "activities": ["AL"],
+             "hours_per_period": {"2027-02": 500.0, "2027-03": 250.5}},
+            {"code": "RENFORT", "cost_per_hour": 6.0, "activities": null, "hours_per_period": {}}
+        ])
+    );
+    assert_eq!(
+        pools["hires"],
+        json!([{"code": "CDI-GESTION", "cost_per_head_month": 3300.0, "lead_months": 2, "max_heads": 6,
+                "ramp": [0.3, 0.5, 0.7], "activities": ["AL", "ACC"]}])
+    );
+    assert_eq!(stored["variance"], json!({"threshold": 0.12, "activities": {"AL": 0.15}}));
+    assert_eq!(stored["ramp_up"], json!({"months": 24, "start_share": 0.5}));
+    assert_eq!(stored["units"], json!({"Accueil": ["ACC"], "Production Est": ["ACC", "AL"]}));
+    // The page shows them back as typed.
+    let page = web.get("/plans/parametres?enregistre=1").await.text().await.unwrap();
+    assert!(page.contains("id=\"enregistre\"") && page.contains("CDD ; 3150 ; 10 ; 60"), "{page}");
+    assert!(page.contains("CDI-GESTION ; 3300 ; 2 ; 6 ; AL, ACC ; 30/50/70"), "{page}");
+    assert!(page.contains("POLE-APPUI ; 5 ; AL ; 2027-02=500 2027-03=250,5"), "{page}");
+
+    // Bad values are each named, the form comes back as typed, nothing is written.
+    let res = web.post("/plans/parametres", &settings_form(&csrf, "2", "CDD ; beaucoup ; 10 ; 60", "CDI")).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let refused = res.text().await.unwrap();
+    assert!(refused.contains("pools.temporary_staff[0].cost_per_head_month"), "{refused}");
+    assert!(refused.contains("pools.hires[0] : ") && refused.contains("CDD ; beaucoup"), "{refused}");
+    assert_eq!(app.get_json("/api/v1/planning-settings", &production).await, stored);
+    // An activity the organisation does not have: the model's own check, 422.
+    let res = web.post("/plans/parametres", &settings_form(&csrf, "2", temporary, "CDI ; 1 ; 0 ; 1 ; ZZ")).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("pools.hires[0].activities"));
+    assert_eq!(app.get_json("/api/v1/planning-settings", &production).await, stored);
+
+    // Made from version 1 again: refused, and the page shows version 2's values, not the form.
+    let res = web.post("/plans/parametres", &settings_form(&csrf, "1", "INTERIM ; 1 ; 1 ; 100", hires)).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let refused = res.text().await.unwrap();
+    assert!(refused.contains("name=\"version\" value=\"2\"") && refused.contains("CDD ; 3150"), "{refused}");
+    assert!(!refused.contains("INTERIM"), "{refused}");
+    assert_eq!(app.get_json("/api/v1/planning-settings", &production).await, stored);
+    let forged = settings_form("forged", "2", temporary, hires);
+    assert_eq!(web.post("/plans/parametres", &forged).await.status(), StatusCode::FORBIDDEN);
+
+    // The save is in the audit trail; the refused ones are not.
+    let admin = app.user_with_roles("admin33", "CAF-33", &["admin"]).await;
+    let trail = app.get_json("/api/v1/audit?per_page=500&entity=planning_settings", &admin).await;
+    assert_eq!(trail["items"].as_array().unwrap().len(), 2, "fill's save and the page's: {trail}");
+
+    // A viewer reads them without a save button and may not post; another organisation's
+    // production manager sees their own.
+    app.user_with_roles("lecteur33", "CAF-33", &["viewer"]).await;
+    let viewer = WebClient::new(&app);
+    viewer.sign_in("lecteur33", USER_PASSWORD).await;
+    let page = viewer.get("/plans/parametres").await.text().await.unwrap();
+    assert!(page.contains("value=\"130,5\"") && !page.contains("type=\"submit\">Enregistrer"), "{page}");
+    let csrf = hidden(&page, "csrf");
+    let res = viewer.post("/plans/parametres", &settings_form(&csrf, "2", temporary, hires)).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    crate::planning::fill_org(&app, "CAF-78").await;
+    let theirs = WebClient::new(&app);
+    theirs.sign_in("prod78", USER_PASSWORD).await;
+    let page = theirs.get("/plans/parametres").await.text().await.unwrap();
+    assert!(page.contains("value=\"100\"") && !page.contains("CDD ; 3150"), "{page}");
 }

@@ -18,6 +18,7 @@ pub mod needs;
 pub mod password;
 pub mod plan;
 pub mod plan_compare;
+pub mod plan_settings;
 pub mod plans;
 mod scope;
 pub mod sheets;

@@ -13,17 +13,14 @@ use chrono::Datelike;
 use gpec_trajectory::departures::RetirementAge;
 
 use super::trajectory::{address, named};
-use crate::domain::csv_io::spreadsheet_number;
 use crate::domain::job_profiles::SheetSummary;
 use crate::domain::trajectory::assumptions::{self, Assumptions, Hiring, MovePath, StoredAssumptions};
 use crate::domain::trajectory::targets::{self, Target};
 use crate::error::{ApiError, Detail};
 use crate::http::AppState;
 use crate::http::handlers::agents::today;
+use crate::web::form::{Fields, Reader, number, percent};
 use crate::web::{Layout, Visitor, WebError, html, i18n, page};
-
-/// Form fields by name, as typed or as stored.
-type Fields = BTreeMap<String, String>;
 
 #[derive(Template)]
 #[template(path = "trajectory_settings.html")]
@@ -59,15 +56,6 @@ impl SettingsPage {
     fn refused(&self, form: &str) -> bool {
         self.refusal.as_ref().is_some_and(|(f, ..)| f == form)
     }
-}
-
-fn number(v: f64) -> String {
-    let text = format!("{v:.4}");
-    text.trim_end_matches('0').trim_end_matches('.').replace('.', ",")
-}
-
-fn percent(v: f64) -> String {
-    number(v * 100.0)
 }
 
 /// The stored assumptions and targets as the forms show them.
@@ -115,57 +103,9 @@ fn stored_fields(a: &Assumptions, targets: &BTreeMap<(String, i32), f64>) -> Fie
     f
 }
 
-/// Reads typed fields, naming each one that is not what it should be.
-struct Reader<'a> {
-    fields: &'a Fields,
-    problems: Vec<Detail>,
-}
-
-impl<'a> Reader<'a> {
-    fn text(&self, name: &str) -> &'a str {
-        self.fields.get(name).map_or("", |v| v.trim())
-    }
-
-    fn optional(&mut self, name: &str) -> Option<f64> {
-        let raw = self.text(name);
-        if raw.is_empty() {
-            return None;
-        }
-        let parsed = spreadsheet_number(raw);
-        if parsed.is_none() {
-            self.problems.push(Detail::field(name, format!("{raw:?} is not a number")));
-        }
-        parsed
-    }
-
-    fn number(&mut self, name: &str) -> f64 {
-        if self.text(name).is_empty() {
-            self.problems.push(Detail::field(name, "is required"));
-            return 0.0;
-        }
-        self.optional(name).unwrap_or(0.0)
-    }
-
-    fn share(&mut self, name: &str) -> f64 {
-        self.number(name) / 100.0
-    }
-
-    fn whole(&mut self, name: &str) -> Option<u32> {
-        let raw = self.text(name);
-        if raw.is_empty() {
-            return None;
-        }
-        let parsed = raw.parse::<u32>().ok();
-        if parsed.is_none() {
-            self.problems.push(Detail::field(name, format!("{raw:?} is not a whole number")));
-        }
-        parsed
-    }
-}
-
 /// The assumptions the form describes; `categories` and `sheets` name the fields it has.
 fn assumptions_of(fields: &Fields, categories: &[String], sheets: &[String]) -> Result<Assumptions, ApiError> {
-    let mut r = Reader { fields, problems: Vec::new() };
+    let mut r = Reader::new(fields);
     let mut a = Assumptions { exit_rate: r.share("exit_rate"), ..Assumptions::default() };
     a.ramp = (1..=3).map(|i| r.share(&format!("ramp.{i}"))).collect();
     a.training_cost_per_hour = r.number("training_cost_per_hour");
@@ -199,7 +139,7 @@ fn assumptions_of(fields: &Fields, categories: &[String], sheets: &[String]) -> 
         }
     }
     a.paths = Vec::new();
-    for (i, line) in r.text("paths").lines().map(str::trim).filter(|l| !l.is_empty()).enumerate() {
+    for (i, line) in r.lines("paths") {
         match line.split_once('→').or_else(|| line.split_once("->")) {
             Some((from, to)) if !from.trim().is_empty() && !to.trim().is_empty() => {
                 a.paths.push(MovePath { from: from.trim().to_uppercase(), to: to.trim().to_uppercase() })
@@ -208,7 +148,7 @@ fn assumptions_of(fields: &Fields, categories: &[String], sheets: &[String]) -> 
         }
     }
     a.retirement_ages = Vec::new();
-    for (i, line) in r.text("retirement_ages").lines().map(str::trim).filter(|l| !l.is_empty()).enumerate() {
+    for (i, line) in r.lines("retirement_ages") {
         let parts: Vec<&str> = line.split_whitespace().collect();
         let age = match parts.as_slice() {
             [born, years] => years.parse().ok().map(|y| (born, y, 0)),
@@ -230,7 +170,7 @@ fn assumptions_of(fields: &Fields, categories: &[String], sheets: &[String]) -> 
 
 /// The targets the grid describes: every filled cell.
 fn targets_of(fields: &Fields) -> Result<Vec<Target>, ApiError> {
-    let mut r = Reader { fields, problems: Vec::new() };
+    let mut r = Reader::new(fields);
     let mut rows = Vec::new();
     for name in fields.keys().filter(|k| k.starts_with("cible.")) {
         let Some((sheet, year)) = name["cible.".len()..].rsplit_once('.') else { continue };
