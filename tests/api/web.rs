@@ -292,6 +292,15 @@ async fn hr_lists_their_agents_by_page_and_opens_one_against_their_job_sheet() {
     let res = web.get(&format!("/agents/{other_id}")).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     assert!(!res.text().await.unwrap().contains("Ailleurs"));
+
+    // The productivity the planning uses, and a newcomer's ramp-up.
+    assert_eq!(figure(&page, "productivite"), "100 %");
+    let newcomer = json!({"matricule": "N1", "last_name": "Nouveau", "unit": "GCA", "fte": 1,
+        "start_date": "2026-09-01", "productivity": 1.1, "ramp_up": true});
+    let res = app.post("/api/v1/agents", &hr33, newcomer).await;
+    let id = res.json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap();
+    let page = web.get(&format!("/agents/{id}")).await.text().await.unwrap();
+    assert!(figure(&page, "productivite").starts_with("110 % (nouvel arrivant"), "{page}");
 }
 
 #[actix_web::test]

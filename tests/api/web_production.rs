@@ -330,6 +330,11 @@ async fn the_planning_settings_are_edited_on_their_page_all_or_nothing_and_never
     let app = spawn_app().await;
     let production = fill(&app).await;
     let web = WebClient::new(&app);
+    let anonymous = web.get("/plans/parametres").await;
+    assert_eq!(
+        (anonymous.status(), anonymous.headers()["location"].to_str().unwrap()),
+        (StatusCode::SEE_OTHER, "/connexion")
+    );
     web.sign_in("prod33", USER_PASSWORD).await;
     assert!(web.get("/plans").await.text().await.unwrap().contains("href=\"/plans/parametres\""));
     let page = web.get("/plans/parametres").await.text().await.unwrap();

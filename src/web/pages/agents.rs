@@ -169,6 +169,12 @@ impl AgentPage {
         i18n::date(*d)
     }
 
+    /// Items per hour against the standard, as the planning uses it; a newcomer's ramp-up said.
+    fn productivity(&self) -> String {
+        let share = format!("{} %", i18n::number(self.agent.input.productivity * 100.0, 0));
+        if self.agent.input.ramp_up { format!("{share} ({})", i18n::t("agent-ramp-up")) } else { share }
+    }
+
     fn contract(&self) -> String {
         i18n::t(&format!("contract-{}", self.agent.input.contract.as_str()))
     }
