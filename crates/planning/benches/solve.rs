@@ -1,6 +1,7 @@
 //! Exact plans on generated scenarios: model size, build and solve times, MIP nodes, and the
 //! check. `cargo bench -p gpec-planning --bench solve` (release build); `-- 600` or `-- 15000`
-//! runs one size only. Figures go to docs/benchmarks.md; nothing here asserts a time.
+//! runs one size only, `v1` or `v2` one version only. Figures go to docs/benchmarks.md; nothing
+//! here asserts a time.
 
 use std::time::Instant;
 
@@ -38,6 +39,7 @@ fn run(shape: Shape) {
 
 fn main() {
     let only: Option<usize> = std::env::args().skip(1).find_map(|a| a.parse().ok());
+    let version = std::env::args().skip(1).find(|a| a == "v1" || a == "v2");
     for (agents, activities, seeds) in [(600, 20, 1..=5), (15_000, 30, 1..=2)] {
         if only.is_some_and(|o| o != agents) {
             continue;
@@ -45,6 +47,9 @@ fn main() {
         for (levels, v2) in
             [(Levels::Jobs, false), (Levels::Uniform, false), (Levels::Jobs, true), (Levels::Uniform, true)]
         {
+            if version.as_deref().is_some_and(|v| (v == "v2") != v2) {
+                continue;
+            }
             for seed in seeds.clone() {
                 run(Shape { agents, activities, months: 12, seed, levels, v2 });
             }

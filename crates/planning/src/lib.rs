@@ -13,6 +13,7 @@ pub mod etp;
 mod explain;
 pub mod generate;
 mod groups;
+mod network;
 mod report;
 pub mod result;
 pub mod scenario;

@@ -34,7 +34,7 @@ pub enum SolveError {
 }
 
 /// Variables in creation order: position k is HiGHS column k.
-struct Vars {
+pub(crate) struct Vars {
     problem: ProblemVariables,
     count: usize,
     integers: usize,
@@ -78,40 +78,65 @@ pub(crate) struct Columns {
     pub backlog: Vec<Vec<usize>>,
 }
 
-/// The model of `planning-model.md` v1 and v2: its rows, objective and columns.
-struct Model {
-    vars: Vars,
-    objective: Expression,
-    rows: Vec<good_lp::Constraint>,
-    columns: Columns,
+/// The model of `planning-model.md` v1 and v2 being built: its columns, objective and rows, and
+/// what each activity and period receives.
+pub(crate) struct Builder {
+    pub vars: Vars,
+    pub objective: Expression,
+    pub rows: Vec<good_lp::Constraint>,
+    pub columns: Columns,
+    /// Effective hours put into each activity and period, by whoever (agents weighted by their
+    /// productivity).
+    pub work: Vec<Vec<Expression>>,
+    /// Agents' own hours on activities with a minimum presence.
+    pub presence: Vec<Vec<Expression>>,
 }
 
-fn build(p: &Prepared) -> Model {
-    let s = p.scenario;
-    let (na, nt) = (s.activities.len(), p.periods());
-    let hpf = s.hours_per_fte;
-    let mut vars = Vars { problem: ProblemVariables::new(), count: 0, integers: 0 };
-    let mut objective = Expression::with_capacity(1024);
-    // Effective hours put into each activity and period, by whoever (agents weighted by their
-    // productivity), and agents' own hours on activities with a minimum presence.
-    let mut work: Vec<Vec<Expression>> = vec![vec![Expression::from(0.0); nt]; na];
-    let mut presence: Vec<Vec<Expression>> = vec![vec![Expression::from(0.0); nt]; na];
-    let mut rows: Vec<good_lp::Constraint> = Vec::new();
-    let mut c = Columns {
-        groups: Vec::with_capacity(nt),
-        flows: Vec::with_capacity(nt),
-        classes: Vec::with_capacity(nt),
-        agents: Vec::with_capacity(nt),
-        ot: HashMap::new(),
-        heads: HashMap::new(),
-        y: HashMap::new(),
-        z: HashMap::new(),
-        arrivals: HashMap::new(),
-        u: HashMap::new(),
-        shortfall: HashMap::new(),
-        backlog: vec![Vec::with_capacity(nt); na],
-    };
+impl Builder {
+    pub fn new(p: &Prepared) -> Self {
+        let (na, nt) = (p.scenario.activities.len(), p.periods());
+        Self {
+            vars: Vars { problem: ProblemVariables::new(), count: 0, integers: 0 },
+            objective: Expression::with_capacity(1024),
+            rows: Vec::new(),
+            columns: Columns {
+                groups: Vec::with_capacity(nt),
+                flows: Vec::with_capacity(nt),
+                classes: Vec::with_capacity(nt),
+                agents: Vec::with_capacity(nt),
+                ot: HashMap::new(),
+                heads: HashMap::new(),
+                y: HashMap::new(),
+                z: HashMap::new(),
+                arrivals: HashMap::new(),
+                u: HashMap::new(),
+                shortfall: HashMap::new(),
+                backlog: vec![Vec::with_capacity(nt); na],
+            },
+            work: vec![vec![Expression::from(0.0); nt]; na],
+            presence: vec![vec![Expression::from(0.0); nt]; na],
+        }
+    }
 
+    /// A column `>= min`, `<= max` when given; its index is its HiGHS column.
+    pub fn add(&mut self, min: f64, max: Option<f64>, integer: bool) -> (Variable, usize) {
+        self.vars.add(min, max, integer)
+    }
+}
+
+fn build(p: &Prepared) -> Builder {
+    let mut b = Builder::new(p);
+    agent_groups(&mut b, p);
+    everything_else(&mut b, p, false);
+    b
+}
+
+/// Agents, merged per period into groups feeding pools, and their minimum presence.
+fn agent_groups(b: &mut Builder, p: &Prepared) {
+    let s = p.scenario;
+    let nt = p.periods();
+    let hpf = s.hours_per_fte;
+    let Builder { vars, objective, rows, columns: c, work, presence } = b;
     // Agents, merged per period into groups feeding pools: x[k,c,t] each pool's hours on each
     // class of activities, w[a,t] splitting a class, the groups' contributions, ot[g,t].
     let mobility = s.pools.internal_mobility.as_ref().map_or(1.0, |m| m.max_share);
@@ -198,10 +223,19 @@ fn build(p: &Prepared) -> Model {
             rows.push(present.geq(act.min_fte * hpf));
         }
     }
+}
+
+/// Temporary staff, flying teams, hires and the backlog flow; `relaxed` leaves heads and arrivals
+/// continuous (the LP relaxation).
+pub(crate) fn everything_else(b: &mut Builder, p: &Prepared, relaxed: bool) {
+    let s = p.scenario;
+    let (na, nt) = (s.activities.len(), p.periods());
+    let hpf = s.hours_per_fte;
+    let Builder { vars, objective, rows, columns: c, work, .. } = b;
     // Temporary staff: n[p,t] integer, y[p,a,t].
     for (q, pool) in s.pools.temporary_staff.iter().enumerate() {
         for t in 0..nt {
-            let (n, col) = vars.add(0.0, Some(pool.max_heads as f64), true);
+            let (n, col) = vars.add(0.0, Some(pool.max_heads as f64), !relaxed);
             c.heads.insert((q, t), col);
             objective.add_mul(pool.cost_per_head_month, n);
             let mut used = Expression::from(0.0);
@@ -237,7 +271,7 @@ fn build(p: &Prepared) -> Model {
         let mut total = Expression::from(0.0);
         for t in 0..nt {
             if t >= first {
-                let (h, col) = vars.add(0.0, Some(pool.max_heads as f64), true);
+                let (h, col) = vars.add(0.0, Some(pool.max_heads as f64), !relaxed);
                 c.arrivals.insert((k, t), col);
                 objective.add_mul(pool.cost_per_head_month * (nt - t) as f64, h);
                 total.add_mul(1.0, h);
@@ -288,13 +322,63 @@ fn build(p: &Prepared) -> Model {
             previous = Expression::from(b);
         }
     }
-    Model { vars, objective, rows, columns: c }
 }
 
 pub fn solve(p: &Prepared, options: Options) -> Result<Plan, SolveError> {
+    if crate::network::applies(p) {
+        return crate::network::solve(p, options);
+    }
+    solve_grouped(p, options)
+}
+
+/// The model with the agents merged into groups and pools (`groups.rs`): every scenario.
+pub(crate) fn solve_grouped(p: &Prepared, options: Options) -> Result<Plan, SolveError> {
     let started = Instant::now();
-    let s = p.scenario;
-    let Model { vars, objective, rows, columns } = build(p);
+    let b = build(p);
+    let (mut solved, stats) = run(b.vars, b.objective, b.rows, options.time_limit, started)?;
+    let stats = Stats { agents: p.scenario.agents.len(), agent_groups: most_groups(&b.columns), ..stats };
+    let columns = b.columns;
+    let values = solved.values.clone();
+    let value = |k: usize| values[k];
+    let x = (0..p.periods())
+        .map(|t| {
+            let c = &columns;
+            groups::group_hours(&c.groups[t], &c.flows[t], &c.classes[t], &c.agents[t], &value)
+        })
+        .collect::<Vec<_>>();
+    let raw = Raw { columns: &columns, x: &x };
+    let outcome = solved.outcome(stats);
+    Ok(crate::report::plan(p, &raw, &value, outcome))
+}
+
+pub(crate) fn most_groups(c: &Columns) -> usize {
+    c.groups.iter().map(Vec::len).max().unwrap_or(0)
+}
+
+/// A solved model: its status, gap, objective and values (solver noise below a millionth of an
+/// hour or item set to zero).
+pub(crate) struct Solved {
+    pub status: Status,
+    pub gap: f64,
+    pub objective: f64,
+    pub values: Vec<f64>,
+}
+
+impl Solved {
+    pub fn outcome(&mut self, stats: Stats) -> crate::report::Outcome {
+        crate::report::Outcome { status: self.status, gap: self.gap, objective: self.objective, stats }
+    }
+}
+
+/// Solves the model with HiGHS, exactly (relative gap 1e-6), deterministically; `Stats` has the
+/// model's size, times and nodes, not the agents.
+pub(crate) fn run(
+    vars: Vars,
+    objective: Expression,
+    rows: Vec<good_lp::Constraint>,
+    time_limit: f64,
+    started: Instant,
+) -> Result<(Solved, Stats), SolveError> {
     let variables = vars.count;
     let integer_variables = vars.integers;
     let constraints = rows.len();
@@ -311,7 +395,7 @@ pub fn solve(p: &Prepared, options: Options) -> Result<Plan, SolveError> {
         model.set_option("log_to_console", false);
         model.set_option("log_file", "/dev/stderr");
     }
-    model.set_option("time_limit", options.time_limit);
+    model.set_option("time_limit", time_limit.max(0.001));
     model.set_option("mip_rel_gap", 1e-6);
     // One thread and a fixed seed: the same input gives the same plan.
     model.set_option("threads", 1);
@@ -351,17 +435,11 @@ pub fn solve(p: &Prepared, options: Options) -> Result<Plan, SolveError> {
         return Err(SolveError::NoPlanInTime);
     }
     let gap = if status == Status::Optimal { 0.0 } else { solved.mip_gap() };
-    let solution = solved.get_solution();
-    let values = solution.columns();
     // Solver noise below a millionth of an hour or item is noise.
-    let value = |k: usize| {
-        let v = values[k];
-        if v.abs() < 1e-7 { 0.0 } else { v }
-    };
-
+    let values = solved.get_solution().columns().iter().map(|&v| if v.abs() < 1e-7 { 0.0 } else { v }).collect();
     let stats = Stats {
-        agents: s.agents.len(),
-        agent_groups: columns.groups.iter().map(Vec::len).max().unwrap_or(0),
+        agents: 0,
+        agent_groups: 0,
         variables,
         integer_variables,
         constraints,
@@ -369,15 +447,7 @@ pub fn solve(p: &Prepared, options: Options) -> Result<Plan, SolveError> {
         solve_ms,
         mip_nodes: node_count(&mut solved),
     };
-    let x = (0..p.periods())
-        .map(|t| {
-            let c = &columns;
-            groups::group_hours(&c.groups[t], &c.flows[t], &c.classes[t], &c.agents[t], &value)
-        })
-        .collect::<Vec<_>>();
-    let raw = Raw { columns: &columns, x: &x };
-    let outcome = crate::report::Outcome { status, gap, objective: solved.objective_value(), stats };
-    Ok(crate::report::plan(p, &raw, &value, outcome))
+    Ok((Solved { status, gap, objective: solved.objective_value(), values }, stats))
 }
 
 /// Branch-and-bound nodes explored: a 64-bit info value, which `int_info_value` cannot read.

@@ -22,10 +22,17 @@ pub fn solved(s: &Scenario) -> Plan {
     plan
 }
 
-/// The part `kind` (of `pool`) of the plan's objective: its total and its months in order.
+/// The part `kind` (of `pool`) of the plan's objective: its total and its months in order, to
+/// nine decimals (a solver's arithmetic leaves noise around 1e-14 that the hand-computed figures
+/// the tests compare with do not have).
 pub fn part(plan: &Plan, kind: CostKind, pool: Option<&str>) -> (f64, Vec<f64>) {
     let part = plan.objective_breakdown.iter().find(|p| p.kind == kind && p.pool.as_deref() == pool).unwrap();
-    (part.total, part.by_period.values().copied().collect())
+    (nine(part.total), part.by_period.values().map(|&v| nine(v)).collect())
+}
+
+/// `v` to nine decimals.
+pub fn nine(v: f64) -> f64 {
+    (v * 1e9).round() / 1e9
 }
 
 pub fn backlog(plan: &Plan, activity: &str, period: &str) -> f64 {
