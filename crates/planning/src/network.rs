@@ -186,15 +186,21 @@ pub(crate) fn solve(p: &Prepared, options: Options) -> Result<Plan, SolveError> 
             let total: f64 = demand.iter().sum();
             let tolerance = 1e-7 * total.max(1.0);
             let full = max_flow(&groups[t], &demand, &[(f64::INFINITY, 1.0 + share)]);
-            if full.value < total - tolerance && cuts[t].insert(full.short.clone()) {
+            if full.value < total - tolerance && cuts[t].insert(full.short) {
                 added += 1;
             }
-            let base = max_flow(&groups[t], &demand, &[(f64::INFINITY, 1.0)]);
-            let paid = ot[t].map_or(0.0, |k| solved.values[k]);
-            if share > 0.0 && paid < total - base.value - tolerance && cuts[t].insert(base.short.clone()) {
-                added += 1;
-            }
-            demands.push((demand, base.value));
+            // Without overtime, capacity alone is the flow just found.
+            let base = if share > 0.0 {
+                let base = max_flow(&groups[t], &demand, &[(f64::INFINITY, 1.0)]);
+                let paid = ot[t].map_or(0.0, |k| solved.values[k]);
+                if paid < total - base.value - tolerance && cuts[t].insert(base.short) {
+                    added += 1;
+                }
+                base.value
+            } else {
+                full.value
+            };
+            demands.push((demand, base));
         }
         // A plan stopped by the time limit stands only if its hours can be worked: the master's
         // bound is below the contract's optimum, so its gap is an honest one.
@@ -209,7 +215,7 @@ pub(crate) fn solve(p: &Prepared, options: Options) -> Result<Plan, SolveError> 
             continue;
         }
         stats.agents = p.scenario.agents.len();
-        stats.agent_groups = groups.iter().map(Vec::len).max().unwrap_or(0);
+        stats.agent_groups = crate::solve::most_groups(&groups);
         // Solving is every round's; building is the rest (masters, max flows).
         stats.solve_ms = solving_ms;
         stats.build_ms = started.elapsed().as_secs_f64() * 1000.0 - solving_ms;
@@ -228,15 +234,15 @@ fn plan(
     solved: &mut crate::solve::Solved,
     stats: Stats,
 ) -> Plan {
-    let mut values = solved.values.clone();
+    let mut values = std::mem::take(&mut solved.values);
     let mut x = Vec::with_capacity(groups.len());
     for (t, (demand, base)) in demands.into_iter().enumerate() {
         let total: f64 = demand.iter().sum();
         let flow = max_flow(&groups[t], &demand, &[(f64::INFINITY, 1.0), ((total - base).max(0.0), share)]);
-        for g in 0..groups[t].len() {
-            if share > 0.0 {
+        if share > 0.0 {
+            for (g, &overtime) in flow.tiers[1].iter().enumerate() {
                 columns.ot.insert((g, t), values.len());
-                values.push(flow.tiers[1][g]);
+                values.push(overtime);
             }
         }
         let mut hours = flow.hours;

@@ -336,9 +336,9 @@ pub(crate) fn solve_grouped(p: &Prepared, options: Options) -> Result<Plan, Solv
     let started = Instant::now();
     let b = build(p);
     let (mut solved, stats) = run(b.vars, b.objective, b.rows, options.time_limit, started)?;
-    let stats = Stats { agents: p.scenario.agents.len(), agent_groups: most_groups(&b.columns), ..stats };
+    let stats = Stats { agents: p.scenario.agents.len(), agent_groups: most_groups(&b.columns.groups), ..stats };
     let columns = b.columns;
-    let values = solved.values.clone();
+    let values = std::mem::take(&mut solved.values);
     let value = |k: usize| values[k];
     let x = (0..p.periods())
         .map(|t| {
@@ -351,8 +351,9 @@ pub(crate) fn solve_grouped(p: &Prepared, options: Options) -> Result<Plan, Solv
     Ok(crate::report::plan(p, &raw, &value, outcome))
 }
 
-pub(crate) fn most_groups(c: &Columns) -> usize {
-    c.groups.iter().map(Vec::len).max().unwrap_or(0)
+/// The most groups of agents in any period.
+pub(crate) fn most_groups(groups: &[Vec<Group>]) -> usize {
+    groups.iter().map(Vec::len).max().unwrap_or(0)
 }
 
 /// A solved model: its status, gap, objective and values (solver noise below a millionth of an
@@ -365,7 +366,7 @@ pub(crate) struct Solved {
 }
 
 impl Solved {
-    pub fn outcome(&mut self, stats: Stats) -> crate::report::Outcome {
+    pub fn outcome(&self, stats: Stats) -> crate::report::Outcome {
         crate::report::Outcome { status: self.status, gap: self.gap, objective: self.objective, stats }
     }
 }
