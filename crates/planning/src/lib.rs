@@ -6,6 +6,7 @@
 // does (x[g,a,t], B[a,t]): index loops read closer to it than zipped iterators.
 #![allow(clippy::needless_range_loop)]
 
+mod benders;
 pub mod breakdown;
 pub mod check;
 pub mod compare;

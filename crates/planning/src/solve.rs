@@ -35,9 +35,11 @@ pub enum SolveError {
 
 /// Variables in creation order: position k is HiGHS column k.
 pub(crate) struct Vars {
-    problem: ProblemVariables,
-    count: usize,
-    integers: usize,
+    pub problem: ProblemVariables,
+    pub count: usize,
+    pub integers: usize,
+    /// The integer columns' labels and bounds.
+    pub integer_columns: Vec<(usize, f64, f64)>,
 }
 
 impl Vars {
@@ -49,6 +51,7 @@ impl Vars {
         if integer {
             def = def.integer();
             self.integers += 1;
+            self.integer_columns.push((self.count, min, max.unwrap_or(f64::INFINITY)));
         }
         self.count += 1;
         (self.problem.add(def), self.count - 1)
@@ -94,9 +97,15 @@ pub(crate) struct Builder {
 
 impl Builder {
     pub fn new(p: &Prepared) -> Self {
+        Self::starting_at(p, 0)
+    }
+
+    /// A model whose columns are labelled from `offset` on (HiGHS still numbers them from 0): the
+    /// labels of several models then share one index space.
+    pub fn starting_at(p: &Prepared, offset: usize) -> Self {
         let (na, nt) = (p.scenario.activities.len(), p.periods());
         Self {
-            vars: Vars { problem: ProblemVariables::new(), count: 0, integers: 0 },
+            vars: Vars { problem: ProblemVariables::new(), count: offset, integers: 0, integer_columns: Vec::new() },
             objective: Expression::with_capacity(1024),
             rows: Vec::new(),
             columns: Columns {
@@ -133,96 +142,108 @@ fn build(p: &Prepared) -> Builder {
 
 /// Agents, merged per period into groups feeding pools, and their minimum presence.
 fn agent_groups(b: &mut Builder, p: &Prepared) {
-    let s = p.scenario;
     let nt = p.periods();
-    let hpf = s.hours_per_fte;
-    let Builder { vars, objective, rows, columns: c, work, presence } = b;
-    // Agents, merged per period into groups feeding pools: x[k,c,t] each pool's hours on each
-    // class of activities, w[a,t] splitting a class, the groups' contributions, ot[g,t].
-    let mobility = s.pools.internal_mobility.as_ref().map_or(1.0, |m| m.max_share);
     for t in 0..nt {
-        let groups = groups::groups(p, t);
-        let flow = groups::pools(&groups);
-        let classes = groups::classes(p, &flow.pools);
-        let mut cols = groups::Columns { x: HashMap::new(), w: HashMap::new(), contribution: HashMap::new() };
-        let mut class_hours: Vec<Expression> = vec![Expression::from(0.0); classes.len()];
-        let mut pool_used: Vec<Expression> = Vec::with_capacity(flow.pools.len());
-        for (k, pool) in flow.pools.iter().enumerate() {
-            let mut used = Expression::from(0.0);
-            for (c, class) in classes.iter().enumerate().filter(|(_, cl)| pool.activities.contains(&cl[0])) {
-                let (v, col) = vars.add(0.0, None, false);
-                cols.x.insert((k, c), col);
-                used.add_mul(1.0, v);
-                match class.as_slice() {
-                    [a] => {
-                        work[*a][t].add_mul(pool.prod, v);
-                        presence[*a][t].add_mul(1.0, v);
-                    }
-                    _ => class_hours[c].add_mul(pool.prod, v),
-                }
-            }
-            pool_used.push(used);
-        }
-        // Each group's hours into its pools; a pool fed by several groups adds up their columns.
-        let mut fed: Vec<Expression> = vec![Expression::from(0.0); flow.pools.len()];
-        for (g, group) in groups.iter().enumerate() {
-            let mut used = Expression::from(0.0);
-            for (pool, outside) in [(flow.home[g], false), (flow.outside[g], true)] {
-                let Some(k) = pool else { continue };
-                let limit = outside.then_some(mobility * group.cap);
-                if flow.pools[k].contributors.len() == 1 {
-                    used.add_mul(1.0, pool_used[k].clone());
-                    if let Some(limit) = limit {
-                        rows.push(pool_used[k].clone().leq(limit));
-                    }
-                } else {
-                    let (v, col) = vars.add(0.0, limit, false);
-                    cols.contribution.insert((g, outside), col);
-                    used.add_mul(1.0, v);
-                    fed[k].add_mul(1.0, v);
-                }
-            }
-            let mut available = Expression::from(group.cap);
-            if let Some(o) = &s.pools.overtime {
-                let (v, col) = vars.add(0.0, Some(o.max_share * group.cap), false);
-                c.ot.insert((g, t), col);
-                objective.add_mul(o.cost_per_hour, v);
-                available.add_mul(1.0, v);
-            }
-            rows.push(used.leq(available));
-        }
-        for k in (0..flow.pools.len()).filter(|&k| flow.pools[k].contributors.len() > 1) {
-            let mut balance = pool_used[k].clone();
-            balance.add_mul(-1.0, fed[k].clone());
-            rows.push(balance.eq(0.0));
-        }
-        // The effective hours pools put into a class of several activities, split among them.
-        for (k, class) in classes.iter().enumerate().filter(|(_, cl)| cl.len() > 1) {
-            let mut split = class_hours[k].clone();
-            for &a in class {
-                let (v, col) = vars.add(0.0, None, false);
-                cols.w.insert(a, col);
-                split.add_mul(-1.0, v);
-                work[a][t].add_mul(1.0, v);
-            }
-            rows.push(split.eq(0.0));
-        }
-        c.groups.push(groups);
-        c.flows.push(flow);
-        c.classes.push(classes);
-        c.agents.push(cols);
+        period_groups(b, p, t);
     }
-    // Minimum presence: s[a,t], the agents' hours missing.
-    for (a, act) in s.activities.iter().enumerate().filter(|(_, act)| act.min_fte > 0.0) {
+    for a in 0..p.scenario.activities.len() {
         for t in 0..nt {
-            let (v, col) = vars.add(0.0, None, false);
-            c.shortfall.insert((a, t), col);
-            objective.add_mul(s.penalties.under_min_presence_per_hour, v);
-            let mut present = presence[a][t].clone();
-            present.add_mul(1.0, v);
-            rows.push(present.geq(act.min_fte * hpf));
+            presence_row(b, p, a, t);
         }
     }
+}
+
+/// The agents of period `t`, merged into groups feeding pools: x[k,c,t] each pool's hours on each
+/// class of activities, w[a,t] splitting a class, the groups' contributions, ot[g,t].
+pub(crate) fn period_groups(b: &mut Builder, p: &Prepared, t: usize) {
+    let s = p.scenario;
+    let Builder { vars, objective, rows, columns: c, work, presence } = b;
+    let mobility = s.pools.internal_mobility.as_ref().map_or(1.0, |m| m.max_share);
+    let groups = groups::groups(p, t);
+    let flow = groups::pools(&groups);
+    let classes = groups::classes(p, &flow.pools);
+    let mut cols = groups::Columns { x: HashMap::new(), w: HashMap::new(), contribution: HashMap::new() };
+    let mut class_hours: Vec<Expression> = vec![Expression::from(0.0); classes.len()];
+    let mut pool_used: Vec<Expression> = Vec::with_capacity(flow.pools.len());
+    for (k, pool) in flow.pools.iter().enumerate() {
+        let mut used = Expression::from(0.0);
+        for (c, class) in classes.iter().enumerate().filter(|(_, cl)| pool.activities.contains(&cl[0])) {
+            let (v, col) = vars.add(0.0, None, false);
+            cols.x.insert((k, c), col);
+            used.add_mul(1.0, v);
+            match class.as_slice() {
+                [a] => {
+                    work[*a][t].add_mul(pool.prod, v);
+                    presence[*a][t].add_mul(1.0, v);
+                }
+                _ => class_hours[c].add_mul(pool.prod, v),
+            }
+        }
+        pool_used.push(used);
+    }
+    // Each group's hours into its pools; a pool fed by several groups adds up their columns.
+    let mut fed: Vec<Expression> = vec![Expression::from(0.0); flow.pools.len()];
+    for (g, group) in groups.iter().enumerate() {
+        let mut used = Expression::from(0.0);
+        for (pool, outside) in [(flow.home[g], false), (flow.outside[g], true)] {
+            let Some(k) = pool else { continue };
+            let limit = outside.then_some(mobility * group.cap);
+            if flow.pools[k].contributors.len() == 1 {
+                used.add_mul(1.0, pool_used[k].clone());
+                if let Some(limit) = limit {
+                    rows.push(pool_used[k].clone().leq(limit));
+                }
+            } else {
+                let (v, col) = vars.add(0.0, limit, false);
+                cols.contribution.insert((g, outside), col);
+                used.add_mul(1.0, v);
+                fed[k].add_mul(1.0, v);
+            }
+        }
+        let mut available = Expression::from(group.cap);
+        if let Some(o) = &s.pools.overtime {
+            let (v, col) = vars.add(0.0, Some(o.max_share * group.cap), false);
+            c.ot.insert((g, t), col);
+            objective.add_mul(o.cost_per_hour, v);
+            available.add_mul(1.0, v);
+        }
+        rows.push(used.leq(available));
+    }
+    for k in (0..flow.pools.len()).filter(|&k| flow.pools[k].contributors.len() > 1) {
+        let mut balance = pool_used[k].clone();
+        balance.add_mul(-1.0, fed[k].clone());
+        rows.push(balance.eq(0.0));
+    }
+    // The effective hours pools put into a class of several activities, split among them.
+    for (k, class) in classes.iter().enumerate().filter(|(_, cl)| cl.len() > 1) {
+        let mut split = class_hours[k].clone();
+        for &a in class {
+            let (v, col) = vars.add(0.0, None, false);
+            cols.w.insert(a, col);
+            split.add_mul(-1.0, v);
+            work[a][t].add_mul(1.0, v);
+        }
+        rows.push(split.eq(0.0));
+    }
+    c.groups.push(groups);
+    c.flows.push(flow);
+    c.classes.push(classes);
+    c.agents.push(cols);
+}
+
+/// Minimum presence on activity `a` in period `t`: s[a,t], the agents' hours missing.
+pub(crate) fn presence_row(b: &mut Builder, p: &Prepared, a: usize, t: usize) {
+    let s = p.scenario;
+    let min_fte = s.activities[a].min_fte;
+    if min_fte <= 0.0 {
+        return;
+    }
+    let (v, col) = b.vars.add(0.0, None, false);
+    b.columns.shortfall.insert((a, t), col);
+    b.objective.add_mul(s.penalties.under_min_presence_per_hour, v);
+    let mut present = b.presence[a][t].clone();
+    present.add_mul(1.0, v);
+    b.rows.push(present.geq(min_fte * s.hours_per_fte));
 }
 
 /// Temporary staff, flying teams, hires and the backlog flow; `relaxed` leaves heads and arrivals
@@ -328,27 +349,32 @@ pub fn solve(p: &Prepared, options: Options) -> Result<Plan, SolveError> {
     if crate::network::applies(p) {
         return crate::network::solve(p, options);
     }
-    solve_grouped(p, options)
+    crate::benders::solve(p, options)
 }
 
-/// The model with the agents merged into groups and pools (`groups.rs`): every scenario.
-pub(crate) fn solve_grouped(p: &Prepared, options: Options) -> Result<Plan, SolveError> {
+/// The whole model with the agents merged into groups and pools (`groups.rs`), in one HiGHS
+/// solve: every scenario, the reference the decompositions are tested against (slower on large
+/// version 2 scenarios: docs/benchmarks.md).
+pub fn solve_grouped(p: &Prepared, options: Options) -> Result<Plan, SolveError> {
     let started = Instant::now();
     let b = build(p);
     let (mut solved, stats) = run(b.vars, b.objective, b.rows, options.time_limit, started)?;
     let stats = Stats { agents: p.scenario.agents.len(), agent_groups: most_groups(&b.columns.groups), ..stats };
-    let columns = b.columns;
     let values = std::mem::take(&mut solved.values);
+    Ok(grouped_plan(p, &b.columns, &values, solved.outcome(stats)))
+}
+
+/// The plan from a grouped model's values: each group's hours from its pools', then the report.
+pub(crate) fn grouped_plan(p: &Prepared, columns: &Columns, values: &[f64], outcome: crate::report::Outcome) -> Plan {
     let value = |k: usize| values[k];
     let x = (0..p.periods())
         .map(|t| {
-            let c = &columns;
+            let c = columns;
             groups::group_hours(&c.groups[t], &c.flows[t], &c.classes[t], &c.agents[t], &value)
         })
         .collect::<Vec<_>>();
-    let raw = Raw { columns: &columns, x: &x };
-    let outcome = solved.outcome(stats);
-    Ok(crate::report::plan(p, &raw, &value, outcome))
+    let raw = Raw { columns, x: &x };
+    crate::report::plan(p, &raw, &value, outcome)
 }
 
 /// The most groups of agents in any period.
@@ -388,6 +414,39 @@ pub(crate) fn run(
         problem.add_constraint(row);
     }
     let mut model = problem.try_into_inner().map_err(|e| SolveError::Solver(e.to_string()))?;
+    configure(&mut model, time_limit);
+    let build_ms = started.elapsed().as_secs_f64() * 1000.0;
+
+    let solving = Instant::now();
+    let mut solved = model.try_solve().map_err(|e| SolveError::Solver(format!("{e:?}")))?;
+    let solve_ms = solving.elapsed().as_secs_f64() * 1000.0;
+    let status = match solved.status() {
+        HighsModelStatus::Optimal => Status::Optimal,
+        HighsModelStatus::ReachedTimeLimit => Status::TimeLimit,
+        other => return Err(SolveError::Solver(format!("{other:?}"))),
+    };
+    if solved.primal_solution_status() != highs::HighsSolutionStatus::Feasible {
+        return Err(SolveError::NoPlanInTime);
+    }
+    let gap = if status == Status::Optimal { 0.0 } else { solved.mip_gap() };
+    // Solver noise below a millionth of an hour or item is noise.
+    let values = solved.get_solution().columns().iter().map(|&v| if v.abs() < 1e-7 { 0.0 } else { v }).collect();
+    let stats = Stats {
+        agents: 0,
+        agent_groups: 0,
+        variables,
+        integer_variables,
+        constraints,
+        build_ms,
+        solve_ms,
+        mip_nodes: node_count(&mut solved),
+    };
+    Ok((Solved { status, gap, objective: solved.objective_value(), values }, stats))
+}
+
+/// HiGHS's options for every model of the planning: exact (relative gap 1e-6), deterministic,
+/// quiet unless `GPEC_HIGHS_LOG` is set.
+pub(crate) fn configure(model: &mut highs::Model, time_limit: f64) {
     model.make_quiet();
     // The solver's own log, to see where the time goes (docs/benchmarks.md). HiGHS's console is
     // standard output, where `gpec plan solve` writes the plan: the log goes to standard error.
@@ -422,37 +481,10 @@ pub(crate) fn run(
             model.set_option(name, value);
         }
     }
-    let build_ms = started.elapsed().as_secs_f64() * 1000.0;
-
-    let solving = Instant::now();
-    let mut solved = model.try_solve().map_err(|e| SolveError::Solver(format!("{e:?}")))?;
-    let solve_ms = solving.elapsed().as_secs_f64() * 1000.0;
-    let status = match solved.status() {
-        HighsModelStatus::Optimal => Status::Optimal,
-        HighsModelStatus::ReachedTimeLimit => Status::TimeLimit,
-        other => return Err(SolveError::Solver(format!("{other:?}"))),
-    };
-    if solved.primal_solution_status() != highs::HighsSolutionStatus::Feasible {
-        return Err(SolveError::NoPlanInTime);
-    }
-    let gap = if status == Status::Optimal { 0.0 } else { solved.mip_gap() };
-    // Solver noise below a millionth of an hour or item is noise.
-    let values = solved.get_solution().columns().iter().map(|&v| if v.abs() < 1e-7 { 0.0 } else { v }).collect();
-    let stats = Stats {
-        agents: 0,
-        agent_groups: 0,
-        variables,
-        integer_variables,
-        constraints,
-        build_ms,
-        solve_ms,
-        mip_nodes: node_count(&mut solved),
-    };
-    Ok((Solved { status, gap, objective: solved.objective_value(), values }, stats))
 }
 
 /// Branch-and-bound nodes explored: a 64-bit info value, which `int_info_value` cannot read.
-fn node_count(solved: &mut highs::SolvedModel) -> i64 {
+pub(crate) fn node_count(solved: &mut highs::SolvedModel) -> i64 {
     let mut nodes: i64 = 0;
     // SAFETY: the pointer is the live HiGHS instance of `solved`, the name a NUL-terminated
     // string HiGHS knows as an int64 info value, and `nodes` outlives the call.
