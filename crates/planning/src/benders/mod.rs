@@ -23,110 +23,14 @@ use good_lp::SolverModel;
 use good_lp::solvers::highs::highs;
 use highs::HighsModelStatus;
 
-use crate::groups::{self, Group};
+mod months;
+
+use months::Months;
+
+use crate::groups::Group;
 use crate::result::{Plan, Stats, Status};
 use crate::solve::{Builder, Columns, Options, SolveError, configure, everything_else};
 use crate::validate::Prepared;
-
-/// One month's agents, `E` fixed by two bounds of a column per activity.
-struct Sub {
-    model: Option<highs::Model>,
-    /// The label of its first column: labels are unique across the master and every month.
-    offset: usize,
-    count: usize,
-    rows: usize,
-    /// Per activity the agents can reach: the local columns of `e[a]` and of the phantom.
-    delivery: Vec<Option<(usize, usize)>>,
-    columns: Columns,
-}
-
-/// A month at one `E`: its least cost, the cost's slope in each `E[a]`, its values, and the hours
-/// the phantom delivered.
-struct Evaluated {
-    cost: f64,
-    slopes: Vec<f64>,
-    values: Vec<f64>,
-    phantom: f64,
-}
-
-/// Above what an effective hour of `a` in `t` saves in the master (see the module's comment).
-fn phantom_price(p: &Prepared, a: usize, t: usize) -> f64 {
-    let s = p.scenario;
-    let per_item = s.activities[a].priority * (s.penalties.over_normal_per_item + s.penalties.over_critical_per_item);
-    1.01 * p.rate(a, t) * per_item * (p.periods() - t) as f64 + 1.0
-}
-
-impl Sub {
-    fn build(p: &Prepared, t: usize, offset: usize) -> Result<Self, SolveError> {
-        let na = p.scenario.activities.len();
-        let mut b = Builder::starting_at(p, offset);
-        crate::solve::period_groups(&mut b, p, t);
-        for a in 0..na {
-            crate::solve::presence_row(&mut b, p, a, t);
-        }
-        let reachable: Vec<bool> =
-            (0..na).map(|a| b.columns.groups[0].iter().any(|g| g.activities.contains(&a))).collect();
-        let mut delivery = vec![None; na];
-        for a in (0..na).filter(|&a| reachable[a]) {
-            let (e, e_col) = b.add(0.0, Some(0.0), false);
-            let (r, r_col) = b.add(0.0, None, false);
-            b.objective.add_mul(phantom_price(p, a, t), r);
-            let mut delivered = b.work[a][t].clone();
-            delivered.add_mul(1.0, r);
-            delivered.add_mul(-1.0, e);
-            b.rows.push(delivered.eq(0.0));
-            delivery[a] = Some((e_col - offset, r_col - offset));
-        }
-        let count = b.vars.count - offset;
-        let rows = b.rows.len();
-        let mut problem = b.vars.problem.minimise(b.objective).using(highs);
-        for row in b.rows {
-            problem.add_constraint(row);
-        }
-        let mut model = problem.try_into_inner().map_err(|e| SolveError::Solver(e.to_string()))?;
-        configure(&mut model, 1.0);
-        // From nothing, the primal simplex solves a month in about half the dual's time
-        // (docs/benchmarks.md); from the last basis after `E` moved, the dual is the one.
-        model.set_option("simplex_strategy", 4);
-        Ok(Self { model: Some(model), offset, count, rows, delivery, columns: b.columns })
-    }
-
-    fn evaluate(&mut self, demand: &[f64], time_left: f64) -> Result<Evaluated, SolveError> {
-        let mut model = self.model.take().expect("a month's model is put back after each solve");
-        for (a, d) in self.delivery.iter().enumerate() {
-            if let Some((e, _)) = d {
-                let v = demand[a].max(0.0);
-                // SAFETY: the pointer is the live HiGHS instance of `model`, `e` one of its columns.
-                let status = unsafe { highs_sys::Highs_changeColBounds(model.as_mut_ptr(), *e as i32, v, v) };
-                if status < 0 {
-                    return Err(SolveError::Solver("a month's delivery could not be set".into()));
-                }
-            }
-        }
-        model.set_option("time_limit", time_left.max(0.001));
-        let solved = model.try_solve().map_err(|e| SolveError::Solver(format!("{e:?}")))?;
-        match solved.status() {
-            HighsModelStatus::Optimal => {}
-            HighsModelStatus::ReachedTimeLimit => return Err(SolveError::NoPlanInTime),
-            other => return Err(SolveError::Solver(format!("a month's agents: {other:?}"))),
-        }
-        let solution = solved.get_solution();
-        let (columns, duals) = (solution.columns(), solution.dual_columns());
-        let mut slopes = vec![0.0; demand.len()];
-        let mut phantom = 0.0;
-        for (a, d) in self.delivery.iter().enumerate() {
-            if let Some((e, r)) = d {
-                slopes[a] = duals[*e];
-                phantom += columns[*r];
-            }
-        }
-        let evaluated = Evaluated { cost: solved.objective_value(), slopes, values: columns.to_vec(), phantom };
-        let mut model: highs::Model = solved.into();
-        model.set_option("simplex_strategy", 1);
-        self.model = Some(model);
-        Ok(evaluated)
-    }
-}
 
 /// The master: everything but the agents, `E[a,t]` and `θ_t`.
 struct Master {
@@ -179,7 +83,7 @@ fn master(p: &Prepared, groups: &[Vec<Group>]) -> Result<Master, SolveError> {
     let mut model = problem.try_into_inner().map_err(|e| SolveError::Solver(e.to_string()))?;
     configure(&mut model, 1.0);
     // Below the contract's 1e-6: the months' costs add their own small part to the final gap.
-    model.set_option("mip_rel_gap", 2e-7);
+    model.set_option("mip_rel_gap", 5e-7);
     Ok(Master { model, e, theta, columns: b.columns, count, integers, rows, integer_columns })
 }
 
@@ -200,6 +104,27 @@ enum Phase {
     Integer,
 }
 
+/// The relaxation's heads made integer, as bounds that fix them: temporary staff rounded up,
+/// arrivals rounded up then the latest taken off while a pool's total is above its cap. Any
+/// integer heads leave the master feasible (pools may stay idle).
+fn rounded(p: &Prepared, columns: &Columns, values: &[f64]) -> Vec<(usize, f64, f64)> {
+    let up = |v: f64| (v - 1e-6).ceil().max(0.0);
+    let mut fixed: Vec<(usize, f64, f64)> =
+        columns.heads.values().map(|&k| (k, up(values[k]), up(values[k]))).collect();
+    for (k, pool) in p.scenario.pools.hires.iter().enumerate() {
+        let mut arrivals: Vec<(usize, f64)> =
+            (0..p.periods()).filter_map(|t| columns.arrivals.get(&(k, t)).map(|&c| (c, up(values[c])))).collect();
+        let mut total: f64 = arrivals.iter().map(|a| a.1).sum();
+        for arrival in arrivals.iter_mut().rev() {
+            let off = (total - pool.max_heads as f64).clamp(0.0, arrival.1);
+            arrival.1 -= off;
+            total -= off;
+        }
+        fixed.extend(arrivals.into_iter().map(|(c, v)| (c, v, v)));
+    }
+    fixed
+}
+
 /// Sets the bounds of some columns of `model`.
 fn set_bounds(model: &mut highs::Model, bounds: impl Iterator<Item = (usize, f64, f64)>) -> Result<(), SolveError> {
     for (k, min, max) in bounds {
@@ -212,27 +137,40 @@ fn set_bounds(model: &mut highs::Model, bounds: impl Iterator<Item = (usize, f64
     Ok(())
 }
 
+/// Threads for the months: the months of a round are independent programmes.
+fn workers() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get()).min(4)
+}
+
 pub(crate) fn solve(p: &Prepared, options: Options) -> Result<Plan, SolveError> {
+    solve_on(p, options, workers())
+}
+
+/// The plan with the months spread over `workers` threads: the same plan whatever their number.
+fn solve_on(p: &Prepared, options: Options, workers: usize) -> Result<Plan, SolveError> {
+    std::thread::scope(|scope| solve_in(scope, p, options, workers))
+}
+
+fn solve_in<'scope, 'env>(
+    scope: &'scope std::thread::Scope<'scope, 'env>,
+    p: &'env Prepared<'env>,
+    options: Options,
+    workers: usize,
+) -> Result<Plan, SolveError> {
     let started = Instant::now();
     let (na, nt) = (p.scenario.activities.len(), p.periods());
     let left = |started: &Instant| options.time_limit - started.elapsed().as_secs_f64();
-    let groups: Vec<Vec<Group>> = (0..nt).map(|t| groups::groups(p, t)).collect();
+    let groups: Vec<Vec<Group>> = (0..nt).map(|t| crate::groups::groups(p, t)).collect();
     let Master { mut model, e, theta, columns: master_columns, count, integers, rows, integer_columns } =
         master(p, &groups)?;
     drop(groups);
-    let mut subs = Vec::with_capacity(nt);
-    let mut offset = count;
-    for t in 0..nt {
-        let sub = Sub::build(p, t, offset)?;
-        offset += sub.count;
-        subs.push(sub);
-    }
+    let months = Months::start(scope, p, workers)?;
     let mut stats = Stats {
         agents: p.scenario.agents.len(),
-        agent_groups: subs.iter().map(|s| s.columns.groups[0].len()).max().unwrap_or(0),
-        variables: offset,
+        agent_groups: months.sizes.iter().map(|s| s.groups).max().unwrap_or(0),
+        variables: count + months.sizes.iter().map(|s| s.columns).sum::<usize>(),
         integer_variables: integers,
-        constraints: rows + subs.iter().map(|s| s.rows).sum::<usize>(),
+        constraints: rows + months.sizes.iter().map(|s| s.rows).sum::<usize>(),
         build_ms: 0.0,
         solve_ms: 0.0,
         mip_nodes: 0,
@@ -282,14 +220,16 @@ pub(crate) fn solve(p: &Prepared, options: Options) -> Result<Plan, SolveError> 
         let values: Vec<f64> = solved.get_solution().columns().to_vec();
         model = solved.into();
         let master_ms = solving.elapsed().as_secs_f64() * 1000.0;
-        let mut months = Vec::with_capacity(nt);
+        let demands: Vec<Vec<f64>> =
+            (0..nt).map(|t| (0..na).map(|a| e[a][t].map_or(0.0, |k| values[k])).collect()).collect();
+        let evaluated = months.evaluate(&demands, left(&started))?;
+        let mut month_values = Vec::with_capacity(nt);
         let mut costs = Vec::with_capacity(nt);
         let mut cuts: Vec<(f64, Vec<(i32, f64)>)> = Vec::new();
         let mut upper = objective;
         let mut phantom = 0.0;
-        for (t, sub) in subs.iter_mut().enumerate() {
-            let demand: Vec<f64> = (0..na).map(|a| e[a][t].map_or(0.0, |k| values[k])).collect();
-            let month = sub.evaluate(&demand, left(&started))?;
+        for (t, month) in evaluated.into_iter().enumerate() {
+            let demand = &demands[t];
             upper += month.cost - values[theta[t]];
             phantom += month.phantom;
             if month.cost - values[theta[t]] > 1e-9 * objective.abs().max(1.0) {
@@ -303,7 +243,7 @@ pub(crate) fn solve(p: &Prepared, options: Options) -> Result<Plan, SolveError> 
                 cuts.push((rhs, row));
             }
             costs.push(month.cost);
-            months.push(month.values);
+            month_values.push(month.values);
         }
         solving_ms += solving.elapsed().as_secs_f64() * 1000.0;
         if std::env::var_os("GPEC_BENDERS_LOG").is_some() {
@@ -316,7 +256,7 @@ pub(crate) fn solve(p: &Prepared, options: Options) -> Result<Plan, SolveError> 
         }
         // Heads are integer in both phases but the relaxation: such a plan is a candidate.
         if phase != Phase::Relaxed && phantom <= 1e-6 && best.as_ref().is_none_or(|b| upper < b.upper) {
-            best = Some(Incumbent { upper, master: values.clone(), months, costs });
+            best = Some(Incumbent { upper, master: values.clone(), months: month_values, costs });
         }
         let gap = |upper: f64, lower: f64| (upper - lower) / upper.abs().max(1.0);
         if timed_out || left(&started) <= 0.0 || best.as_ref().is_some_and(|b| gap(b.upper, lower) <= 1e-6) {
@@ -333,10 +273,14 @@ pub(crate) fn solve(p: &Prepared, options: Options) -> Result<Plan, SolveError> 
                 model.set_option("solve_relaxation", true);
                 phase = Phase::Fixed;
             }
-            Phase::Relaxed | Phase::Fixed if settled => {
-                if phase == Phase::Fixed {
-                    set_bounds(&mut model, integer_columns.iter().copied())?;
-                }
+            Phase::Relaxed if settled => {
+                // A first plan with integer heads, the relaxation's rounded: the integer master
+                // then starts from it and prunes what cannot beat it.
+                set_bounds(&mut model, rounded(p, &master_columns, &values).into_iter())?;
+                phase = Phase::Fixed;
+            }
+            Phase::Fixed if settled => {
+                set_bounds(&mut model, integer_columns.iter().copied())?;
                 model.set_option("solve_relaxation", false);
                 phase = Phase::Integer;
             }
@@ -376,38 +320,44 @@ pub(crate) fn solve(p: &Prepared, options: Options) -> Result<Plan, SolveError> 
     let status = if gap <= 1e-6 { Status::Optimal } else { Status::TimeLimit };
     stats.solve_ms = solving_ms;
     stats.build_ms = started.elapsed().as_secs_f64() * 1000.0 - solving_ms;
-    Ok(plan(p, master_columns, subs, best, status, gap, stats))
+    Ok(plan(p, master_columns, months.finish(), best, status, gap, stats))
 }
 
-/// The plan from the master's values and each month's, one index space: the master's columns,
-/// then each month's from its offset.
+/// The plan from the master's values and each month's, in one index space: the master's columns,
+/// then each month's after the previous ones.
 fn plan(
     p: &Prepared,
     mut columns: Columns,
-    subs: Vec<Sub>,
+    months: Vec<Columns>,
     best: Incumbent,
     status: Status,
     gap: f64,
     stats: Stats,
 ) -> Plan {
     let mut values = best.master;
-    values.resize(subs.first().map_or(values.len(), |s| s.offset), 0.0);
-    for month in best.months {
-        values.extend(month);
-    }
-    for v in &mut values {
-        if v.abs() < 1e-7 {
-            *v = 0.0;
+    for (month, month_values) in months.into_iter().zip(best.months) {
+        let offset = values.len();
+        let shift = |k: &mut usize| *k += offset;
+        let Columns { groups, flows, classes, mut agents, mut ot, mut shortfall, .. } = month;
+        for cols in &mut agents {
+            cols.x.values_mut().for_each(shift);
+            cols.w.values_mut().for_each(shift);
+            cols.contribution.values_mut().for_each(shift);
         }
-    }
-    for sub in subs {
-        let Columns { groups, flows, classes, agents, ot, shortfall, .. } = sub.columns;
+        ot.values_mut().for_each(shift);
+        shortfall.values_mut().for_each(shift);
         columns.groups.extend(groups);
         columns.flows.extend(flows);
         columns.classes.extend(classes);
         columns.agents.extend(agents);
         columns.ot.extend(ot);
         columns.shortfall.extend(shortfall);
+        values.extend(month_values);
+    }
+    for v in &mut values {
+        if v.abs() < 1e-7 {
+            *v = 0.0;
+        }
     }
     let outcome = crate::report::Outcome { status, gap, objective: best.upper, stats };
     crate::solve::grouped_plan(p, &columns, &values, outcome)
@@ -441,5 +391,20 @@ mod tests {
             let recomputed = (checked.objective - split.objective).abs() / split.objective.abs().max(1.0);
             assert!(recomputed <= 1e-9, "seed {seed}: {} recomputed as {}", split.objective, checked.objective);
         }
+    }
+
+    /// The months are solved on threads; the plan must not depend on how many.
+    #[test]
+    fn the_plan_is_the_same_on_one_thread_or_three() {
+        let s = generate(&Shape { agents: 90, activities: 8, months: 6, seed: 3, levels: Levels::Jobs, v2: true });
+        let p = crate::validate(&s).unwrap();
+        let options = Options { time_limit: 60.0 };
+        let plans = [1, 3].map(|workers| {
+            let mut plan = solve_on(&p, options, workers).unwrap();
+            plan.stats = Stats::default();
+            serde_json::to_string(&plan).unwrap()
+        });
+        assert_eq!(plans[0], plans[1]);
+        assert!(plans[0].contains("\"hours\""), "a plan with agents' hours");
     }
 }

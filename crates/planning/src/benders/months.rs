@@ -1,0 +1,225 @@
+//! The months' programmes of the decomposition (see `mod.rs`), each owned by a worker thread: a
+//! HiGHS model stays on the thread that made it, and the months of a round are solved side by
+//! side. Each month is solved by one thread, always the same way, so the plan does not depend on
+//! how many threads there are.
+
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::thread::{Scope, ScopedJoinHandle};
+
+use good_lp::SolverModel;
+use good_lp::solvers::highs::highs;
+use highs::HighsModelStatus;
+
+use crate::solve::{Builder, Columns, SolveError, configure};
+use crate::validate::Prepared;
+
+/// One month's agents, `E` fixed by two bounds of a column per activity.
+pub(super) struct Sub {
+    model: Option<highs::Model>,
+    count: usize,
+    rows: usize,
+    /// Per activity the agents can reach: the local columns of `e[a]` and of the phantom.
+    delivery: Vec<Option<(usize, usize)>>,
+    columns: Columns,
+}
+
+/// A month at one `E`: its least cost, the cost's slope in each `E[a]`, its values, and the hours
+/// the phantom delivered.
+pub(super) struct Evaluated {
+    pub cost: f64,
+    pub slopes: Vec<f64>,
+    pub values: Vec<f64>,
+    pub phantom: f64,
+}
+
+/// Above what an effective hour of `a` in `t` saves in the master (see the module's comment).
+fn phantom_price(p: &Prepared, a: usize, t: usize) -> f64 {
+    let s = p.scenario;
+    let per_item = s.activities[a].priority * (s.penalties.over_normal_per_item + s.penalties.over_critical_per_item);
+    1.01 * p.rate(a, t) * per_item * (p.periods() - t) as f64 + 1.0
+}
+
+impl Sub {
+    fn build(p: &Prepared, t: usize) -> Result<Self, SolveError> {
+        let na = p.scenario.activities.len();
+        let mut b = Builder::new(p);
+        crate::solve::period_groups(&mut b, p, t);
+        for a in 0..na {
+            crate::solve::presence_row(&mut b, p, a, t);
+        }
+        let reachable: Vec<bool> =
+            (0..na).map(|a| b.columns.groups[0].iter().any(|g| g.activities.contains(&a))).collect();
+        let mut delivery = vec![None; na];
+        for a in (0..na).filter(|&a| reachable[a]) {
+            let (e, e_col) = b.add(0.0, Some(0.0), false);
+            let (r, r_col) = b.add(0.0, None, false);
+            b.objective.add_mul(phantom_price(p, a, t), r);
+            let mut delivered = b.work[a][t].clone();
+            delivered.add_mul(1.0, r);
+            delivered.add_mul(-1.0, e);
+            b.rows.push(delivered.eq(0.0));
+            delivery[a] = Some((e_col, r_col));
+        }
+        let count = b.vars.count;
+        let rows = b.rows.len();
+        let mut problem = b.vars.problem.minimise(b.objective).using(highs);
+        for row in b.rows {
+            problem.add_constraint(row);
+        }
+        let mut model = problem.try_into_inner().map_err(|e| SolveError::Solver(e.to_string()))?;
+        configure(&mut model, 1.0);
+        // From nothing, the primal simplex solves a month in about half the dual's time
+        // (docs/benchmarks.md); from the last basis after `E` moved, the dual is the one.
+        model.set_option("simplex_strategy", 4);
+        Ok(Self { model: Some(model), count, rows, delivery, columns: b.columns })
+    }
+
+    fn evaluate(&mut self, demand: &[f64], time_left: f64) -> Result<Evaluated, SolveError> {
+        let mut model = self.model.take().expect("a month's model is put back after each solve");
+        for (a, d) in self.delivery.iter().enumerate() {
+            if let Some((e, _)) = d {
+                let v = demand[a].max(0.0);
+                // SAFETY: the pointer is the live HiGHS instance of `model`, `e` one of its columns.
+                let status = unsafe { highs_sys::Highs_changeColBounds(model.as_mut_ptr(), *e as i32, v, v) };
+                if status < 0 {
+                    return Err(SolveError::Solver("a month's delivery could not be set".into()));
+                }
+            }
+        }
+        model.set_option("time_limit", time_left.max(0.001));
+        let solved = model.try_solve().map_err(|e| SolveError::Solver(format!("{e:?}")))?;
+        match solved.status() {
+            HighsModelStatus::Optimal => {}
+            HighsModelStatus::ReachedTimeLimit => return Err(SolveError::NoPlanInTime),
+            other => return Err(SolveError::Solver(format!("a month's agents: {other:?}"))),
+        }
+        let solution = solved.get_solution();
+        let (columns, duals) = (solution.columns(), solution.dual_columns());
+        let mut slopes = vec![0.0; demand.len()];
+        let mut phantom = 0.0;
+        for (a, d) in self.delivery.iter().enumerate() {
+            if let Some((e, r)) = d {
+                slopes[a] = duals[*e];
+                phantom += columns[*r];
+            }
+        }
+        let evaluated = Evaluated { cost: solved.objective_value(), slopes, values: columns.to_vec(), phantom };
+        let mut model: highs::Model = solved.into();
+        model.set_option("simplex_strategy", 1);
+        self.model = Some(model);
+        Ok(evaluated)
+    }
+}
+
+/// A month's programme: its columns, rows and groups of agents.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Size {
+    pub columns: usize,
+    pub rows: usize,
+    pub groups: usize,
+}
+
+/// What the master's thread holds of the months: a channel to each worker, and what each month
+/// is (its columns' count and rows, its groups).
+pub(super) struct Months<'scope> {
+    requests: Vec<Sender<(Vec<Vec<f64>>, f64)>>,
+    replies: Vec<Receiver<Result<Vec<Evaluated>, SolveError>>>,
+    workers: Vec<ScopedJoinHandle<'scope, Vec<Columns>>>,
+    pub sizes: Vec<Size>,
+}
+
+/// Months `t` with `t % workers == w` go to worker `w`.
+fn mine(nt: usize, workers: usize, w: usize) -> Vec<usize> {
+    (w..nt).step_by(workers).collect()
+}
+
+impl<'scope> Months<'scope> {
+    /// Builds every month on `workers` threads.
+    pub fn start<'env>(
+        scope: &'scope Scope<'scope, 'env>,
+        p: &'env Prepared<'env>,
+        workers: usize,
+    ) -> Result<Self, SolveError> {
+        let nt = p.periods();
+        let workers = workers.clamp(1, nt.max(1));
+        let mut months =
+            Months { requests: Vec::new(), replies: Vec::new(), workers: Vec::new(), sizes: vec![Size::default(); nt] };
+        let mut built = Vec::new();
+        for w in 0..workers {
+            let (request, requests) = channel::<(Vec<Vec<f64>>, f64)>();
+            let (reply, replies) = channel();
+            let (sizes, sized) = channel();
+            months.workers.push(scope.spawn(move || work(p, mine(nt, workers, w), sizes, requests, reply)));
+            months.requests.push(request);
+            months.replies.push(replies);
+            built.push(sized);
+        }
+        for (w, sized) in built.into_iter().enumerate() {
+            let sizes: Result<Vec<Size>, SolveError> =
+                sized.recv().map_err(|_| SolveError::Solver("a month's worker stopped".into()))?;
+            for (t, size) in mine(nt, workers, w).into_iter().zip(sizes?) {
+                months.sizes[t] = size;
+            }
+        }
+        Ok(months)
+    }
+
+    /// Every month at its hours `demands[t]`, in the order of the months.
+    pub fn evaluate(&self, demands: &[Vec<f64>], time_left: f64) -> Result<Vec<Evaluated>, SolveError> {
+        let (nt, workers) = (demands.len(), self.requests.len());
+        let stopped = || SolveError::Solver("a month's worker stopped".into());
+        for (w, request) in self.requests.iter().enumerate() {
+            let asked = mine(nt, workers, w).into_iter().map(|t| demands[t].clone()).collect();
+            request.send((asked, time_left)).map_err(|_| stopped())?;
+        }
+        let mut out: Vec<Option<Evaluated>> = (0..nt).map(|_| None).collect();
+        for (w, replies) in self.replies.iter().enumerate() {
+            let answers = replies.recv().map_err(|_| stopped())??;
+            for (t, answer) in mine(nt, workers, w).into_iter().zip(answers) {
+                out[t] = Some(answer);
+            }
+        }
+        Ok(out.into_iter().map(|m| m.expect("every month is some worker's")).collect())
+    }
+
+    /// Stops the workers and gives each month's columns back, in the order of the months.
+    pub fn finish(self) -> Vec<Columns> {
+        let Months { requests, workers, .. } = self;
+        drop(requests);
+        let count = workers.len();
+        let mut by_worker: Vec<std::vec::IntoIter<Columns>> =
+            workers.into_iter().map(|h| h.join().expect("a month's worker panicked").into_iter()).collect();
+        let nt: usize = by_worker.iter().map(|w| w.len()).sum();
+        (0..nt).map(|t| by_worker[t % count].next().expect("each worker has its months")).collect()
+    }
+}
+
+/// A worker: builds its months, says their sizes, then evaluates them until the master's thread
+/// hangs up, and gives their columns back.
+fn work(
+    p: &Prepared,
+    months: Vec<usize>,
+    sizes: Sender<Result<Vec<Size>, SolveError>>,
+    requests: Receiver<(Vec<Vec<f64>>, f64)>,
+    replies: Sender<Result<Vec<Evaluated>, SolveError>>,
+) -> Vec<Columns> {
+    let subs: Result<Vec<Sub>, SolveError> = months.iter().map(|&t| Sub::build(p, t)).collect();
+    let mut subs = match subs {
+        Ok(subs) => subs,
+        Err(e) => {
+            let _ = sizes.send(Err(e));
+            return Vec::new();
+        }
+    };
+    let _ = sizes.send(Ok(subs
+        .iter()
+        .map(|s| Size { columns: s.count, rows: s.rows, groups: s.columns.groups[0].len() })
+        .collect()));
+    while let Ok((demands, time_left)) = requests.recv() {
+        let answers = subs.iter_mut().zip(&demands).map(|(sub, demand)| sub.evaluate(demand, time_left)).collect();
+        if replies.send(answers).is_err() {
+            break;
+        }
+    }
+    subs.into_iter().map(|s| s.columns).collect()
+}
