@@ -19,11 +19,12 @@ fn run(shape: Shape) {
     let drift = (recomputed.objective - plan.objective).abs() / plan.objective.abs().max(1.0);
     let s = &plan.stats;
     println!(
-        "{agents:>6} x {activities} x {months} {levels:?}{v2} seed {seed}: {status:?}, groups {g}, variables {v} \
+        "{agents:>6} x {activities} x {months} {levels:?}{v2} seed {seed}: {status:?}, objective {o:.6}, groups {g}, variables {v} \
          ({i} integer), constraints {c}, build {b:.1} ms, solve {so:.1} ms, total {total_ms:.1} ms, nodes {n}, \
          check: {viol} violation(s), objective drift {drift:.1e}",
         v2 = if v2 { " v2" } else { "" },
         status = plan.status,
+        o = plan.objective,
         g = s.agent_groups,
         v = s.variables,
         i = s.integer_variables,

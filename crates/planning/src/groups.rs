@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 use crate::validate::Prepared;
 
 /// Agents merged in one period.
+#[derive(Clone)]
 pub(crate) struct Group {
     pub agents: Vec<usize>,
     /// The activities they are qualified for.
@@ -20,6 +21,10 @@ pub(crate) struct Group {
     pub outside: Vec<usize>,
     /// Items per hour relative to the standard.
     pub prod: f64,
+    /// 0, or in `groups_every_period` the tag of the course of productivity of agents whose
+    /// productivity changes from period to period (newcomers): their groups and pools keep one key
+    /// over the periods.
+    pub tag: usize,
     /// Summed capacity.
     pub cap: f64,
 }
@@ -36,11 +41,61 @@ pub(crate) fn groups(p: &Prepared, t: usize) -> Vec<Group> {
         let outside: Vec<usize> = acts.iter().copied().filter(|&a| p.outside_home(i, a)).collect();
         let prod = p.prod[i][t];
         let g = *by_key.entry((acts.as_slice(), outside.clone(), prod.to_bits())).or_insert_with(|| {
-            out.push(Group { agents: vec![], activities: acts.clone(), outside, prod, cap: 0.0 });
+            out.push(Group { agents: vec![], activities: acts.clone(), outside, prod, tag: 0, cap: 0.0 });
             out.len() - 1
         });
         out[g].agents.push(i);
         out[g].cap += p.cap[i][t];
+    }
+    out
+}
+
+/// The groups of every period in one list of keys, the same in every period: a key with no agent
+/// in a period is a group of no capacity there, and newcomers are keyed by their course of
+/// productivity rather than its value in the period. Models built from them have the same columns and
+/// rows in every period, so a basis of one period's programme can start the next one's.
+pub(crate) fn groups_every_period(p: &Prepared) -> Vec<Vec<Group>> {
+    let nt = p.periods();
+    // Qualified activities, those outside home, productivity (untagged) and tag.
+    type Key<'a> = (&'a [usize], Vec<usize>, u64, usize);
+    let mut keys: BTreeMap<Key, usize> = BTreeMap::new();
+    let mut out: Vec<Vec<Group>> = vec![Vec::new(); nt];
+    // Agents whose productivity changes are tagged by its course over the periods: those with the
+    // same course share groups and pools, as they would in each period alone.
+    let mut courses: BTreeMap<Vec<u64>, usize> = BTreeMap::new();
+    let tags: Vec<usize> = p
+        .prod
+        .iter()
+        .map(|prods| {
+            if prods.iter().all(|&v| v == prods[0]) {
+                return 0;
+            }
+            let next = courses.len() + 1;
+            *courses.entry(prods.iter().map(|v| v.to_bits()).collect()).or_insert(next)
+        })
+        .collect();
+    for t in 0..nt {
+        for (i, acts) in p.qualified.iter().enumerate() {
+            if acts.is_empty() || p.cap[i][t] <= 0.0 {
+                continue;
+            }
+            let outside: Vec<usize> = acts.iter().copied().filter(|&a| p.outside_home(i, a)).collect();
+            let (prod, tag) = (p.prod[i][t], tags[i]);
+            let bits = if tag == 0 { prod.to_bits() } else { 0 };
+            let next = keys.len();
+            let g = *keys.entry((acts.as_slice(), outside.clone(), bits, tag)).or_insert_with(|| {
+                // Each period's productivity, even where the group has no one: pools are keyed by
+                // the tag and take their productivity from any of their groups.
+                for (u, groups) in out.iter_mut().enumerate() {
+                    let outside = outside.clone();
+                    let prod = p.prod[i][u];
+                    groups.push(Group { agents: vec![], activities: acts.clone(), outside, prod, tag, cap: 0.0 });
+                }
+                next
+            });
+            out[t][g].agents.push(i);
+            out[t][g].cap += p.cap[i][t];
+        }
     }
     out
 }
@@ -67,13 +122,16 @@ pub(crate) struct Pools {
 }
 
 pub(crate) fn pools(groups: &[Group]) -> Pools {
-    let mut by_key: BTreeMap<(Vec<usize>, u64), usize> = BTreeMap::new();
+    // A tagged group's pools are its own, whatever its productivity in the period.
+    let mut by_key: BTreeMap<(Vec<usize>, u64, usize), usize> = BTreeMap::new();
     let mut out = Pools { pools: Vec::new(), home: Vec::new(), outside: Vec::new() };
-    let mut feed = |activities: Vec<usize>, prod: f64, g: usize, outside: bool, out: &mut Pools| -> Option<usize> {
+    let mut feed = |activities: Vec<usize>, group: &Group, g: usize, outside: bool, out: &mut Pools| -> Option<usize> {
         if activities.is_empty() {
             return None;
         }
-        let k = *by_key.entry((activities.clone(), prod.to_bits())).or_insert_with(|| {
+        let (prod, tag) = (group.prod, group.tag);
+        let bits = if tag == 0 { prod.to_bits() } else { 0 };
+        let k = *by_key.entry((activities.clone(), bits, tag)).or_insert_with(|| {
             out.pools.push(Pool { activities, prod, contributors: Vec::new() });
             out.pools.len() - 1
         });
@@ -82,9 +140,9 @@ pub(crate) fn pools(groups: &[Group]) -> Pools {
     };
     for (g, group) in groups.iter().enumerate() {
         let home: Vec<usize> = group.activities.iter().copied().filter(|a| !group.outside.contains(a)).collect();
-        let home = feed(home, group.prod, g, false, &mut out);
+        let home = feed(home, group, g, false, &mut out);
         let outside =
-            if group.outside.is_empty() { None } else { feed(group.activities.clone(), group.prod, g, true, &mut out) };
+            if group.outside.is_empty() { None } else { feed(group.activities.clone(), group, g, true, &mut out) };
         out.home.push(home);
         out.outside.push(outside);
     }

@@ -271,7 +271,7 @@ mod tests {
     use crate::generate::{Levels, Shape, generate};
 
     fn group(cap: f64, activities: &[usize]) -> Group {
-        Group { agents: vec![], activities: activities.to_vec(), outside: vec![], prod: 1.0, cap }
+        Group { agents: vec![], activities: activities.to_vec(), outside: vec![], prod: 1.0, tag: 0, cap }
     }
 
     #[test]

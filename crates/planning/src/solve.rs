@@ -156,10 +156,14 @@ fn agent_groups(b: &mut Builder, p: &Prepared) {
 /// The agents of period `t`, merged into groups feeding pools: x[k,c,t] each pool's hours on each
 /// class of activities, w[a,t] splitting a class, the groups' contributions, ot[g,t].
 pub(crate) fn period_groups(b: &mut Builder, p: &Prepared, t: usize) {
+    groups_of_period(b, p, t, groups::groups(p, t));
+}
+
+/// `period_groups` with the period's groups given.
+pub(crate) fn groups_of_period(b: &mut Builder, p: &Prepared, t: usize, groups: Vec<Group>) {
     let s = p.scenario;
     let Builder { vars, objective, rows, columns: c, work, presence } = b;
     let mobility = s.pools.internal_mobility.as_ref().map_or(1.0, |m| m.max_share);
-    let groups = groups::groups(p, t);
     let flow = groups::pools(&groups);
     let classes = groups::classes(p, &flow.pools);
     let mut cols = groups::Columns { x: HashMap::new(), w: HashMap::new(), contribution: HashMap::new() };

@@ -4,10 +4,10 @@
 use gpec_planning::breakdown::CostKind;
 use gpec_planning::result::{Alert, Binding, Plan};
 use gpec_planning::{Options, Scenario, Status, check, generate, solve, validate};
-use serde_json::{Value, json};
+use serde_json::json;
 
 mod common;
-use common::{backlog, close, one_activity, part, scenario, solved};
+use common::{backlog, close, cut_short, hard_to_prove, one_activity, part, scenario, solved};
 
 #[test]
 fn the_backlog_flows_from_month_to_month() {
@@ -258,40 +258,9 @@ fn a_search_cut_short_by_the_time_limit_is_never_reported_optimal() {
     }
 }
 
-/// A lot-sizing-like scenario: 36 months, 6 activities served only by 12 temporary-staff pools
-/// (432 integer head counts) of uneven productivity. HiGHS finds plans at once (hiring nobody is
-/// one) but is still 0.2% from proving the optimum after 4 s of a release build.
-fn hard_to_prove() -> Scenario {
-    let periods: Vec<String> = (0..36).map(|m| format!("{}-{:02}", 2027 + m / 12, m % 12 + 1)).collect();
-    let minutes = [7, 11, 13, 17, 23, 19];
-    let activities: Vec<Value> = (0..6)
-        .map(|a| {
-            json!({"code": format!("A{a}"), "minutes_per_item": minutes[a], "backlog_normal_max": 50 + 90 * a,
-                        "backlog_critical_max": 2000, "temp_eligible": true})
-        })
-        .collect();
-    let loads: Vec<Value> = (0..6)
-        .flat_map(|a| periods.iter().enumerate().map(move |(t, p)| (a, t, p.clone())))
-        .map(|(a, t, p)| json!({"activity": format!("A{a}"), "period": p, "volume": 300 + (a * 7919 + t * 104_729) % 2700}))
-        .collect();
-    let pools: Vec<Value> = (0..12)
-        .map(|k| json!({"code": format!("P{k}"), "cost_per_head_month": 2000.0 + ((k * 3571) % 2000) as f64 + 0.37 * k as f64,
-                        "max_heads": 40, "productivity": 0.31 + ((k * 37) % 66) as f64 / 100.0}))
-        .collect();
-    scenario(json!({"periods": periods, "hours_per_fte": 133.9167, "activities": activities, "loads": loads,
-        "pools": {"temporary_staff": pools}, "penalties": {"over_normal_per_item": 1.3, "over_critical_per_item": 20}}))
-}
-
 #[test]
 fn the_time_limit_returns_the_best_plan_found_with_its_gap() {
-    let s = hard_to_prove();
-    let prepared = validate(&s).unwrap();
-    let plan = solve(&prepared, Options { time_limit: 0.5 }).expect("a plan is found at once");
-    assert_eq!(plan.status, Status::TimeLimit);
-    assert!(plan.mip_gap > 0.0 && plan.mip_gap <= 1.0, "gap {}", plan.mip_gap);
-    let recomputed = check(&prepared, &plan);
-    assert!(recomputed.violations.is_empty(), "{:?}", recomputed.violations);
-    assert!(close(recomputed.objective, plan.objective), "the stated objective is the plan's own cost");
+    cut_short(&scenario(hard_to_prove()), 0.5);
 }
 
 #[test]

@@ -9,7 +9,7 @@ use gpec_planning::{Options, Status, check, solve, validate};
 use serde_json::{Value, json};
 
 mod common;
-use common::{backlog, close, one_activity, part, scenario, solved};
+use common::{backlog, close, cut_short, hard_to_prove, one_activity, part, scenario, solved};
 
 /// Two activities of one-hour items with thresholds 0 and 1000 (every item left costs 1 times the
 /// priority), one month, loads of 100 each, and `agents`.
@@ -246,5 +246,27 @@ fn every_version_2_refusal_names_its_field() {
         "penalties.under_min_presence_per_hour",
     ] {
         assert!(fields.iter().any(|f| f == expected), "{expected} not named in {fields:?}");
+    }
+}
+
+/// The hard case of `model.rs` with a newcomer at 90 %: a version 2 scenario, solved by the
+/// decomposition, whose integer master cannot be proven in half a second either.
+#[test]
+fn a_version_2_search_cut_short_returns_its_best_plan_with_an_honest_gap() {
+    let mut s = hard_to_prove();
+    s["agents"] = json!([{"id": "N1", "fte": 1.0, "productivity": 0.9}]);
+    cut_short(&scenario(s), 0.5);
+}
+
+#[test]
+fn a_version_2_search_with_no_time_is_never_reported_optimal() {
+    let s = generate(&Shape { agents: 3_000, activities: 20, months: 12, seed: 1, levels: Levels::Jobs, v2: true });
+    let prepared = validate(&s).unwrap();
+    match solve(&prepared, Options { time_limit: 0.001 }) {
+        Ok(plan) => {
+            assert_eq!(plan.status, Status::TimeLimit);
+            assert!(check(&prepared, &plan).violations.is_empty(), "the best plan found is still a plan");
+        }
+        Err(e) => assert!(matches!(e, gpec_planning::SolveError::NoPlanInTime), "{e}"),
     }
 }

@@ -125,6 +125,14 @@ fn rounded(p: &Prepared, columns: &Columns, values: &[f64]) -> Vec<(usize, f64, 
     fixed
 }
 
+/// Lets the next solve of `model` run for at most `left` seconds. HiGHS's time limit counts every
+/// solve of the instance since it was made, so it is set beyond the time already spent.
+pub(super) fn set_time_left(model: &mut highs::Model, left: f64) {
+    // SAFETY: the pointer is the live HiGHS instance of `model`.
+    let spent = unsafe { highs_sys::Highs_getRunTime(model.as_mut_ptr()) };
+    model.set_option("time_limit", spent.max(0.0) + left.max(0.001));
+}
+
 /// Sets the bounds of some columns of `model`.
 fn set_bounds(model: &mut highs::Model, bounds: impl Iterator<Item = (usize, f64, f64)>) -> Result<(), SolveError> {
     for (k, min, max) in bounds {
@@ -137,9 +145,9 @@ fn set_bounds(model: &mut highs::Model, bounds: impl Iterator<Item = (usize, f64
     Ok(())
 }
 
-/// Threads for the months: the months of a round are independent programmes.
+/// Threads for the months: one per chain of months (`months.rs`) at most.
 fn workers() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get()).min(4)
+    std::thread::available_parallelism().map_or(1, |n| n.get()).min(months::CHAINS)
 }
 
 pub(crate) fn solve(p: &Prepared, options: Options) -> Result<Plan, SolveError> {
@@ -160,11 +168,11 @@ fn solve_in<'scope, 'env>(
     let started = Instant::now();
     let (na, nt) = (p.scenario.activities.len(), p.periods());
     let left = |started: &Instant| options.time_limit - started.elapsed().as_secs_f64();
-    let groups: Vec<Vec<Group>> = (0..nt).map(|t| crate::groups::groups(p, t)).collect();
+    let deadline = started + std::time::Duration::from_secs_f64(options.time_limit.clamp(0.0, 1e9));
+    let groups: Vec<Vec<Group>> = crate::groups::groups_every_period(p);
     let Master { mut model, e, theta, columns: master_columns, count, integers, rows, integer_columns } =
         master(p, &groups)?;
-    drop(groups);
-    let months = Months::start(scope, p, workers)?;
+    let months = Months::start(scope, p, groups, workers)?;
     let mut stats = Stats {
         agents: p.scenario.agents.len(),
         agent_groups: months.sizes.iter().map(|s| s.groups).max().unwrap_or(0),
@@ -185,7 +193,7 @@ fn solve_in<'scope, 'env>(
     let mut rounds = 0;
     loop {
         rounds += 1;
-        model.set_option("time_limit", left(&started).max(0.001));
+        set_time_left(&mut model, left(&started));
         if phase == Phase::Integer
             && let Some(best) = &best
         {
@@ -222,7 +230,12 @@ fn solve_in<'scope, 'env>(
         let master_ms = solving.elapsed().as_secs_f64() * 1000.0;
         let demands: Vec<Vec<f64>> =
             (0..nt).map(|t| (0..na).map(|a| e[a][t].map_or(0.0, |k| values[k])).collect()).collect();
-        let evaluated = months.evaluate(&demands, left(&started))?;
+        let evaluated = match months.evaluate(&demands, deadline) {
+            Ok(evaluated) => evaluated,
+            // Out of time in a month: the best plan so far stands, with its gap.
+            Err(SolveError::NoPlanInTime) => break,
+            Err(e) => return Err(e),
+        };
         let mut month_values = Vec::with_capacity(nt);
         let mut costs = Vec::with_capacity(nt);
         let mut cuts: Vec<(f64, Vec<(i32, f64)>)> = Vec::new();
@@ -391,6 +404,33 @@ mod tests {
             let recomputed = (checked.objective - split.objective).abs() / split.objective.abs().max(1.0);
             assert!(recomputed <= 1e-9, "seed {seed}: {} recomputed as {}", split.objective, checked.objective);
         }
+    }
+
+    /// Two newcomers with one course of productivity but different qualifications share a pool
+    /// keyed by that course; in the month the first is away, the pool must still count the
+    /// second's productivity of that month.
+    #[test]
+    fn newcomers_sharing_a_course_keep_each_month_s_productivity() {
+        let mut s = generate(&Shape { agents: 90, activities: 8, months: 6, seed: 3, levels: Levels::Jobs, v2: true });
+        let course: std::collections::BTreeMap<String, f64> =
+            s.periods.iter().enumerate().map(|(t, m)| (m.clone(), 0.4 + 0.1 * t as f64)).collect();
+        for i in [0, 1] {
+            s.agents[i].productivity_by_period = course.clone();
+        }
+        for level in s.agents[0].levels.values_mut() {
+            *level = 4;
+        }
+        let away = s.agents[0].fte * s.hours_per_fte;
+        s.agents[0].unavailable_hours.insert(s.periods[1].clone(), away);
+        let p = crate::validate(&s).unwrap();
+        assert_ne!(p.qualified[0], p.qualified[1], "two groups");
+        assert_eq!(p.home[0], p.home[1], "one home pool");
+        let options = Options { time_limit: 60.0 };
+        let split = solve(&p, options).unwrap();
+        let whole = crate::solve::solve_grouped(&p, options).unwrap();
+        let checked = crate::check(&p, &split);
+        assert!(checked.violations.is_empty(), "{:?}", checked.violations);
+        assert!((split.objective - whole.objective).abs() <= 2e-6 * whole.objective.abs().max(1.0));
     }
 
     /// The months are solved on threads; the plan must not depend on how many.

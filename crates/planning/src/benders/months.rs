@@ -5,11 +5,13 @@
 
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread::{Scope, ScopedJoinHandle};
+use std::time::Instant;
 
 use good_lp::SolverModel;
 use good_lp::solvers::highs::highs;
 use highs::HighsModelStatus;
 
+use crate::groups::Group;
 use crate::solve::{Builder, Columns, SolveError, configure};
 use crate::validate::Prepared;
 
@@ -21,6 +23,8 @@ pub(super) struct Sub {
     /// Per activity the agents can reach: the local columns of `e[a]` and of the phantom.
     delivery: Vec<Option<(usize, usize)>>,
     columns: Columns,
+    /// Whether HiGHS has solved it once (it then has a basis of its own).
+    solved: bool,
 }
 
 /// A month at one `E`: its least cost, the cost's slope in each `E[a]`, its values, and the hours
@@ -40,10 +44,10 @@ fn phantom_price(p: &Prepared, a: usize, t: usize) -> f64 {
 }
 
 impl Sub {
-    fn build(p: &Prepared, t: usize) -> Result<Self, SolveError> {
+    fn build(p: &Prepared, t: usize, groups: Vec<Group>) -> Result<Self, SolveError> {
         let na = p.scenario.activities.len();
         let mut b = Builder::new(p);
-        crate::solve::period_groups(&mut b, p, t);
+        crate::solve::groups_of_period(&mut b, p, t, groups);
         for a in 0..na {
             crate::solve::presence_row(&mut b, p, a, t);
         }
@@ -68,13 +72,42 @@ impl Sub {
         }
         let mut model = problem.try_into_inner().map_err(|e| SolveError::Solver(e.to_string()))?;
         configure(&mut model, 1.0);
-        // From nothing, the primal simplex solves a month in about half the dual's time
-        // (docs/benchmarks.md); from the last basis after `E` moved, the dual is the one.
+        // For the first solve, from nothing or from another month's basis, the primal simplex
+        // takes about half the dual's time (docs/benchmarks.md); from the month's own last basis
+        // after `E` moved, the dual is the one.
         model.set_option("simplex_strategy", 4);
-        Ok(Self { model: Some(model), count, rows, delivery, columns: b.columns })
+        Ok(Self { model: Some(model), count, rows, delivery, columns: b.columns, solved: false })
     }
 
-    fn evaluate(&mut self, demand: &[f64], time_left: f64) -> Result<Evaluated, SolveError> {
+    /// Its last basis, when it has one: HiGHS's status of each column and row.
+    fn basis(&mut self) -> Option<(Vec<i32>, Vec<i32>)> {
+        let model = self.model.as_mut()?;
+        let ptr = model.as_mut_ptr();
+        // SAFETY: `ptr` is the live HiGHS instance of `model`; the vectors hold one status per
+        // column and per row, as HiGHS writes them.
+        unsafe {
+            let (cols, rows) = (highs_sys::Highs_getNumCol(ptr), highs_sys::Highs_getNumRow(ptr));
+            let (mut col_status, mut row_status) = (vec![0; cols as usize], vec![0; rows as usize]);
+            (highs_sys::Highs_getBasis(ptr, col_status.as_mut_ptr(), row_status.as_mut_ptr()) >= 0)
+                .then_some((col_status, row_status))
+        }
+    }
+
+    /// Starts from another month's basis: the months have the same columns and rows (their
+    /// groups are the same keys), only bounds and costs differ, so it is a valid basis here.
+    fn start_from(&mut self, basis: &(Vec<i32>, Vec<i32>)) {
+        let Some(model) = self.model.as_mut() else { return };
+        let ptr = model.as_mut_ptr();
+        // SAFETY: `ptr` is the live HiGHS instance of `model`; the sizes are checked first.
+        unsafe {
+            let (cols, rows) = (highs_sys::Highs_getNumCol(ptr), highs_sys::Highs_getNumRow(ptr));
+            if basis.0.len() == cols as usize && basis.1.len() == rows as usize {
+                highs_sys::Highs_setBasis(ptr, basis.0.as_ptr(), basis.1.as_ptr());
+            }
+        }
+    }
+
+    fn evaluate(&mut self, demand: &[f64], deadline: Instant) -> Result<Evaluated, SolveError> {
         let mut model = self.model.take().expect("a month's model is put back after each solve");
         for (a, d) in self.delivery.iter().enumerate() {
             if let Some((e, _)) = d {
@@ -86,7 +119,7 @@ impl Sub {
                 }
             }
         }
-        model.set_option("time_limit", time_left.max(0.001));
+        super::set_time_left(&mut model, deadline.saturating_duration_since(Instant::now()).as_secs_f64());
         let solved = model.try_solve().map_err(|e| SolveError::Solver(format!("{e:?}")))?;
         match solved.status() {
             HighsModelStatus::Optimal => {}
@@ -107,6 +140,7 @@ impl Sub {
         let mut model: highs::Model = solved.into();
         model.set_option("simplex_strategy", 1);
         self.model = Some(model);
+        self.solved = true;
         Ok(evaluated)
     }
 }
@@ -122,34 +156,44 @@ pub(super) struct Size {
 /// What the master's thread holds of the months: a channel to each worker, and what each month
 /// is (its columns' count and rows, its groups).
 pub(super) struct Months<'scope> {
-    requests: Vec<Sender<(Vec<Vec<f64>>, f64)>>,
+    requests: Vec<Sender<(Vec<Vec<f64>>, Instant)>>,
     replies: Vec<Receiver<Result<Vec<Evaluated>, SolveError>>>,
     workers: Vec<ScopedJoinHandle<'scope, Vec<Columns>>>,
     pub sizes: Vec<Size>,
 }
 
-/// Months `t` with `t % workers == w` go to worker `w`.
+/// Months form chains, `t` and `t + CHAINS` in the same one: a month's first solve starts from
+/// the basis of the month before it in its chain. The chains are fixed, not the workers' count,
+/// so a month's programme is solved the same way on any number of threads.
+pub(super) const CHAINS: usize = 2;
+
+/// The months of worker `w` of `workers`, in order: those of the chains `c` with
+/// `c % workers == w`.
 fn mine(nt: usize, workers: usize, w: usize) -> Vec<usize> {
-    (w..nt).step_by(workers).collect()
+    (0..nt).filter(|t| (t % CHAINS) % workers == w).collect()
 }
 
 impl<'scope> Months<'scope> {
-    /// Builds every month on `workers` threads.
+    /// Builds every month, from its groups, on `workers` threads.
     pub fn start<'env>(
         scope: &'scope Scope<'scope, 'env>,
         p: &'env Prepared<'env>,
+        groups: Vec<Vec<Group>>,
         workers: usize,
     ) -> Result<Self, SolveError> {
         let nt = p.periods();
-        let workers = workers.clamp(1, nt.max(1));
+        let workers = workers.clamp(1, CHAINS.min(nt).max(1));
         let mut months =
             Months { requests: Vec::new(), replies: Vec::new(), workers: Vec::new(), sizes: vec![Size::default(); nt] };
         let mut built = Vec::new();
+        let mut groups: Vec<Option<Vec<Group>>> = groups.into_iter().map(Some).collect();
         for w in 0..workers {
-            let (request, requests) = channel::<(Vec<Vec<f64>>, f64)>();
+            let theirs: Vec<(usize, Vec<Group>)> =
+                mine(nt, workers, w).into_iter().map(|t| (t, groups[t].take().unwrap_or_default())).collect();
+            let (request, requests) = channel::<(Vec<Vec<f64>>, Instant)>();
             let (reply, replies) = channel();
             let (sizes, sized) = channel();
-            months.workers.push(scope.spawn(move || work(p, mine(nt, workers, w), sizes, requests, reply)));
+            months.workers.push(scope.spawn(move || work(p, theirs, sizes, requests, reply)));
             months.requests.push(request);
             months.replies.push(replies);
             built.push(sized);
@@ -164,13 +208,13 @@ impl<'scope> Months<'scope> {
         Ok(months)
     }
 
-    /// Every month at its hours `demands[t]`, in the order of the months.
-    pub fn evaluate(&self, demands: &[Vec<f64>], time_left: f64) -> Result<Vec<Evaluated>, SolveError> {
+    /// Every month at its hours `demands[t]`, by `deadline`, in the order of the months.
+    pub fn evaluate(&self, demands: &[Vec<f64>], deadline: Instant) -> Result<Vec<Evaluated>, SolveError> {
         let (nt, workers) = (demands.len(), self.requests.len());
         let stopped = || SolveError::Solver("a month's worker stopped".into());
         for (w, request) in self.requests.iter().enumerate() {
             let asked = mine(nt, workers, w).into_iter().map(|t| demands[t].clone()).collect();
-            request.send((asked, time_left)).map_err(|_| stopped())?;
+            request.send((asked, deadline)).map_err(|_| stopped())?;
         }
         let mut out: Vec<Option<Evaluated>> = (0..nt).map(|_| None).collect();
         for (w, replies) in self.replies.iter().enumerate() {
@@ -198,12 +242,14 @@ impl<'scope> Months<'scope> {
 /// hangs up, and gives their columns back.
 fn work(
     p: &Prepared,
-    months: Vec<usize>,
+    months: Vec<(usize, Vec<Group>)>,
     sizes: Sender<Result<Vec<Size>, SolveError>>,
-    requests: Receiver<(Vec<Vec<f64>>, f64)>,
+    requests: Receiver<(Vec<Vec<f64>>, Instant)>,
     replies: Sender<Result<Vec<Evaluated>, SolveError>>,
 ) -> Vec<Columns> {
-    let subs: Result<Vec<Sub>, SolveError> = months.iter().map(|&t| Sub::build(p, t)).collect();
+    let (months, groups): (Vec<usize>, Vec<Vec<Group>>) = months.into_iter().unzip();
+    let subs: Result<Vec<Sub>, SolveError> =
+        months.iter().zip(groups).map(|(&t, groups)| Sub::build(p, t, groups)).collect();
     let mut subs = match subs {
         Ok(subs) => subs,
         Err(e) => {
@@ -215,8 +261,21 @@ fn work(
         .iter()
         .map(|s| Size { columns: s.count, rows: s.rows, groups: s.columns.groups[0].len() })
         .collect()));
-    while let Ok((demands, time_left)) = requests.recv() {
-        let answers = subs.iter_mut().zip(&demands).map(|(sub, demand)| sub.evaluate(demand, time_left)).collect();
+    while let Ok((demands, deadline)) = requests.recv() {
+        let mut answers = Vec::with_capacity(subs.len());
+        for j in 0..subs.len() {
+            // A month solved for the first time starts from the basis of the one before it in
+            // its chain, solved just before.
+            let before = (0..j).rev().find(|&i| months[i] + CHAINS == months[j]);
+            if !subs[j].solved
+                && let Some(i) = before
+                && let Some(basis) = subs[i].basis()
+            {
+                subs[j].start_from(&basis);
+            }
+            answers.push(subs[j].evaluate(&demands[j], deadline));
+        }
+        let answers = answers.into_iter().collect();
         if replies.send(answers).is_err() {
             break;
         }
