@@ -125,6 +125,51 @@ fn rounded(p: &Prepared, columns: &Columns, values: &[f64]) -> Vec<(usize, f64, 
     fixed
 }
 
+/// A cut `Σ factor · column >= rhs` of the master.
+struct Cut {
+    rhs: f64,
+    row: Vec<(i32, f64)>,
+}
+
+/// The cut of a month at the hours `demand` it was given: `θ_t − Σ β_a E_a >= φ(Ē) − Σ β_a Ē_a`,
+/// `e` the master's column of each activity's hours in that month, `theta` its bound's.
+fn cut(month: &months::Evaluated, demand: &[f64], e: impl Iterator<Item = Option<usize>>, theta: usize) -> Cut {
+    let mut row = vec![(theta as i32, 1.0)];
+    let mut rhs = month.cost;
+    for (a, column) in e.enumerate() {
+        if let Some(k) = column
+            && month.slopes[a] != 0.0
+        {
+            row.push((k as i32, -month.slopes[a]));
+            rhs -= month.slopes[a] * demand[a];
+        }
+    }
+    Cut { rhs, row }
+}
+
+/// Adds the cuts to the master, which re-solves from its last basis.
+fn add_cuts(model: &mut highs::Model, cuts: Vec<Cut>) -> Result<(), SolveError> {
+    for Cut { rhs, row } in cuts {
+        let (cols, factors): (Vec<i32>, Vec<f64>) = row.into_iter().unzip();
+        // SAFETY: the pointer is the live HiGHS instance of `model`; the columns are its own and
+        // both slices hold `cols.len()` entries.
+        let status = unsafe {
+            highs_sys::Highs_addRow(
+                model.as_mut_ptr(),
+                rhs,
+                f64::INFINITY,
+                cols.len() as i32,
+                cols.as_ptr(),
+                factors.as_ptr(),
+            )
+        };
+        if status < 0 {
+            return Err(SolveError::Solver("a cut could not be added".into()));
+        }
+    }
+    Ok(())
+}
+
 /// Lets the next solve of `model` run for at most `left` seconds. HiGHS's time limit counts every
 /// solve of the instance since it was made, so it is set beyond the time already spent.
 pub(super) fn set_time_left(model: &mut highs::Model, left: f64) {
@@ -238,22 +283,14 @@ fn solve_in<'scope, 'env>(
         };
         let mut month_values = Vec::with_capacity(nt);
         let mut costs = Vec::with_capacity(nt);
-        let mut cuts: Vec<(f64, Vec<(i32, f64)>)> = Vec::new();
+        let mut cuts: Vec<Cut> = Vec::new();
         let mut upper = objective;
         let mut phantom = 0.0;
         for (t, month) in evaluated.into_iter().enumerate() {
-            let demand = &demands[t];
             upper += month.cost - values[theta[t]];
             phantom += month.phantom;
             if month.cost - values[theta[t]] > 1e-9 * objective.abs().max(1.0) {
-                // θ_t − Σ β_a E_a >= φ(Ē) − Σ β_a Ē_a
-                let mut row = vec![(theta[t] as i32, 1.0)];
-                let mut rhs = month.cost;
-                for a in (0..na).filter(|&a| e[a][t].is_some() && month.slopes[a] != 0.0) {
-                    row.push((e[a][t].unwrap() as i32, -month.slopes[a]));
-                    rhs -= month.slopes[a] * demand[a];
-                }
-                cuts.push((rhs, row));
+                cuts.push(cut(&month, &demands[t], e.iter().map(|by_month| by_month[t]), theta[t]));
             }
             costs.push(month.cost);
             month_values.push(month.values);
@@ -299,25 +336,8 @@ fn solve_in<'scope, 'env>(
             }
             _ => {}
         }
-        for (rhs, row) in cuts {
-            let (cols, factors): (Vec<i32>, Vec<f64>) = row.into_iter().unzip();
-            // SAFETY: the pointer is the live HiGHS instance of `model`; the columns are its own
-            // and both slices hold `cols.len()` entries.
-            let status = unsafe {
-                highs_sys::Highs_addRow(
-                    model.as_mut_ptr(),
-                    rhs,
-                    f64::INFINITY,
-                    cols.len() as i32,
-                    cols.as_ptr(),
-                    factors.as_ptr(),
-                )
-            };
-            if status < 0 {
-                return Err(SolveError::Solver("a cut could not be added".into()));
-            }
-            stats.constraints += 1;
-        }
+        stats.constraints += cuts.len();
+        add_cuts(&mut model, cuts)?;
     }
     if std::env::var_os("GPEC_BENDERS_LOG").is_some() {
         eprintln!("benders: {rounds} rounds, lower {lower}");

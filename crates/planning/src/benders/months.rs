@@ -234,7 +234,7 @@ impl<'scope> Months<'scope> {
         let mut by_worker: Vec<std::vec::IntoIter<Columns>> =
             workers.into_iter().map(|h| h.join().expect("a month's worker panicked").into_iter()).collect();
         let nt: usize = by_worker.iter().map(|w| w.len()).sum();
-        (0..nt).map(|t| by_worker[t % count].next().expect("each worker has its months")).collect()
+        (0..nt).map(|t| by_worker[(t % CHAINS) % count].next().expect("each worker has its months")).collect()
     }
 }
 
@@ -273,7 +273,13 @@ fn work(
             {
                 subs[j].start_from(&basis);
             }
-            answers.push(subs[j].evaluate(&demands[j], deadline));
+            let answer = subs[j].evaluate(&demands[j], deadline);
+            let failed = answer.is_err();
+            answers.push(answer);
+            // The round is lost with one month: the others need not run to the deadline.
+            if failed {
+                break;
+            }
         }
         let answers = answers.into_iter().collect();
         if replies.send(answers).is_err() {
