@@ -37,7 +37,6 @@ pub enum SolveError {
 pub(crate) struct Vars {
     pub problem: ProblemVariables,
     pub count: usize,
-    pub integers: usize,
     /// The integer columns' labels and bounds.
     pub integer_columns: Vec<(usize, f64, f64)>,
 }
@@ -50,7 +49,6 @@ impl Vars {
         }
         if integer {
             def = def.integer();
-            self.integers += 1;
             self.integer_columns.push((self.count, min, max.unwrap_or(f64::INFINITY)));
         }
         self.count += 1;
@@ -97,15 +95,9 @@ pub(crate) struct Builder {
 
 impl Builder {
     pub fn new(p: &Prepared) -> Self {
-        Self::starting_at(p, 0)
-    }
-
-    /// A model whose columns are labelled from `offset` on (HiGHS still numbers them from 0): the
-    /// labels of several models then share one index space.
-    pub fn starting_at(p: &Prepared, offset: usize) -> Self {
         let (na, nt) = (p.scenario.activities.len(), p.periods());
         Self {
-            vars: Vars { problem: ProblemVariables::new(), count: offset, integers: 0, integer_columns: Vec::new() },
+            vars: Vars { problem: ProblemVariables::new(), count: 0, integer_columns: Vec::new() },
             objective: Expression::with_capacity(1024),
             rows: Vec::new(),
             columns: Columns {
@@ -144,7 +136,7 @@ fn build(p: &Prepared) -> Builder {
 fn agent_groups(b: &mut Builder, p: &Prepared) {
     let nt = p.periods();
     for t in 0..nt {
-        period_groups(b, p, t);
+        groups_of_period(b, p, t, groups::groups(p, t));
     }
     for a in 0..p.scenario.activities.len() {
         for t in 0..nt {
@@ -153,13 +145,8 @@ fn agent_groups(b: &mut Builder, p: &Prepared) {
     }
 }
 
-/// The agents of period `t`, merged into groups feeding pools: x[k,c,t] each pool's hours on each
+/// The agents of period `t` in their `groups`, feeding pools: x[k,c,t] each pool's hours on each
 /// class of activities, w[a,t] splitting a class, the groups' contributions, ot[g,t].
-pub(crate) fn period_groups(b: &mut Builder, p: &Prepared, t: usize) {
-    groups_of_period(b, p, t, groups::groups(p, t));
-}
-
-/// `period_groups` with the period's groups given.
 pub(crate) fn groups_of_period(b: &mut Builder, p: &Prepared, t: usize, groups: Vec<Group>) {
     let s = p.scenario;
     let Builder { vars, objective, rows, columns: c, work, presence } = b;
@@ -411,7 +398,7 @@ pub(crate) fn run(
     started: Instant,
 ) -> Result<(Solved, Stats), SolveError> {
     let variables = vars.count;
-    let integer_variables = vars.integers;
+    let integer_variables = vars.integer_columns.len();
     let constraints = rows.len();
     let mut problem = vars.problem.minimise(objective).using(highs);
     for row in rows {
@@ -502,4 +489,20 @@ pub(crate) struct Raw<'a> {
     pub columns: &'a Columns,
     /// Per period: hours of each group on each activity, and outside its home activities.
     pub x: &'a [groups::GroupHours],
+}
+
+/// `plan`, solved by another path, against the whole grouped model: both optimal, the same optimum
+/// (2e-6 relative), and sound (`check` finds no violation and recomputes its objective to 1e-9).
+/// Gives the grouped model's plan back.
+#[cfg(test)]
+pub(crate) fn assert_grouped_optimum(p: &Prepared, plan: &Plan, label: &str) -> Plan {
+    let grouped = solve_grouped(p, Options { time_limit: 60.0 }).unwrap();
+    assert_eq!((plan.status, grouped.status), (Status::Optimal, Status::Optimal), "{label}");
+    let gap = (plan.objective - grouped.objective).abs() / grouped.objective.abs().max(1.0);
+    assert!(gap <= 2e-6, "{label}: {} against {}", plan.objective, grouped.objective);
+    let checked = crate::check(p, plan);
+    assert!(checked.violations.is_empty(), "{label}: {:?}", checked.violations);
+    let recomputed = (checked.objective - plan.objective).abs() / plan.objective.abs().max(1.0);
+    assert!(recomputed <= 1e-9, "{label}: {} recomputed as {}", plan.objective, checked.objective);
+    grouped
 }

@@ -109,16 +109,8 @@ impl Sub {
 
     fn evaluate(&mut self, demand: &[f64], deadline: Instant) -> Result<Evaluated, SolveError> {
         let mut model = self.model.take().expect("a month's model is put back after each solve");
-        for (a, d) in self.delivery.iter().enumerate() {
-            if let Some((e, _)) = d {
-                let v = demand[a].max(0.0);
-                // SAFETY: the pointer is the live HiGHS instance of `model`, `e` one of its columns.
-                let status = unsafe { highs_sys::Highs_changeColBounds(model.as_mut_ptr(), *e as i32, v, v) };
-                if status < 0 {
-                    return Err(SolveError::Solver("a month's delivery could not be set".into()));
-                }
-            }
-        }
+        let fixed = self.delivery.iter().zip(demand).filter_map(|(d, &v)| d.map(|(e, _)| (e, v.max(0.0), v.max(0.0))));
+        super::set_bounds(&mut model, fixed)?;
         super::set_time_left(&mut model, deadline.saturating_duration_since(Instant::now()).as_secs_f64());
         let solved = model.try_solve().map_err(|e| SolveError::Solver(format!("{e:?}")))?;
         match solved.status() {
