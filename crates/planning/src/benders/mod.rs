@@ -23,6 +23,7 @@ use good_lp::SolverModel;
 use good_lp::solvers::highs::highs;
 use highs::HighsModelStatus;
 
+mod flow;
 mod months;
 
 use months::Months;
@@ -61,16 +62,19 @@ fn master(p: &Prepared, groups: &[Vec<Group>]) -> Result<Master, SolveError> {
             }
         }
         let mut all = good_lp::Expression::from(0.0);
+        let mut hours = vec![None; na];
         for a in (0..na).filter(|&a| most[a] > 0.0) {
             let (v, col) = b.add(0.0, Some(most[a]), false);
             b.work[a][t].add_mul(1.0, v);
             all.add_mul(1.0, v);
             e[a][t] = Some(col);
+            hours[a] = Some(v);
         }
         b.rows.push(all.leq(groups[t].iter().map(|g| g.prod * overtime * g.cap).sum::<f64>()));
         let (v, col) = b.add(0.0, None, false);
         b.objective.add_mul(1.0, v);
         theta.push(col);
+        presence_floor(&mut b, p, &groups[t], &hours, v);
     }
     everything_else(&mut b, p, false);
     let (count, rows) = (b.vars.count, b.rows.len());
@@ -84,6 +88,39 @@ fn master(p: &Prepared, groups: &[Vec<Group>]) -> Result<Master, SolveError> {
     // Below the contract's 1e-6: the months' costs add their own small part to the final gap.
     model.set_option("mip_rel_gap", 5e-7);
     Ok(Master { model, e, theta, columns: b.columns, count, rows, integer_columns })
+}
+
+/// A floor under the month's presence shortfall, known before any cut: agents' own hours on an
+/// activity are at most its effective hours over the lowest productivity among them, so
+/// `θ_t >= penalty · Σ_a max(0, presence_a − E[a,t] / lowest_a)`. Without it the first rounds ask
+/// nothing of an activity whose only cost is its presence, and its month finds the whole presence
+/// missing.
+fn presence_floor(
+    b: &mut Builder,
+    p: &Prepared,
+    groups: &[Group],
+    hours: &[Option<good_lp::Variable>],
+    theta: good_lp::Variable,
+) {
+    let s = p.scenario;
+    let mut floor = good_lp::Expression::from(0.0);
+    for (a, activity) in s.activities.iter().enumerate().filter(|(_, act)| act.min_fte > 0.0) {
+        let lowest = groups
+            .iter()
+            .filter(|g| g.cap > 0.0 && g.activities.contains(&a))
+            .map(|g| g.prod)
+            .fold(f64::INFINITY, f64::min);
+        let (short, _) = b.add(0.0, None, false);
+        let mut present = good_lp::Expression::from(short);
+        if let Some(v) = hours[a].filter(|_| lowest.is_finite()) {
+            present.add_mul(1.0 / lowest, v);
+        }
+        b.rows.push(present.geq(activity.min_fte * s.hours_per_fte));
+        floor.add_mul(s.penalties.under_min_presence_per_hour, short);
+    }
+    let mut bound = good_lp::Expression::from(theta);
+    bound.add_mul(-1.0, floor);
+    b.rows.push(bound.geq(0.0));
 }
 
 /// The best plan found: its cost, the master's values, each month's values and cost.
@@ -132,15 +169,15 @@ struct Cut {
 
 /// The cut of a month at the hours `demand` it was given: `θ_t − Σ β_a E_a >= φ(Ē) − Σ β_a Ē_a`,
 /// `e` the master's column of each activity's hours in that month, `theta` its bound's.
-fn cut(month: &months::Evaluated, demand: &[f64], e: impl Iterator<Item = Option<usize>>, theta: usize) -> Cut {
+fn cut(bound: &flow::Bound, demand: &[f64], e: impl Iterator<Item = Option<usize>>, theta: usize) -> Cut {
     let mut row = vec![(theta as i32, 1.0)];
-    let mut rhs = month.cost;
+    let mut rhs = bound.value;
     for (a, column) in e.enumerate() {
         if let Some(k) = column
-            && month.slopes[a] != 0.0
+            && bound.slopes[a] != 0.0
         {
-            row.push((k as i32, -month.slopes[a]));
-            rhs -= month.slopes[a] * demand[a];
+            row.push((k as i32, -bound.slopes[a]));
+            rhs -= bound.slopes[a] * demand[a];
         }
     }
     Cut { rhs, row }
@@ -289,11 +326,12 @@ fn solve_in<'scope, 'env>(
         let mut cuts: Vec<Cut> = Vec::new();
         let mut upper = objective;
         let mut phantom = 0.0;
+        let by_highs = evaluated.iter().filter(|m| m.by_highs).count();
         for (t, month) in evaluated.into_iter().enumerate() {
             upper += month.cost - values[theta[t]];
             phantom += month.phantom;
-            if month.cost - values[theta[t]] > 1e-9 * objective.abs().max(1.0) {
-                cuts.push(cut(&month, &demands[t], e.iter().map(|by_month| by_month[t]), theta[t]));
+            if month.bound.value - values[theta[t]] > 1e-9 * objective.abs().max(1.0) {
+                cuts.push(cut(&month.bound, &demands[t], e.iter().map(|by_month| by_month[t]), theta[t]));
             }
             costs.push(month.cost);
             month_values.push(month.values);
@@ -302,7 +340,7 @@ fn solve_in<'scope, 'env>(
         if log {
             let all = solving.elapsed().as_secs_f64() * 1000.0;
             eprintln!(
-                "round {rounds} {phase:?}: master {master_ms:.1} ms, months {:.1} ms, upper {upper} lower {lower} cuts {}",
+                "round {rounds} {phase:?}: master {master_ms:.1} ms, months {:.1} ms ({by_highs} by HiGHS), upper {upper} lower {lower} cuts {}",
                 all - master_ms,
                 cuts.len()
             );

@@ -1,22 +1,30 @@
 //! The months' programmes of the decomposition (see `mod.rs`), each owned by a worker thread: a
-//! HiGHS model stays on the thread that made it, and the months of a round are solved side by
-//! side. Each month is solved by one thread, always the same way, so the plan does not depend on
-//! how many threads there are.
+//! month is a flow (`flow.rs`) while its minimum presence does not bind, else a HiGHS model that
+//! stays on the thread that made it; the months of a round are solved side by side. Each month is
+//! solved by one thread, always the same way, so the plan does not depend on how many threads
+//! there are.
 
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread::{Scope, ScopedJoinHandle};
 use std::time::Instant;
 
 use good_lp::SolverModel;
-use good_lp::solvers::highs::highs;
+use good_lp::solvers::highs::{HighsProblem, highs};
 use highs::HighsModelStatus;
 
+use super::flow::{Bound, Layout, Network, Shape};
 use crate::groups::Group;
 use crate::solve::{Builder, Columns, SolveError, configure};
 use crate::validate::Prepared;
 
-/// One month's agents, `E` fixed by two bounds of a column per activity.
+/// One month's agents: its network, and the grouped model of the month with `E` fixed by two
+/// bounds of a column per activity, made for HiGHS the first time the flow misses the presence.
 pub(super) struct Sub {
+    t: usize,
+    network: Network,
+    /// The activities with a minimum presence, and the agents' hours it asks.
+    presence: Vec<(usize, f64)>,
+    problem: Option<HighsProblem>,
     model: Option<highs::Model>,
     count: usize,
     rows: usize,
@@ -27,11 +35,12 @@ pub(super) struct Sub {
     solved: bool,
 }
 
-/// A month at one `E`: its least cost, the cost's slope in each `E[a]`, its values, and the hours
-/// the phantom delivered.
+/// A month at one `E`: its least cost, its cut, its values, the hours the phantom delivered, and
+/// whether HiGHS solved it (the flow missed the presence).
 pub(super) struct Evaluated {
     pub cost: f64,
-    pub slopes: Vec<f64>,
+    pub bound: Bound,
+    pub by_highs: bool,
     pub values: Vec<f64>,
     pub phantom: f64,
 }
@@ -44,8 +53,9 @@ fn phantom_price(p: &Prepared, a: usize, t: usize) -> f64 {
 }
 
 impl Sub {
-    fn build(p: &Prepared, t: usize, groups: Vec<Group>) -> Result<Self, SolveError> {
-        let na = p.scenario.activities.len();
+    fn build(p: &Prepared, t: usize, groups: Vec<Group>) -> Self {
+        let s = p.scenario;
+        let na = s.activities.len();
         let mut b = Builder::new(p);
         crate::solve::groups_of_period(&mut b, p, t, groups);
         for a in 0..na {
@@ -70,13 +80,59 @@ impl Sub {
         for row in b.rows {
             problem.add_constraint(row);
         }
-        let mut model = problem.try_into_inner().map_err(|e| SolveError::Solver(e.to_string()))?;
-        configure(&mut model, 1.0);
-        // For the first solve, from nothing or from another month's basis, the primal simplex
-        // takes about half the dual's time (docs/benchmarks.md); from the month's own last basis
-        // after `E` moved, the dual is the one.
-        model.set_option("simplex_strategy", 4);
-        Ok(Self { model: Some(model), count, rows, delivery, columns: b.columns, solved: false })
+        let network = Network::new(&Shape {
+            groups: &b.columns.groups[0],
+            pools: &b.columns.flows[0],
+            activities: na,
+            reachable: &reachable,
+            overtime: s.pools.overtime.as_ref().map(|o| (o.max_share, o.cost_per_hour)),
+            mobility: s.pools.internal_mobility.as_ref().map_or(1.0, |m| m.max_share),
+            phantom_price: &|a| phantom_price(p, a, t),
+        });
+        let presence = (0..na)
+            .filter(|&a| s.activities[a].min_fte > 0.0)
+            .map(|a| (a, s.activities[a].min_fte * s.hours_per_fte))
+            .collect();
+        Self {
+            t,
+            network,
+            presence,
+            problem: Some(problem),
+            model: None,
+            count,
+            rows,
+            delivery,
+            columns: b.columns,
+            solved: false,
+        }
+    }
+
+    /// The month at `demand` by its flow, when that is its programme's optimum: the flow meets the
+    /// minimum presence, and its dual value matches its cost.
+    fn by_flow(&mut self, demand: &[f64]) -> Option<Evaluated> {
+        let flowed = self.network.evaluate(demand);
+        let met = self.presence.iter().all(|&(a, need)| self.network.raw_hours(a) >= need * (1.0 - 1e-12));
+        let tight = flowed.cost - flowed.bound.value <= 1e-9 * flowed.cost.abs().max(1.0) + 1e-7;
+        if !(met && tight) {
+            return None;
+        }
+        let layout = Layout { columns: &self.columns, delivery: &self.delivery, count: self.count, t: self.t };
+        let values = self.network.values(&layout, demand);
+        Some(Evaluated { cost: flowed.cost, bound: flowed.bound, by_highs: false, values, phantom: flowed.phantom })
+    }
+
+    /// The month's programme for HiGHS, made the first time it is asked for.
+    fn model(&mut self) -> Result<(), SolveError> {
+        if let Some(problem) = self.problem.take() {
+            let mut model = problem.try_into_inner().map_err(|e| SolveError::Solver(e.to_string()))?;
+            configure(&mut model, 1.0);
+            // For the first solve, from nothing or from another month's basis, the primal simplex
+            // takes about half the dual's time (docs/benchmarks.md); from the month's own last
+            // basis after `E` moved, the dual is the one.
+            model.set_option("simplex_strategy", 4);
+            self.model = Some(model);
+        }
+        Ok(())
     }
 
     /// Its last basis, when it has one: HiGHS's status of each column and row.
@@ -107,7 +163,17 @@ impl Sub {
         }
     }
 
-    fn evaluate(&mut self, demand: &[f64], deadline: Instant) -> Result<Evaluated, SolveError> {
+    /// The month at `demand` by HiGHS, from its last basis, or from `start` the first time.
+    fn by_highs(
+        &mut self,
+        demand: &[f64],
+        start: Option<&(Vec<i32>, Vec<i32>)>,
+        deadline: Instant,
+    ) -> Result<Evaluated, SolveError> {
+        self.model()?;
+        if let Some(basis) = start.filter(|_| !self.solved) {
+            self.start_from(basis);
+        }
         let mut model = self.model.take().expect("a month's model is put back after each solve");
         let fixed = self.delivery.iter().zip(demand).filter_map(|(d, &v)| d.map(|(e, _)| (e, v.max(0.0), v.max(0.0))));
         super::set_bounds(&mut model, fixed)?;
@@ -128,7 +194,9 @@ impl Sub {
                 phantom += columns[*r];
             }
         }
-        let evaluated = Evaluated { cost: solved.objective_value(), slopes, values: columns.to_vec(), phantom };
+        let cost = solved.objective_value();
+        let evaluated =
+            Evaluated { cost, bound: Bound { value: cost, slopes }, by_highs: true, values: columns.to_vec(), phantom };
         let mut model: highs::Model = solved.into();
         model.set_option("simplex_strategy", 1);
         self.model = Some(model);
@@ -240,15 +308,7 @@ fn work(
     replies: Sender<Result<Vec<Evaluated>, SolveError>>,
 ) -> Vec<Columns> {
     let (months, groups): (Vec<usize>, Vec<Vec<Group>>) = months.into_iter().unzip();
-    let subs: Result<Vec<Sub>, SolveError> =
-        months.iter().zip(groups).map(|(&t, groups)| Sub::build(p, t, groups)).collect();
-    let mut subs = match subs {
-        Ok(subs) => subs,
-        Err(e) => {
-            let _ = sizes.send(Err(e));
-            return Vec::new();
-        }
-    };
+    let mut subs: Vec<Sub> = months.iter().zip(groups).map(|(&t, groups)| Sub::build(p, t, groups)).collect();
     let _ = sizes.send(Ok(subs
         .iter()
         .map(|s| Size { columns: s.count, rows: s.rows, groups: s.columns.groups[0].len() })
@@ -256,16 +316,16 @@ fn work(
     while let Ok((demands, deadline)) = requests.recv() {
         let mut answers = Vec::with_capacity(subs.len());
         for j in 0..subs.len() {
-            // A month solved for the first time starts from the basis of the one before it in
-            // its chain, solved just before.
-            let before = (0..j).rev().find(|&i| months[i] + CHAINS == months[j]);
-            if !subs[j].solved
-                && let Some(i) = before
-                && let Some(basis) = subs[i].basis()
-            {
-                subs[j].start_from(&basis);
-            }
-            let answer = subs[j].evaluate(&demands[j], deadline);
+            let answer = match subs[j].by_flow(&demands[j]) {
+                Some(evaluated) => Ok(evaluated),
+                None => {
+                    // A month HiGHS solves for the first time starts from the basis of the one
+                    // before it in its chain, when HiGHS has solved that one.
+                    let before = (0..j).rev().find(|&i| months[i] + CHAINS == months[j]);
+                    let basis = before.filter(|_| !subs[j].solved).and_then(|i| subs[i].basis());
+                    subs[j].by_highs(&demands[j], basis.as_ref(), deadline)
+                }
+            };
             let failed = answer.is_err();
             answers.push(answer);
             // The round is lost with one month: the others need not run to the deadline.
@@ -279,4 +339,66 @@ fn work(
         }
     }
     subs.into_iter().map(|s| s.columns).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generate::{Levels, Shape as Generated, generate};
+
+    /// A month's flow against HiGHS on the same programme, at random hours asked: wherever the
+    /// flow answers, the same cost; and each flow's cut stays under HiGHS's cost at every other
+    /// demand (a valid cut), meeting it at its own.
+    #[test]
+    fn a_month_s_flow_has_the_programme_s_cost_and_a_valid_cut() {
+        let mut by_flow = 0;
+        for (seed, levels, presence) in [(3, Levels::Jobs, true), (4, Levels::Uniform, false), (8, Levels::Jobs, false)]
+        {
+            let mut s = generate(&Generated { agents: 90, activities: 8, months: 4, seed, levels, v2: true });
+            if !presence {
+                s.activities.iter_mut().for_each(|a| a.min_fte = 0.0);
+            }
+            let p = crate::validate(&s).unwrap();
+            let deadline = Instant::now() + std::time::Duration::from_secs(60);
+            for (t, groups) in crate::groups::groups_every_period(&p).into_iter().enumerate() {
+                let mut sub = Sub::build(&p, t, groups);
+                let mut state = 7 + t as u64;
+                let mut random = move || {
+                    state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    (state >> 11) as f64 / (1u64 << 53) as f64
+                };
+                let demands: Vec<Vec<f64>> = (0..10)
+                    .map(|_| sub.delivery.iter().map(|d| d.map_or(0.0, |_| 2500.0 * random())).collect())
+                    .collect();
+                let exact: Vec<f64> = demands.iter().map(|d| sub.by_highs(d, None, deadline).unwrap().cost).collect();
+                for (i, demand) in demands.iter().enumerate() {
+                    let Some(flowed) = sub.by_flow(demand) else { continue };
+                    by_flow += 1;
+                    let label = format!("seed {seed} month {t} demand {i}");
+                    assert!(
+                        (flowed.cost - exact[i]).abs() <= 1e-7 * exact[i].max(1.0),
+                        "{label}: {} {}",
+                        flowed.cost,
+                        exact[i]
+                    );
+                    for (j, other) in demands.iter().enumerate() {
+                        let cut = flowed.bound.value
+                            + flowed
+                                .bound
+                                .slopes
+                                .iter()
+                                .zip(other.iter().zip(demand))
+                                .map(|(b, (o, d))| b * (o - d))
+                                .sum::<f64>();
+                        assert!(
+                            cut <= exact[j] + 1e-7 * exact[j].max(1.0),
+                            "{label} at {j}: cut {cut} above {}",
+                            exact[j]
+                        );
+                    }
+                }
+            }
+        }
+        assert!(by_flow >= 60, "the flow answered {by_flow} times");
+    }
 }
