@@ -4,15 +4,22 @@ use crate::result::{Binding, PoolKind, PoolPeriod};
 use crate::solve::Raw;
 use crate::validate::Prepared;
 
+/// The agents' hours of the period, summed once for every activity's explanation: by group, and
+/// on each activity.
+pub(crate) struct Worked<'a> {
+    pub by_group: &'a [f64],
+    pub on: &'a dyn Fn(usize) -> f64,
+}
+
 /// What binds for activity `a` in period `t`, from the solved values.
 pub(crate) fn explain(
     p: &Prepared,
     raw: &Raw,
     value: &dyn Fn(usize) -> f64,
     pools: &[PoolPeriod],
-    a: usize,
-    t: usize,
+    (a, t): (usize, usize),
     hours_to_clear: f64,
+    worked: Worked,
 ) -> Vec<Binding> {
     let full = |used: f64, limit: f64| used >= limit - 1e-6 * limit.max(1.0);
     let s = p.scenario;
@@ -20,7 +27,6 @@ pub(crate) fn explain(
     let share = s.pools.overtime.as_ref().map_or(0.0, |o| o.max_share);
     let mobility = s.pools.internal_mobility.as_ref().map_or(1.0, |m| m.max_share);
     let groups = &raw.columns.groups[t];
-    let x = |g: usize, b: usize| raw.x[t].hours.get(&(g, b)).copied().unwrap_or(0.0);
     let mut binds = Vec::new();
     let mut spare = false; // capacity that could have worked on `a` was left unused
     let qualified: Vec<usize> = (0..groups.len()).filter(|&g| groups[g].activities.contains(&a)).collect();
@@ -29,7 +35,7 @@ pub(crate) fn explain(
     let mut qualified_hours = 0.0;
     for &g in &qualified {
         let group = &groups[g];
-        let used: f64 = group.activities.iter().map(|&b| x(g, b)).sum();
+        let used = worked.by_group[g];
         let overtime = raw.columns.ot.get(&(g, t)).map_or(0.0, |&k| value(k));
         let away = group.outside.contains(&a);
         // What the group gave its outside pool: an hour of it may land on its own home activity.
@@ -57,7 +63,7 @@ pub(crate) fn explain(
         binds.push(Binding::TooFewQualifiedAgents { qualified_hours, hours_to_clear });
     }
     if regular_full {
-        binds.extend(presence_took_hours(p, raw, &qualified, a, t));
+        binds.extend(presence_took_hours(p, raw, &qualified, (a, t), worked.on));
     }
     if s.pools.overtime.is_some() && overtime_full && share > 0.0 {
         binds.push(Binding::PoolAtCap { pool: "overtime".into() });
@@ -107,16 +113,21 @@ pub(crate) fn explain(
 
 /// The minimum presence on other activities that took the hours of `a`'s qualified agents, when
 /// that presence is just met (or missed): those hours could not move to `a`.
-fn presence_took_hours(p: &Prepared, raw: &Raw, qualified: &[usize], a: usize, t: usize) -> Vec<Binding> {
+fn presence_took_hours(
+    p: &Prepared,
+    raw: &Raw,
+    qualified: &[usize],
+    (a, t): (usize, usize),
+    worked_on: &dyn Fn(usize) -> f64,
+) -> Vec<Binding> {
     let s = p.scenario;
-    let groups = &raw.columns.groups[t];
     let x = |g: usize, b: usize| raw.x[t].hours.get(&(g, b)).copied().unwrap_or(0.0);
     let mut out = Vec::new();
     for (b, act) in s.activities.iter().enumerate() {
         if b == a || act.min_fte <= 0.0 {
             continue;
         }
-        let present: f64 = (0..groups.len()).map(|g| x(g, b)).sum();
+        let present = worked_on(b);
         let required = act.min_fte * s.hours_per_fte;
         let hours: f64 = qualified.iter().map(|&g| x(g, b)).sum();
         if hours > 1e-6 && present <= required + 1e-6 * required.max(1.0) {

@@ -46,6 +46,8 @@ pub(crate) fn plan(p: &Prepared, raw: &Raw, value: &dyn Fn(usize) -> f64, outcom
         })
         .collect();
 
+    // Hours each group worked in each period, for the explanations.
+    let mut used: Vec<Vec<f64>> = raw.columns.groups.iter().map(|groups| vec![0.0; groups.len()]).collect();
     // Each agent gets their group's hours in proportion to their capacity in the period.
     let mut per_agent: Vec<Vec<(BTreeMap<String, f64>, f64)>> = vec![vec![(BTreeMap::new(), 0.0); nt]; s.agents.len()];
     for t in 0..nt {
@@ -55,6 +57,7 @@ pub(crate) fn plan(p: &Prepared, raw: &Raw, value: &dyn Fn(usize) -> f64, outcom
             for &a in &group.activities {
                 let hours = raw.x[t].hours[&(g, a)];
                 agent_hours[a][t] += hours;
+                used[t][g] += hours;
                 effective[a][t] += hours * group.prod;
                 if hours == 0.0 {
                     continue;
@@ -187,7 +190,8 @@ pub(crate) fn plan(p: &Prepared, raw: &Raw, value: &dyn Fn(usize) -> f64, outcom
                 Vec::new()
             } else {
                 let hours_to_clear = (before + p.volume[a][t]) * minutes / 60.0;
-                crate::explain::explain(p, raw, value, &pools, a, t, hours_to_clear)
+                let worked = crate::explain::Worked { by_group: &used[t], on: &|b| agent_hours[b][t] };
+                crate::explain::explain(p, raw, value, &pools, (a, t), hours_to_clear, worked)
             };
             let extra = (level == Alert::Critique).then(|| (backlog - act.backlog_critical_max) * minutes / 60.0);
             before = backlog;

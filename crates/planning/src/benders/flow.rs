@@ -25,6 +25,9 @@ use crate::groups::Group;
 /// Flows and residuals below this many effective hours are nothing.
 const EPS: f64 = 1e-9;
 
+/// Moves `favour_presence` tries per activity before HiGHS takes the month.
+const MOVES: usize = 64;
+
 /// An arc out of the source: its cost per effective hour and its capacity.
 #[derive(Clone, Copy)]
 struct Supply {
@@ -56,6 +59,9 @@ pub(super) struct Network {
     /// Per group: its arcs to its pools, `(outside, arc)`.
     group_arcs: Vec<Vec<(bool, usize)>>,
     pool_prod: Vec<f64>,
+    /// The first node of the pools, and of the activities.
+    first_pool: usize,
+    first_activity: usize,
     /// Per node: its distance in Dinic's layers and its next arc to try.
     layer: Vec<u32>,
     next: Vec<usize>,
@@ -172,6 +178,8 @@ impl Network {
             pool_arcs,
             group_arcs,
             pool_prod: shape.pools.pools.iter().map(|p| p.prod).collect(),
+            first_pool: pool(0),
+            first_activity: activity(0),
             layer: vec![0; nodes],
             next: vec![0; nodes],
         }
@@ -212,12 +220,17 @@ impl Network {
         for s in &self.supplies[i..] {
             self.res[s.arc] = s.cap;
         }
-        let cost: f64 = self.supplies.iter().filter(|s| s.cost > 0.0).map(|s| s.cost * self.flow(s.arc)).sum();
+        let cost = self.cost();
         let phantom: f64 = self.phantom.iter().flatten().map(|&e| self.flow(e)).sum();
         let potential = self.potentials();
         let slopes: Vec<f64> = self.demand.iter().map(|arc| arc.map_or(0.0, |e| potential[self.to[e ^ 1]])).collect();
         let bound = Bound { value: self.dual_value(&potential, demand, &slopes), slopes };
         Flowed { cost, bound, phantom }
+    }
+
+    /// What the last flow costs.
+    pub fn cost(&self) -> f64 {
+        self.supplies.iter().filter(|s| s.cost > 0.0).map(|s| s.cost * self.flow(s.arc)).sum()
     }
 
     /// Augments the flow from the source to the sink until no path is left (Dinic); the flow sent.
@@ -343,6 +356,84 @@ impl Network {
             hours += arcs.iter().filter(|&&(b, _)| b == a).map(|&(_, e)| self.flow(e)).sum::<f64>() / self.pool_prod[k];
         }
         hours
+    }
+
+    /// Moves agents' hours on activity `a` from more productive pools to less productive ones,
+    /// each move balanced along a residual path between pools that changes no activity's hours
+    /// and no cost (through the source only from one group's regular hours to another's), so the
+    /// flow stays of least cost; until its agents' own hours reach `need` or no move is left.
+    /// `keep` are the activities whose hours must not change pools (other minimum presences).
+    /// Another flow of the same cost can meet a presence the first one missed; whether this one
+    /// does, the caller checks.
+    pub fn favour_presence(&mut self, a: usize, need: f64, keep: &[usize]) {
+        let target = self.first_activity + a;
+        // Through the source only by free arcs: a group's regular hours handed to another.
+        let blocked = |e: usize| {
+            let w = self.to[e];
+            let through_source =
+                (w == SOURCE && self.price[e ^ 1] != 0.0) || (self.to[e ^ 1] == SOURCE && self.price[e] != 0.0);
+            through_source || w == SINK || w == target || keep.iter().any(|&b| w == self.first_activity + b)
+        };
+        for _ in 0..MOVES {
+            let missing = need - self.raw_hours(a);
+            if missing <= 1e-9 * need {
+                return;
+            }
+            // Each node's productivity of origin: the most productive pool on `a` that reaches it.
+            let mut origin = vec![f64::NAN; self.layer.len()];
+            let mut parent = vec![usize::MAX; self.layer.len()];
+            let mut starts: Vec<(usize, usize)> = self
+                .pool_arcs
+                .iter()
+                .enumerate()
+                .flat_map(|(k, arcs)| {
+                    arcs.iter().filter(|&&(b, e)| b == a && self.flow(e) > EPS).map(move |&(_, e)| (k, e))
+                })
+                .collect();
+            starts.sort_by(|x, y| self.pool_prod[y.0].total_cmp(&self.pool_prod[x.0]));
+            let mut stack = Vec::new();
+            for &(k, e) in &starts {
+                let v = self.first_pool + k;
+                if !origin[v].is_nan() {
+                    continue;
+                }
+                (origin[v], parent[v]) = (self.pool_prod[k], e ^ 1);
+                stack.push(v);
+                while let Some(u) = stack.pop() {
+                    for &e in &self.arcs[self.first[u]..self.first[u + 1]] {
+                        let w = self.to[e];
+                        if self.res[e] > EPS && origin[w].is_nan() && !blocked(e) {
+                            (origin[w], parent[w]) = (origin[u], e);
+                            stack.push(w);
+                        }
+                    }
+                }
+            }
+            // The move that gains most agents' hours per effective hour.
+            let best = self
+                .pool_arcs
+                .iter()
+                .enumerate()
+                .filter_map(|(k, arcs)| {
+                    let e = arcs.iter().find(|&&(b, _)| b == a)?.1;
+                    let gain = 1.0 / self.pool_prod[k] - 1.0 / origin[self.first_pool + k];
+                    (gain > 1e-12).then_some((gain, self.first_pool + k, e))
+                })
+                .max_by(|x, y| x.0.total_cmp(&y.0));
+            let Some((gain, end, last)) = best else { return };
+            let mut path = vec![last];
+            let mut v = end;
+            while v != target {
+                let e = parent[v];
+                path.push(e);
+                v = self.to[e ^ 1];
+            }
+            let moved = path.iter().map(|&e| self.res[e]).fold(missing / gain * (1.0 + 1e-9), f64::min);
+            for &e in &path {
+                self.res[e] -= moved;
+                self.res[e ^ 1] += moved;
+            }
+        }
     }
 
     /// The last flow as values of the month's programme: hours of agents, effective hours for a

@@ -90,11 +90,12 @@ fn master(p: &Prepared, groups: &[Vec<Group>]) -> Result<Master, SolveError> {
     Ok(Master { model, e, theta, columns: b.columns, count, rows, integer_columns })
 }
 
-/// A floor under the month's presence shortfall, known before any cut: agents' own hours on an
-/// activity are at most its effective hours over the lowest productivity among them, so
-/// `θ_t >= penalty · Σ_a max(0, presence_a − E[a,t] / lowest_a)`. Without it the first rounds ask
-/// nothing of an activity whose only cost is its presence, and its month finds the whole presence
-/// missing.
+/// A floor under the month's presence shortfall, known before any cut: the effective hours
+/// `E[a,t]` split over the agents' productivities, each at most what the agents of that
+/// productivity can give `a`, are agents' own hours `Σ split_p / p`, so
+/// `θ_t >= penalty · Σ_a max(0, presence_a − Σ_p split_p / p)` for the best split. Without it the
+/// first rounds ask nothing of an activity whose only cost is its presence, and its month finds
+/// the whole presence missing.
 fn presence_floor(
     b: &mut Builder,
     p: &Prepared,
@@ -103,17 +104,26 @@ fn presence_floor(
     theta: good_lp::Variable,
 ) {
     let s = p.scenario;
+    let overtime = 1.0 + s.pools.overtime.as_ref().map_or(0.0, |o| o.max_share);
+    let mobility = s.pools.internal_mobility.as_ref().map_or(1.0, |m| m.max_share);
     let mut floor = good_lp::Expression::from(0.0);
     for (a, activity) in s.activities.iter().enumerate().filter(|(_, act)| act.min_fte > 0.0) {
-        let lowest = groups
-            .iter()
-            .filter(|g| g.cap > 0.0 && g.activities.contains(&a))
-            .map(|g| g.prod)
-            .fold(f64::INFINITY, f64::min);
+        // The most effective hours each productivity can give `a`.
+        let mut most: std::collections::BTreeMap<u64, f64> = std::collections::BTreeMap::new();
+        for g in groups.iter().filter(|g| g.cap > 0.0 && g.activities.contains(&a)) {
+            let share = if g.outside.contains(&a) { mobility.min(overtime) } else { overtime };
+            *most.entry(g.prod.to_bits()).or_default() += g.prod * share * g.cap;
+        }
         let (short, _) = b.add(0.0, None, false);
         let mut present = good_lp::Expression::from(short);
-        if let Some(v) = hours[a].filter(|_| lowest.is_finite()) {
-            present.add_mul(1.0 / lowest, v);
+        if let Some(v) = hours[a] {
+            let mut split = good_lp::Expression::from(v);
+            for (bits, most) in most {
+                let (x, _) = b.add(0.0, Some(most), false);
+                split.add_mul(-1.0, x);
+                present.add_mul(1.0 / f64::from_bits(bits), x);
+            }
+            b.rows.push(split.eq(0.0));
         }
         b.rows.push(present.geq(activity.min_fte * s.hours_per_fte));
         floor.add_mul(s.penalties.under_min_presence_per_hour, short);
@@ -315,7 +325,8 @@ fn solve_in<'scope, 'env>(
         let master_ms = solving.elapsed().as_secs_f64() * 1000.0;
         let demands: Vec<Vec<f64>> =
             (0..nt).map(|t| (0..na).map(|a| e[a][t].map_or(0.0, |k| values[k])).collect()).collect();
-        let evaluated = match months.evaluate(&demands, deadline) {
+        // Only a plan with integer heads can become the best: the relaxation's need no values.
+        let evaluated = match months.evaluate(&demands, deadline, phase != Phase::Relaxed) {
             Ok(evaluated) => evaluated,
             // Out of time in a month: the best plan so far stands, with its gap.
             Err(SolveError::NoPlanInTime) => break,
@@ -394,7 +405,16 @@ fn solve_in<'scope, 'env>(
     let status = if gap <= 1e-6 { Status::Optimal } else { Status::TimeLimit };
     stats.solve_ms = solving_ms;
     stats.build_ms = started.elapsed().as_secs_f64() * 1000.0 - solving_ms;
-    Ok(plan(p, master_columns, months.finish(), best, status, gap, stats))
+    let reporting = Instant::now();
+    let finished = months.finish();
+    if log {
+        eprintln!("finish {:.1} ms", reporting.elapsed().as_secs_f64() * 1000.0);
+    }
+    let out = plan(p, master_columns, finished, best, status, gap, stats);
+    if log {
+        eprintln!("plan {:.1} ms", reporting.elapsed().as_secs_f64() * 1000.0);
+    }
+    Ok(out)
 }
 
 /// The plan from the master's values and each month's, in one index space: the master's columns,
