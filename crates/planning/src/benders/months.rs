@@ -33,7 +33,15 @@ pub(super) struct Sub {
     columns: Columns,
     /// Whether HiGHS has solved it once (it then has a basis of its own).
     solved: bool,
+    /// Agents' columns HiGHS keeps at zero for now (`by_highs`).
+    parked: Vec<Parked>,
+    /// The overtime's share and the mobility share of a group's capacity.
+    overtime: f64,
+    mobility: f64,
 }
+
+/// A column kept at zero, and the upper bound it gets back.
+type Parked = (usize, f64);
 
 /// A month at one `E`: its least cost, its cut, its values (when asked for: only a plan with
 /// integer heads can be kept), the hours the phantom delivered, and whether HiGHS solved it (the
@@ -105,6 +113,9 @@ impl Sub {
             delivery,
             columns: b.columns,
             solved: false,
+            parked: Vec::new(),
+            overtime: s.pools.overtime.as_ref().map_or(0.0, |o| o.max_share),
+            mobility: s.pools.internal_mobility.as_ref().map_or(1.0, |m| m.max_share),
         }
     }
 
@@ -171,7 +182,10 @@ impl Sub {
         }
     }
 
-    /// The month at `demand` by HiGHS, from its last basis, or from `start` the first time.
+    /// The month at `demand` by HiGHS, from its last basis, or from `start` the first time. The
+    /// first time, the agents' columns the flow left at zero are parked at zero (HiGHS's presolve
+    /// drops them), and each solve gives back those whose reduced cost is negative, until none
+    /// is: the optimum and duals of the whole programme, from a much smaller one.
     fn by_highs(
         &mut self,
         demand: &[f64],
@@ -179,19 +193,34 @@ impl Sub {
         (deadline, keep): (Instant, bool),
     ) -> Result<Evaluated, SolveError> {
         self.model()?;
-        if let Some(basis) = start.filter(|_| !self.solved) {
+        if !self.solved {
+            self.park(demand);
+        }
+        if let Some(basis) = start.filter(|_| !self.solved && self.parked.is_empty()) {
             self.start_from(basis);
         }
         let mut model = self.model.take().expect("a month's model is put back after each solve");
         let fixed = self.delivery.iter().zip(demand).filter_map(|(d, &v)| d.map(|(e, _)| (e, v.max(0.0), v.max(0.0))));
         super::set_bounds(&mut model, fixed)?;
-        super::set_time_left(&mut model, deadline.saturating_duration_since(Instant::now()).as_secs_f64());
-        let solved = model.try_solve().map_err(|e| SolveError::Solver(format!("{e:?}")))?;
-        match solved.status() {
-            HighsModelStatus::Optimal => {}
-            HighsModelStatus::ReachedTimeLimit => return Err(SolveError::NoPlanInTime),
-            other => return Err(SolveError::Solver(format!("a month's agents: {other:?}"))),
-        }
+        let parked: Vec<(usize, f64, f64)> = self.parked.iter().map(|&(k, _)| (k, 0.0, 0.0)).collect();
+        super::set_bounds(&mut model, parked.into_iter())?;
+        let solved = loop {
+            super::set_time_left(&mut model, deadline.saturating_duration_since(Instant::now()).as_secs_f64());
+            let solved = model.try_solve().map_err(|e| SolveError::Solver(format!("{e:?}")))?;
+            match solved.status() {
+                HighsModelStatus::Optimal => {}
+                HighsModelStatus::ReachedTimeLimit => return Err(SolveError::NoPlanInTime),
+                other => return Err(SolveError::Solver(format!("a month's agents: {other:?}"))),
+            }
+            let reduced = solved.get_solution().dual_columns().to_vec();
+            let (back, still): (Vec<Parked>, Vec<Parked>) = self.parked.iter().partition(|&&(k, _)| reduced[k] < -1e-9);
+            if back.is_empty() {
+                break solved;
+            }
+            self.parked = still;
+            model = solved.into();
+            super::set_bounds(&mut model, back.into_iter().map(|(k, upper)| (k, 0.0, upper)))?;
+        };
         let solution = solved.get_solution();
         let (columns, duals) = (solution.columns(), solution.dual_columns());
         let mut slopes = vec![0.0; demand.len()];
@@ -210,6 +239,28 @@ impl Sub {
         self.model = Some(model);
         self.solved = true;
         Ok(evaluated)
+    }
+
+    /// Parks the agents' columns the last flow left at zero, each with the upper bound it gets
+    /// back: overtime's share of the group's capacity, the mobility share for hours outside home.
+    fn park(&mut self, demand: &[f64]) {
+        let layout = Layout { columns: &self.columns, delivery: &self.delivery, count: self.count, t: self.t };
+        let values = self.network.values(&layout, demand);
+        let (c, t) = (&self.columns, self.t);
+        let groups = &c.groups[0];
+        let cols = &c.agents[0];
+        let mut upper: Vec<Parked> = Vec::new();
+        upper.extend(cols.x.values().chain(cols.w.values()).map(|&k| (k, f64::INFINITY)));
+        for (&(g, outside), &k) in &cols.contribution {
+            upper.push((k, if outside { self.mobility * groups[g].cap } else { f64::INFINITY }));
+        }
+        for (g, group) in groups.iter().enumerate() {
+            if let Some(&k) = c.ot.get(&(g, t)) {
+                upper.push((k, self.overtime * group.cap));
+            }
+        }
+        upper.sort_by_key(|&(k, _)| k);
+        self.parked = upper.into_iter().filter(|&(k, _)| values[k] == 0.0).collect();
     }
 }
 
