@@ -5,10 +5,11 @@ use crate::solve::Raw;
 use crate::validate::Prepared;
 
 /// The agents' hours of the period, summed once for every activity's explanation: by group, and
-/// on each activity.
+/// on each activity; and the groups qualified for each activity.
 pub(crate) struct Worked<'a> {
     pub by_group: &'a [f64],
     pub on: &'a dyn Fn(usize) -> f64,
+    pub qualified: &'a [Vec<usize>],
 }
 
 /// What binds for activity `a` in period `t`, from the solved values.
@@ -29,11 +30,11 @@ pub(crate) fn explain(
     let groups = &raw.columns.groups[t];
     let mut binds = Vec::new();
     let mut spare = false; // capacity that could have worked on `a` was left unused
-    let qualified: Vec<usize> = (0..groups.len()).filter(|&g| groups[g].activities.contains(&a)).collect();
+    let qualified = &worked.qualified[a];
     let (mut regular_full, mut overtime_full) = (!qualified.is_empty(), !qualified.is_empty());
     let (mut held_agents, mut held_hours) = (0, 0.0);
     let mut qualified_hours = 0.0;
-    for &g in &qualified {
+    for &g in qualified {
         let group = &groups[g];
         let used = worked.by_group[g];
         let overtime = raw.columns.ot.get(&(g, t)).map_or(0.0, |&k| value(k));
@@ -63,7 +64,7 @@ pub(crate) fn explain(
         binds.push(Binding::TooFewQualifiedAgents { qualified_hours, hours_to_clear });
     }
     if regular_full {
-        binds.extend(presence_took_hours(p, raw, &qualified, (a, t), worked.on));
+        binds.extend(presence_took_hours(p, raw, qualified, (a, t), worked.on));
     }
     if s.pools.overtime.is_some() && overtime_full && share > 0.0 {
         binds.push(Binding::PoolAtCap { pool: "overtime".into() });

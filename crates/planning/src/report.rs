@@ -46,8 +46,10 @@ pub(crate) fn plan(p: &Prepared, raw: &Raw, value: &dyn Fn(usize) -> f64, outcom
         })
         .collect();
 
-    // Hours each group worked in each period, for the explanations.
+    // Hours each group worked in each period, and the groups qualified for each activity, for
+    // the explanations.
     let mut used: Vec<Vec<f64>> = raw.columns.groups.iter().map(|groups| vec![0.0; groups.len()]).collect();
+    let mut qualified: Vec<Vec<Vec<usize>>> = vec![vec![Vec::new(); na]; nt];
     // Each agent gets their group's hours in proportion to their capacity in the period.
     let mut per_agent: Vec<Vec<(BTreeMap<String, f64>, f64)>> = vec![vec![(BTreeMap::new(), 0.0); nt]; s.agents.len()];
     for t in 0..nt {
@@ -58,6 +60,7 @@ pub(crate) fn plan(p: &Prepared, raw: &Raw, value: &dyn Fn(usize) -> f64, outcom
                 let hours = raw.x[t].hours[&(g, a)];
                 agent_hours[a][t] += hours;
                 used[t][g] += hours;
+                qualified[t][a].push(g);
                 effective[a][t] += hours * group.prod;
                 if hours == 0.0 {
                     continue;
@@ -190,7 +193,8 @@ pub(crate) fn plan(p: &Prepared, raw: &Raw, value: &dyn Fn(usize) -> f64, outcom
                 Vec::new()
             } else {
                 let hours_to_clear = (before + p.volume[a][t]) * minutes / 60.0;
-                let worked = crate::explain::Worked { by_group: &used[t], on: &|b| agent_hours[b][t] };
+                let on = |b: usize| agent_hours[b][t];
+                let worked = crate::explain::Worked { by_group: &used[t], on: &on, qualified: &qualified[t] };
                 crate::explain::explain(p, raw, value, &pools, (a, t), hours_to_clear, worked)
             };
             let extra = (level == Alert::Critique).then(|| (backlog - act.backlog_critical_max) * minutes / 60.0);

@@ -255,6 +255,10 @@ impl Network {
         self.layer[SOURCE] = 0;
         let mut queue = std::collections::VecDeque::from([SOURCE]);
         while let Some(v) = queue.pop_front() {
+            // Nodes beyond the sink's layer lie on no shortest path.
+            if self.layer[SINK] <= self.layer[v] {
+                break;
+            }
             for &e in &self.arcs[self.first[v]..self.first[v + 1]] {
                 let w = self.to[e];
                 if self.res[e] > EPS && self.layer[w] == u32::MAX {

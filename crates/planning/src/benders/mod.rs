@@ -320,6 +320,12 @@ fn solve_in<'scope, 'env>(
             Phase::Relaxed if !timed_out => lower = lower.max(objective),
             _ => {}
         }
+        let gap = |upper: f64, lower: f64| (upper - lower) / upper.abs().max(1.0);
+        // The master's new bound may prove the best plan already: its months need not run.
+        if best.as_ref().is_some_and(|b| gap(b.upper, lower) <= 1e-6) {
+            solving_ms += solving.elapsed().as_secs_f64() * 1000.0;
+            break;
+        }
         let values: Vec<f64> = solved.get_solution().columns().to_vec();
         model = solved.into();
         let master_ms = solving.elapsed().as_secs_f64() * 1000.0;
@@ -360,7 +366,6 @@ fn solve_in<'scope, 'env>(
         if phase != Phase::Relaxed && phantom <= 1e-6 && best.as_ref().is_none_or(|b| upper < b.upper) {
             best = Some(Incumbent { upper, master: values.clone(), months: month_values, costs });
         }
-        let gap = |upper: f64, lower: f64| (upper - lower) / upper.abs().max(1.0);
         if timed_out || left() <= 0.0 || best.as_ref().is_some_and(|b| gap(b.upper, lower) <= 1e-6) {
             break;
         }
