@@ -2,10 +2,11 @@
 //! the months receive (temporary staff, flying teams, hires, the backlog) and the effective hours
 //! `E[a,t]` agents put into each activity; each month's agents are a linear programme of their own
 //! (`Sub`), the grouped model of `solve.rs` for that month with `E` fixed, whose least cost
-//! (overtime and presence shortfall) `φ_t(E)` is convex in `E`. The master bounds it by `θ_t` and
-//! the cuts `θ_t >= φ_t(Ē) + β·(E − Ē)`, β the month's duals at Ē, until no month's cost exceeds
-//! its bound: the master's value is then a lower bound, the plan's cost the upper one, and they
-//! meet within the contract's relative gap of 1e-6.
+//! (overtime and presence shortfall) `φ_t(E)` is convex in `E`, solved as a min-cost flow
+//! (`flow.rs`) unless its minimum presence binds (then by HiGHS, `months.rs`). The master bounds it
+//! by `θ_t` and the cuts `θ_t >= φ_t(Ē) + β·(E − Ē)`, β the month's duals at Ē (a flow's node
+//! potentials), until no month's cost exceeds its bound: the master's value is then a lower bound,
+//! the plan's cost the upper one, and they meet within the contract's relative gap of 1e-6.
 //!
 //! A month's programme never fails: hours it cannot deliver are delivered by a phantom at a price
 //! `M[a,t]` above what an hour of `a` in `t` can save in the master (its items, times the
@@ -13,9 +14,9 @@
 //! can always be bettered by asking that much less of the agents, so the optimum uses none, and
 //! its cuts stand for the infeasible region (docs/architecture.md).
 //!
-//! Both models stay alive between rounds: HiGHS re-solves a month from its last basis after `E`
-//! changes, and the master from its last basis after cuts are added (as a relaxation first, then
-//! with its integer heads).
+//! The models stay alive between rounds: HiGHS re-solves a month it has solved from its last basis
+//! after `E` changes, and the master from its last basis after cuts are added (as a relaxation
+//! first, then with its integer heads).
 
 use std::time::Instant;
 
