@@ -5,9 +5,10 @@ use crate::solve::Raw;
 use crate::validate::Prepared;
 
 /// The agents' hours of the period, summed once for every activity's explanation: by group, and
-/// on each activity; and the groups qualified for each activity.
+/// on each activity; each group's overtime; and the groups qualified for each activity.
 pub(crate) struct Worked<'a> {
     pub by_group: &'a [f64],
+    pub overtime: &'a [f64],
     pub on: &'a dyn Fn(usize) -> f64,
     pub qualified: &'a [Vec<usize>],
 }
@@ -16,7 +17,6 @@ pub(crate) struct Worked<'a> {
 pub(crate) fn explain(
     p: &Prepared,
     raw: &Raw,
-    value: &dyn Fn(usize) -> f64,
     pools: &[PoolPeriod],
     (a, t): (usize, usize),
     hours_to_clear: f64,
@@ -37,11 +37,11 @@ pub(crate) fn explain(
     for &g in qualified {
         let group = &groups[g];
         let used = worked.by_group[g];
-        let overtime = raw.columns.ot.get(&(g, t)).map_or(0.0, |&k| value(k));
+        let overtime = worked.overtime[g];
         let away = group.outside.contains(&a);
         // What the group gave its outside pool: an hour of it may land on its own home activity.
-        let outside = raw.x[t].outside.get(&g).copied().unwrap_or(0.0);
-        if away && full(outside, mobility * group.cap) && !full(used, group.cap) {
+        let outside = || raw.x[t].outside.get(&g).copied().unwrap_or(0.0);
+        if away && full(outside(), mobility * group.cap) && !full(used, group.cap) {
             // This group had hours left but could give `a` no more: the mobility limit held them.
             held_agents += group.agents.len();
             held_hours += group.cap - used;

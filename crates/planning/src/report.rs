@@ -50,11 +50,13 @@ pub(crate) fn plan(p: &Prepared, raw: &Raw, value: &dyn Fn(usize) -> f64, outcom
     // the explanations.
     let mut used: Vec<Vec<f64>> = raw.columns.groups.iter().map(|groups| vec![0.0; groups.len()]).collect();
     let mut qualified: Vec<Vec<Vec<usize>>> = vec![vec![Vec::new(); na]; nt];
+    let mut overtime_of: Vec<Vec<f64>> = raw.columns.groups.iter().map(|groups| vec![0.0; groups.len()]).collect();
     // Each agent gets their group's hours in proportion to their capacity in the period.
     let mut per_agent: Vec<Vec<(BTreeMap<String, f64>, f64)>> = vec![vec![(BTreeMap::new(), 0.0); nt]; s.agents.len()];
     for t in 0..nt {
         for (g, group) in raw.columns.groups[t].iter().enumerate() {
             let overtime = raw.columns.ot.get(&(g, t)).map_or(0.0, |&k| value(k));
+            overtime_of[t][g] = overtime;
             periods[t].overtime_hours += overtime;
             for &a in &group.activities {
                 let hours = raw.x[t].hours[&(g, a)];
@@ -194,8 +196,13 @@ pub(crate) fn plan(p: &Prepared, raw: &Raw, value: &dyn Fn(usize) -> f64, outcom
             } else {
                 let hours_to_clear = (before + p.volume[a][t]) * minutes / 60.0;
                 let on = |b: usize| agent_hours[b][t];
-                let worked = crate::explain::Worked { by_group: &used[t], on: &on, qualified: &qualified[t] };
-                crate::explain::explain(p, raw, value, &pools, (a, t), hours_to_clear, worked)
+                let worked = crate::explain::Worked {
+                    by_group: &used[t],
+                    overtime: &overtime_of[t],
+                    on: &on,
+                    qualified: &qualified[t],
+                };
+                crate::explain::explain(p, raw, &pools, (a, t), hours_to_clear, worked)
             };
             let extra = (level == Alert::Critique).then(|| (backlog - act.backlog_critical_max) * minutes / 60.0);
             before = backlog;
