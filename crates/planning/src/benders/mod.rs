@@ -134,12 +134,11 @@ fn presence_floor(
     b.rows.push(bound.geq(0.0));
 }
 
-/// The best plan found: its cost, the master's values, each month's values and cost.
+/// The best plan found: its cost, the master's values, each month's values.
 struct Incumbent {
     upper: f64,
     master: Vec<f64>,
     months: Vec<Vec<f64>>,
-    costs: Vec<f64>,
 }
 
 /// The master solved as a relaxation, then with the integer heads fixed at an integer solve's
@@ -289,18 +288,10 @@ fn solve_in<'scope, 'env>(
     let mut rounds = 0;
     loop {
         rounds += 1;
+        // No MIP start for the integer master: given the best plan as a start, HiGHS once
+        // rejected a better point for a violation of 4.6e-6 and then reported the start's value
+        // as its bound, above the optimum (docs/benchmarks.md); without it, the same times.
         set_time_left(&mut model, left());
-        if phase == Phase::Integer
-            && let Some(best) = &best
-        {
-            // The best plan so far, each θ raised to its month's cost: feasible under every cut,
-            // it lets HiGHS prune what cannot beat it.
-            let mut start = best.master.clone();
-            for (t, &k) in theta.iter().enumerate() {
-                start[k] = best.costs[t];
-            }
-            let _ = model.try_set_solution(Some(&start), None, None, None);
-        }
         let solving = Instant::now();
         let mut solved = model.try_solve().map_err(|e| SolveError::Solver(format!("{e:?}")))?;
         let timed_out = match solved.status() {
@@ -340,7 +331,6 @@ fn solve_in<'scope, 'env>(
             Err(e) => return Err(e),
         };
         let mut month_values = Vec::with_capacity(nt);
-        let mut costs = Vec::with_capacity(nt);
         let mut cuts: Vec<Cut> = Vec::new();
         let mut upper = objective;
         let mut phantom = 0.0;
@@ -351,7 +341,6 @@ fn solve_in<'scope, 'env>(
             if month.bound.value - values[theta[t]] > 1e-9 * objective.abs().max(1.0) {
                 cuts.push(cut(&month.bound, &demands[t], e.iter().map(|by_month| by_month[t]), theta[t]));
             }
-            costs.push(month.cost);
             month_values.push(month.values);
         }
         solving_ms += solving.elapsed().as_secs_f64() * 1000.0;
@@ -365,7 +354,7 @@ fn solve_in<'scope, 'env>(
         }
         // Heads are integer in both phases but the relaxation: such a plan is a candidate.
         if phase != Phase::Relaxed && phantom <= 1e-6 && best.as_ref().is_none_or(|b| upper < b.upper) {
-            best = Some(Incumbent { upper, master: values.clone(), months: month_values, costs });
+            best = Some(Incumbent { upper, master: values.clone(), months: month_values });
         }
         if timed_out || left() <= 0.0 || best.as_ref().is_some_and(|b| gap(b.upper, lower) <= 1e-6) {
             break;
@@ -382,8 +371,8 @@ fn solve_in<'scope, 'env>(
                 phase = Phase::Fixed;
             }
             Phase::Relaxed if settled => {
-                // A first plan with integer heads, the relaxation's rounded: the integer master
-                // then starts from it and prunes what cannot beat it.
+                // A first plan with integer heads, the relaxation's rounded: an upper bound before
+                // the integer master.
                 set_bounds(&mut model, rounded(p, &master_columns, &values).into_iter())?;
                 phase = Phase::Fixed;
             }
