@@ -45,10 +45,34 @@ struct Master {
     integer_columns: Vec<(usize, f64, f64)>,
 }
 
+/// The shares of a group's capacity: its overtime (0 without the pool) and, outside its home
+/// activities, the mobility limit (1 without one).
+#[derive(Clone, Copy)]
+pub(super) struct Shares {
+    pub overtime: f64,
+    pub mobility: f64,
+}
+
+impl Shares {
+    pub fn of(p: &Prepared) -> Self {
+        let s = p.scenario;
+        Shares {
+            overtime: s.pools.overtime.as_ref().map_or(0.0, |o| o.max_share),
+            mobility: s.pools.internal_mobility.as_ref().map_or(1.0, |m| m.max_share),
+        }
+    }
+
+    /// The most effective hours group `g` can give activity `a`.
+    fn most(&self, g: &Group, a: usize) -> f64 {
+        let all = 1.0 + self.overtime;
+        let share = if g.outside.contains(&a) { self.mobility.min(all) } else { all };
+        g.prod * share * g.cap
+    }
+}
+
 fn master(p: &Prepared, groups: &[Vec<Group>]) -> Result<Master, SolveError> {
     let (na, nt) = (p.scenario.activities.len(), p.periods());
-    let overtime = 1.0 + p.scenario.pools.overtime.as_ref().map_or(0.0, |o| o.max_share);
-    let mobility = p.scenario.pools.internal_mobility.as_ref().map_or(1.0, |m| m.max_share);
+    let shares = Shares::of(p);
     let mut b = Builder::new(p);
     let mut e = vec![vec![None; nt]; na];
     let mut theta = Vec::with_capacity(nt);
@@ -58,8 +82,7 @@ fn master(p: &Prepared, groups: &[Vec<Group>]) -> Result<Master, SolveError> {
         let mut most = vec![0.0; na];
         for g in &groups[t] {
             for &a in &g.activities {
-                let share = if g.outside.contains(&a) { mobility.min(overtime) } else { overtime };
-                most[a] += g.prod * share * g.cap;
+                most[a] += shares.most(g, a);
             }
         }
         let mut all = good_lp::Expression::from(0.0);
@@ -71,11 +94,11 @@ fn master(p: &Prepared, groups: &[Vec<Group>]) -> Result<Master, SolveError> {
             e[a][t] = Some(col);
             hours[a] = Some(v);
         }
-        b.rows.push(all.leq(groups[t].iter().map(|g| g.prod * overtime * g.cap).sum::<f64>()));
+        b.rows.push(all.leq(groups[t].iter().map(|g| g.prod * (1.0 + shares.overtime) * g.cap).sum::<f64>()));
         let (v, col) = b.add(0.0, None, false);
         b.objective.add_mul(1.0, v);
         theta.push(col);
-        presence_floor(&mut b, p, &groups[t], &hours, v);
+        presence_floor(&mut b, p, (&groups[t], shares), &hours, v);
     }
     everything_else(&mut b, p, false);
     let (count, rows) = (b.vars.count, b.rows.len());
@@ -100,20 +123,17 @@ fn master(p: &Prepared, groups: &[Vec<Group>]) -> Result<Master, SolveError> {
 fn presence_floor(
     b: &mut Builder,
     p: &Prepared,
-    groups: &[Group],
+    (groups, shares): (&[Group], Shares),
     hours: &[Option<good_lp::Variable>],
     theta: good_lp::Variable,
 ) {
     let s = p.scenario;
-    let overtime = 1.0 + s.pools.overtime.as_ref().map_or(0.0, |o| o.max_share);
-    let mobility = s.pools.internal_mobility.as_ref().map_or(1.0, |m| m.max_share);
     let mut floor = good_lp::Expression::from(0.0);
     for (a, activity) in s.activities.iter().enumerate().filter(|(_, act)| act.min_fte > 0.0) {
         // The most effective hours each productivity can give `a`.
         let mut most: std::collections::BTreeMap<u64, f64> = std::collections::BTreeMap::new();
         for g in groups.iter().filter(|g| g.cap > 0.0 && g.activities.contains(&a)) {
-            let share = if g.outside.contains(&a) { mobility.min(overtime) } else { overtime };
-            *most.entry(g.prod.to_bits()).or_default() += g.prod * share * g.cap;
+            *most.entry(g.prod.to_bits()).or_default() += shares.most(g, a);
         }
         let (short, _) = b.add(0.0, None, false);
         let mut present = good_lp::Expression::from(short);

@@ -12,6 +12,7 @@ use good_lp::SolverModel;
 use good_lp::solvers::highs::{HighsProblem, highs};
 use highs::HighsModelStatus;
 
+use super::Shares;
 use super::flow::{Bound, Layout, Network, Shape};
 use crate::groups::Group;
 use crate::solve::{Builder, Columns, SolveError, configure};
@@ -35,9 +36,7 @@ pub(super) struct Sub {
     solved: bool,
     /// Agents' columns HiGHS keeps at zero for now (`by_highs`).
     parked: Vec<Parked>,
-    /// The overtime's share and the mobility share of a group's capacity.
-    overtime: f64,
-    mobility: f64,
+    shares: Shares,
 }
 
 /// A column kept at zero, and the upper bound it gets back.
@@ -64,7 +63,7 @@ fn phantom_price(p: &Prepared, a: usize, t: usize) -> f64 {
 impl Sub {
     fn build(p: &Prepared, t: usize, groups: Vec<Group>) -> Self {
         let s = p.scenario;
-        let na = s.activities.len();
+        let (na, shares) = (s.activities.len(), Shares::of(p));
         let mut b = Builder::new(p);
         crate::solve::groups_of_period(&mut b, p, t, groups);
         for a in 0..na {
@@ -94,8 +93,8 @@ impl Sub {
             pools: &b.columns.flows[0],
             activities: na,
             reachable: &reachable,
-            overtime: s.pools.overtime.as_ref().map(|o| (o.max_share, o.cost_per_hour)),
-            mobility: s.pools.internal_mobility.as_ref().map_or(1.0, |m| m.max_share),
+            overtime: s.pools.overtime.as_ref().map(|o| (shares.overtime, o.cost_per_hour)),
+            mobility: shares.mobility,
             phantom_price: &|a| phantom_price(p, a, t),
         });
         let presence = (0..na)
@@ -114,8 +113,7 @@ impl Sub {
             columns: b.columns,
             solved: false,
             parked: Vec::new(),
-            overtime: s.pools.overtime.as_ref().map_or(0.0, |o| o.max_share),
-            mobility: s.pools.internal_mobility.as_ref().map_or(1.0, |m| m.max_share),
+            shares,
         }
     }
 
@@ -252,11 +250,11 @@ impl Sub {
         let mut upper: Vec<Parked> = Vec::new();
         upper.extend(cols.x.values().chain(cols.w.values()).map(|&k| (k, f64::INFINITY)));
         for (&(g, outside), &k) in &cols.contribution {
-            upper.push((k, if outside { self.mobility * groups[g].cap } else { f64::INFINITY }));
+            upper.push((k, if outside { self.shares.mobility * groups[g].cap } else { f64::INFINITY }));
         }
         for (g, group) in groups.iter().enumerate() {
             if let Some(&k) = c.ot.get(&(g, t)) {
-                upper.push((k, self.overtime * group.cap));
+                upper.push((k, self.shares.overtime * group.cap));
             }
         }
         upper.sort_by_key(|&(k, _)| k);
@@ -322,9 +320,8 @@ impl<'scope> Months<'scope> {
             built.push(sized);
         }
         for (w, sized) in built.into_iter().enumerate() {
-            let sizes: Result<Vec<Size>, SolveError> =
-                sized.recv().map_err(|_| SolveError::Solver("a month's worker stopped".into()))?;
-            for (t, size) in mine(nt, workers, w).into_iter().zip(sizes?) {
+            let sizes: Vec<Size> = sized.recv().map_err(|_| SolveError::Solver("a month's worker stopped".into()))?;
+            for (t, size) in mine(nt, workers, w).into_iter().zip(sizes) {
                 months.sizes[t] = size;
             }
         }
@@ -367,16 +364,15 @@ impl<'scope> Months<'scope> {
 fn work(
     p: &Prepared,
     months: Vec<(usize, Vec<Group>)>,
-    sizes: Sender<Result<Vec<Size>, SolveError>>,
+    sizes: Sender<Vec<Size>>,
     requests: Receiver<Round>,
     replies: Sender<Result<Vec<Evaluated>, SolveError>>,
 ) -> Vec<Columns> {
     let (months, groups): (Vec<usize>, Vec<Vec<Group>>) = months.into_iter().unzip();
     let mut subs: Vec<Sub> = months.iter().zip(groups).map(|(&t, groups)| Sub::build(p, t, groups)).collect();
-    let _ = sizes.send(Ok(subs
-        .iter()
-        .map(|s| Size { columns: s.count, rows: s.rows, groups: s.columns.groups[0].len() })
-        .collect()));
+    let _ = sizes.send(
+        subs.iter().map(|s| Size { columns: s.count, rows: s.rows, groups: s.columns.groups[0].len() }).collect(),
+    );
     while let Ok((demands, deadline, keep)) = requests.recv() {
         let mut answers = Vec::with_capacity(subs.len());
         for j in 0..subs.len() {
