@@ -40,7 +40,7 @@ pub(crate) fn explain(
         let overtime = worked.overtime[g];
         let away = group.outside.contains(&a);
         // What the group gave its outside pool: an hour of it may land on its own home activity.
-        let outside = || raw.x[t].outside.get(&g).copied().unwrap_or(0.0);
+        let outside = || raw.x[t].outside[g];
         if away && full(outside(), mobility * group.cap) && !full(used, group.cap) {
             // This group had hours left but could give `a` no more: the mobility limit held them.
             held_agents += group.agents.len();
@@ -122,7 +122,7 @@ fn presence_took_hours(
     worked_on: &dyn Fn(usize) -> f64,
 ) -> Vec<Binding> {
     let s = p.scenario;
-    let x = |g: usize, b: usize| raw.x[t].hours.get(&(g, b)).copied().unwrap_or(0.0);
+    let x = |g: usize, b: usize| raw.x[t].of(g, b);
     let mut out = Vec::new();
     for (b, act) in s.activities.iter().enumerate() {
         if b == a || act.min_fte <= 0.0 {

@@ -206,11 +206,18 @@ fn pool_hours(
     out
 }
 
-/// What the solve gives per group in one period: hours on each activity, `(g, a)`, and the hours
-/// each group gave outside its home activities' pool.
+/// What the solve gives per group in one period: its hours on each of its activities (in the
+/// order of `Group::activities`), and the hours it gave outside its home activities' pool.
 pub(crate) struct GroupHours {
-    pub hours: HashMap<(usize, usize), f64>,
-    pub outside: HashMap<usize, f64>,
+    pub hours: Vec<Vec<(usize, f64)>>,
+    pub outside: Vec<f64>,
+}
+
+impl GroupHours {
+    /// Group `g`'s hours on activity `a`.
+    pub fn of(&self, g: usize, a: usize) -> f64 {
+        self.hours[g].iter().find(|&&(b, _)| b == a).map_or(0.0, |&(_, h)| h)
+    }
 }
 
 /// Each group's share of its pools' hours, in proportion to what it put into each.
@@ -223,24 +230,26 @@ pub(crate) fn group_hours(
 ) -> GroupHours {
     let by_pool = pool_hours(&flow.pools, classes, columns, value);
     let total: Vec<f64> = by_pool.iter().map(|h| h.values().sum()).collect();
-    let mut out = GroupHours { hours: HashMap::new(), outside: HashMap::new() };
-    for g in 0..groups.len() {
+    let mut out = GroupHours { hours: Vec::with_capacity(groups.len()), outside: vec![0.0; groups.len()] };
+    for (g, group) in groups.iter().enumerate() {
+        let mut hours: Vec<(usize, f64)> = group.activities.iter().map(|&a| (a, 0.0)).collect();
         for (pool, outside) in [(flow.home[g], false), (flow.outside[g], true)] {
             let Some(k) = pool else { continue };
             let put = columns.contribution.get(&(g, outside)).map_or(total[k], |&col| value(col));
             if outside {
-                out.outside.insert(g, put);
+                out.outside[g] = put;
             }
             if total[k] <= 0.0 || put == 0.0 {
                 continue;
             }
             for (&a, &h) in &by_pool[k] {
-                *out.hours.entry((g, a)).or_default() += h * put / total[k];
+                match hours.iter_mut().find(|(b, _)| *b == a) {
+                    Some((_, sum)) => *sum += h * put / total[k],
+                    None => hours.push((a, h * put / total[k])),
+                }
             }
         }
-        for &a in &groups[g].activities {
-            out.hours.entry((g, a)).or_default();
-        }
+        out.hours.push(hours);
     }
     out
 }

@@ -245,13 +245,14 @@ fn plan(
                 values.push(overtime);
             }
         }
-        let mut hours = flow.hours;
-        for (g, group) in groups[t].iter().enumerate() {
-            for &a in &group.activities {
-                hours.entry((g, a)).or_default();
-            }
-        }
-        x.push(GroupHours { hours, outside: HashMap::new() });
+        let hours = groups[t]
+            .iter()
+            .enumerate()
+            .map(|(g, group)| {
+                group.activities.iter().map(|&a| (a, flow.hours.get(&(g, a)).copied().unwrap_or(0.0))).collect()
+            })
+            .collect();
+        x.push(GroupHours { hours, outside: vec![0.0; groups[t].len()] });
     }
     columns.groups = groups;
     let nt = p.periods();

@@ -58,8 +58,7 @@ pub(crate) fn plan(p: &Prepared, raw: &Raw, value: &dyn Fn(usize) -> f64, outcom
             let overtime = raw.columns.ot.get(&(g, t)).map_or(0.0, |&k| value(k));
             overtime_of[t][g] = overtime;
             periods[t].overtime_hours += overtime;
-            for &a in &group.activities {
-                let hours = raw.x[t].hours[&(g, a)];
+            for &(a, hours) in &raw.x[t].hours[g] {
                 agent_hours[a][t] += hours;
                 used[t][g] += hours;
                 qualified[t][a].push(g);
