@@ -79,6 +79,7 @@ pub(super) struct Flowed {
 
 /// A lower bound on the month's cost, linear in the hours asked of each activity: its value at
 /// the hours asked, and its slopes (a cut of the master).
+#[derive(Clone)]
 pub(super) struct Bound {
     pub value: f64,
     pub slopes: Vec<f64>,

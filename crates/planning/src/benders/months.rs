@@ -13,7 +13,7 @@ use good_lp::solvers::highs::{HighsProblem, highs};
 use highs::HighsModelStatus;
 
 use super::Shares;
-use super::flow::{Bound, Layout, Network, Shape};
+use super::flow::{Bound, Flowed, Layout, Network, Shape};
 use crate::groups::Group;
 use crate::solve::{Builder, Columns, SolveError, configure};
 use crate::validate::Prepared;
@@ -36,6 +36,12 @@ pub(super) struct Sub {
     solved: bool,
     /// Agents' columns HiGHS keeps at zero for now (`by_highs`).
     parked: Vec<Parked>,
+    /// Whether HiGHS solved it last round.
+    by_highs_last: bool,
+    /// The hours it was last solved at exactly, and what it gave.
+    last: Option<(Vec<f64>, Evaluated)>,
+    /// Whether to log HiGHS's solves (`GPEC_BENDERS_LOG`).
+    log: bool,
     shares: Shares,
 }
 
@@ -44,11 +50,14 @@ type Parked = (usize, f64);
 
 /// A month at one `E`: its least cost, its cut, its values (when asked for: only a plan with
 /// integer heads can be kept), the hours the phantom delivered, and whether HiGHS solved it (the
-/// flow missed the presence).
+/// flow missed the presence). When not `exact`, only the cut is known: that of the month without
+/// its presence rows, a lower bound, and `cost` is infinite.
+#[derive(Clone)]
 pub(super) struct Evaluated {
     pub cost: f64,
     pub bound: Bound,
     pub by_highs: bool,
+    pub exact: bool,
     pub values: Vec<f64>,
     pub phantom: f64,
 }
@@ -113,16 +122,21 @@ impl Sub {
             columns: b.columns,
             solved: false,
             parked: Vec::new(),
+            by_highs_last: false,
+            last: None,
+            log: std::env::var_os("GPEC_BENDERS_LOG").is_some(),
             shares,
         }
     }
 
     /// The month at `demand` by its flow, when that is its programme's optimum: the flow meets the
-    /// minimum presence, and its dual value matches its cost.
-    fn by_flow(&mut self, demand: &[f64], keep: bool) -> Option<Evaluated> {
+    /// minimum presence, and its dual value matches its cost. Otherwise the flow, whose bound is
+    /// still a valid cut: the presence rows only add cost.
+    fn by_flow(&mut self, demand: &[f64], keep: bool) -> Result<Evaluated, Flowed> {
         let flowed = self.network.evaluate(demand);
         for (j, &(a, need)) in self.presence.iter().enumerate() {
-            if self.network.raw_hours(a) < need {
+            // After HiGHS solved the month, its basis is quicker than the moves.
+            if self.network.raw_hours(a) < need && !self.by_highs_last {
                 let keep: Vec<usize> =
                     self.presence.iter().enumerate().filter(|&(i, _)| i != j).map(|(_, &(b, _))| b).collect();
                 self.network.favour_presence(a, need, &keep);
@@ -131,11 +145,18 @@ impl Sub {
         let met = self.presence.iter().all(|&(a, need)| self.network.raw_hours(a) >= need * (1.0 - 1e-12));
         let tight = flowed.cost - flowed.bound.value <= 1e-9 * flowed.cost.abs().max(1.0) + 1e-7;
         if !(met && tight) {
-            return None;
+            return Err(flowed);
         }
         let layout = Layout { columns: &self.columns, delivery: &self.delivery, count: self.count, t: self.t };
         let values = if keep { self.network.values(&layout, demand) } else { Vec::new() };
-        Some(Evaluated { cost: flowed.cost, bound: flowed.bound, by_highs: false, values, phantom: flowed.phantom })
+        Ok(Evaluated {
+            cost: flowed.cost,
+            bound: flowed.bound,
+            by_highs: false,
+            exact: true,
+            values,
+            phantom: flowed.phantom,
+        })
     }
 
     /// The month's programme for HiGHS, made the first time it is asked for.
@@ -200,9 +221,14 @@ impl Sub {
         let mut model = self.model.take().expect("a month's model is put back after each solve");
         let fixed = self.delivery.iter().zip(demand).filter_map(|(d, &v)| d.map(|(e, _)| (e, v.max(0.0), v.max(0.0))));
         super::set_bounds(&mut model, fixed)?;
-        let parked: Vec<(usize, f64, f64)> = self.parked.iter().map(|&(k, _)| (k, 0.0, 0.0)).collect();
-        super::set_bounds(&mut model, parked.into_iter())?;
+        if !self.solved {
+            // Parked once: the bounds stay in the model until a column is given back.
+            super::set_bounds(&mut model, self.parked.iter().map(|&(k, _)| (k, 0.0, 0.0)))?;
+        }
+        let mut solves = 0;
         let solved = loop {
+            solves += 1;
+            let solving = Instant::now();
             super::set_time_left(&mut model, deadline.saturating_duration_since(Instant::now()).as_secs_f64());
             let solved = model.try_solve().map_err(|e| SolveError::Solver(format!("{e:?}")))?;
             match solved.status() {
@@ -212,11 +238,22 @@ impl Sub {
             }
             let reduced = solved.get_solution().dual_columns().to_vec();
             let (back, still): (Vec<Parked>, Vec<Parked>) = self.parked.iter().partition(|&&(k, _)| reduced[k] < -1e-9);
+            if self.log {
+                let ms = solving.elapsed().as_secs_f64() * 1000.0;
+                eprintln!(
+                    "  month {} by HiGHS, solve {solves}: {ms:.1} ms, {} parked, {} back",
+                    self.t,
+                    self.parked.len(),
+                    back.len()
+                );
+            }
             if back.is_empty() {
                 break solved;
             }
             self.parked = still;
             model = solved.into();
+            // Columns given back leave the basis primal feasible, not dual: the primal simplex.
+            model.set_option("simplex_strategy", 4);
             super::set_bounds(&mut model, back.into_iter().map(|(k, upper)| (k, 0.0, upper)))?;
         };
         let solution = solved.get_solution();
@@ -231,7 +268,8 @@ impl Sub {
         }
         let cost = solved.objective_value();
         let values = if keep { columns.to_vec() } else { Vec::new() };
-        let evaluated = Evaluated { cost, bound: Bound { value: cost, slopes }, by_highs: true, values, phantom };
+        let bound = Bound { value: cost, slopes };
+        let evaluated = Evaluated { cost, bound, by_highs: true, exact: true, values, phantom };
         let mut model: highs::Model = solved.into();
         model.set_option("simplex_strategy", 1);
         self.model = Some(model);
@@ -270,9 +308,18 @@ pub(super) struct Size {
     pub groups: usize,
 }
 
-/// A round's request to a worker: the hours asked of each of its months, the deadline, and
-/// whether to give the values back.
-type Round = (Vec<Vec<f64>>, Instant, bool);
+/// What a round asks of a month: the hours `E`, and in the relaxation's rounds the value above
+/// which its cut makes progress (the master's `θ_t` and a tolerance). Early rounds move `E` far,
+/// where HiGHS re-solves slowly: a month whose flow misses the presence but whose cut without it
+/// already lies above that value gives that cut instead of its exact cost.
+pub(super) struct Ask {
+    pub hours: Vec<f64>,
+    pub cut_above: Option<f64>,
+}
+
+/// A round's request to a worker: what it asks of each of its months, the deadline, and whether
+/// to give the values back.
+type Round = (Vec<Ask>, Instant, bool);
 
 /// What the master's thread holds of the months: a channel to each worker, and what each month
 /// is (its columns' count and rows, its groups).
@@ -328,13 +375,18 @@ impl<'scope> Months<'scope> {
         Ok(months)
     }
 
-    /// Every month at its hours `demands[t]`, by `deadline`, in the order of the months; with
-    /// their values when `keep`.
-    pub fn evaluate(&self, demands: &[Vec<f64>], deadline: Instant, keep: bool) -> Result<Vec<Evaluated>, SolveError> {
-        let (nt, workers) = (demands.len(), self.requests.len());
+    /// Every month at what `asks[t]` asks, by `deadline`, in the order of the months; with their
+    /// values when `keep`.
+    pub fn evaluate(
+        &self,
+        mut asks: Vec<Option<Ask>>,
+        deadline: Instant,
+        keep: bool,
+    ) -> Result<Vec<Evaluated>, SolveError> {
+        let (nt, workers) = (asks.len(), self.requests.len());
         let stopped = || SolveError::Solver("a month's worker stopped".into());
         for (w, request) in self.requests.iter().enumerate() {
-            let asked = mine(nt, workers, w).into_iter().map(|t| demands[t].clone()).collect();
+            let asked = mine(nt, workers, w).into_iter().filter_map(|t| asks[t].take()).collect();
             request.send((asked, deadline, keep)).map_err(|_| stopped())?;
         }
         let mut out: Vec<Option<Evaluated>> = (0..nt).map(|_| None).collect();
@@ -359,6 +411,38 @@ impl<'scope> Months<'scope> {
     }
 }
 
+/// Month `subs[j]` (month `months[j]`) at what `ask` asks: its last answer if the hours are the
+/// same (the master often leaves a month as it was), else its flow when exact, else the flow's cut
+/// when that is all the round needs, else HiGHS.
+fn answer(
+    subs: &mut [Sub],
+    months: &[usize],
+    j: usize,
+    Ask { hours, cut_above }: Ask,
+    (deadline, keep): (Instant, bool),
+) -> Result<Evaluated, SolveError> {
+    if let Some((_, last)) = subs[j].last.as_ref().filter(|(at, e)| *at == hours && (!keep || !e.values.is_empty())) {
+        return Ok(last.clone());
+    }
+    let answer = match subs[j].by_flow(&hours, keep) {
+        Ok(evaluated) => Ok(evaluated),
+        Err(Flowed { bound, phantom, .. }) if cut_above.is_some_and(|above| bound.value > above) => {
+            Ok(Evaluated { cost: f64::INFINITY, bound, by_highs: false, exact: false, values: Vec::new(), phantom })
+        }
+        Err(_) => {
+            // A month HiGHS solves for the first time starts from the basis of the one before it
+            // in its chain, when HiGHS has solved that one.
+            let before = (0..j).rev().find(|&i| months[i] + CHAINS == months[j]);
+            let basis = before.filter(|_| !subs[j].solved).and_then(|i| subs[i].basis());
+            subs[j].by_highs(&hours, basis.as_ref(), (deadline, keep))
+        }
+    };
+    let sub = &mut subs[j];
+    sub.by_highs_last = answer.as_ref().is_ok_and(|a| a.by_highs);
+    sub.last = answer.as_ref().ok().filter(|a| a.exact).map(|a| (hours, a.clone()));
+    answer
+}
+
 /// A worker: builds its months, says their sizes, then evaluates them until the master's thread
 /// hangs up, and gives their columns back.
 fn work(
@@ -373,19 +457,10 @@ fn work(
     let _ = sizes.send(
         subs.iter().map(|s| Size { columns: s.count, rows: s.rows, groups: s.columns.groups[0].len() }).collect(),
     );
-    while let Ok((demands, deadline, keep)) = requests.recv() {
+    while let Ok((asks, deadline, keep)) = requests.recv() {
         let mut answers = Vec::with_capacity(subs.len());
-        for j in 0..subs.len() {
-            let answer = match subs[j].by_flow(&demands[j], keep) {
-                Some(evaluated) => Ok(evaluated),
-                None => {
-                    // A month HiGHS solves for the first time starts from the basis of the one
-                    // before it in its chain, when HiGHS has solved that one.
-                    let before = (0..j).rev().find(|&i| months[i] + CHAINS == months[j]);
-                    let basis = before.filter(|_| !subs[j].solved).and_then(|i| subs[i].basis());
-                    subs[j].by_highs(&demands[j], basis.as_ref(), (deadline, keep))
-                }
-            };
+        for (j, ask) in asks.into_iter().enumerate() {
+            let answer = answer(&mut subs, &months, j, ask, (deadline, keep));
             let failed = answer.is_err();
             answers.push(answer);
             // The round is lost with one month: the others need not run to the deadline.
@@ -433,7 +508,7 @@ mod tests {
                 let exact: Vec<f64> =
                     demands.iter().map(|d| sub.by_highs(d, None, (deadline, false)).unwrap().cost).collect();
                 for (i, demand) in demands.iter().enumerate() {
-                    let Some(flowed) = sub.by_flow(demand, false) else { continue };
+                    let Ok(flowed) = sub.by_flow(demand, false) else { continue };
                     by_flow += 1;
                     let label = format!("seed {seed} month {t} demand {i}");
                     assert!(
