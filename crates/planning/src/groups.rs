@@ -74,24 +74,30 @@ pub(crate) fn groups_every_period(p: &Prepared) -> Vec<Vec<Group>> {
             *courses.entry(prods.iter().map(|v| v.to_bits()).collect()).or_insert(next)
         })
         .collect();
+    // An agent's key does not depend on the period (an untagged agent's productivity is the same
+    // in every one): it is looked up once, where the agent first works, which numbers the groups
+    // in the order of their first agent, period by period.
+    let mut key_of: Vec<Option<usize>> = vec![None; p.qualified.len()];
     for t in 0..nt {
         for (i, acts) in p.qualified.iter().enumerate() {
             if acts.is_empty() || p.cap[i][t] <= 0.0 {
                 continue;
             }
-            let outside: Vec<usize> = acts.iter().copied().filter(|&a| p.outside_home(i, a)).collect();
-            let (prod, tag) = (p.prod[i][t], tags[i]);
-            let bits = if tag == 0 { prod.to_bits() } else { 0 };
-            let next = keys.len();
-            let g = *keys.entry((acts.as_slice(), outside.clone(), bits, tag)).or_insert_with(|| {
-                // Each period's productivity, even where the group has no one: pools are keyed by
-                // the tag and take their productivity from any of their groups.
-                for (u, groups) in out.iter_mut().enumerate() {
-                    let outside = outside.clone();
-                    let prod = p.prod[i][u];
-                    groups.push(Group { agents: vec![], activities: acts.clone(), outside, prod, tag, cap: 0.0 });
-                }
-                next
+            let g = *key_of[i].get_or_insert_with(|| {
+                let outside: Vec<usize> = acts.iter().copied().filter(|&a| p.outside_home(i, a)).collect();
+                let (prod, tag) = (p.prod[i][t], tags[i]);
+                let bits = if tag == 0 { prod.to_bits() } else { 0 };
+                let next = keys.len();
+                *keys.entry((acts.as_slice(), outside.clone(), bits, tag)).or_insert_with(|| {
+                    // Each period's productivity, even where the group has no one: pools are keyed
+                    // by the tag and take their productivity from any of their groups.
+                    for (u, groups) in out.iter_mut().enumerate() {
+                        let outside = outside.clone();
+                        let prod = p.prod[i][u];
+                        groups.push(Group { agents: vec![], activities: acts.clone(), outside, prod, tag, cap: 0.0 });
+                    }
+                    next
+                })
             });
             out[t][g].agents.push(i);
             out[t][g].cap += p.cap[i][t];

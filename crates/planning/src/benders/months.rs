@@ -9,7 +9,8 @@ use std::thread::{Scope, ScopedJoinHandle};
 use std::time::Instant;
 
 use good_lp::SolverModel;
-use good_lp::solvers::highs::{HighsProblem, highs};
+use good_lp::solvers::highs::highs;
+use good_lp::{Constraint, Expression, ProblemVariables};
 use highs::HighsModelStatus;
 
 use super::Shares;
@@ -25,7 +26,9 @@ pub(super) struct Sub {
     network: Network,
     /// The activities with a minimum presence, and the agents' hours it asks.
     presence: Vec<(usize, f64)>,
-    problem: Option<HighsProblem>,
+    /// The programme's variables, objective and rows until HiGHS is first asked for (most months
+    /// never need it).
+    pending: Option<(ProblemVariables, Expression, Vec<Constraint>)>,
     model: Option<highs::Model>,
     count: usize,
     rows: usize,
@@ -93,10 +96,6 @@ impl Sub {
         }
         let count = b.vars.count;
         let rows = b.rows.len();
-        let mut problem = b.vars.problem.minimise(b.objective).using(highs);
-        for row in b.rows {
-            problem.add_constraint(row);
-        }
         let network = Network::new(&Shape {
             groups: &b.columns.groups[0],
             pools: &b.columns.flows[0],
@@ -114,7 +113,7 @@ impl Sub {
             t,
             network,
             presence,
-            problem: Some(problem),
+            pending: Some((b.vars.problem, b.objective, b.rows)),
             model: None,
             count,
             rows,
@@ -161,7 +160,11 @@ impl Sub {
 
     /// The month's programme for HiGHS, made the first time it is asked for.
     fn model(&mut self) -> Result<(), SolveError> {
-        if let Some(problem) = self.problem.take() {
+        if let Some((variables, objective, rows)) = self.pending.take() {
+            let mut problem = variables.minimise(objective).using(highs);
+            for row in rows {
+                problem.add_constraint(row);
+            }
             let mut model = problem.try_into_inner().map_err(|e| SolveError::Solver(e.to_string()))?;
             configure(&mut model, 1.0);
             // For the first solve, from nothing or from another month's basis, the primal simplex
