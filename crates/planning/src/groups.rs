@@ -192,21 +192,20 @@ fn pool_hours(
     columns: &Columns,
     value: &dyn Fn(usize) -> f64,
 ) -> Vec<BTreeMap<usize, f64>> {
-    // Ordered maps: the sums below must add in the same order every time (the same plan).
+    // Ordered maps: the sums below must add in the same order every time (the same plan). Each
+    // pool's hours on an activity are set once (an activity is in one class), so the columns may
+    // be read in any order.
     let mut out = vec![BTreeMap::new(); pools.len()];
-    for (k, hours_of) in out.iter_mut().enumerate() {
-        for (c, class) in classes.iter().enumerate() {
-            let Some(&col) = columns.x.get(&(k, c)) else { continue };
-            let hours = value(col);
-            if let [a] = class.as_slice() {
-                hours_of.insert(*a, hours);
-                continue;
-            }
-            let total: f64 = class.iter().map(|a| value(columns.w[a])).sum();
-            for &a in class {
-                let share = if total > 0.0 { value(columns.w[&a]) / total } else { 0.0 };
-                hours_of.insert(a, hours * share);
-            }
+    for (&(k, c), &col) in &columns.x {
+        let (hours_of, class, hours) = (&mut out[k], &classes[c], value(col));
+        if let [a] = class.as_slice() {
+            hours_of.insert(*a, hours);
+            continue;
+        }
+        let total: f64 = class.iter().map(|a| value(columns.w[a])).sum();
+        for &a in class {
+            let share = if total > 0.0 { value(columns.w[&a]) / total } else { 0.0 };
+            hours_of.insert(a, hours * share);
         }
     }
     out

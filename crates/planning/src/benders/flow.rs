@@ -353,7 +353,54 @@ pub(super) struct Layout<'a> {
     pub t: usize,
 }
 
+/// Activities the agents fall short on, and the most they can deliver to them together:
+/// `Σ_{a ∈ activities} E[a] <= most` for every `E` agents can deliver.
+#[derive(Clone)]
+pub(super) struct Short {
+    pub activities: Vec<usize>,
+    pub most: f64,
+}
+
 impl Network {
+    /// When the last flow needed the phantom, the side of a minimum cut that the agents cannot
+    /// fill: the nodes the residual network does not reach from the source without the phantom.
+    /// Every hour into its activities crosses the cut's arcs into it, so their capacities bound
+    /// those activities' hours for any `E`, whatever the flow's rounding; at the hours asked the
+    /// bound is broken by the phantom's hours. None when the cut is unbounded or holds no activity.
+    pub fn short(&self) -> Option<Short> {
+        // The phantom's arcs are the source's arcs to activities.
+        let phantom = |e: usize| self.to[e ^ 1] == SOURCE && self.to[e] >= self.first_activity;
+        let mut reached = vec![false; self.layer.len()];
+        reached[SOURCE] = true;
+        let mut stack = vec![SOURCE];
+        while let Some(v) = stack.pop() {
+            for &e in &self.arcs[self.first[v]..self.first[v + 1]] {
+                let w = self.to[e];
+                if w != SINK && !reached[w] && self.res[e] > EPS && !phantom(e) {
+                    reached[w] = true;
+                    stack.push(w);
+                }
+            }
+        }
+        let mut most = 0.0;
+        // Forward arcs are the even ones; arcs into the sink carry the hours asked.
+        for e in (0..self.cap.len()).step_by(2) {
+            let (from, to) = (self.to[e ^ 1], self.to[e]);
+            if reached[from] && !reached[to] && to != SINK && !phantom(e) {
+                most += self.cap[e];
+            }
+        }
+        let activities: Vec<usize> =
+            (0..self.demand.len()).filter(|&a| self.demand[a].is_some() && !reached[self.first_activity + a]).collect();
+        (most.is_finite() && !activities.is_empty()).then_some(Short { activities, most })
+    }
+
+    /// The hours the last flow's phantom delivered to activity `a`.
+    #[cfg(test)]
+    pub fn phantom_on(&self, a: usize) -> f64 {
+        self.phantom[a].map_or(0.0, |e| self.flow(e))
+    }
+
     /// Agents' own hours on activity `a`: each pool's effective hours over its productivity.
     pub fn raw_hours(&self, a: usize) -> f64 {
         let mut hours = 0.0;

@@ -12,7 +12,10 @@
 //! `M[a,t]` above what an hour of `a` in `t` can save in the master (its items, times the
 //! priority, times both thresholds' penalties, over every month left). A plan using the phantom
 //! can always be bettered by asking that much less of the agents, so the optimum uses none, and
-//! its cuts stand for the infeasible region (docs/architecture.md).
+//! its cuts stand for the infeasible region (docs/architecture.md). When the phantom delivers,
+//! the side of the flow's minimum cut the agents cannot fill also gives the master a row of its
+//! own, `Σ_{a ∈ S} E[a,t] <= most`, valid for every `E` the agents deliver (`flow::Short`): the
+//! cuts alone learn such a bound one linearisation at a time.
 //!
 //! The models stay alive between rounds: HiGHS re-solves a month it has solved from its last basis
 //! after `E` changes, and the master from its last basis after cuts are added (as a relaxation
@@ -369,6 +372,14 @@ fn solve_in<'scope, 'env>(
             // A month not solved exactly gave its cut because it lies above θ_t.
             if !month.exact || month.bound.value - values[theta[t]] > progress {
                 cuts.push(cut(&month.bound, &demands[t], e.iter().map(|by_month| by_month[t]), theta[t]));
+            }
+            // The hours asked of activities the agents cannot fill: a row for every later round.
+            if let Some(short) = month.short.as_ref() {
+                let asked: f64 = short.activities.iter().map(|&a| demands[t][a]).sum();
+                if asked > short.most + 1e-7 * (1.0 + short.most) {
+                    let row = short.activities.iter().filter_map(|&a| e[a][t]).map(|k| (k as i32, -1.0)).collect();
+                    cuts.push(Cut { rhs: -short.most, row });
+                }
             }
             month_values.push(month.values);
         }

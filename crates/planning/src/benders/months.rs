@@ -14,7 +14,7 @@ use good_lp::{Constraint, Expression, ProblemVariables};
 use highs::HighsModelStatus;
 
 use super::Shares;
-use super::flow::{Bound, Flowed, Layout, Network, Shape};
+use super::flow::{Bound, Flowed, Layout, Network, Shape, Short};
 use crate::groups::Group;
 use crate::solve::{Builder, Columns, SolveError, configure};
 use crate::validate::Prepared;
@@ -63,6 +63,8 @@ pub(super) struct Evaluated {
     pub exact: bool,
     pub values: Vec<f64>,
     pub phantom: f64,
+    /// When the phantom delivered hours: activities the agents cannot fill (`Network::short`).
+    pub short: Option<Short>,
 }
 
 /// Above what an effective hour of `a` in `t` saves in the master (see the module's comment).
@@ -155,6 +157,7 @@ impl Sub {
             exact: true,
             values,
             phantom: flowed.phantom,
+            short: None,
         })
     }
 
@@ -272,7 +275,7 @@ impl Sub {
         let cost = solved.objective_value();
         let values = if keep { columns.to_vec() } else { Vec::new() };
         let bound = Bound { value: cost, slopes };
-        let evaluated = Evaluated { cost, bound, by_highs: true, exact: true, values, phantom };
+        let evaluated = Evaluated { cost, bound, by_highs: true, exact: true, values, phantom, short: None };
         let mut model: highs::Model = solved.into();
         model.set_option("simplex_strategy", 1);
         self.model = Some(model);
@@ -430,7 +433,8 @@ fn answer(
     let answer = match subs[j].by_flow(&hours, keep) {
         Ok(evaluated) => Ok(evaluated),
         Err(Flowed { bound, phantom, .. }) if cut_above.is_some_and(|above| bound.value > above) => {
-            Ok(Evaluated { cost: f64::INFINITY, bound, by_highs: false, exact: false, values: Vec::new(), phantom })
+            let cost = f64::INFINITY;
+            Ok(Evaluated { cost, bound, by_highs: false, exact: false, values: Vec::new(), phantom, short: None })
         }
         Err(_) => {
             // A month HiGHS solves for the first time starts from the basis of the one before it
@@ -441,6 +445,8 @@ fn answer(
         }
     };
     let sub = &mut subs[j];
+    // The flow at these hours is still the network's: it tells what the agents cannot fill.
+    let answer = answer.map(|a| Evaluated { short: (a.phantom > 1e-6).then(|| sub.network.short()).flatten(), ..a });
     sub.by_highs_last = answer.as_ref().is_ok_and(|a| a.by_highs);
     sub.last = answer.as_ref().ok().filter(|a| a.exact).map(|a| (hours, a.clone()));
     answer
@@ -484,6 +490,14 @@ mod tests {
     use super::*;
     use crate::generate::{Levels, Shape as Generated, generate};
 
+    /// Numbers in [0, 1), the same from the same seed (a linear congruential generator).
+    fn uniform(mut state: u64) -> impl FnMut() -> f64 {
+        move || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        }
+    }
+
     /// A month's flow against HiGHS on the same programme, at random hours asked: wherever the
     /// flow answers, the same cost; and each flow's cut stays under HiGHS's cost at every other
     /// demand (a valid cut), meeting it at its own.
@@ -500,11 +514,7 @@ mod tests {
             let deadline = Instant::now() + std::time::Duration::from_secs(60);
             for (t, groups) in crate::groups::groups_every_period(&p).into_iter().enumerate() {
                 let mut sub = Sub::build(&p, t, groups);
-                let mut state = 7 + t as u64;
-                let mut random = move || {
-                    state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                    (state >> 11) as f64 / (1u64 << 53) as f64
-                };
+                let mut random = uniform(7 + t as u64);
                 let demands: Vec<Vec<f64>> = (0..10)
                     .map(|_| sub.delivery.iter().map(|d| d.map_or(0.0, |_| 2500.0 * random())).collect())
                     .collect();
@@ -539,6 +549,44 @@ mod tests {
             }
         }
         assert!(by_flow >= 60, "the flow answered {by_flow} times");
+    }
+
+    /// Where the phantom delivers, `Network::short` names activities and a bound on their hours
+    /// together that no hours the agents deliver break (each flow without its phantom is such a
+    /// delivery) and that the hours asked break, by at most what the phantom delivered (it may
+    /// deliver where an agent's overtime costs more).
+    #[test]
+    fn the_activities_agents_cannot_fill_bound_every_demand_they_deliver() {
+        let (mut shorts, mut broken) = (0, 0);
+        for (seed, levels) in [(3, Levels::Jobs), (4, Levels::Uniform)] {
+            let s = generate(&Generated { agents: 90, activities: 8, months: 4, seed, levels, v2: true });
+            let p = crate::validate(&s).unwrap();
+            for (t, groups) in crate::groups::groups_every_period(&p).into_iter().enumerate() {
+                let mut sub = Sub::build(&p, t, groups);
+                let mut random = uniform(11 + t as u64);
+                let (mut delivered, mut found) = (Vec::new(), Vec::new());
+                for _ in 0..20 {
+                    let demand: Vec<f64> = sub.delivery.iter().map(|d| d.map_or(0.0, |_| 6000.0 * random())).collect();
+                    let flowed = sub.network.evaluate(&demand);
+                    delivered
+                        .push((0..demand.len()).map(|a| demand[a] - sub.network.phantom_on(a)).collect::<Vec<f64>>());
+                    if let Some(short) = sub.network.short().filter(|_| flowed.phantom > 1e-6) {
+                        let over: f64 = short.activities.iter().map(|&a| demand[a]).sum::<f64>() - short.most;
+                        assert!(over <= flowed.phantom * (1.0 + 1e-9) + 1e-6, "month {t}: {over} {}", flowed.phantom);
+                        broken += usize::from(over > 1e-6);
+                        found.push(short);
+                    }
+                }
+                for agents in &delivered {
+                    for short in &found {
+                        let filled: f64 = short.activities.iter().map(|&a| agents[a]).sum();
+                        assert!(filled <= short.most * (1.0 + 1e-9) + 1e-6, "month {t}: {filled} > {}", short.most);
+                    }
+                }
+                shorts += found.len();
+            }
+        }
+        assert!(shorts >= 20 && broken >= shorts / 2, "{shorts} demands the agents fell short of, {broken} broken");
     }
 
     /// A flow that misses a minimum presence is often one of several of least cost: moving hours
