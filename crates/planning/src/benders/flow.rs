@@ -22,11 +22,11 @@
 
 use crate::groups::Group;
 
+mod dinic;
+mod moves;
+
 /// Flows and residuals below this many effective hours are nothing.
 const EPS: f64 = 1e-9;
-
-/// Moves `favour_presence` tries per activity before HiGHS takes the month.
-const MOVES: usize = 64;
 
 /// An arc out of the source: its cost per effective hour and its capacity.
 #[derive(Clone, Copy)]
@@ -236,60 +236,9 @@ impl Network {
 
     /// Augments the flow from the source to the sink until no path is left (Dinic); the flow sent.
     fn max_flow(&mut self) -> f64 {
-        let mut sent = 0.0;
-        while self.layers() {
-            self.next.copy_from_slice(&self.first[..self.first.len() - 1]);
-            loop {
-                let pushed = self.push(SOURCE, f64::INFINITY);
-                if pushed <= EPS {
-                    break;
-                }
-                sent += pushed;
-            }
-        }
-        sent
-    }
-
-    /// Dinic's layers from the source over arcs with room; whether the sink is reached.
-    fn layers(&mut self) -> bool {
-        self.layer.fill(u32::MAX);
-        self.layer[SOURCE] = 0;
-        let mut queue = std::collections::VecDeque::from([SOURCE]);
-        while let Some(v) = queue.pop_front() {
-            // Nodes beyond the sink's layer lie on no shortest path.
-            if self.layer[SINK] <= self.layer[v] {
-                break;
-            }
-            for &e in &self.arcs[self.first[v]..self.first[v + 1]] {
-                let w = self.to[e];
-                if self.res[e] > EPS && self.layer[w] == u32::MAX {
-                    self.layer[w] = self.layer[v] + 1;
-                    queue.push_back(w);
-                }
-            }
-        }
-        self.layer[SINK] != u32::MAX
-    }
-
-    /// One path of the layered network from `v`, at most `limit`; the hours it carried.
-    fn push(&mut self, v: usize, limit: f64) -> f64 {
-        if v == SINK {
-            return limit;
-        }
-        while self.next[v] < self.first[v + 1] {
-            let e = self.arcs[self.next[v]];
-            let w = self.to[e];
-            if self.res[e] > EPS && self.layer[w] == self.layer[v] + 1 {
-                let pushed = self.push(w, limit.min(self.res[e]));
-                if pushed > EPS {
-                    self.res[e] -= pushed;
-                    self.res[e ^ 1] += pushed;
-                    return pushed;
-                }
-            }
-            self.next[v] += 1;
-        }
-        0.0
+        let (to, first, arcs) = (&self.to, &self.first, &self.arcs);
+        let (res, layer, next) = (&mut self.res, &mut self.layer, &mut self.next);
+        dinic::Dinic { to, first, arcs, res, layer, next }.max_flow(SOURCE, SINK)
     }
 
     /// Each node's potential: the cost of the cheapest open source arc from which the residual
@@ -408,84 +357,6 @@ impl Network {
             hours += arcs.iter().filter(|&&(b, _)| b == a).map(|&(_, e)| self.flow(e)).sum::<f64>() / self.pool_prod[k];
         }
         hours
-    }
-
-    /// Moves agents' hours on activity `a` from more productive pools to less productive ones,
-    /// each move balanced along a residual path between pools that changes no activity's hours
-    /// and no cost (through the source only from one group's regular hours to another's), so the
-    /// flow stays of least cost; until its agents' own hours reach `need` or no move is left.
-    /// `keep` are the activities whose hours must not change pools (other minimum presences).
-    /// Another flow of the same cost can meet a presence the first one missed; whether this one
-    /// does, the caller checks.
-    pub fn favour_presence(&mut self, a: usize, need: f64, keep: &[usize]) {
-        let target = self.first_activity + a;
-        // Through the source only by free arcs: a group's regular hours handed to another.
-        let blocked = |e: usize| {
-            let w = self.to[e];
-            let through_source =
-                (w == SOURCE && self.price[e ^ 1] != 0.0) || (self.to[e ^ 1] == SOURCE && self.price[e] != 0.0);
-            through_source || w == SINK || w == target || keep.iter().any(|&b| w == self.first_activity + b)
-        };
-        for _ in 0..MOVES {
-            let missing = need - self.raw_hours(a);
-            if missing <= 1e-9 * need {
-                return;
-            }
-            // Each node's productivity of origin: the most productive pool on `a` that reaches it.
-            let mut origin = vec![f64::NAN; self.layer.len()];
-            let mut parent = vec![usize::MAX; self.layer.len()];
-            let mut starts: Vec<(usize, usize)> = self
-                .pool_arcs
-                .iter()
-                .enumerate()
-                .flat_map(|(k, arcs)| {
-                    arcs.iter().filter(|&&(b, e)| b == a && self.flow(e) > EPS).map(move |&(_, e)| (k, e))
-                })
-                .collect();
-            starts.sort_by(|x, y| self.pool_prod[y.0].total_cmp(&self.pool_prod[x.0]));
-            let mut stack = Vec::new();
-            for &(k, e) in &starts {
-                let v = self.first_pool + k;
-                if !origin[v].is_nan() {
-                    continue;
-                }
-                (origin[v], parent[v]) = (self.pool_prod[k], e ^ 1);
-                stack.push(v);
-                while let Some(u) = stack.pop() {
-                    for &e in &self.arcs[self.first[u]..self.first[u + 1]] {
-                        let w = self.to[e];
-                        if self.res[e] > EPS && origin[w].is_nan() && !blocked(e) {
-                            (origin[w], parent[w]) = (origin[u], e);
-                            stack.push(w);
-                        }
-                    }
-                }
-            }
-            // The move that gains most agents' hours per effective hour.
-            let best = self
-                .pool_arcs
-                .iter()
-                .enumerate()
-                .filter_map(|(k, arcs)| {
-                    let e = arcs.iter().find(|&&(b, _)| b == a)?.1;
-                    let gain = 1.0 / self.pool_prod[k] - 1.0 / origin[self.first_pool + k];
-                    (gain > 1e-12).then_some((gain, self.first_pool + k, e))
-                })
-                .max_by(|x, y| x.0.total_cmp(&y.0));
-            let Some((gain, end, last)) = best else { return };
-            let mut path = vec![last];
-            let mut v = end;
-            while v != target {
-                let e = parent[v];
-                path.push(e);
-                v = self.to[e ^ 1];
-            }
-            let moved = path.iter().map(|&e| self.res[e]).fold(missing / gain * (1.0 + 1e-9), f64::min);
-            for &e in &path {
-                self.res[e] -= moved;
-                self.res[e ^ 1] += moved;
-            }
-        }
     }
 
     /// The last flow as values of the month's programme: hours of agents, effective hours for a

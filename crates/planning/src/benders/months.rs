@@ -138,8 +138,8 @@ impl Sub {
         for (j, &(a, need)) in self.presence.iter().enumerate() {
             // After HiGHS solved the month, its basis is quicker than the moves.
             if self.network.raw_hours(a) < need && !self.by_highs_last {
-                let keep: Vec<usize> =
-                    self.presence.iter().enumerate().filter(|&(i, _)| i != j).map(|(_, &(b, _))| b).collect();
+                let keep: Vec<(usize, f64)> =
+                    self.presence.iter().enumerate().filter(|&(i, _)| i != j).map(|(_, &p)| p).collect();
                 self.network.favour_presence(a, need, &keep);
             }
         }
@@ -608,12 +608,20 @@ mod tests {
                     continue;
                 };
                 missed += 1;
-                let keep: Vec<usize> = presence.iter().map(|&(b, _)| b).filter(|&b| b != a).collect();
+                let keep: Vec<(usize, f64)> = presence.iter().copied().filter(|&(b, _)| b != a).collect();
+                let kept: Vec<bool> =
+                    keep.iter().map(|&(b, n)| sub.network.raw_hours(b) >= n * (1.0 - 1e-12)).collect();
+                let before = sub.network.raw_hours(a);
                 sub.network.favour_presence(a, need, &keep);
+                // Moves cost nothing, never lose hours on `a`, nor take another presence below its need.
+                assert!((sub.network.cost() - cost).abs() <= 1e-9 * cost.max(1.0), "the cost moved");
+                assert!(sub.network.raw_hours(a) >= before * (1.0 - 1e-12), "month {t} step {step}: hours lost");
+                for (&(b, n), kept) in keep.iter().zip(kept) {
+                    assert!(!kept || sub.network.raw_hours(b) >= n * (1.0 - 1e-9), "month {t} step {step}: {b} below");
+                }
                 let others_met = presence.iter().all(|&(b, n)| b == a || sub.network.raw_hours(b) >= n * (1.0 - 1e-12));
                 if sub.network.raw_hours(a) >= need * (1.0 - 1e-12) && others_met {
                     met += 1;
-                    assert!((sub.network.cost() - cost).abs() <= 1e-9 * cost.max(1.0), "the cost moved");
                     let exact = sub.by_highs(&demand, None, (deadline, false)).unwrap().cost;
                     assert!((cost - exact).abs() <= 1e-7 * exact.max(1.0), "month {t} step {step}: {cost} {exact}");
                 }
