@@ -358,12 +358,24 @@ pub fn solve_grouped(p: &Prepared, options: Options) -> Result<Plan, SolveError>
 /// The plan from a grouped model's values: each group's hours from its pools', then the report.
 pub(crate) fn grouped_plan(p: &Prepared, columns: &Columns, values: &[f64], outcome: crate::report::Outcome) -> Plan {
     let value = |k: usize| values[k];
-    let x = (0..p.periods())
-        .map(|t| {
-            let c = columns;
-            groups::group_hours(&c.groups[t], &c.flows[t], &c.classes[t], &c.agents[t], &value)
-        })
-        .collect::<Vec<_>>();
+    // Each period's group hours on its own, on two threads at 15,000 agents' sizes.
+    let hours = |t: usize| {
+        let c = columns;
+        groups::group_hours(&c.groups[t], &c.flows[t], &c.classes[t], &c.agents[t], &|k: usize| values[k])
+    };
+    let (nt, workers) = (p.periods(), std::thread::available_parallelism().map_or(1, |n| n.get()).min(2));
+    let mut x: Vec<Option<groups::GroupHours>> = (0..nt).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = (0..workers)
+            .map(|w| scope.spawn(move || (w..nt).step_by(workers).map(|t| (t, hours(t))).collect::<Vec<_>>()))
+            .collect();
+        for part in parts {
+            for (t, h) in part.join().expect("a period's group hours") {
+                x[t] = Some(h);
+            }
+        }
+    });
+    let x: Vec<groups::GroupHours> = x.into_iter().map(|h| h.expect("every period's group hours")).collect();
     let raw = Raw { columns, x: &x };
     crate::report::plan(p, &raw, &value, outcome)
 }
