@@ -5,12 +5,14 @@ use crate::solve::Raw;
 use crate::validate::Prepared;
 
 /// The agents' hours of the period, summed once for every activity's explanation: by group, and
-/// on each activity; each group's overtime; and the groups qualified for each activity.
+/// on each activity; each group's overtime; the groups qualified for each activity; and per
+/// activity with a minimum presence, each group's hours on it.
 pub(crate) struct Worked<'a> {
     pub by_group: &'a [f64],
     pub overtime: &'a [f64],
     pub on: &'a dyn Fn(usize) -> f64,
     pub qualified: &'a [Vec<usize>],
+    pub on_presence: &'a [Option<Vec<f64>>],
 }
 
 /// What binds for activity `a` in period `t`, from the solved values.
@@ -64,7 +66,7 @@ pub(crate) fn explain(
         binds.push(Binding::TooFewQualifiedAgents { qualified_hours, hours_to_clear });
     }
     if regular_full {
-        binds.extend(presence_took_hours(p, raw, qualified, (a, t), worked.on));
+        binds.extend(presence_took_hours(p, qualified, a, &worked));
     }
     if s.pools.overtime.is_some() && overtime_full && share > 0.0 {
         binds.push(Binding::PoolAtCap { pool: "overtime".into() });
@@ -114,23 +116,14 @@ pub(crate) fn explain(
 
 /// The minimum presence on other activities that took the hours of `a`'s qualified agents, when
 /// that presence is just met (or missed): those hours could not move to `a`.
-fn presence_took_hours(
-    p: &Prepared,
-    raw: &Raw,
-    qualified: &[usize],
-    (a, t): (usize, usize),
-    worked_on: &dyn Fn(usize) -> f64,
-) -> Vec<Binding> {
+fn presence_took_hours(p: &Prepared, qualified: &[usize], a: usize, worked: &Worked) -> Vec<Binding> {
     let s = p.scenario;
-    let x = |g: usize, b: usize| raw.x[t].of(g, b);
     let mut out = Vec::new();
     for (b, act) in s.activities.iter().enumerate() {
-        if b == a || act.min_fte <= 0.0 {
-            continue;
-        }
-        let present = worked_on(b);
+        let Some(by_group) = worked.on_presence[b].as_ref().filter(|_| b != a) else { continue };
+        let present = (worked.on)(b);
         let required = act.min_fte * s.hours_per_fte;
-        let hours: f64 = qualified.iter().map(|&g| x(g, b)).sum();
+        let hours: f64 = qualified.iter().map(|&g| by_group[g]).sum();
         if hours > 1e-6 && present <= required + 1e-6 * required.max(1.0) {
             out.push(Binding::MinPresence { activity: act.code.clone(), hours });
         }

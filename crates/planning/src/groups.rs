@@ -218,13 +218,6 @@ pub(crate) struct GroupHours {
     pub outside: Vec<f64>,
 }
 
-impl GroupHours {
-    /// Group `g`'s hours on activity `a`.
-    pub fn of(&self, g: usize, a: usize) -> f64 {
-        self.hours[g].iter().find(|&&(b, _)| b == a).map_or(0.0, |&(_, h)| h)
-    }
-}
-
 /// Each group's share of its pools' hours, in proportion to what it put into each.
 pub(crate) fn group_hours(
     groups: &[Group],

@@ -51,6 +51,13 @@ pub(crate) fn plan(p: &Prepared, raw: &Raw, value: &dyn Fn(usize) -> f64, outcom
     let mut used: Vec<Vec<f64>> = raw.columns.groups.iter().map(|groups| vec![0.0; groups.len()]).collect();
     let mut qualified: Vec<Vec<Vec<usize>>> = vec![vec![Vec::new(); na]; nt];
     let mut overtime_of: Vec<Vec<f64>> = raw.columns.groups.iter().map(|groups| vec![0.0; groups.len()]).collect();
+    // Each group's hours on each activity with a minimum presence.
+    let mut on_presence: Vec<Vec<Option<Vec<f64>>>> = raw
+        .columns
+        .groups
+        .iter()
+        .map(|groups| s.activities.iter().map(|act| (act.min_fte > 0.0).then(|| vec![0.0; groups.len()])).collect())
+        .collect();
     // Each agent gets their group's hours in proportion to their capacity in the period.
     let mut per_agent: Vec<Vec<(BTreeMap<String, f64>, f64)>> = vec![vec![(BTreeMap::new(), 0.0); nt]; s.agents.len()];
     for t in 0..nt {
@@ -59,6 +66,9 @@ pub(crate) fn plan(p: &Prepared, raw: &Raw, value: &dyn Fn(usize) -> f64, outcom
             overtime_of[t][g] = overtime;
             periods[t].overtime_hours += overtime;
             for &(a, hours) in &raw.x[t].hours[g] {
+                if let Some(by_group) = on_presence[t][a].as_mut() {
+                    by_group[g] = hours;
+                }
                 agent_hours[a][t] += hours;
                 used[t][g] += hours;
                 qualified[t][a].push(g);
@@ -200,6 +210,7 @@ pub(crate) fn plan(p: &Prepared, raw: &Raw, value: &dyn Fn(usize) -> f64, outcom
                     overtime: &overtime_of[t],
                     on: &on,
                     qualified: &qualified[t],
+                    on_presence: &on_presence[t],
                 };
                 crate::explain::explain(p, raw, &pools, (a, t), hours_to_clear, worked)
             };
