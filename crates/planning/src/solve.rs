@@ -91,6 +91,11 @@ pub(crate) struct Builder {
     pub work: Vec<Vec<Expression>>,
     /// Agents' own hours on activities with a minimum presence.
     pub presence: Vec<Vec<Expression>>,
+    /// Columns only, no objective, rows nor expressions: the layout of a programme whose values
+    /// come from elsewhere (a month's flow), cheaper to make than the programme. The rows it
+    /// leaves out are counted.
+    pub layout_only: bool,
+    pub rows_left_out: usize,
 }
 
 impl Builder {
@@ -116,6 +121,8 @@ impl Builder {
             },
             work: vec![vec![Expression::from(0.0); nt]; na],
             presence: vec![vec![Expression::from(0.0); nt]; na],
+            layout_only: false,
+            rows_left_out: 0,
         }
     }
 
@@ -149,7 +156,8 @@ fn agent_groups(b: &mut Builder, p: &Prepared) {
 /// class of activities, w[a,t] splitting a class, the groups' contributions, ot[g,t].
 pub(crate) fn groups_of_period(b: &mut Builder, p: &Prepared, t: usize, groups: Vec<Group>) {
     let s = p.scenario;
-    let Builder { vars, objective, rows, columns: c, work, presence } = b;
+    let Builder { vars, objective, rows, columns: c, work, presence, layout_only, rows_left_out } = b;
+    let full = !*layout_only;
     let mobility = s.pools.internal_mobility.as_ref().map_or(1.0, |m| m.max_share);
     let flow = groups::pools(&groups);
     let classes = groups::classes(p, &flow.pools);
@@ -161,6 +169,9 @@ pub(crate) fn groups_of_period(b: &mut Builder, p: &Prepared, t: usize, groups: 
         for (c, class) in classes.iter().enumerate().filter(|(_, cl)| pool.activities.contains(&cl[0])) {
             let (v, col) = vars.add(0.0, None, false);
             cols.x.insert((k, c), col);
+            if !full {
+                continue;
+            }
             used.add_mul(1.0, v);
             match class.as_slice() {
                 [a] => {
@@ -173,34 +184,50 @@ pub(crate) fn groups_of_period(b: &mut Builder, p: &Prepared, t: usize, groups: 
         pool_used.push(used);
     }
     // Each group's hours into its pools; a pool fed by several groups adds up their columns.
-    let mut fed: Vec<Expression> = vec![Expression::from(0.0); flow.pools.len()];
+    let mut fed: Vec<Expression> = vec![Expression::from(0.0); if full { flow.pools.len() } else { 0 }];
     for (g, group) in groups.iter().enumerate() {
         let mut used = Expression::from(0.0);
         for (pool, outside) in [(flow.home[g], false), (flow.outside[g], true)] {
             let Some(k) = pool else { continue };
             let limit = outside.then_some(mobility * group.cap);
             if flow.pools[k].contributors.len() == 1 {
-                used.add_mul(1.0, pool_used[k].clone());
-                if let Some(limit) = limit {
-                    rows.push(pool_used[k].clone().leq(limit));
+                if full {
+                    used.add_mul(1.0, pool_used[k].clone());
+                    if let Some(limit) = limit {
+                        rows.push(pool_used[k].clone().leq(limit));
+                    }
+                } else {
+                    *rows_left_out += usize::from(limit.is_some());
                 }
             } else {
                 let (v, col) = vars.add(0.0, limit, false);
                 cols.contribution.insert((g, outside), col);
-                used.add_mul(1.0, v);
-                fed[k].add_mul(1.0, v);
+                if full {
+                    used.add_mul(1.0, v);
+                    fed[k].add_mul(1.0, v);
+                }
             }
         }
         let mut available = Expression::from(group.cap);
         if let Some(o) = &s.pools.overtime {
             let (v, col) = vars.add(0.0, Some(o.max_share * group.cap), false);
             c.ot.insert((g, t), col);
-            objective.add_mul(o.cost_per_hour, v);
-            available.add_mul(1.0, v);
+            if full {
+                objective.add_mul(o.cost_per_hour, v);
+                available.add_mul(1.0, v);
+            }
         }
-        rows.push(used.leq(available));
+        if full {
+            rows.push(used.leq(available));
+        } else {
+            *rows_left_out += 1;
+        }
     }
     for k in (0..flow.pools.len()).filter(|&k| flow.pools[k].contributors.len() > 1) {
+        if !full {
+            *rows_left_out += 1;
+            continue;
+        }
         let mut balance = pool_used[k].clone();
         balance.add_mul(-1.0, fed[k].clone());
         rows.push(balance.eq(0.0));
@@ -211,10 +238,16 @@ pub(crate) fn groups_of_period(b: &mut Builder, p: &Prepared, t: usize, groups: 
         for &a in class {
             let (v, col) = vars.add(0.0, None, false);
             cols.w.insert(a, col);
-            split.add_mul(-1.0, v);
-            work[a][t].add_mul(1.0, v);
+            if full {
+                split.add_mul(-1.0, v);
+                work[a][t].add_mul(1.0, v);
+            }
         }
-        rows.push(split.eq(0.0));
+        if full {
+            rows.push(split.eq(0.0));
+        } else {
+            *rows_left_out += 1;
+        }
     }
     c.groups.push(groups);
     c.flows.push(flow);
@@ -231,6 +264,10 @@ pub(crate) fn presence_row(b: &mut Builder, p: &Prepared, a: usize, t: usize) {
     }
     let (v, col) = b.vars.add(0.0, None, false);
     b.columns.shortfall.insert((a, t), col);
+    if b.layout_only {
+        b.rows_left_out += 1;
+        return;
+    }
     b.objective.add_mul(s.penalties.under_min_presence_per_hour, v);
     let mut present = b.presence[a][t].clone();
     present.add_mul(1.0, v);

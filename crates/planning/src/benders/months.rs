@@ -10,7 +10,6 @@ use std::time::Instant;
 
 use good_lp::SolverModel;
 use good_lp::solvers::highs::highs;
-use good_lp::{Constraint, Expression, ProblemVariables};
 use highs::HighsModelStatus;
 
 use super::Shares;
@@ -26,14 +25,10 @@ pub(super) struct Sub {
     network: Network,
     /// The activities with a minimum presence, and the agents' hours it asks.
     presence: Vec<(usize, f64)>,
-    /// The programme's variables, objective and rows until HiGHS is first asked for (most months
-    /// never need it).
-    pending: Option<(ProblemVariables, Expression, Vec<Constraint>)>,
     model: Option<highs::Model>,
     count: usize,
     rows: usize,
-    /// Per activity the agents can reach: the local columns of `e[a]` and of the phantom.
-    delivery: Vec<Option<(usize, usize)>>,
+    delivery: Delivery,
     columns: Columns,
     /// Whether HiGHS has solved it once (it then has a basis of its own).
     solved: bool,
@@ -74,30 +69,45 @@ fn phantom_price(p: &Prepared, a: usize, t: usize) -> f64 {
     1.01 * p.rate(a, t) * per_item * (p.periods() - t) as f64 + 1.0
 }
 
+/// The month's programme, the grouped model of `solve.rs` for month `t` with each activity's
+/// effective hours `E` a column (fixed by its bounds) and a phantom column, and which activities
+/// the agents reach; with `layout_only`, its columns alone (`Builder::layout_only`).
+fn programme(p: &Prepared, t: usize, groups: Vec<Group>, layout_only: bool) -> (Builder, Delivery, Vec<bool>) {
+    let na = p.scenario.activities.len();
+    let mut b = Builder::new(p);
+    b.layout_only = layout_only;
+    crate::solve::groups_of_period(&mut b, p, t, groups);
+    for a in 0..na {
+        crate::solve::presence_row(&mut b, p, a, t);
+    }
+    let reachable: Vec<bool> = (0..na).map(|a| b.columns.groups[0].iter().any(|g| g.activities.contains(&a))).collect();
+    let mut delivery = vec![None; na];
+    for a in (0..na).filter(|&a| reachable[a]) {
+        let (e, e_col) = b.add(0.0, Some(0.0), false);
+        let (r, r_col) = b.add(0.0, None, false);
+        delivery[a] = Some((e_col, r_col));
+        if layout_only {
+            b.rows_left_out += 1;
+            continue;
+        }
+        b.objective.add_mul(phantom_price(p, a, t), r);
+        let mut delivered = b.work[a][t].clone();
+        delivered.add_mul(1.0, r);
+        delivered.add_mul(-1.0, e);
+        b.rows.push(delivered.eq(0.0));
+    }
+    (b, delivery, reachable)
+}
+
+/// Per activity the agents can reach: the local columns of `e[a]` and of the phantom.
+type Delivery = Vec<Option<(usize, usize)>>;
+
 impl Sub {
     fn build(p: &Prepared, t: usize, groups: Vec<Group>) -> Self {
         let s = p.scenario;
         let (na, shares) = (s.activities.len(), Shares::of(p));
-        let mut b = Builder::new(p);
-        crate::solve::groups_of_period(&mut b, p, t, groups);
-        for a in 0..na {
-            crate::solve::presence_row(&mut b, p, a, t);
-        }
-        let reachable: Vec<bool> =
-            (0..na).map(|a| b.columns.groups[0].iter().any(|g| g.activities.contains(&a))).collect();
-        let mut delivery = vec![None; na];
-        for a in (0..na).filter(|&a| reachable[a]) {
-            let (e, e_col) = b.add(0.0, Some(0.0), false);
-            let (r, r_col) = b.add(0.0, None, false);
-            b.objective.add_mul(phantom_price(p, a, t), r);
-            let mut delivered = b.work[a][t].clone();
-            delivered.add_mul(1.0, r);
-            delivered.add_mul(-1.0, e);
-            b.rows.push(delivered.eq(0.0));
-            delivery[a] = Some((e_col, r_col));
-        }
-        let count = b.vars.count;
-        let rows = b.rows.len();
+        // The programme itself is made the first time HiGHS is asked for it: most months never are.
+        let (b, delivery, reachable) = programme(p, t, groups, true);
         let network = Network::new(&Shape {
             groups: &b.columns.groups[0],
             pools: &b.columns.flows[0],
@@ -115,10 +125,9 @@ impl Sub {
             t,
             network,
             presence,
-            pending: Some((b.vars.problem, b.objective, b.rows)),
             model: None,
-            count,
-            rows,
+            count: b.vars.count,
+            rows: b.rows_left_out,
             delivery,
             columns: b.columns,
             solved: false,
@@ -162,10 +171,13 @@ impl Sub {
     }
 
     /// The month's programme for HiGHS, made the first time it is asked for.
-    fn model(&mut self) -> Result<(), SolveError> {
-        if let Some((variables, objective, rows)) = self.pending.take() {
-            let mut problem = variables.minimise(objective).using(highs);
-            for row in rows {
+    fn model(&mut self, p: &Prepared) -> Result<(), SolveError> {
+        if self.model.is_none() {
+            let (b, _, _) = programme(p, self.t, self.columns.groups[0].clone(), false);
+            // The same columns as the layout the flow's values were given in, and the rows counted.
+            assert_eq!((b.vars.count, b.rows.len()), (self.count, self.rows), "month {}'s programme", self.t);
+            let mut problem = b.vars.problem.minimise(b.objective).using(highs);
+            for row in b.rows {
                 problem.add_constraint(row);
             }
             let mut model = problem.try_into_inner().map_err(|e| SolveError::Solver(e.to_string()))?;
@@ -213,11 +225,12 @@ impl Sub {
     /// is: the optimum and duals of the whole programme, from a much smaller one.
     fn by_highs(
         &mut self,
+        p: &Prepared,
         demand: &[f64],
         start: Option<&(Vec<i32>, Vec<i32>)>,
         (deadline, keep): (Instant, bool),
     ) -> Result<Evaluated, SolveError> {
-        self.model()?;
+        self.model(p)?;
         if !self.solved {
             self.park(demand);
         }
@@ -421,6 +434,7 @@ impl<'scope> Months<'scope> {
 /// same (the master often leaves a month as it was), else its flow when exact, else the flow's cut
 /// when that is all the round needs, else HiGHS.
 fn answer(
+    p: &Prepared,
     subs: &mut [Sub],
     months: &[usize],
     j: usize,
@@ -441,7 +455,7 @@ fn answer(
             // in its chain, when HiGHS has solved that one.
             let before = (0..j).rev().find(|&i| months[i] + CHAINS == months[j]);
             let basis = before.filter(|_| !subs[j].solved).and_then(|i| subs[i].basis());
-            subs[j].by_highs(&hours, basis.as_ref(), (deadline, keep))
+            subs[j].by_highs(p, &hours, basis.as_ref(), (deadline, keep))
         }
     };
     let sub = &mut subs[j];
@@ -469,7 +483,7 @@ fn work(
     while let Ok((asks, deadline, keep)) = requests.recv() {
         let mut answers = Vec::with_capacity(subs.len());
         for (j, ask) in asks.into_iter().enumerate() {
-            let answer = answer(&mut subs, &months, j, ask, (deadline, keep));
+            let answer = answer(p, &mut subs, &months, j, ask, (deadline, keep));
             let failed = answer.is_err();
             answers.push(answer);
             // The round is lost with one month: the others need not run to the deadline.
@@ -519,7 +533,7 @@ mod tests {
                     .map(|_| sub.delivery.iter().map(|d| d.map_or(0.0, |_| 2500.0 * random())).collect())
                     .collect();
                 let exact: Vec<f64> =
-                    demands.iter().map(|d| sub.by_highs(d, None, (deadline, false)).unwrap().cost).collect();
+                    demands.iter().map(|d| sub.by_highs(&p, d, None, (deadline, false)).unwrap().cost).collect();
                 for (i, demand) in demands.iter().enumerate() {
                     let Ok(flowed) = sub.by_flow(demand, false) else { continue };
                     by_flow += 1;
@@ -622,7 +636,7 @@ mod tests {
                 let others_met = presence.iter().all(|&(b, n)| b == a || sub.network.raw_hours(b) >= n * (1.0 - 1e-12));
                 if sub.network.raw_hours(a) >= need * (1.0 - 1e-12) && others_met {
                     met += 1;
-                    let exact = sub.by_highs(&demand, None, (deadline, false)).unwrap().cost;
+                    let exact = sub.by_highs(&p, &demand, None, (deadline, false)).unwrap().cost;
                     assert!((cost - exact).abs() <= 1e-7 * exact.max(1.0), "month {t} step {step}: {cost} {exact}");
                 }
             }
