@@ -175,7 +175,10 @@ impl Sub {
         if self.model.is_none() {
             let (b, _, _) = programme(p, self.t, self.columns.groups[0].clone(), false);
             // The same columns as the layout the flow's values were given in, and the rows counted.
-            assert_eq!((b.vars.count, b.rows.len()), (self.count, self.rows), "month {}'s programme", self.t);
+            if (b.vars.count, b.rows.len()) != (self.count, self.rows) {
+                let t = self.t;
+                return Err(SolveError::Solver(format!("month {t}'s programme does not match its layout")));
+            }
             let mut problem = b.vars.problem.minimise(b.objective).using(highs);
             for row in b.rows {
                 problem.add_constraint(row);
