@@ -152,19 +152,8 @@ impl Network {
         for s in &supplies {
             price[s.arc] = s.cost;
         }
-        let mut first = vec![0; nodes + 1];
-        for &(from, _) in &ends {
-            first[from + 1] += 1;
-        }
-        for v in 0..nodes {
-            first[v + 1] += first[v];
-        }
-        let mut fill = first.clone();
-        let mut arcs = vec![0; ends.len()];
-        for (e, &(from, _)) in ends.iter().enumerate() {
-            arcs[fill[from]] = e;
-            fill[from] += 1;
-        }
+        let tails: Vec<usize> = ends.iter().map(|&(from, _)| from).collect();
+        let (first, arcs) = dinic::rows(nodes, &tails);
         Network {
             to: ends.iter().map(|&(_, to)| to).collect(),
             res: vec![0.0; cap.len()],

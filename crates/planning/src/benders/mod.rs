@@ -71,6 +71,11 @@ impl Shares {
         let share = if g.outside.contains(&a) { self.mobility.min(all) } else { all };
         g.prod * share * g.cap
     }
+
+    /// The most effective hours group `g` can give in all, overtime included.
+    fn all(&self, g: &Group) -> f64 {
+        g.prod * (1.0 + self.overtime) * g.cap
+    }
 }
 
 fn master(p: &Prepared, groups: &[Vec<Group>]) -> Result<Master, SolveError> {
@@ -97,7 +102,7 @@ fn master(p: &Prepared, groups: &[Vec<Group>]) -> Result<Master, SolveError> {
             e[a][t] = Some(col);
             hours[a] = Some(v);
         }
-        b.rows.push(all.leq(groups[t].iter().map(|g| g.prod * (1.0 + shares.overtime) * g.cap).sum::<f64>()));
+        b.rows.push(all.leq(groups[t].iter().map(|g| shares.all(g)).sum::<f64>()));
         let (v, col) = b.add(0.0, None, false);
         b.objective.add_mul(1.0, v);
         theta.push(col);
@@ -352,7 +357,7 @@ fn solve_in<'scope, 'env>(
         let asks = (0..nt)
             .map(|t| {
                 let cut_above = (phase == Phase::Relaxed).then(|| values[theta[t]] + progress);
-                Some(months::Ask { hours: demands[t].clone(), cut_above })
+                months::Ask { hours: demands[t].clone(), cut_above }
             })
             .collect();
         let evaluated = match months.evaluate(asks, deadline, phase != Phase::Relaxed) {

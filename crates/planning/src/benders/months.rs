@@ -34,9 +34,7 @@ pub(super) struct Sub {
     solved: bool,
     /// Agents' columns HiGHS keeps at zero for now (`by_highs`).
     parked: Vec<Parked>,
-    /// Whether HiGHS solved it last round.
-    by_highs_last: bool,
-    /// The hours it was last solved at exactly, and what it gave.
+    /// The hours it was last solved at, and what it gave, when that was exact.
     last: Option<(Vec<f64>, Evaluated)>,
     /// Whether to log HiGHS's solves (`GPEC_BENDERS_LOG`).
     log: bool,
@@ -132,7 +130,6 @@ impl Sub {
             columns: b.columns,
             solved: false,
             parked: Vec::new(),
-            by_highs_last: false,
             last: None,
             log: std::env::var_os("GPEC_BENDERS_LOG").is_some(),
             shares,
@@ -145,8 +142,8 @@ impl Sub {
     fn by_flow(&mut self, demand: &[f64], keep: bool) -> Result<Evaluated, Flowed> {
         let flowed = self.network.evaluate(demand);
         for (j, &(a, need)) in self.presence.iter().enumerate() {
-            // After HiGHS solved the month, its basis is quicker than the moves.
-            if self.network.raw_hours(a) < need && !self.by_highs_last {
+            // After HiGHS solved the month last round, its basis is quicker than the moves.
+            if self.network.raw_hours(a) < need && !self.by_highs_last() {
                 let keep: Vec<(usize, f64)> =
                     self.presence.iter().enumerate().filter(|&(i, _)| i != j).map(|(_, &p)| p).collect();
                 self.network.favour_presence(a, need, &keep);
@@ -157,8 +154,7 @@ impl Sub {
         if !(met && tight) {
             return Err(flowed);
         }
-        let layout = Layout { columns: &self.columns, delivery: &self.delivery, count: self.count, t: self.t };
-        let values = if keep { self.network.values(&layout, demand) } else { Vec::new() };
+        let values = if keep { self.network.values(&self.layout(), demand) } else { Vec::new() };
         Ok(Evaluated {
             cost: flowed.cost,
             bound: flowed.bound,
@@ -168,6 +164,16 @@ impl Sub {
             phantom: flowed.phantom,
             short: None,
         })
+    }
+
+    /// Whether HiGHS solved it last round (an answer not exact is kept as none).
+    fn by_highs_last(&self) -> bool {
+        self.last.as_ref().is_some_and(|(_, last)| last.by_highs)
+    }
+
+    /// Where the month's programme keeps its columns, for the flow's values.
+    fn layout(&self) -> Layout<'_> {
+        Layout { columns: &self.columns, delivery: &self.delivery, count: self.count, t: self.t }
     }
 
     /// The month's programme for HiGHS, made the first time it is asked for.
@@ -302,8 +308,7 @@ impl Sub {
     /// Parks the agents' columns the last flow left at zero, each with the upper bound it gets
     /// back: overtime's share of the group's capacity, the mobility share for hours outside home.
     fn park(&mut self, demand: &[f64]) {
-        let layout = Layout { columns: &self.columns, delivery: &self.delivery, count: self.count, t: self.t };
-        let values = self.network.values(&layout, demand);
+        let values = self.network.values(&self.layout(), demand);
         let (c, t) = (&self.columns, self.t);
         let groups = &c.groups[0];
         let cols = &c.agents[0];
@@ -399,16 +404,15 @@ impl<'scope> Months<'scope> {
 
     /// Every month at what `asks[t]` asks, by `deadline`, in the order of the months; with their
     /// values when `keep`.
-    pub fn evaluate(
-        &self,
-        mut asks: Vec<Option<Ask>>,
-        deadline: Instant,
-        keep: bool,
-    ) -> Result<Vec<Evaluated>, SolveError> {
+    pub fn evaluate(&self, asks: Vec<Ask>, deadline: Instant, keep: bool) -> Result<Vec<Evaluated>, SolveError> {
         let (nt, workers) = (asks.len(), self.requests.len());
         let stopped = || SolveError::Solver("a month's worker stopped".into());
-        for (w, request) in self.requests.iter().enumerate() {
-            let asked = mine(nt, workers, w).into_iter().filter_map(|t| asks[t].take()).collect();
+        // Each worker's months in order, as `mine` lists them.
+        let mut asked: Vec<Vec<Ask>> = (0..workers).map(|_| Vec::new()).collect();
+        for (t, ask) in asks.into_iter().enumerate() {
+            asked[(t % CHAINS) % workers].push(ask);
+        }
+        for (request, asked) in self.requests.iter().zip(asked) {
             request.send((asked, deadline, keep)).map_err(|_| stopped())?;
         }
         let mut out: Vec<Option<Evaluated>> = (0..nt).map(|_| None).collect();
@@ -464,7 +468,6 @@ fn answer(
     let sub = &mut subs[j];
     // The flow at these hours is still the network's: it tells what the agents cannot fill.
     let answer = answer.map(|a| Evaluated { short: (a.phantom > 1e-6).then(|| sub.network.short()).flatten(), ..a });
-    sub.by_highs_last = answer.as_ref().is_ok_and(|a| a.by_highs);
     sub.last = answer.as_ref().ok().filter(|a| a.exact).map(|a| (hours, a.clone()));
     answer
 }

@@ -14,6 +14,25 @@ pub(super) struct Dinic<'a> {
     pub next: &'a mut [usize],
 }
 
+/// The arcs out of each node, in compressed rows, from each arc's tail: node `v`'s arcs are
+/// `arcs[first[v]..first[v + 1]]`, in the order of the arcs. Returns `(first, arcs)`.
+pub(super) fn rows(nodes: usize, tails: &[usize]) -> (Vec<usize>, Vec<usize>) {
+    let mut first = vec![0; nodes + 1];
+    for &v in tails {
+        first[v + 1] += 1;
+    }
+    for v in 0..nodes {
+        first[v + 1] += first[v];
+    }
+    let mut fill = first.clone();
+    let mut arcs = vec![0; tails.len()];
+    for (e, &v) in tails.iter().enumerate() {
+        arcs[fill[v]] = e;
+        fill[v] += 1;
+    }
+    (first, arcs)
+}
+
 impl Dinic<'_> {
     /// Augments the flow from `source` to `sink` until no path is left; the flow sent.
     pub fn max_flow(&mut self, source: usize, sink: usize) -> f64 {

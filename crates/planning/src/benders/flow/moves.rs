@@ -140,24 +140,13 @@ impl Moves {
     fn new(nodes: usize, ends: Vec<(usize, usize, f64, usize)>) -> Self {
         let mut to = Vec::with_capacity(2 * ends.len());
         let mut res = Vec::with_capacity(2 * ends.len());
-        let mut first = vec![0; nodes + 1];
+        let mut tails = Vec::with_capacity(2 * ends.len());
         for &(u, v, room, _) in &ends {
             to.extend([v, u]);
             res.extend([room, 0.0]);
-            first[u + 1] += 1;
-            first[v + 1] += 1;
+            tails.extend([u, v]);
         }
-        for v in 0..nodes {
-            first[v + 1] += first[v];
-        }
-        let mut fill = first.clone();
-        let mut arcs = vec![0; to.len()];
-        for (e, &(u, v, _, _)) in ends.iter().enumerate() {
-            for (node, arc) in [(u, 2 * e), (v, 2 * e + 1)] {
-                arcs[fill[node]] = arc;
-                fill[node] += 1;
-            }
-        }
+        let (first, arcs) = super::dinic::rows(nodes, &tails);
         let stands_for = ends.into_iter().map(|(_, _, _, e)| e).collect();
         Moves { to, res, stands_for, first, arcs, layer: vec![0; nodes], next: vec![0; nodes] }
     }
